@@ -1,0 +1,102 @@
+# pm-tools - see README.  `make` builds bin/pm-*, `make check` runs every
+# test, `make demo` runs the demo office, `make bench` the benchmark.
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
+DESTDIR   ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+# SANITIZE=1: AddressSanitizer + UBSan, stopping at the first report.
+ifeq ($(SANITIZE),1)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+endif
+
+PM_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+            -Wno-missing-field-initializers -Ilib \
+            -DLOCALEDIR='"$(LOCALEDIR)"' $(SANFLAGS) \
+            $(shell $(PKG_CONFIG) --cflags zlib libcrypto 2>/dev/null)
+# libcsv ships no .pc file; zlib and libcrypto do.
+PM_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs zlib libcrypto 2>/dev/null || \
+              echo -lz -lcrypto)
+
+# The Debian packages the build and the tests need.
+BUILD_DEBS = build-essential pkg-config libcsv-dev zlib1g-dev libssl-dev
+TEST_DEBS  = mandoc util-linux procps
+
+PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
+           lib/ledger.o lib/import.o
+FORMS    = lib/duty.o
+COMMANDS = bin/pm-duty
+HEADERS  = lib/pm.h lib/duty.h
+MANPAGES = man/pm-duty.1 man/pm-files.5
+
+all: .deps-ok $(COMMANDS)
+
+# On a fresh Debian machine: install what is missing when we are root,
+# else say exactly what to install.
+.deps-ok:
+	@missing=""; \
+	for p in $(BUILD_DEBS) $(TEST_DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || \
+	    missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing:$$missing"; \
+	    (apt-get install -y -q $$missing || \
+	     (apt-get update -q && apt-get install -y -q $$missing)) >/dev/null || exit 1; \
+	  else \
+	    echo "missing packages; run as root:  apt-get install$$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	fi; \
+	touch $@
+
+lib/%.o: lib/%.c $(HEADERS) | .deps-ok
+	$(CC) $(CFLAGS) $(PM_CFLAGS) -c -o $@ $<
+
+bin/%.o: bin/%.c $(HEADERS) | .deps-ok
+	$(CC) $(CFLAGS) $(PM_CFLAGS) -c -o $@ $<
+
+tests/%.o: tests/%.c $(HEADERS) | .deps-ok
+	$(CC) $(CFLAGS) $(PM_CFLAGS) -c -o $@ $<
+
+lib/libpm.a: $(PLUMBING) $(FORMS)
+	rm -f $@
+	ar rcs $@ $^
+
+bin/pm-duty: bin/pm-duty.o lib/libpm.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
+
+tests/unit: tests/unit.o lib/libpm.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
+
+tests/crashpoint: tests/crashpoint.o lib/libpm.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
+
+check: all tests/unit
+	@sh tests/run
+
+demo: all
+	@sh data/demo.sh
+
+bench: all
+	@sh tests/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(COMMANDS) $(DESTDIR)$(BINDIR)
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+
+clean:
+	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit
+	rm -rf tests/tmp
+
+.PHONY: all check demo bench install clean

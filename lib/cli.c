@@ -1,0 +1,95 @@
+/*
+ * cli.c - what every command's command line shares (SPEC 4): -D/--data,
+ * --as, --format, --excel, -h, -V, and the environment PM_DATA,
+ * PM_USER and PM_NOW.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pm.h"
+
+void
+cli_init(struct pm_ctx *ctx, const char *argv0)
+{
+	memset(ctx, 0, sizeof *ctx);
+	msg_init(argv0);
+	ctx->format = OUT_TABLE;
+}
+
+int
+cli_common(struct pm_ctx *ctx, int c, const char *arg, void (*usage)(int))
+{
+	switch (c) {
+	case 'D':
+		ctx->data = arg;
+		return 1;
+	case OPT_AS:
+		ctx->user = arg;
+		return 1;
+	case OPT_FORMAT:
+		if (out_parse_format(arg, &ctx->format) != 0)
+			die(EX_USAGE, _("--format: expected table, csv or json, "
+			    "got \"%s\""), arg);
+		return 1;
+	case OPT_EXCEL:
+		ctx->excel = 1;
+		return 1;
+	case 'h':
+		usage(0);
+		return 1;
+	case 'V':
+		printf("%s (pm-tools) %s\n", progname, PM_VERSION);
+		exit(0);
+	}
+	return 0;
+}
+
+const char *
+cli_user(struct pm_ctx *ctx)
+{
+	struct pm_err e;
+	const char *u = ctx->user;
+
+	if (u == NULL)
+		u = getenv("PM_USER");
+	if (u == NULL || *u == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+
+		u = pw ? pw->pw_name : "unknown";
+	}
+	if (field_name(&e, "--as", u) != 0)
+		errdie(&e);
+	ctx->user = u;
+	return u;
+}
+
+void
+cli_ready(struct pm_ctx *ctx)
+{
+	struct pm_err e;
+	struct stat st;
+
+	if (ctx->data == NULL)
+		ctx->data = getenv("PM_DATA");
+	if (ctx->data == NULL || *ctx->data == '\0') {
+		if (access("pm.conf", F_OK) != 0)
+			die(EX_USAGE, _("no data directory: set PM_DATA or give "
+			    "-D DIR"));
+		ctx->data = ".";
+	}
+	if (stat(ctx->data, &st) != 0)
+		die(EX_NOINPUT, _("data directory %s: %s"), ctx->data,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		die(EX_NOINPUT, _("data directory %s: not a directory"),
+		    ctx->data);
+	if (conf_load(&ctx->conf, ctx->data, &e) != 0)
+		errdie(&e);
+	ctx->conf_loaded = 1;
+	ctx->now = clock_now();
+	cli_user(ctx);
+}

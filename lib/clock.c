@@ -1,0 +1,210 @@
+/*
+ * clock.c - the one clock (PM_NOW) and the one date parser of pm-tools.
+ *
+ * SPEC 4: dates are YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS] local time,
+ * months YYYY-MM, quarters YYYYQn.  A date that does not exist
+ * (2026-02-30, 24:61, 2026-13) is refused, never normalised.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pm.h"
+
+static int
+is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int
+clock_days_in_month(int year, int month)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (month < 1 || month > 12)
+		return 0;
+	return days[month - 1] + (month == 2 && is_leap(year));
+}
+
+/* Does s match the shape, where 'd' is a digit and anything else itself? */
+static int
+shaped(const char *s, const char *shape)
+{
+	for (; *shape; s++, shape++) {
+		if (*shape == 'd') {
+			if (!isdigit((unsigned char)*s))
+				return 0;
+		} else if (*s != *shape)
+			return 0;
+	}
+	return *s == '\0';
+}
+
+static time_t
+make_local(int y, int mo, int d, int h, int mi, int s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+int
+clock_parse(const char *s, time_t *t, int *has_time)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, timed = 1;
+	char sep;
+
+	if (s == NULL)
+		return -1;
+	if (shaped(s, "dddd-dd-dd")) {
+		timed = 0;
+		sscanf(s, "%d-%d-%d", &y, &mo, &d);
+	} else if (shaped(s, "dddd-dd-dd dd:dd") ||
+	    shaped(s, "dddd-dd-ddTdd:dd")) {
+		sscanf(s, "%d-%d-%d%c%d:%d", &y, &mo, &d, &sep, &h, &mi);
+	} else if (shaped(s, "dddd-dd-dd dd:dd:dd") ||
+	    shaped(s, "dddd-dd-ddTdd:dd:dd")) {
+		sscanf(s, "%d-%d-%d%c%d:%d:%d", &y, &mo, &d, &sep, &h, &mi, &sec);
+	} else
+		return -1;
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > clock_days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
+		return -1;
+	*t = make_local(y, mo, d, h, mi, sec);
+	if (*t == (time_t)-1)
+		return -1;
+	if (has_time)
+		*has_time = timed;
+	return 0;
+}
+
+int
+clock_parse_month(const char *s, int *year, int *month)
+{
+	if (s == NULL || !shaped(s, "dddd-dd"))
+		return -1;
+	sscanf(s, "%d-%d", year, month);
+	if (*year < 1970 || *month < 1 || *month > 12)
+		return -1;
+	return 0;
+}
+
+int
+clock_parse_quarter(const char *s, int *year, int *quarter)
+{
+	if (s == NULL || !(shaped(s, "ddddQd") || shaped(s, "ddddqd")))
+		return -1;
+	*year = atoi(s);
+	*quarter = s[5] - '0';
+	if (*year < 1970 || *quarter < 1 || *quarter > 4)
+		return -1;
+	return 0;
+}
+
+int
+clock_parse_hm(const char *s, int *minutes)
+{
+	int h, m;
+
+	if (s == NULL || !shaped(s, "dd:dd"))
+		return -1;
+	sscanf(s, "%d:%d", &h, &m);
+	/* 24:00 is the end of a day, allowed as an end time. */
+	if (h > 24 || m > 59 || (h == 24 && m != 0))
+		return -1;
+	*minutes = h * 60 + m;
+	return 0;
+}
+
+time_t
+clock_now(void)
+{
+	static time_t now = (time_t)-1;
+	const char *env;
+
+	if (now != (time_t)-1)
+		return now;
+	env = getenv("PM_NOW");
+	if (env != NULL && *env != '\0') {
+		if (clock_parse(env, &now, NULL) != 0)
+			die(EX_USAGE, _("PM_NOW: expected YYYY-MM-DD HH:MM[:SS], "
+			    "got \"%s\""), env);
+	} else
+		now = time(NULL);
+	return now;
+}
+
+void
+clock_format(time_t t, char out[20])
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+void
+clock_format_date(time_t t, char out[11])
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+time_t
+clock_day_start(time_t t)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return make_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, 0, 0, 0);
+}
+
+time_t
+clock_add_days(time_t t, int days)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return make_local(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday + days,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+time_t
+clock_month_start(int year, int month)
+{
+	return make_local(year, month, 1, 0, 0, 0);
+}
+
+time_t
+clock_month_end(int year, int month)
+{
+	return make_local(year, month + 1, 1, 0, 0, 0);
+}
+
+int
+clock_same_day(time_t a, time_t b)
+{
+	return clock_day_start(a) == clock_day_start(b);
+}
+
+int
+clock_minutes_of_day(time_t t)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return tm.tm_hour * 60 + tm.tm_min;
+}

@@ -1,0 +1,1255 @@
+/*
+ * duty.c - the duty procedure (SPEC 2.3), read top to bottom:
+ *
+ *   the roster (值班安排表) is prepared by the end of each month for the
+ *   next; a swap needs the supervisor's approval before it happens;
+ *   the log (值班记录) records everything on duty as it happens, and no
+ *   entry is ever altered: a correction is a new entry pointing at the
+ *   old one; the handover (交接班) counts the shared items against the
+ *   last handover, carries unfinished matters over, may be refused, and
+ *   is blocked by important unfinished work; every morning the
+ *   supervisor signs the previous day's log, fixing its chain head.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "duty.h"
+
+/* ---- the books ---------------------------------------------------------- */
+
+static const char *const log_cols[] = { "kind", "text", "corrects", "done",
+	"from_staff", "to_staff", "items", "pending", "refused", NULL };
+static const struct ledger_def log_def = { "duty_log", log_cols, 0640 };
+
+static const char *const roster_cols[] = { "month", "kind", "date", "staff",
+	"from_staff", "approved_by", "schedule", NULL };
+static const struct ledger_def roster_def = { "duty_roster", roster_cols,
+	0640 };
+
+/* verify and anchors know these books by name */
+static const char *const anchor_cols[] = { "ledger", "anchored_seq", "head",
+	"reason", "subject", NULL };
+static const struct ledger_def anchor_def = { "anchors", anchor_cols, 0640 };
+
+/* ---- the rules ---------------------------------------------------------- */
+
+/*
+ * SPEC 2.3: what is handled on duty.  An important kind stays open until
+ * an entry records it done, and while open it blocks the handover
+ * ("重要的工作未处理完毕,不允许交班").
+ */
+static const struct entry_kind {
+	const char *kind;
+	const char *label;
+	int important;
+} entry_kinds[] = {
+	{ "inquiry", "咨询", 0 },
+	{ "help", "求助", 0 },
+	{ "incident", "突发事件", 1 },
+	{ "report", "请示汇报", 0 },
+	{ "other", "其他", 0 },
+};
+#define NKINDS (sizeof entry_kinds / sizeof entry_kinds[0])
+
+const char *const duty_entry_kinds[] = { "inquiry", "help", "incident",
+	"report", "other", NULL };
+
+#define PENDING_TEXT_MAX 200
+#define ITEM_COUNT_MAX 999
+
+static const struct entry_kind *
+kind_rule(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(entry_kinds[i].kind, kind) == 0)
+			return &entry_kinds[i];
+	return NULL;
+}
+
+/* ---- IDs: L000012 for an entry, L000012/2 for its 2nd pending matter ---- */
+
+static void
+log_id(long seq, char *out)
+{
+	snprintf(out, DUTY_ID_MAX, "L%06ld", seq);
+}
+
+static int
+parse_id(const char *s, char prefix, long *seq, int *item)
+{
+	char *end;
+
+	*item = 0;
+	if (*s == prefix || *s == prefix + ('a' - 'A'))
+		s++;
+	if (*s < '0' || *s > '9')
+		return -1;
+	*seq = strtol(s, &end, 10);
+	if (*end == '/') {
+		char *e2;
+
+		*item = (int)strtol(end + 1, &e2, 10);
+		if (e2 == end + 1 || *e2 != '\0' || *item < 1)
+			return -1;
+		return *seq > 0 ? 0 : -1;
+	}
+	return *end == '\0' && *seq > 0 ? 0 : -1;
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static struct ledger *
+open_book(struct pm_ctx *ctx, const struct ledger_def *def)
+{
+	return ledger_open(def, ctx->data);
+}
+
+static int
+check_approver(struct pm_ctx *ctx, const char *field, const char *name,
+    struct pm_err *e)
+{
+	if (field_name(e, field, name) != 0)
+		return -1;
+	if (!conf_is_supervisor(&ctx->conf, name))
+		return errset(e, EX_DATAERR, _("%s: %s is not a supervisor "
+		    "(pm.conf: supervisors); only a supervisor approves this "
+		    "(SPEC 2.3)"), field, name);
+	return 0;
+}
+
+static int
+event_time(struct pm_ctx *ctx, const char *at, time_t *t, struct pm_err *e)
+{
+	if (at == NULL) {
+		*t = ctx->now;
+		return 0;
+	}
+	if (field_date(e, "--at", at, t) != 0 ||
+	    field_not_future(e, "--at", *t, ctx->now) != 0)
+		return -1;
+	return 0;
+}
+
+/* Split "a、b;c,d" into names. */
+static int
+split_staff(const char *s, char out[][FIELD_NAME_MAX * 4 + 1], int max,
+    const char *field, struct pm_err *e)
+{
+	char *copy = xstrdup(s), *p = copy;
+	int n = 0;
+
+	while (p && *p) {
+		char *sep = NULL, *c, *name;
+		size_t seplen = 0;
+
+		for (c = p; *c; c++) {
+			if (*c == ';' || *c == ',') {
+				sep = c, seplen = 1;
+				break;
+			}
+			if (strncmp(c, "、", 3) == 0 || strncmp(c, "，", 3) == 0) {
+				sep = c, seplen = 3;
+				break;
+			}
+		}
+		if (sep)
+			*sep = '\0';
+		name = p;
+		while (*name == ' ')
+			name++;
+		p = sep ? sep + seplen : NULL;
+		if (*name == '\0')
+			continue;
+		if (field_name(e, field, name) != 0 || n == max) {
+			if (n == max)
+				errset(e, EX_DATAERR, _("%s: more than %d people"),
+				    field, max);
+			free(copy);
+			return -1;
+		}
+		snprintf(out[n++], FIELD_NAME_MAX * 4 + 1, "%.160s", name);
+	}
+	free(copy);
+	return n;
+}
+
+static void
+entries_push(struct duty_entries *es, const char *id, const char *at,
+    const char *kind, const char *text, const char *by)
+{
+	struct duty_entry *d;
+
+	if (es->n == es->cap) {
+		es->cap = es->cap ? 2 * es->cap : 16;
+		es->v = xrealloc(es->v, es->cap * sizeof *es->v);
+	}
+	d = &es->v[es->n++];
+	memset(d, 0, sizeof *d);
+	snprintf(d->id, sizeof d->id, "%s", id);
+	snprintf(d->at, sizeof d->at, "%s", at);
+	snprintf(d->kind, sizeof d->kind, "%s", kind);
+	snprintf(d->by, sizeof d->by, "%s", by);
+	d->text = xstrdup(text);
+	d->note = xstrdup("");
+}
+
+static void
+entry_note(struct duty_entry *d, const char *fmt, const char *id)
+{
+	struct buf b = { 0 };
+
+	buf_adds(&b, d->note);
+	if (b.len > 0)
+		buf_adds(&b, "; ");
+	buf_addf(&b, fmt, id);
+	free(d->note);
+	d->note = b.s;
+}
+
+void
+duty_entries_free(struct duty_entries *es)
+{
+	size_t i;
+
+	for (i = 0; i < es->n; i++) {
+		free(es->v[i].text);
+		free(es->v[i].note);
+	}
+	free(es->v);
+	memset(es, 0, sizeof *es);
+}
+
+static void
+entries_remove(struct duty_entries *es, size_t i)
+{
+	free(es->v[i].text);
+	free(es->v[i].note);
+	memmove(&es->v[i], &es->v[i + 1], (es->n - i - 1) * sizeof *es->v);
+	es->n--;
+}
+
+/* ---- items: "对讲机=2,灭火器=1" ----------------------------------------- */
+
+struct item {
+	char name[FIELD_NAME_MAX * 4 + 1];
+	long count;
+};
+
+static int
+parse_items(const char *s, struct item *items, int *n, struct pm_err *e)
+{
+	char *copy = xstrdup(s), *save = NULL, *tok;
+	int rc = 0, i;
+
+	*n = 0;
+	for (tok = strtok_r(copy, ",，", &save); tok;
+	    tok = strtok_r(NULL, ",，", &save)) {
+		char *eq = strchr(tok, '=');
+
+		while (*tok == ' ')
+			tok++;
+		if (*tok == '\0')
+			continue;
+		if (eq == NULL) {
+			rc = errset(e, EX_DATAERR, _("--items: expected "
+			    "name=count, got \"%s\""), tok);
+			break;
+		}
+		*eq = '\0';
+		if (*n == DUTY_ITEMS_MAX) {
+			rc = errset(e, EX_DATAERR, _("--items: more than %d "
+			    "items"), DUTY_ITEMS_MAX);
+			break;
+		}
+		if (field_name(e, "--items", tok) != 0 ||
+		    field_count(e, "--items", eq + 1, 0, ITEM_COUNT_MAX,
+		    &items[*n].count) != 0) {
+			rc = -1;
+			break;
+		}
+		for (i = 0; i < *n; i++)
+			if (strcmp(items[i].name, tok) == 0)
+				break;
+		if (i < *n) {
+			rc = errset(e, EX_DATAERR, _("--items: %s is counted "
+			    "twice"), tok);
+			break;
+		}
+		snprintf(items[*n].name, sizeof items[*n].name, "%s", tok);
+		(*n)++;
+	}
+	free(copy);
+	return rc;
+}
+
+static void
+format_items(struct buf *b, const struct item *items, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		buf_addf(b, "%s%s=%ld", i ? "," : "", items[i].name,
+		    items[i].count);
+}
+
+/* ---- folding the log: open matters and the last handover ----------------- */
+
+struct log_state {
+	struct ledger *l;
+	struct duty_entries open;	/* incidents and pending matters */
+	long last_seq;
+	char holder[FIELD_NAME_MAX * 4 + 1];	/* who holds the desk */
+	char handover_id[DUTY_ID_MAX];
+	char *items;
+	/* the day to show, and its entries */
+	const char *day;
+	struct duty_entries *shown;
+};
+
+static int
+fold_log(const struct row *r, void *arg)
+{
+	struct log_state *st = arg;
+	struct ledger *l = st->l;
+	const char *kind = row_get(l, r, "kind");
+	const char *done = row_get(l, r, "done");
+	const char *corrects = row_get(l, r, "corrects");
+	const struct entry_kind *rule = kind_rule(kind);
+	char id[DUTY_ID_MAX];
+	size_t i;
+
+	st->last_seq = row_seq(r);
+	log_id(st->last_seq, id);
+	if (rule && rule->important)
+		entries_push(&st->open, id, row_get(l, r, "at"), kind,
+		    row_get(l, r, "text"), row_get(l, r, "by"));
+	if (strcmp(kind, "handover") == 0 && *row_get(l, r, "refused") == '\0') {
+		const char *p = row_get(l, r, "pending");
+		int item = 0;
+
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
+			char pid[DUTY_ID_MAX + 16], *text = strndup(p, len);
+
+			snprintf(pid, sizeof pid, "%.20s/%d", id, ++item);
+			entries_push(&st->open, pid, row_get(l, r, "at"),
+			    "pending", text, row_get(l, r, "by"));
+			free(text);
+			p += len + (nl != NULL);
+		}
+		snprintf(st->holder, sizeof st->holder, "%s",
+		    row_get(l, r, "to_staff"));
+		snprintf(st->handover_id, sizeof st->handover_id, "%s", id);
+		free(st->items);
+		st->items = xstrdup(row_get(l, r, "items"));
+	}
+	if (*done)
+		for (i = 0; i < st->open.n; i++)
+			if (strcmp(st->open.v[i].id, done) == 0) {
+				entries_remove(&st->open, i);
+				break;
+			}
+	if (st->shown) {
+		if (strncmp(row_get(l, r, "at"), st->day, 10) == 0) {
+			struct buf text = { 0 };
+
+			if (strcmp(kind, "handover") == 0) {
+				const char *refused = row_get(l, r, "refused");
+
+				buf_addf(&text, "%s → %s", row_get(l, r,
+				    "from_staff"), row_get(l, r, "to_staff"));
+				if (*refused)
+					buf_addf(&text, _(" REFUSED: %s"), refused);
+				buf_addf(&text, " | %s", row_get(l, r, "items"));
+				if (*row_get(l, r, "pending"))
+					buf_addf(&text, _(" | pending: %s"),
+					    row_get(l, r, "pending"));
+				if (*row_get(l, r, "text"))
+					buf_addf(&text, " | %s", row_get(l, r,
+					    "text"));
+			} else
+				buf_adds(&text, row_get(l, r, "text"));
+			entries_push(st->shown, id, row_get(l, r, "at"), kind,
+			    text.s ? text.s : "", row_get(l, r, "by"));
+			buf_free(&text);
+			if (*corrects)
+				entry_note(&st->shown->v[st->shown->n - 1],
+				    _("corrects %s"), corrects);
+			if (*done)
+				entry_note(&st->shown->v[st->shown->n - 1],
+				    _("finishes %s"), done);
+		}
+		if (*corrects)
+			for (i = 0; i < st->shown->n; i++)
+				if (strcmp(st->shown->v[i].id, corrects) == 0)
+					entry_note(&st->shown->v[i],
+					    _("corrected by %s"), id);
+	}
+	return 0;
+}
+
+static void
+state_free(struct log_state *st)
+{
+	duty_entries_free(&st->open);
+	free(st->items);
+}
+
+/* ---- the log -------------------------------------------------------------- */
+
+int
+duty_log_add(struct pm_ctx *ctx, const char *kind, const char *text,
+    const char *corrects, const char *done, const char *at, char *id,
+    struct pm_err *e)
+{
+	char corrects_id[DUTY_ID_MAX] = "", done_id[DUTY_ID_MAX + 8] = "";
+	struct ledger_tx *tx;
+	struct ledger *l;
+	time_t t;
+	long seq = 0, dseq = 0;
+	int item = 0, rc = 0;
+	const char *vals[10] = { 0 };
+
+	if (kind == NULL)
+		kind = "other";
+	if (field_enum(e, "--kind", kind, duty_entry_kinds) != 0 ||
+	    field_text(e, "--text", text, strlen(text), FIELD_TEXT_MAX) != 0 ||
+	    event_time(ctx, at, &t, e) != 0)
+		return -1;
+	if (corrects && (parse_id(corrects, 'L', &seq, &item) != 0 || item))
+		return errset(e, EX_DATAERR, _("--corrects: expected a log "
+		    "entry ID like L000012, got \"%s\""), corrects);
+	if (done && parse_id(done, 'L', &dseq, &item) != 0)
+		return errset(e, EX_DATAERR, _("--done: expected an incident "
+		    "or pending matter ID like L000012 or L000012/1, got \"%s\""),
+		    done);
+	if (corrects)
+		log_id(seq, corrects_id);
+	if (done) {
+		log_id(dseq, done_id);
+		if (item)
+			snprintf(done_id + strlen(done_id), 8, "/%d", item);
+	}
+	l = open_book(ctx, &log_def);
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	/* IDs are row numbers, gap-free: an ID up to the last one exists. */
+	if (corrects && seq > ledger_tx_last_seq(tx)) {
+		rc = errset(e, EX_NOINPUT, _("--corrects: no log entry %s"),
+		    corrects_id);
+		goto out;
+	}
+	if (done) {
+		struct log_state st;
+		size_t i;
+
+		memset(&st, 0, sizeof st);
+		st.l = l;
+		ledger_scan(l, fold_log, &st);
+		for (i = 0; i < st.open.n; i++)
+			if (strcmp(st.open.v[i].id, done_id) == 0)
+				break;
+		if (i == st.open.n) {
+			if (dseq > st.last_seq)
+				rc = errset(e, EX_NOINPUT, _("--done: no log "
+				    "entry %s"), done_id);
+			else
+				rc = errset(e, EX_DATAERR, _("--done: %s is not "
+				    "an open incident or pending matter (see "
+				    "pm-duty pending)"), done_id);
+		}
+		state_free(&st);
+		if (rc)
+			goto out;
+	}
+	vals[0] = kind;
+	vals[1] = text;
+	vals[2] = corrects_id;
+	vals[3] = done_id;
+	log_id(ledger_add(tx, t, ctx->user, ctx->now, vals), id);
+	ledger_commit(tx);
+	ledger_close(l);
+	return 0;
+out:
+	ledger_rollback(tx);
+	ledger_close(l);
+	return rc;
+}
+
+/* ---- the handover ----------------------------------------------------------- */
+
+int
+duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
+    const char *items, const char *const *pending, int npending,
+    const char *note, const char *refuse_reason, char *id,
+    struct pm_err *e)
+{
+	struct item now_items[DUTY_ITEMS_MAX], was[DUTY_ITEMS_MAX];
+	int nnow, nwas = 0, i, j, rc = 0;
+	struct buf itemstr = { 0 }, pend = { 0 }, missing = { 0 };
+	struct log_state st;
+	struct ledger_tx *tx;
+	struct ledger *l;
+	const char *vals[10] = { 0 };
+
+	if (field_name(e, "--from", from) != 0 ||
+	    field_name(e, "--to", to) != 0)
+		return -1;
+	if (strcmp(from, to) == 0)
+		return errset(e, EX_DATAERR, _("--to: the incoming clerk must "
+		    "not be the outgoing one (%s)"), from);
+	if (parse_items(items, now_items, &nnow, e) != 0)
+		return -1;
+	if (nnow == 0)
+		return errset(e, EX_DATAERR, _("--items: the shared items "
+		    "must be counted (e.g. \"对讲机=2,灭火器=1\")"));
+	if (npending > DUTY_PENDING_MAX)
+		return errset(e, EX_DATAERR, _("--pending: more than %d "
+		    "matters"), DUTY_PENDING_MAX);
+	for (i = 0; i < npending; i++) {
+		if (field_text(e, "--pending", pending[i], strlen(pending[i]),
+		    PENDING_TEXT_MAX) != 0)
+			return -1;
+		if (strchr(pending[i], '\n'))
+			return errset(e, EX_DATAERR, _("--pending: one line a "
+			    "matter; give --pending again for the next"));
+	}
+	if (note && field_text(e, "--note", note, strlen(note),
+	    FIELD_TEXT_MAX) != 0)
+		return -1;
+	if (refuse_reason && field_text(e, "--reason", refuse_reason,
+	    strlen(refuse_reason), FIELD_TEXT_MAX) != 0)
+		return -1;
+
+	l = open_book(ctx, &log_def);
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	memset(&st, 0, sizeof st);
+	st.l = l;
+	ledger_scan(l, fold_log, &st);
+	if (st.holder[0] && strcmp(st.holder, from) != 0) {
+		rc = errset(e, EX_DATAERR, _("--from: %s does not hold the desk: "
+		    "%s took it over at %s"), from, st.holder, st.handover_id);
+		goto out;
+	}
+	/* SPEC 2.3: a missing or damaged item is explained and recorded. */
+	if (st.items && parse_items(st.items, was, &nwas, e) != 0)
+		nwas = 0;
+	for (i = 0; i < nwas; i++) {
+		for (j = 0; j < nnow; j++)
+			if (strcmp(was[i].name, now_items[j].name) == 0)
+				break;
+		if (j == nnow || now_items[j].count < was[i].count)
+			buf_addf(&missing, "%s%s %ld → %ld", missing.len ? ", " :
+			    "", was[i].name, was[i].count, j == nnow ? 0 :
+			    now_items[j].count);
+	}
+	if (missing.len && note == NULL && refuse_reason == NULL) {
+		rc = errset(e, EX_DATAERR, _("--items: fewer than at the last "
+		    "handover %s (%s): explain the missing or damaged items "
+		    "with --note (SPEC 2.3)"), st.handover_id, missing.s);
+		goto out;
+	}
+	/* SPEC 2.3: important unfinished work blocks the handover. */
+	if (refuse_reason == NULL)
+		for (i = 0; i < (int)st.open.n; i++)
+			if (strcmp(st.open.v[i].kind, "pending") != 0) {
+				rc = errset(e, EX_DATAERR, _("handover: %s %s "
+				    "(\"%.40s\") is not finished; important "
+				    "unfinished work blocks the handover "
+				    "(record it with pm-duty log --done %s)"),
+				    st.open.v[i].kind, st.open.v[i].id,
+				    st.open.v[i].text, st.open.v[i].id);
+				goto out;
+			}
+	format_items(&itemstr, now_items, nnow);
+	for (i = 0; i < npending; i++) {
+		if (i > 0)
+			buf_add(&pend, "\n", 1);
+		buf_adds(&pend, pending[i]);
+	}
+	vals[0] = "handover";
+	vals[1] = note ? note : "";
+	vals[4] = from;
+	vals[5] = to;
+	vals[6] = itemstr.s;
+	vals[7] = pend.s ? pend.s : "";
+	vals[8] = refuse_reason ? refuse_reason : "";
+	log_id(ledger_add(tx, ctx->now, ctx->user, ctx->now, vals), id);
+	ledger_commit(tx);
+	tx = NULL;
+out:
+	if (tx)
+		ledger_rollback(tx);
+	state_free(&st);
+	ledger_close(l);
+	buf_free(&itemstr);
+	buf_free(&pend);
+	buf_free(&missing);
+	return rc;
+}
+
+/* ---- the supervisor's daily signature ------------------------------------- */
+
+struct signature {
+	const char *date;
+	char by[128], at[20];
+	int found;
+};
+
+static int
+find_signature(const struct anchor *a, void *arg)
+{
+	struct signature *s = arg;
+
+	if (strcmp(a->ledger, log_def.name) == 0 &&
+	    strcmp(a->reason, "review") == 0 &&
+	    strcmp(a->subject, s->date) == 0 && !s->found) {
+		s->found = 1;
+		snprintf(s->by, sizeof s->by, "%s", a->by);
+		snprintf(s->at, sizeof s->at, "%s", a->at);
+	}
+	return 0;
+}
+
+int
+duty_review(struct pm_ctx *ctx, const char *by, const char *date, char *id,
+    struct pm_err *e)
+{
+	struct signature sig;
+	struct ledger_tx *tx;
+	struct ledger *l;
+	char day[11];
+	time_t t;
+	int timed = 0;
+
+	if (check_approver(ctx, "--by", by, e) != 0)
+		return -1;
+	if (date == NULL)
+		t = clock_add_days(clock_day_start(ctx->now), -1);
+	else if (clock_parse(date, &t, &timed) != 0 || timed)
+		return errset(e, EX_DATAERR, _("--date: expected a real date "
+		    "YYYY-MM-DD, got \"%s\""), date);
+	if (t >= clock_day_start(ctx->now))
+		return errset(e, EX_DATAERR, _("--date: the log of %s is not "
+		    "finished; it is signed the next morning (SPEC 2.3)"),
+		    date ? date : "today");
+	clock_format_date(t, day);
+	memset(&sig, 0, sizeof sig);
+	sig.date = day;
+	anchors_scan(ctx->data, find_signature, &sig);
+	if (sig.found)
+		return errset(e, EX_DATAERR, _("--date: the log of %s was "
+		    "already signed by %s at %s"), day, sig.by, sig.at);
+	/* The signature fixes the chain head as it is at this moment. */
+	l = open_book(ctx, &log_def);
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	snprintf(id, DUTY_ID_MAX, "A%06ld", ledger_anchor(tx, ctx->data,
+	    "review", day, ctx->now, by));
+	ledger_commit(tx);
+	ledger_close(l);
+	return 0;
+}
+
+/* ---- reading the log -------------------------------------------------------- */
+
+int
+duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
+    struct pm_err *e)
+{
+	struct log_state st;
+	struct signature sig;
+	struct ledger *l;
+	char day[11];
+	time_t t;
+	int timed = 0;
+
+	if (date == NULL)
+		t = ctx->now;
+	else if (clock_parse(date, &t, &timed) != 0 || timed)
+		return errset(e, EX_DATAERR, _("--date: expected a real date "
+		    "YYYY-MM-DD, got \"%s\""), date);
+	clock_format_date(t, day);
+	memset(&st, 0, sizeof st);
+	memset(es, 0, sizeof *es);
+	l = open_book(ctx, &log_def);
+	st.l = l;
+	st.day = day;
+	st.shown = es;
+	ledger_scan(l, fold_log, &st);
+	state_free(&st);
+	ledger_close(l);
+	memset(&sig, 0, sizeof sig);
+	sig.date = day;
+	anchors_scan(ctx->data, find_signature, &sig);
+	if (sig.found) {
+		snprintf(es->signed_by, sizeof es->signed_by, "%s", sig.by);
+		snprintf(es->signed_at, sizeof es->signed_at, "%s", sig.at);
+	}
+	return 0;
+}
+
+int
+duty_pending(struct pm_ctx *ctx, struct duty_entries *es, struct pm_err *e)
+{
+	struct log_state st;
+	struct ledger *l;
+
+	(void)e;
+	memset(&st, 0, sizeof st);
+	l = open_book(ctx, &log_def);
+	st.l = l;
+	ledger_scan(l, fold_log, &st);
+	*es = st.open;
+	st.open.v = NULL;
+	st.open.n = 0;
+	state_free(&st);
+	ledger_close(l);
+	return 0;
+}
+
+/* ---- the roster ------------------------------------------------------------ */
+
+struct roster_fold {
+	struct ledger *l;
+	struct duty_roster *r;
+	const char *month;
+};
+
+static void
+load_schedule(struct duty_roster *r, const char *schedule)
+{
+	const char *p = schedule;
+	struct pm_err e;
+
+	memset(r->day, 0, sizeof r->day);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[512];
+		int d;
+
+		snprintf(line, sizeof line, "%.*s", (int)len, p);
+		if (len > 11 && line[10] == '=') {
+			d = atoi(line + 8);
+			if (d >= 1 && d <= r->ndays) {
+				struct duty_roster_day *day = &r->day[d - 1];
+
+				snprintf(day->date, sizeof day->date, "%.10s", line);
+				day->nstaff = split_staff(line + 11, day->staff,
+				    DUTY_STAFF_MAX, "staff", &e);
+				if (day->nstaff < 0)
+					day->nstaff = 0;
+			}
+		}
+		p += len + (nl != NULL);
+	}
+}
+
+static int
+fold_roster(const struct row *row, void *arg)
+{
+	struct roster_fold *f = arg;
+	struct ledger *l = f->l;
+	struct duty_roster *r = f->r;
+	const char *kind = row_get(l, row, "kind");
+
+	if (strcmp(row_get(l, row, "month"), f->month) != 0)
+		return 0;
+	if (strcmp(kind, "roster") == 0) {
+		load_schedule(r, row_get(l, row, "schedule"));
+		r->found = 1;
+	} else if (strcmp(kind, "swap") == 0 && r->found) {
+		int d = atoi(row_get(l, row, "date") + 8), i;
+		struct duty_roster_day *day;
+
+		if (d < 1 || d > r->ndays)
+			return 0;
+		day = &r->day[d - 1];
+		for (i = 0; i < day->nstaff; i++)
+			if (strcmp(day->staff[i], row_get(l, row,
+			    "from_staff")) == 0) {
+				snprintf(day->staff[i], sizeof day->staff[i],
+				    "%s", row_get(l, row, "staff"));
+				day->swapped = 1;
+			}
+	}
+	return 0;
+}
+
+static int
+roster_load(struct pm_ctx *ctx, struct ledger *l, int year, int month,
+    struct duty_roster *r)
+{
+	struct roster_fold f;
+	char m[8];
+
+	memset(r, 0, sizeof *r);
+	r->year = year;
+	r->month = month;
+	r->ndays = clock_days_in_month(year, month);
+	snprintf(m, sizeof m, "%04d-%02d", year, month);
+	f.l = l;
+	f.r = r;
+	f.month = m;
+	(void)ctx;
+	return ledger_scan(l, fold_roster, &f);
+}
+
+int
+duty_roster_get(struct pm_ctx *ctx, const char *month, struct duty_roster *r,
+    struct pm_err *e)
+{
+	struct ledger *l;
+	int y, m;
+
+	if (month == NULL) {
+		char today[11];
+
+		clock_format_date(ctx->now, today);
+		y = atoi(today);
+		m = atoi(today + 5);
+	} else if (clock_parse_month(month, &y, &m) != 0)
+		return errset(e, EX_DATAERR, _("--month: expected YYYY-MM, got "
+		    "\"%s\""), month);
+	l = open_book(ctx, &roster_def);
+	roster_load(ctx, l, y, m, r);
+	ledger_close(l);
+	if (!r->found)
+		return errset(e, EX_NOINPUT, _("no roster for %04d-%02d (set it "
+		    "with pm-duty roster set --month %04d-%02d FILE)"), y, m, y,
+		    m);
+	return 0;
+}
+
+int
+duty_roster_set(struct pm_ctx *ctx, const char *month, const char *file,
+    const char *encoding, char *id, struct pm_err *e)
+{
+	struct duty_roster r, old;
+	struct import_src *src;
+	struct row row;
+	struct buf sched = { 0 };
+	struct ledger_tx *tx;
+	struct ledger *l;
+	char mstr[8];
+	int y, m, rc, d, i, k, errors = 0;
+	const char *vals[8] = { 0 };
+
+	if (month == NULL || clock_parse_month(month, &y, &m) != 0)
+		return errset(e, EX_DATAERR, _("--month: expected YYYY-MM, got "
+		    "\"%s\""), month ? month : "");
+	snprintf(mstr, sizeof mstr, "%04d-%02d", y, m);
+	memset(&r, 0, sizeof r);
+	r.year = y;
+	r.month = m;
+	r.ndays = clock_days_in_month(y, m);
+	src = import_open(file, encoding, e);
+	if (src == NULL)
+		return -1;
+	while ((rc = import_next(src, &row, e)) == 1) {
+		struct pm_err fe;
+		time_t t;
+		int timed = 0, n;
+		char names[DUTY_STAFF_MAX][FIELD_NAME_MAX * 4 + 1];
+
+		if (row.line == 1 && row.n >= 1 && strcmp(row.f[0], "date") == 0)
+			continue;	/* a header row */
+		if (row.n < 2) {
+			warnmsg(_("line %ld: expected date,staff"), row.line);
+			errors++;
+			continue;
+		}
+		if (clock_parse(row.f[0], &t, &timed) != 0 || timed ||
+		    strncmp(row.f[0], mstr, 7) != 0) {
+			warnmsg(_("line %ld: date: expected a day of %s, got "
+			    "\"%.20s\""), row.line, mstr, row.f[0]);
+			errors++;
+			continue;
+		}
+		d = atoi(row.f[0] + 8);
+		n = split_staff(row.f[1], names, DUTY_STAFF_MAX, "staff", &fe);
+		if (n <= 0) {
+			if (n == 0)
+				errset(&fe, EX_DATAERR, _("staff: no one named"));
+			warnmsg(_("line %ld: %s"), row.line, fe.msg);
+			errors++;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			struct duty_roster_day *day = &r.day[d - 1];
+
+			for (k = 0; k < day->nstaff; k++)
+				if (strcmp(day->staff[k], names[i]) == 0)
+					break;
+			if (k < day->nstaff || day->nstaff == DUTY_STAFF_MAX) {
+				warnmsg(_("line %ld: staff: %s is on %s twice, or "
+				    "too many people that day"), row.line,
+				    names[i], row.f[0]);
+				errors++;
+				continue;
+			}
+			snprintf(day->date, sizeof day->date, "%s", row.f[0]);
+			snprintf(day->staff[day->nstaff++], sizeof day->staff[0],
+			    "%.160s", names[i]);
+		}
+	}
+	import_close(src);
+	if (rc < 0)
+		return -1;
+	for (d = 1; d <= r.ndays; d++)
+		if (r.day[d - 1].nstaff == 0) {
+			warnmsg(_("%s-%02d: no one on duty"), mstr, d);
+			errors++;
+		}
+	if (errors)
+		return errset(e, EX_DATAERR, _("%s: %d problems in the roster "
+		    "(SPEC 2.3: every day of the month has someone on duty); "
+		    "nothing was recorded"), file, errors);
+	for (d = 1; d <= r.ndays; d++) {
+		buf_addf(&sched, "%s%s=", d > 1 ? "\n" : "", r.day[d - 1].date);
+		for (i = 0; i < r.day[d - 1].nstaff; i++)
+			buf_addf(&sched, "%s%s", i ? "、" : "",
+			    r.day[d - 1].staff[i]);
+	}
+	l = open_book(ctx, &roster_def);
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	roster_load(ctx, l, y, m, &old);
+	/* SPEC 2.3: prepared by the end of the month before; after that, swaps. */
+	if (old.found && ctx->now >= clock_month_start(y, m)) {
+		ledger_rollback(tx);
+		ledger_close(l);
+		buf_free(&sched);
+		return errset(e, EX_DATAERR, _("--month: the roster of %s is in "
+		    "force; change it with pm-duty swap --approved-by "
+		    "(SPEC 2.3)"), mstr);
+	}
+	if (ctx->now >= clock_month_start(y, m))
+		warnmsg(_("the roster of %s is late: it is due by the end of "
+		    "the month before"), mstr);
+	vals[0] = mstr;
+	vals[1] = "roster";
+	vals[6] = sched.s;
+	snprintf(id, DUTY_ID_MAX, "S%06ld", ledger_add(tx, ctx->now, ctx->user,
+	    ctx->now, vals));
+	ledger_commit(tx);
+	ledger_close(l);
+	buf_free(&sched);
+	return 0;
+}
+
+int
+duty_shift_date(const struct conf *c, time_t t, time_t *date)
+{
+	time_t day = clock_day_start(t), cand;
+	int k, overnight = c->duty_end <= c->duty_start;
+
+	for (k = 0; k >= -1; k--) {
+		time_t from, to;
+
+		cand = clock_add_days(day, k);
+		if (conf_is_holiday(c, cand)) {
+			/* SPEC 2.3: holidays are on 24-hour duty. */
+			from = cand + (overnight ? c->duty_end * 60L : 0);
+			to = clock_add_days(cand, 1) + (overnight ?
+			    c->duty_end * 60L : 0);
+		} else {
+			from = cand + c->duty_start * 60L;
+			to = (overnight ? clock_add_days(cand, 1) : cand) +
+			    c->duty_end * 60L;
+		}
+		if (t >= from && t < to) {
+			*date = cand;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+duty_who(struct pm_ctx *ctx, const char *at, char date[11],
+    struct duty_roster_day *day, struct pm_err *e)
+{
+	struct duty_roster r;
+	char month[8];
+	time_t t, d;
+
+	if (at == NULL)
+		t = ctx->now;
+	else if (field_date(e, "--at", at, &t) != 0)
+		return -1;
+	if (!duty_shift_date(&ctx->conf, t, &d))
+		return 0;
+	clock_format_date(d, date);
+	snprintf(month, sizeof month, "%.7s", date);
+	if (duty_roster_get(ctx, month, &r, e) != 0)
+		return -1;
+	*day = r.day[atoi(date + 8) - 1];
+	return 1;
+}
+
+int
+duty_swap(struct pm_ctx *ctx, const char *date, const char *from,
+    const char *to, const char *approved_by, char *id, struct pm_err *e)
+{
+	struct duty_roster r;
+	struct duty_roster_day *day;
+	struct ledger_tx *tx;
+	struct ledger *l;
+	char day_s[11], month[8];
+	time_t t, starts;
+	int timed = 0, i, rc = 0;
+	const char *vals[8] = { 0 };
+
+	if (date == NULL || clock_parse(date, &t, &timed) != 0 || timed)
+		return errset(e, EX_DATAERR, _("--date: expected a real date "
+		    "YYYY-MM-DD, got \"%s\""), date ? date : "");
+	if (field_name(e, "--from", from) != 0 ||
+	    field_name(e, "--to", to) != 0 ||
+	    check_approver(ctx, "--approved-by", approved_by, e) != 0)
+		return -1;
+	if (strcmp(from, to) == 0)
+		return errset(e, EX_DATAERR, _("--to: a swap needs two people"));
+	clock_format_date(t, day_s);
+	snprintf(month, sizeof month, "%.7s", day_s);
+	starts = conf_is_holiday(&ctx->conf, t) ? t : t +
+	    ctx->conf.duty_start * 60L;
+	if (ctx->now >= starts)
+		return errset(e, EX_DATAERR, _("--date: the duty of %s has "
+		    "begun; a swap is approved before it happens (SPEC 2.3)"),
+		    day_s);
+	l = open_book(ctx, &roster_def);
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	roster_load(ctx, l, atoi(day_s), atoi(day_s + 5), &r);
+	if (!r.found) {
+		rc = errset(e, EX_NOINPUT, _("no roster for %s (set it with "
+		    "pm-duty roster set --month %s FILE)"), month, month);
+		goto out;
+	}
+	day = &r.day[atoi(day_s + 8) - 1];
+	for (i = 0; i < day->nstaff; i++)
+		if (strcmp(day->staff[i], to) == 0) {
+			rc = errset(e, EX_DATAERR, _("--to: %s is already on "
+			    "duty on %s"), to, day_s);
+			goto out;
+		}
+	for (i = 0; i < day->nstaff; i++)
+		if (strcmp(day->staff[i], from) == 0)
+			break;
+	if (i == day->nstaff) {
+		rc = errset(e, EX_DATAERR, _("--from: %s is not on duty on %s"),
+		    from, day_s);
+		goto out;
+	}
+	vals[0] = month;
+	vals[1] = "swap";
+	vals[2] = day_s;
+	vals[3] = to;
+	vals[4] = from;
+	vals[5] = approved_by;
+	snprintf(id, DUTY_ID_MAX, "S%06ld", ledger_add(tx, ctx->now, ctx->user,
+	    ctx->now, vals));
+	ledger_commit(tx);
+	ledger_close(l);
+	return 0;
+out:
+	ledger_rollback(tx);
+	ledger_close(l);
+	return rc;
+}
+
+/* ---- verify and import ---------------------------------------------------- */
+
+int
+duty_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
+{
+	const struct ledger_def *defs[] = { &log_def, &roster_def, &anchor_def };
+	size_t i;
+	long rows;
+
+	for (i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+		struct ledger *l = open_book(ctx, defs[i]);
+		int rc = ledger_verify(l, e, &rows);
+
+		if (rc == 0)
+			fprintf(out, _("%s: %ld rows, chain intact\n"),
+			    ledger_path(l), rows);
+		ledger_close(l);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A set of 16-byte digests: which entries a book already holds. */
+struct keyset {
+	unsigned char (*v)[16];
+	size_t n, cap;
+};
+
+static int
+keyset_add(struct keyset *s, const char *at, const char *kind,
+    const char *text, const char *by)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dl;
+	struct buf k = { 0 };
+	size_t i, h;
+
+	buf_addf(&k, "%.16s\x1f%s\x1f%s\x1f%s", at, kind, text, by);
+	EVP_Digest(k.s, k.len, d, &dl, EVP_sha256(), NULL);
+	buf_free(&k);
+	if (2 * (s->n + 1) > s->cap) {
+		struct keyset bigger = { 0 };
+
+		bigger.cap = s->cap ? 2 * s->cap : 1024;
+		bigger.v = xcalloc(bigger.cap, 16);
+		for (i = 0; i < s->cap; i++) {
+			static const unsigned char zero[16];
+
+			if (memcmp(s->v[i], zero, 16) == 0)
+				continue;
+			memcpy(&h, s->v[i], sizeof h);
+			for (h %= bigger.cap; memcmp(bigger.v[h], zero, 16) != 0;
+			    h = (h + 1) % bigger.cap)
+				;
+			memcpy(bigger.v[h], s->v[i], 16);
+		}
+		free(s->v);
+		s->v = bigger.v;
+		s->cap = bigger.cap;
+	}
+	d[0] |= 1;	/* never all zero, the empty mark */
+	memcpy(&h, d, sizeof h);
+	for (h %= s->cap; ; h = (h + 1) % s->cap) {
+		static const unsigned char zero[16];
+
+		if (memcmp(s->v[h], d, 16) == 0)
+			return 0;	/* already there */
+		if (memcmp(s->v[h], zero, 16) == 0)
+			break;
+	}
+	memcpy(s->v[h], d, 16);
+	s->n++;
+	return 1;
+}
+
+struct import_fold {
+	struct ledger *l;
+	struct keyset *keys;
+};
+
+static int
+fold_keys(const struct row *r, void *arg)
+{
+	struct import_fold *f = arg;
+
+	keyset_add(f->keys, row_get(f->l, r, "at"), row_get(f->l, r, "kind"),
+	    row_get(f->l, r, "text"), row_get(f->l, r, "by"));
+	return 0;
+}
+
+#define IMPORT_ERRORS_SHOWN 50
+
+int
+duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
+    int dry_run, FILE *out, struct pm_err *e)
+{
+	enum { C_AT, C_KIND, C_TEXT, C_BY, NC };
+	static const char *const names[NC] = { "at", "kind", "text", "by" };
+	int col[NC], i, rc;
+	long errors = 0, added = 0, dups = 0;
+	struct keyset keys = { 0 };
+	struct import_fold f;
+	struct import_src *src;
+	struct ledger_tx *tx;
+	struct ledger *l;
+	struct row row;
+
+	src = import_open(file, encoding, e);
+	if (src == NULL)
+		return -1;
+	rc = import_next(src, &row, e);
+	if (rc <= 0) {
+		import_close(src);
+		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
+		    "expected a header row"), file);
+	}
+	for (i = 0; i < NC; i++) {
+		int k;
+
+		col[i] = -1;
+		for (k = 0; k < row.n; k++)
+			if (strcmp(row.f[k], names[i]) == 0)
+				col[i] = k;
+		if (col[i] < 0 && i != C_BY) {
+			import_close(src);
+			return errset(e, EX_DATAERR, _("line 1: missing column "
+			    "\"%s\" (expected at least at,kind,text)"),
+			    names[i]);
+		}
+	}
+	l = open_book(ctx, &log_def);
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	f.l = l;
+	f.keys = &keys;
+	ledger_scan(l, fold_keys, &f);
+	while ((rc = import_next(src, &row, e)) == 1) {
+		struct pm_err fe;
+		const char *v[NC];
+		char atbuf[20];
+		time_t t;
+		const char *vals[10] = { 0 };
+
+		for (i = 0; i < NC; i++)
+			v[i] = col[i] >= 0 && col[i] < row.n ? row.f[col[i]] : "";
+		if (v[C_BY][0] == '\0')
+			v[C_BY] = ctx->user;
+		if (field_date(&fe, "at", v[C_AT], &t) != 0 ||
+		    field_not_future(&fe, "at", t, ctx->now) != 0 ||
+		    field_enum(&fe, "kind", v[C_KIND], duty_entry_kinds) != 0 ||
+		    field_text(&fe, "text", v[C_TEXT], row.len[col[C_TEXT]],
+		    FIELD_TEXT_MAX) != 0 ||
+		    field_name(&fe, "by", v[C_BY]) != 0) {
+			if (++errors <= IMPORT_ERRORS_SHOWN)
+				warnmsg("line %ld: %s", row.line, fe.msg);
+			continue;
+		}
+		if (errors)
+			continue;	/* nothing will be written; just check */
+		clock_format(t, atbuf);
+		if (!keyset_add(&keys, atbuf, v[C_KIND], v[C_TEXT], v[C_BY])) {
+			dups++;
+			continue;
+		}
+		vals[0] = v[C_KIND];
+		vals[1] = v[C_TEXT];
+		ledger_add(tx, t, v[C_BY], ctx->now, vals);
+		added++;
+	}
+	import_close(src);
+	free(keys.v);
+	if (rc < 0 || errors) {
+		ledger_rollback(tx);
+		ledger_close(l);
+		if (rc < 0)
+			return -1;
+		if (errors > IMPORT_ERRORS_SHOWN)
+			warnmsg(_("... and %ld more"), errors -
+			    IMPORT_ERRORS_SHOWN);
+		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
+		    "nothing was imported"), file, errors);
+	}
+	if (dry_run)
+		ledger_rollback(tx);
+	else
+		ledger_commit(tx);
+	ledger_close(l);
+	fprintf(out, dry_run ? _("%ld rows would be imported, %ld already "
+	    "present\n") : _("%ld rows imported, %ld already present\n"),
+	    added, dups);
+	return 0;
+}

@@ -1,0 +1,222 @@
+/*
+ * field.c - parse and validate one value.  Every failure is one message
+ * that names the field and the rule, with the value shown safely.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pm.h"
+
+int
+utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i];
+		unsigned cp;
+		int n;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			return 0;
+		if (i + n >= len)
+			return 0;
+		for (int k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		/* No overlong forms, no surrogates, nothing past U+10FFFF. */
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* A value as it may be shown in a message: printable, short. */
+static const char *
+shown(const char *v, size_t len, char out[96])
+{
+	size_t i, o = 0;
+
+	if (!utf8_valid(v, len)) {
+		snprintf(out, 96, "(%zu bytes, not UTF-8)", len);
+		return out;
+	}
+	for (i = 0; i < len && o < 80; i++) {
+		unsigned char c = v[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			o += snprintf(out + o, 96 - o, "\\x%02x", c);
+		} else
+			out[o++] = c;
+	}
+	/* Do not cut a character in half. */
+	while (o > 0 && i < len && ((unsigned char)out[o] & 0xc0) == 0x80)
+		o--;
+	out[o] = '\0';
+	if (i < len && o + 4 < 96)
+		strcat(out, "...");
+	return out;
+}
+
+int
+field_unit(struct pm_err *e, const char *field, const char *v)
+{
+	char sv[96];
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if (!isdigit((unsigned char)v[i]))
+			break;
+	if (i != 10 || v[i] != '\0')
+		return errset(e, EX_DATAERR, _("%s: expected a unit code of 10 "
+		    "digits (3 project + 1 group + 2 building + 4 room), got "
+		    "\"%s\""), field, shown(v, strlen(v), sv));
+	return 0;
+}
+
+int
+field_enum(struct pm_err *e, const char *field, const char *v,
+    const char *const *allowed)
+{
+	struct buf list = { 0 };
+	char sv[96];
+	int i;
+
+	for (i = 0; allowed[i]; i++)
+		if (strcmp(v, allowed[i]) == 0)
+			return 0;
+	for (i = 0; allowed[i]; i++) {
+		if (i > 0)
+			buf_adds(&list, allowed[i + 1] ? ", " : _(" or "));
+		buf_adds(&list, allowed[i]);
+	}
+	errset(e, EX_DATAERR, _("%s: expected %s, got \"%s\""), field, list.s,
+	    shown(v, strlen(v), sv));
+	buf_free(&list);
+	return -1;
+}
+
+int
+field_count(struct pm_err *e, const char *field, const char *v, long min,
+    long max, long *out)
+{
+	char sv[96], *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || !isdigit((unsigned char)
+	    v[*v == '-' || *v == '+']))
+		return errset(e, EX_DATAERR, _("%s: expected a whole number, "
+		    "got \"%s\""), field, shown(v, strlen(v), sv));
+	if (n < min || n > max)
+		return errset(e, EX_DATAERR, _("%s: must be from %ld to %ld, "
+		    "got %ld"), field, min, max, n);
+	*out = n;
+	return 0;
+}
+
+static int
+check_text(struct pm_err *e, const char *field, const char *v, size_t len,
+    size_t maxchars, int newline_ok)
+{
+	char sv[96];
+	size_t i;
+
+	if (strlen(v) != len)
+		return errset(e, EX_DATAERR, _("%s: contains a NUL byte"), field);
+	if (!utf8_valid(v, len))
+		return errset(e, EX_DATAERR, _("%s: is not valid UTF-8 text"),
+		    field);
+	for (i = 0; i < len; i++) {
+		unsigned char c = v[i];
+
+		if ((c < 0x20 && !(newline_ok && c == '\n')) || c == 0x7f)
+			return errset(e, EX_DATAERR, _("%s: contains a control "
+			    "character (\\x%02x)"), field, c);
+	}
+	if (len == 0 || strspn(v, " \n") == len)
+		return errset(e, EX_DATAERR, _("%s: must not be empty"), field);
+	if (utf8_chars(v) > maxchars)
+		return errset(e, EX_DATAERR, _("%s: longer than %zu characters "
+		    "(\"%s\")"), field, maxchars, shown(v, len, sv));
+	return 0;
+}
+
+int
+field_name(struct pm_err *e, const char *field, const char *v)
+{
+	char sv[96];
+
+	if (check_text(e, field, v, strlen(v), FIELD_NAME_MAX, 0) != 0)
+		return -1;
+	/* A name is a person, never a path or an option. */
+	if (strpbrk(v, "/\\") != NULL || v[0] == '-' || v[0] == '.' ||
+	    v[0] == ' ')
+		return errset(e, EX_DATAERR, _("%s: expected a person's name, "
+		    "got \"%s\""), field, shown(v, strlen(v), sv));
+	return 0;
+}
+
+int
+field_text(struct pm_err *e, const char *field, const char *v, size_t len,
+    size_t maxchars)
+{
+	return check_text(e, field, v, len, maxchars, 1);
+}
+
+int
+field_date(struct pm_err *e, const char *field, const char *v, time_t *t)
+{
+	char sv[96];
+
+	if (clock_parse(v, t, NULL) != 0)
+		return errset(e, EX_DATAERR, _("%s: expected a real date "
+		    "YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS], got \"%s\""), field,
+		    shown(v, strlen(v), sv));
+	return 0;
+}
+
+int
+field_not_future(struct pm_err *e, const char *field, time_t t, time_t now)
+{
+	char ts[20], ns[20];
+
+	if (t <= now)
+		return 0;
+	clock_format(t, ts);
+	clock_format(now, ns);
+	return errset(e, EX_DATAERR, _("%s: %s is in the future (now is %s)"),
+	    field, ts, ns);
+}

@@ -1,0 +1,340 @@
+/*
+ * import.c - read the CSV that spreadsheets and other systems write
+ * (SPEC 5): UTF-8 with or without BOM, GB18030/GBK, CRLF line ends,
+ * quoted fields with commas, quotes and newlines.  Records are handed
+ * out one at a time, in bounded memory, each with the line it began on.
+ *
+ * Validating every record and writing all or nothing is the form's job,
+ * with ledger_begin/ledger_add/ledger_commit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "pm.h"
+
+#define IMPORT_CHUNK (64 * 1024)
+#define IMPORT_FIELD_MAX (64 * 1024)
+
+struct qrow {
+	char *data;
+	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
+	int n;
+	long line;
+};
+
+struct import_src {
+	int fd;
+	const char *name;
+	iconv_t cd;		/* (iconv_t)-1 for UTF-8 input */
+	int started, eof, failed;
+	struct csv_parser p;
+	long line;		/* physical lines fed to the parser */
+	struct buf store;
+	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
+	int nf;
+	long newlines;		/* inside the current record's fields */
+	struct qrow *q;
+	size_t qhead, qlen, qcap;
+	struct qrow cur;
+	char carry[16];		/* an incomplete multibyte character */
+	size_t ncarry;
+	struct buf pending;	/* converted text not yet split into lines */
+	struct pm_err err;
+};
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+imp_field(void *s, size_t len, void *data)
+{
+	struct import_src *src = data;
+	const char *p = s ? s : "";
+	size_t i;
+
+	if (src->nf >= LEDGER_COLS_MAX) {
+		if (!src->failed)
+			errset(&src->err, EX_DATAERR, _("line %ld: more than %d "
+			    "columns"), src->line, LEDGER_COLS_MAX);
+		src->failed = 1;
+		return;
+	}
+	src->off[src->nf] = src->store.len;
+	/* A spreadsheet's CRLF inside a cell is one newline. */
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+			continue;
+		if (p[i] == '\n')
+			src->newlines++;
+		buf_add(&src->store, p + i, 1);
+	}
+	src->len[src->nf] = src->store.len - src->off[src->nf];
+	buf_add(&src->store, "", 1);
+	src->nf++;
+}
+
+static void
+imp_row(int c, void *data)
+{
+	struct import_src *src = data;
+	struct qrow *r;
+
+	(void)c;
+	if (src->qlen == src->qcap) {
+		src->qcap = src->qcap ? 2 * src->qcap : 64;
+		src->q = xrealloc(src->q, src->qcap * sizeof *src->q);
+	}
+	r = &src->q[src->qlen++];
+	r->data = xmalloc(src->store.len + 1);
+	memcpy(r->data, src->store.s ? src->store.s : "", src->store.len);
+	r->n = src->nf;
+	memcpy(r->off, src->off, sizeof r->off);
+	memcpy(r->len, src->len, sizeof r->len);
+	/* The row ends on the current line; it began its newlines before. */
+	r->line = src->line - src->newlines;
+	src->nf = 0;
+	src->newlines = 0;
+	buf_reset(&src->store);
+}
+
+struct import_src *
+import_open(const char *path, const char *encoding, struct pm_err *e)
+{
+	struct import_src *src = xcalloc(1, sizeof *src);
+
+	src->name = path;
+	src->cd = (iconv_t)-1;
+	if (strcmp(path, "-") == 0)
+		src->fd = STDIN_FILENO;
+	else if ((src->fd = open(path, O_RDONLY)) < 0) {
+		errset(e, errno == ENOENT ? EX_NOINPUT : EX_IOERR, "%s: %s",
+		    path, strerror(errno));
+		free(src);
+		return NULL;
+	}
+	if (encoding != NULL) {
+		if (strcasecmp(encoding, "utf-8") == 0 ||
+		    strcasecmp(encoding, "utf8") == 0)
+			src->started = 1;	/* UTF-8: no conversion */
+		else if (strcasecmp(encoding, "gbk") == 0 ||
+		    strcasecmp(encoding, "gb18030") == 0 ||
+		    strcasecmp(encoding, "gb2312") == 0 ||
+		    strcasecmp(encoding, "cp936") == 0) {
+			src->cd = iconv_open("UTF-8", "GB18030");
+			src->started = 1;
+		} else {
+			errset(e, EX_USAGE, _("--encoding: expected utf-8 or "
+			    "gb18030 (gbk), got \"%s\""), encoding);
+			if (src->fd != STDIN_FILENO)
+				close(src->fd);
+			free(src);
+			return NULL;
+		}
+	}
+	if (csv_init(&src->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		die(EX_OSERR, "csv_init failed");
+	csv_set_space_func(&src->p, no_space);
+	return src;
+}
+
+/* Valid UTF-8, allowing a character cut at the end of the sample. */
+static int
+looks_utf8(const char *s, size_t n)
+{
+	size_t cut = n, k;
+
+	for (k = 0; k < 3 && k < n; k++) {
+		unsigned char c = s[n - 1 - k];
+
+		if ((c & 0xc0) == 0xc0) {
+			cut = n - 1 - k;
+			break;
+		}
+		if ((c & 0xc0) != 0x80)
+			break;
+	}
+	return utf8_valid(s, cut);
+}
+
+/* Feed converted UTF-8 text to libcsv one physical line at a time. */
+static void
+feed(struct import_src *src, const char *s, size_t n, int last)
+{
+	size_t start = 0, i;
+
+	buf_add(&src->pending, s, n);
+	for (i = 0; i < src->pending.len && !src->failed; i++) {
+		if (src->pending.s[i] != '\n')
+			continue;
+		src->line++;
+		if (csv_parse(&src->p, src->pending.s + start, i + 1 - start,
+		    imp_field, imp_row, src) != i + 1 - start) {
+			errset(&src->err, EX_DATAERR, _("line %ld: not valid CSV "
+			    "(%s)"), src->line, csv_strerror(csv_error(&src->p)));
+			src->failed = 1;
+		}
+		start = i + 1;
+	}
+	if (src->failed)
+		return;
+	if (last && start < src->pending.len) {
+		src->line++;
+		if (csv_parse(&src->p, src->pending.s + start,
+		    src->pending.len - start, imp_field, imp_row, src) !=
+		    src->pending.len - start) {
+			errset(&src->err, EX_DATAERR, _("line %ld: not valid CSV "
+			    "(%s)"), src->line, csv_strerror(csv_error(&src->p)));
+			src->failed = 1;
+			return;
+		}
+		start = src->pending.len;
+	}
+	memmove(src->pending.s, src->pending.s + start,
+	    src->pending.len - start);
+	src->pending.len -= start;
+	if (last && csv_fini(&src->p, imp_field, imp_row, src) != 0) {
+		errset(&src->err, EX_DATAERR, _("line %ld: a quoted field is "
+		    "not closed (unbalanced quotes)"), src->line);
+		src->failed = 1;
+	}
+}
+
+static void
+convert(struct import_src *src, char *in, size_t n, int last)
+{
+	char out[IMPORT_CHUNK * 2], *ip, *op;
+	size_t il, ol;
+	struct buf all = { 0 };
+
+	buf_add(&all, src->carry, src->ncarry);
+	buf_add(&all, in, n);
+	src->ncarry = 0;
+	ip = all.s;
+	il = all.len;
+	while (il > 0) {
+		op = out;
+		ol = sizeof out;
+		if (iconv(src->cd, &ip, &il, &op, &ol) == (size_t)-1) {
+			if (errno == E2BIG) {
+				feed(src, out, op - out, 0);
+				continue;
+			}
+			if (errno == EINVAL && !last && il < sizeof src->carry) {
+				memcpy(src->carry, ip, il);
+				src->ncarry = il;
+				il = 0;
+			} else {
+				feed(src, out, op - out, 0);
+				errset(&src->err, EX_DATAERR, _("line %ld: not "
+				    "valid GB18030 text"), src->line + 1);
+				src->failed = 1;
+				buf_free(&all);
+				return;
+			}
+		}
+		feed(src, out, op - out, 0);
+	}
+	buf_free(&all);
+	if (last)
+		feed(src, "", 0, 1);
+}
+
+static void
+fill(struct import_src *src)
+{
+	char chunk[IMPORT_CHUNK];
+	ssize_t n;
+	char *p = chunk;
+
+	do
+		n = read(src->fd, chunk, sizeof chunk);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		errset(&src->err, EX_IOERR, "%s: %s", src->name, strerror(errno));
+		src->failed = 1;
+		return;
+	}
+	if (!src->started) {
+		src->started = 1;
+		if (n >= 3 && memcmp(chunk, "\xef\xbb\xbf", 3) == 0) {
+			p += 3;
+			n -= 3;
+		} else if (!looks_utf8(chunk, n))
+			src->cd = iconv_open("UTF-8", "GB18030");
+	} else if (src->line == 0 && src->pending.len == 0 && n >= 3 &&
+	    memcmp(chunk, "\xef\xbb\xbf", 3) == 0 && src->cd == (iconv_t)-1) {
+		p += 3;		/* --encoding utf-8 and a BOM */
+		n -= 3;
+	}
+	if (n == 0)
+		src->eof = 1;
+	if (src->cd != (iconv_t)-1)
+		convert(src, p, n, src->eof);
+	else
+		feed(src, p, n, src->eof);
+}
+
+int
+import_next(struct import_src *src, struct row *r, struct pm_err *e)
+{
+	int i;
+
+	free(src->cur.data);
+	src->cur.data = NULL;
+	while (src->qhead == src->qlen && !src->eof && !src->failed) {
+		src->qhead = src->qlen = 0;
+		fill(src);
+	}
+	if (src->failed) {
+		*e = src->err;
+		return -1;
+	}
+	if (src->qhead == src->qlen)
+		return 0;
+	src->cur = src->q[src->qhead++];
+	memset(r, 0, sizeof *r);
+	r->n = src->cur.n;
+	for (i = 0; i < r->n; i++) {
+		r->f[i] = src->cur.data + src->cur.off[i];
+		r->len[i] = src->cur.len[i];
+	}
+	r->line = src->cur.line;
+	r->file = src->name;
+	return 1;
+}
+
+long
+import_line(const struct import_src *src)
+{
+	return src->line;
+}
+
+void
+import_close(struct import_src *src)
+{
+	if (src == NULL)
+		return;
+	free(src->cur.data);
+	while (src->qhead < src->qlen)
+		free(src->q[src->qhead++].data);
+	free(src->q);
+	if (src->cd != (iconv_t)-1)
+		iconv_close(src->cd);
+	if (src->fd != STDIN_FILENO)
+		close(src->fd);
+	csv_free(&src->p);
+	buf_free(&src->store);
+	buf_free(&src->pending);
+	free(src);
+}

@@ -1,0 +1,283 @@
+/*
+ * pm.h - the plumbing of pm-tools: messages, clock, fields, output,
+ * configuration, ledgers with their hash chain, archives and import.
+ *
+ * This header is the complete vocabulary of the lower layer (STYLE.md).
+ * It knows rows, dates and formats; it never knows keys or complaints.
+ * The forms (duty.h, ...) sit on top of it.
+ */
+#ifndef PM_H
+#define PM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <sysexits.h>
+#include <time.h>
+
+#define PM_VERSION "0.1.0"
+
+/* ---- msg: messages and exit statuses (SPEC 4) ------------------------- */
+
+/*
+ * The exit statuses of SPEC 4 are those of <sysexits.h>:
+ * EX_USAGE 64, EX_DATAERR 65, EX_NOINPUT 66, EX_CANTCREAT 73,
+ * EX_IOERR 74, EX_TEMPFAIL 75, EX_CONFIG 78.
+ */
+#define _(s) msg_gettext(s)
+
+extern const char *progname;
+
+void msg_init(const char *argv0);
+const char *msg_gettext(const char *s);
+void die(int status, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
+void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/*
+ * An error that a caller may report or collect (import lists them per
+ * line).  The message names the field and the rule.
+ */
+struct pm_err {
+	int status;		/* an EX_* code */
+	char msg[512];
+};
+int errset(struct pm_err *e, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void errdie(const struct pm_err *e) __attribute__((noreturn));
+
+/* A growing byte string. */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/* ---- clock: PM_NOW, dates, months, quarters, durations --------------- */
+
+#define DAY_SECONDS 86400L
+#define HOUR_SECONDS 3600L
+
+time_t clock_now(void);
+/* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]" local time; -1 if not a real date. */
+int clock_parse(const char *s, time_t *t, int *has_time);
+int clock_parse_month(const char *s, int *year, int *month);
+int clock_parse_quarter(const char *s, int *year, int *quarter);
+/* "HH:MM", minutes after midnight. */
+int clock_parse_hm(const char *s, int *minutes);
+void clock_format(time_t t, char out[20]);	/* YYYY-MM-DD HH:MM:SS */
+void clock_format_date(time_t t, char out[11]);	/* YYYY-MM-DD */
+time_t clock_day_start(time_t t);
+time_t clock_add_days(time_t t, int days);	/* calendar days, same clock time */
+time_t clock_month_start(int year, int month);
+time_t clock_month_end(int year, int month);	/* first instant of next month */
+int clock_days_in_month(int year, int month);
+int clock_same_day(time_t a, time_t b);
+int clock_minutes_of_day(time_t t);
+
+/* ---- field: parse and validate one value, naming the field ----------- */
+
+#define FIELD_NAME_MAX 40	/* characters */
+#define FIELD_TEXT_MAX 2000	/* characters */
+
+int utf8_valid(const char *s, size_t len);
+size_t utf8_chars(const char *s);
+int field_unit(struct pm_err *e, const char *field, const char *v);
+int field_enum(struct pm_err *e, const char *field, const char *v,
+    const char *const *allowed);
+int field_count(struct pm_err *e, const char *field, const char *v,
+    long min, long max, long *out);
+int field_name(struct pm_err *e, const char *field, const char *v);
+int field_text(struct pm_err *e, const char *field, const char *v,
+    size_t len, size_t maxchars);
+int field_date(struct pm_err *e, const char *field, const char *v,
+    time_t *t);
+int field_not_future(struct pm_err *e, const char *field, time_t t,
+    time_t now);
+
+/* ---- out: table (CJK widths), csv (RFC 4180), json -------------------- */
+
+enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
+
+struct out;
+int out_parse_format(const char *s, enum out_format *f);
+struct out *out_open(FILE *fp, enum out_format f, int excel,
+    const char *const *cols);
+void out_row(struct out *o, const char *const *vals);
+void out_close(struct out *o);
+/* Display width of UTF-8 text in terminal columns (wcwidth). */
+int out_width(const char *s);
+/* One CSV field, quoted when needed (libcsv). */
+void csv_field(struct buf *b, const char *s, size_t len);
+void json_string(struct buf *b, const char *s);
+
+/* ---- conf: pm.conf (SPEC 3) ------------------------------------------ */
+
+#define CONF_LIST_MAX 32
+#define CONF_HOLIDAYS_MAX 64
+
+struct conf {
+	char office[9];
+	long households;
+	int duty_start, duty_end;	/* minutes after midnight */
+	struct { time_t from, to; } holidays[CONF_HOLIDAYS_MAX];	/* days */
+	int nholidays;
+	long loan_days;
+	char *departments[CONF_LIST_MAX];
+	int ndepartments;
+	char *manager;
+	char *quality_supervisor;
+	char *supervisors[CONF_LIST_MAX];
+	int nsupervisors;
+	long lock_timeout;	/* seconds */
+};
+
+int conf_load(struct conf *c, const char *dir, struct pm_err *e);
+void conf_free(struct conf *c);
+int conf_is_holiday(const struct conf *c, time_t day);
+/* SPEC 3: when approvers are configured, anyone else is refused. */
+int conf_is_manager(const struct conf *c, const char *name);
+int conf_is_supervisor(const struct conf *c, const char *name);
+
+/* ---- cli: what every command shares (SPEC 4) ------------------------- */
+
+struct pm_ctx {
+	const char *data;	/* the data directory */
+	const char *user;	/* --as, PM_USER, login name */
+	enum out_format format;
+	int excel;
+	time_t now;
+	struct conf conf;
+	int conf_loaded;
+};
+
+enum {
+	OPT_AS = 0x100, OPT_FORMAT, OPT_EXCEL, OPT_COMMON_LAST
+};
+#define CLI_COMMON_LONGOPTS \
+	{ "data", required_argument, NULL, 'D' }, \
+	{ "as", required_argument, NULL, OPT_AS }, \
+	{ "format", required_argument, NULL, OPT_FORMAT }, \
+	{ "excel", no_argument, NULL, OPT_EXCEL }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+
+void cli_init(struct pm_ctx *ctx, const char *argv0);
+/* Handle a common option; returns 1 if it was one. */
+int cli_common(struct pm_ctx *ctx, int c, const char *arg,
+    void (*usage)(int));
+/* Resolve data directory, user and configuration; dies on error. */
+void cli_ready(struct pm_ctx *ctx);
+const char *cli_user(struct pm_ctx *ctx);
+
+/* ---- ledger: append-only, locked, durable, hash-chained CSV ----------- */
+
+/*
+ * Every ledger row is
+ *   seq, at, <form columns>, by, written_at, hash
+ * seq counts the rows of the ledger's whole history (1, 2, ...); at is
+ * when the event happened; hash is the SHA-256 (hex) of the previous
+ * row's hash, a newline, and this row's fields before hash, CSV-encoded.
+ * The first row chains to the SHA-256 of the header line.
+ */
+#define LEDGER_COLS_MAX 32
+#define LEDGER_ROW_MAX (256 * 1024)	/* bytes; a longer row is damage */
+#define HASH_HEX 64
+
+struct ledger_def {
+	const char *name;		/* file stem, e.g. "duty_log" */
+	const char *const *cols;	/* the form's columns, NULL-terminated */
+	mode_t mode;			/* 0640, or 0600 for the owner archive */
+};
+
+/* A parsed row: fields by index of the full column list. */
+struct row {
+	int n;
+	char *f[LEDGER_COLS_MAX];
+	size_t len[LEDGER_COLS_MAX];
+	long line;		/* line number where the row starts */
+	const char *file;	/* the file it came from */
+};
+
+struct ledger;
+struct ledger *ledger_open(const struct ledger_def *def, const char *dir);
+void ledger_close(struct ledger *l);
+const char *ledger_path(const struct ledger *l);
+int ledger_ncols(const struct ledger *l);
+/* Index of a column by name in the full row, or -1. */
+int ledger_col(const struct ledger *l, const char *name);
+const char *row_get(const struct ledger *l, const struct row *r,
+    const char *col);
+long row_seq(const struct row *r);
+
+/* Scan archived volumes then the live file, in order, in constant memory. */
+typedef int (*row_fn)(const struct row *r, void *arg);
+int ledger_scan(struct ledger *l, row_fn fn, void *arg);
+
+/*
+ * Appending.  ledger_begin takes the lock (waiting conf lock_timeout
+ * seconds, then exit 75), sets a torn last row aside, and learns the
+ * last seq and hash from the tail.  Rows added are hashed in order;
+ * ledger_commit writes them: one row with one write() and fsync();
+ * several rows by writing a new file and renaming it over the old one,
+ * so that a crash leaves all or none of them.
+ */
+struct ledger_tx;
+struct ledger_tx *ledger_begin(struct ledger *l, long lock_timeout);
+long ledger_tx_next_seq(const struct ledger_tx *tx);
+long ledger_tx_last_seq(const struct ledger_tx *tx);
+const char *ledger_tx_head(const struct ledger_tx *tx);
+/* vals: the form columns in order; returns the new row's seq. */
+long ledger_add(struct ledger_tx *tx, time_t at, const char *by,
+    time_t written_at, const char *const *vals);
+void ledger_commit(struct ledger_tx *tx);
+void ledger_rollback(struct ledger_tx *tx);
+
+/* Anchors: a ledger's chain head recorded outside it (reviews, archives). */
+long ledger_anchor(struct ledger_tx *tx, const char *dir, const char *reason,
+    const char *subject, time_t now, const char *by);
+struct anchor {
+	char ledger[64];
+	long seq;
+	char head[HASH_HEX + 1];
+	char reason[64];
+	char subject[64];
+	char at[20];
+	char by[128];
+};
+typedef int (*anchor_fn)(const struct anchor *a, void *arg);
+int anchors_scan(const char *dir, anchor_fn fn, void *arg);
+
+/*
+ * verify: walk every volume and the live file, recompute the chain,
+ * check every anchor.  Returns 0 when clean; otherwise fills e with the
+ * first damage found (file, line, row and what is wrong).
+ */
+int ledger_verify(struct ledger *l, struct pm_err *e, long *rows);
+
+/* Archive volumes of a ledger (read path), sorted oldest first. */
+int archive_volumes(const char *dir, const char *ledger, char ***paths);
+void archive_volumes_free(char **paths, int n);
+
+/* ---- import: read a foreign CSV, validate all, write all or nothing --- */
+
+struct import_src;
+/* encoding: NULL to detect (UTF-8 with or without BOM, else GB18030). */
+struct import_src *import_open(const char *path, const char *encoding,
+    struct pm_err *e);
+/* Next record: header names columns; returns 1, 0 at end, -1 on error. */
+int import_next(struct import_src *s, struct row *r, struct pm_err *e);
+long import_line(const struct import_src *s);
+void import_close(struct import_src *s);
+
+#endif

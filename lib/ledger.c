@@ -55,6 +55,19 @@ struct ledger_tx {
 
 /* ---- small helpers ----------------------------------------------------- */
 
+/*
+ * Crash tests (tests/t-durability.sh) kill a writer at a named point:
+ * PM_TEST_CRASH=mid-row|before-fsync|before-rename.  Like SQLite's test
+ * controls, this costs one getenv() per write and nothing else.
+ */
+static int
+crash_point(const char *point)
+{
+	const char *want = getenv("PM_TEST_CRASH");
+
+	return want != NULL && strcmp(want, point) == 0;
+}
+
 static void
 sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,
     size_t blen, char out[HASH_HEX + 1])
@@ -773,10 +786,11 @@ write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
 			continue;
 		if (w <= 0) {
 			int saved = w < 0 ? errno : ENOSPC;
+			struct ledger *l = tx->l;
 
 			ledger_rollback(tx);
 			die(EX_IOERR, _("cannot write %s: %s; nothing was "
-			    "recorded"), tx->l->path, strerror(saved));
+			    "recorded"), l->path, strerror(saved));
 		}
 		s += w;
 		n -= w;
@@ -806,9 +820,12 @@ begin_batch(struct ledger_tx *tx)
 
 		n = pread(tx->fd, chunk, want, off);
 		if (n <= 0) {
+			struct ledger *l = tx->l;
+			int saved = n < 0 ? errno : EIO;
+
 			free(chunk);
 			ledger_rollback(tx);
-			die(EX_IOERR, "%s: %s", tx->l->path, strerror(errno));
+			die(EX_IOERR, "%s: %s", l->path, strerror(saved));
 		}
 		write_all(tx, tx->tmpfd, chunk, n);
 		off += n;
@@ -891,6 +908,8 @@ ledger_commit(struct ledger_tx *tx)
 			    "recorded"), l->path, strerror(saved));
 		}
 		buf_addf(&tmp, "%s.tmp", l->path);
+		if (crash_point("before-rename"))
+			raise(SIGKILL);
 		if (rename(tmp.s, l->path) != 0) {
 			int saved = errno;
 
@@ -902,7 +921,13 @@ ledger_commit(struct ledger_tx *tx)
 		buf_free(&tmp);
 		fsync_dir(l->dir);
 	} else if (tx->rows.len > 0) {
+		if (crash_point("mid-row")) {
+			write_all(tx, tx->fd, tx->rows.s, tx->rows.len / 2);
+			raise(SIGKILL);
+		}
 		write_all(tx, tx->fd, tx->rows.s, tx->rows.len);
+		if (crash_point("before-fsync"))
+			raise(SIGKILL);
 		if (fsync(tx->fd) != 0) {
 			int saved = errno;
 

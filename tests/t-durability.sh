@@ -1,0 +1,183 @@
+#!/bin/sh
+# The promises of SPEC 6, each by a test that fails if the promise breaks:
+# concurrent clerks, kill -9 at any instant, tampering, a full disk.
+. "$(dirname "$0")/lib.sh"
+
+LOG=$PM_DATA/duty_log.csv
+rows() { grep -c '^[0-9]' "$1" 2>/dev/null || echo 0; }
+# a number in [0, $1) from awk's generator, seeded per call
+rnd() { awk -v n="$1" -v s="$2" 'BEGIN { srand(s); printf "%.4f\n", rand() * n }'; }
+
+# ---- concurrent clerks ----------------------------------------------------------
+test_expect_success '8 clerks x 200 entries at once: 1,600 rows, none lost or doubled' '
+	for k in 1 2 3 4 5 6 7 8; do
+		( i=1; while [ $i -le 200 ]; do
+			pm-duty --as 文员$k log --text "w$k-$i" || echo FAIL
+			i=$((i + 1)); done ) >"$T/ids.$k" 2>"$T/errs.$k" &
+	done
+	wait
+	! grep -q FAIL "$T"/ids.* &&
+	test "$(cat "$T"/ids.* | wc -l)" = 1600 &&
+	test -z "$(cat "$T"/ids.* | sort | uniq -d)" &&
+	test "$(rows "$LOG")" = 1600 &&
+	test "$(cut -d, -f1 "$LOG" | sed 1d | sort -n | uniq | wc -l)" = 1600 &&
+	test "$(cut -d, -f1 "$LOG" | sed -n "\$p")" = 1600
+'
+test_expect_success 'every printed ID is in the book with its own text' '
+	for k in 1 2 3 4 5 6 7 8; do
+		test "$(grep -c ",other,w$k-[0-9]*," "$LOG")" = 200 || exit 1
+	done &&
+	pm-duty show --format csv >"$T/all.csv" &&
+	for id in $(cat "$T"/ids.*); do echo "$id"; done | sort >"$T/printed" &&
+	cut -d, -f1 "$T/all.csv" | sed 1d | sort >"$T/present" &&
+	cmp -s "$T/printed" "$T/present"
+'
+test_expect_success 'no row was interleaved: the chain verifies' '
+	expect_status 0 pm-duty verify && out_has "duty_log.csv: 1600 rows, chain intact"
+'
+
+# ---- crashes at named points ----------------------------------------------------------
+rm -rf "$PM_DATA" && mkdir -p "$PM_DATA"
+pm-duty log --text "第一条" >/dev/null
+pm-duty log --text "第二条" >/dev/null
+test_expect_success 'killed half-way through a row: the torn row is never read' '
+	PM_TEST_CRASH=mid-row pm-duty log --text "写到一半" >"$T/out" 2>/dev/null; test $? -ne 0 &&
+	! grep -q "^L" "$T/out" && test "$(tail -c 1 "$LOG" | od -An -tx1 | tr -d " ")" != 0a &&
+	expect_status 0 pm-duty show --format csv && test "$(wc -l <"$T/out")" = 3 &&
+	! grep -q "写到一半" "$T/out"
+'
+test_expect_success 'verify is clean after the crash' '
+	expect_status 0 pm-duty verify
+'
+test_expect_success 'the next writer sets the torn row aside and takes its place' '
+	expect_status 0 pm-duty log --text "第三条" && out_is L000003 &&
+	err_has "set aside" && test -s "$PM_DATA/duty_log.torn" &&
+	grep -q "^3,.*第三条" "$LOG" && expect_status 0 pm-duty verify
+'
+test_expect_success 'killed after the write, before fsync: whole row, chain intact' '
+	PM_TEST_CRASH=before-fsync pm-duty log --text "未同步" >"$T/out" 2>/dev/null; test $? -ne 0 &&
+	! grep -q "^L" "$T/out" && expect_status 0 pm-duty verify &&
+	expect_status 0 pm-duty log --text "之后" && out_is L000005
+'
+test_expect_success 'an import killed before its rename leaves the old book' '
+	printf "at,kind,text\n2026-01-01 10:00,other,甲\n2026-01-01 11:00,other,乙\n" >"$T/two.csv" &&
+	sum=$(book_sum "$LOG") &&
+	PM_TEST_CRASH=before-rename pm-duty import "$T/two.csv" >/dev/null 2>&1; test $? -ne 0 &&
+	test "$(book_sum "$LOG")" = "$sum" && expect_status 0 pm-duty verify &&
+	expect_status 0 pm-duty import "$T/two.csv" && out_is "2 rows imported, 0 already present"
+'
+
+# ---- kill -9 at random moments -----------------------------------------------------------
+test_expect_success '100 single appends killed at random moments' '
+	i=1; while [ $i -le 100 ]; do
+		pm-duty log --text "随机$i" >"$T/k.$i" 2>/dev/null &
+		pid=$!
+		sleep "$(rnd 0.012 $i)"
+		kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+		i=$((i + 1))
+	done
+	pm-duty log --text "收尾" >/dev/null 2>&1 &&
+	expect_status 0 pm-duty verify &&
+	pm-duty show --format csv >"$T/all.csv" &&
+	for f in "$T"/k.*; do
+		id=$(cat "$f"); [ -z "$id" ] && continue
+		n=${f##*.}
+		grep -q "^$id,.*,随机$n," "$T/all.csv" || { echo "printed $id lost"; exit 1; }
+	done
+'
+{ printf 'at,kind,text\n'; i=1; while [ $i -le 5000 ]; do
+	printf '2026-10-%02d 10:%02d:%02d,other,批量%d\n' $((i % 28 + 1)) $((i / 60 % 60)) $((i % 60)) $i; i=$((i + 1)); done; } >"$T/batch.csv"
+test_expect_success '20 imports of 5,000 rows killed at random moments: all or nothing' '
+	i=1; while [ $i -le 20 ]; do
+		sed "s/批量/批${i}_/" "$T/batch.csv" >"$T/batch.$i.csv"
+		before=$(rows "$LOG")
+		pm-duty import "$T/batch.$i.csv" >"$T/imp.$i" 2>/dev/null &
+		pid=$!
+		sleep "$(rnd 0.25 $((i + 1000)))"
+		kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+		after=$(rows "$LOG")
+		if [ -s "$T/imp.$i" ]; then want=$((before + 5000)); else want=$after; fi
+		[ "$after" = "$before" ] || [ "$after" = $((before + 5000)) ] ||
+			{ echo "import $i: $before -> $after rows"; exit 1; }
+		[ "$after" = "$want" ] || { echo "import $i said done but $after rows"; exit 1; }
+		i=$((i + 1))
+	done
+	expect_status 0 pm-duty verify
+'
+
+# ---- tampering -----------------------------------------------------------------------------
+rm -rf "$PM_DATA" && mkdir -p "$PM_DATA"
+export PM_NOW="2026-11-21 20:00"
+for t in 甲 乙 丙 丁 戊; do pm-duty log --text "记录$t" >/dev/null; done
+PM_NOW="2026-11-22 08:30" pm-duty review --by 张主管 >/dev/null
+PM_NOW="2026-11-22 09:00" pm-duty log --text "记录己" >/dev/null
+cp -r "$PM_DATA" "$T/pristine"
+restore() { rm -rf "$PM_DATA"; cp -r "$T/pristine" "$PM_DATA"; }
+
+test_expect_success 'the untouched books verify' '
+	expect_status 0 pm-duty verify
+'
+test_expect_success 'a changed byte is found, naming the row' '
+	restore && sed -i "3s/记录乙/记录已/" "$LOG" &&
+	expect_status 65 pm-duty verify && err_has "line 3: row 2 does not match the hash chain"
+'
+test_expect_success 'a deleted row is found' '
+	restore && sed -i "4d" "$LOG" &&
+	expect_status 65 pm-duty verify && err_has "line 4: row 4 follows row 2"
+'
+test_expect_success 'two swapped rows are found' '
+	restore && awk "NR==3{keep=\$0; next} NR==4{print; print keep; next} {print}" \
+	    "$T/pristine/duty_log.csv" >"$LOG" &&
+	expect_status 65 pm-duty verify && err_has "line 3: row 3 follows row 1"
+'
+test_expect_success 'an inserted row is found' '
+	restore && sed -i "3p" "$LOG" &&
+	expect_status 65 pm-duty verify && err_has "line 4: row 2 is out of order or repeated"
+'
+test_expect_success 'rows cut off after the review are found' '
+	restore && head -n 4 "$T/pristine/duty_log.csv" >"$LOG" &&
+	expect_status 65 pm-duty verify && err_has "rows after row 3 are missing" &&
+	err_has "review of 2026-11-21"
+'
+# rewrite row 2 and forge a fresh chain for every row after it
+forge() {
+	prev=$(head -n 1 "$T/pristine/duty_log.csv" | tr -d '\n' | sha256sum | cut -c1-64)
+	{ head -n 1 "$T/pristine/duty_log.csv"
+	  sed 1d "$T/pristine/duty_log.csv" | sed "s/记录乙/记录已/" | while IFS= read -r line; do
+		content=${line%,*}
+		prev=$(printf '%s\n%s' "$prev" "$content" | sha256sum | cut -c1-64)
+		printf '%s,%s\n' "$content" "$prev"
+	  done; } >"$LOG"
+}
+test_expect_success 'a forger who rebuilds the whole chain is caught by the signature' '
+	restore && forge && grep -q 记录已 "$LOG" &&
+	expect_status 65 pm-duty verify &&
+	err_has "row 5 differs from the review of 2026-11-21 (2026-11-22 08:30:00 by 张主管)"
+'
+test_expect_success 'the forger'"'"'s chain is otherwise perfect (the test forges well)' '
+	restore && forge && rm "$PM_DATA/anchors.csv" && expect_status 0 pm-duty verify
+'
+test_expect_success 'rows after the signature may be cut; nothing it saw can go' '
+	restore && head -n 6 "$T/pristine/duty_log.csv" >"$LOG" && expect_status 0 pm-duty verify &&
+	head -n 5 "$T/pristine/duty_log.csv" >"$LOG" && expect_status 65 pm-duty verify &&
+	err_has "rows after row 4 are missing"
+'
+
+# ---- a full disk -----------------------------------------------------------------------------
+restore
+long=$(head -c 1500 /dev/zero | tr '\0' x)
+test_expect_success 'a full disk fails the append with exit 74, book unchanged' '
+	size=$(stat -c %s "$LOG") && sum=$(book_sum "$LOG") &&
+	bash -c "ulimit -f $((size / 1024 + 1)); exec pm-duty log --text $long" >"$T/out" 2>"$T/err";
+	test $? = 74 && err_has "nothing was recorded" && test ! -s "$T/out" &&
+	test "$(book_sum "$LOG")" = "$sum" && expect_status 0 pm-duty verify
+'
+test_expect_success 'a full disk fails an import with exit 74, book unchanged' '
+	size=$(stat -c %s "$LOG") && sum=$(book_sum "$LOG") &&
+	bash -c "ulimit -f $((size / 1024 + 1)); exec pm-duty import \"$T/batch.csv\"" >"$T/out" 2>"$T/err";
+	test $? = 74 && test "$(book_sum "$LOG")" = "$sum" && test ! -e "$LOG.tmp" &&
+	expect_status 0 pm-duty verify
+'
+test_expect_success 'after the disk is freed, appending goes on' '
+	expect_status 0 pm-duty log --text "空间已释放" && out_is L000007
+'

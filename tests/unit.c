@@ -1,0 +1,646 @@
+/*
+ * unit.c - unit tests of the plumbing (lib/): clock, field, out, conf,
+ * ledger (append, scan, chain, torn rows, anchors, volumes) and import.
+ * Prints "ok - what" or "not ok - what" a check; tests/run counts them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "pm.h"
+
+static int failures;
+
+#define CHECK(cond, what) check((cond), (what), __FILE__, __LINE__)
+
+static void
+check(int ok, const char *what, const char *file, int line)
+{
+	printf("%s - %s\n", ok ? "ok" : "not ok", what);
+	if (!ok) {
+		printf("#   at %s:%d\n", file, line);
+		failures++;
+	}
+}
+
+static char tmpdir[256];
+
+static void
+write_file(const char *path, const char *s, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+
+	if (fp == NULL || fwrite(s, 1, n, fp) != n || fclose(fp) != 0) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static char *
+read_file(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	struct buf b = { 0 };
+	char chunk[4096];
+	size_t k;
+
+	if (fp == NULL)
+		return NULL;
+	while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_add(&b, chunk, k);
+	fclose(fp);
+	if (n)
+		*n = b.len;
+	if (b.s == NULL)
+		b.s = xstrdup("");
+	return b.s;
+}
+
+/* ---- clock -------------------------------------------------------------- */
+
+static void
+test_clock(void)
+{
+	time_t t, u;
+	int timed, y, m, q, mins;
+	char s[20];
+
+	CHECK(clock_parse("2026-11-22", &t, &timed) == 0 && !timed,
+	    "clock: a date parses");
+	clock_format(t, s);
+	CHECK(strcmp(s, "2026-11-22 00:00:00") == 0, "clock: a date is midnight");
+	CHECK(clock_parse("2026-11-22 17:30", &t, &timed) == 0 && timed,
+	    "clock: date and HH:MM parse");
+	clock_format(t, s);
+	CHECK(strcmp(s, "2026-11-22 17:30:00") == 0, "clock: format round trip");
+	CHECK(clock_parse("2026-11-22 17:30:59", &t, NULL) == 0,
+	    "clock: seconds parse");
+	CHECK(clock_parse("2026-02-30", &t, NULL) != 0, "clock: 2026-02-30 refused");
+	CHECK(clock_parse("2026-02-29", &t, NULL) != 0,
+	    "clock: 2026-02-29 refused (not a leap year)");
+	CHECK(clock_parse("2028-02-29", &t, NULL) == 0, "clock: 2028-02-29 accepted");
+	CHECK(clock_parse("2026-01-01 24:61", &t, NULL) != 0,
+	    "clock: 24:61 refused");
+	CHECK(clock_parse("2026-01-01 24:00", &t, NULL) != 0,
+	    "clock: 24:00 refused as a time of day");
+	CHECK(clock_parse("2026-13-01", &t, NULL) != 0, "clock: month 13 refused");
+	CHECK(clock_parse("2026-1-1", &t, NULL) != 0, "clock: short form refused");
+	CHECK(clock_parse("2026-01-01x", &t, NULL) != 0,
+	    "clock: trailing junk refused");
+	CHECK(clock_parse("", &t, NULL) != 0, "clock: empty refused");
+	CHECK(clock_parse_month("2026-11", &y, &m) == 0 && y == 2026 && m == 11,
+	    "clock: month parses");
+	CHECK(clock_parse_month("2026-13", &y, &m) != 0, "clock: 2026-13 refused");
+	CHECK(clock_parse_quarter("2026Q4", &y, &q) == 0 && q == 4,
+	    "clock: quarter parses");
+	CHECK(clock_parse_quarter("2026Q5", &y, &q) != 0, "clock: Q5 refused");
+	CHECK(clock_parse_hm("17:30", &mins) == 0 && mins == 17 * 60 + 30,
+	    "clock: HH:MM parses");
+	CHECK(clock_parse_hm("25:00", &mins) != 0, "clock: 25:00 refused");
+	CHECK(clock_days_in_month(2026, 2) == 28 && clock_days_in_month(2028, 2)
+	    == 29 && clock_days_in_month(2026, 12) == 31, "clock: days in month");
+	clock_parse("2026-12-31 23:00", &t, NULL);
+	u = clock_add_days(t, 1);
+	clock_format(u, s);
+	CHECK(strcmp(s, "2027-01-01 23:00:00") == 0, "clock: add a day over a year");
+	clock_parse("2026-02-01", &u, NULL);
+	CHECK(clock_month_end(2026, 1) == u, "clock: end of January is 1 February");
+	clock_parse("2027-01-01", &u, NULL);
+	CHECK(clock_month_end(2026, 12) == u, "clock: end of December");
+	clock_parse("2026-11-22 23:59:59", &t, NULL);
+	clock_parse("2026-11-22 00:00", &u, NULL);
+	CHECK(clock_same_day(t, u) && !clock_same_day(t, u - 1),
+	    "clock: same day ends at 24:00");
+	CHECK(clock_now() == clock_now(), "clock: PM_NOW is one reading");
+	clock_parse("2026-11-22 09:15", &t, NULL);
+	CHECK(clock_now() == t, "clock: PM_NOW sets the time");
+}
+
+/* ---- field -------------------------------------------------------------- */
+
+static void
+test_field(void)
+{
+	struct pm_err e;
+	long n;
+	time_t t;
+	static const char *const imp[] = { "A", "B", "C", NULL };
+	char big[3 * FIELD_TEXT_MAX + 8];
+
+	CHECK(field_unit(&e, "--unit", "0010102030") == 0, "field: unit code ok");
+	CHECK(field_unit(&e, "--unit", "001010203") != 0 &&
+	    strstr(e.msg, "--unit") && strstr(e.msg, "10 digits"),
+	    "field: 9-digit unit refused, naming field and rule");
+	CHECK(field_unit(&e, "--unit", "00101020AB") != 0,
+	    "field: unit with letters refused");
+	CHECK(field_enum(&e, "importance", "D", imp) != 0 &&
+	    strcmp(e.msg, "importance: expected A, B or C, got \"D\"") == 0,
+	    "field: enum message lists the choices");
+	CHECK(field_count(&e, "--count", "5", 1, 99, &n) == 0 && n == 5,
+	    "field: count ok");
+	CHECK(field_count(&e, "--count", "-1", 1, 99, &n) != 0,
+	    "field: negative count refused");
+	CHECK(field_count(&e, "--count", "100", 1, 99, &n) != 0 &&
+	    strstr(e.msg, "1 to 99"), "field: absurd count refused");
+	CHECK(field_count(&e, "--count", "3x", 1, 99, &n) != 0,
+	    "field: non-numeric count refused");
+	CHECK(field_count(&e, "--count", "99999999999999999999", 1, 99, &n) != 0,
+	    "field: overflowing count refused");
+	CHECK(field_name(&e, "--as", "张三") == 0, "field: Chinese name ok");
+	CHECK(field_name(&e, "--as", "../etc/passwd") != 0,
+	    "field: a path is not a name");
+	CHECK(field_name(&e, "--as", "-rf") != 0, "field: an option is not a name");
+	CHECK(field_name(&e, "--as", "") != 0, "field: empty name refused");
+	CHECK(field_text(&e, "--text", "a\nb", 3, 100) == 0,
+	    "field: newline allowed in text");
+	CHECK(field_text(&e, "--text", "a\0b", 3, 100) != 0 &&
+	    strstr(e.msg, "NUL"), "field: NUL byte refused");
+	CHECK(field_text(&e, "--text", "a\033b", 3, 100) != 0 &&
+	    strstr(e.msg, "control"), "field: control character refused");
+	CHECK(field_text(&e, "--text", "\xff\xfe", 2, 100) != 0 &&
+	    strstr(e.msg, "UTF-8"), "field: invalid UTF-8 refused");
+	CHECK(field_text(&e, "--text", "  ", 2, 100) != 0 &&
+	    strstr(e.msg, "empty"), "field: blank text refused");
+	memset(big, 'x', FIELD_TEXT_MAX + 1);
+	big[FIELD_TEXT_MAX + 1] = '\0';
+	CHECK(field_text(&e, "--text", big, strlen(big), FIELD_TEXT_MAX) != 0 &&
+	    strstr(e.msg, "longer"), "field: overlong text refused");
+	CHECK(utf8_valid("中文", strlen("中文")), "utf8: Chinese valid");
+	CHECK(!utf8_valid("\xc0\xaf", 2), "utf8: overlong form invalid");
+	CHECK(!utf8_valid("\xed\xa0\x80", 3), "utf8: surrogate invalid");
+	CHECK(!utf8_valid("\xe4\xb8", 2), "utf8: cut character invalid");
+	CHECK(utf8_chars("中文ab") == 4, "utf8: characters counted");
+	CHECK(field_date(&e, "--at", "2026-02-30", &t) != 0 &&
+	    strstr(e.msg, "--at") && strstr(e.msg, "2026-02-30"),
+	    "field: impossible date refused naming the field");
+	CHECK(field_not_future(&e, "--at", clock_now() + 60, clock_now()) != 0,
+	    "field: future time refused");
+}
+
+/* ---- out ---------------------------------------------------------------- */
+
+static char *
+render(enum out_format f, int excel, const char *const *cols,
+    const char *const *rows, int nrows)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&s, &n);
+	struct out *o = out_open(fp, f, excel, cols);
+	int i, nc = 0;
+
+	while (cols[nc])
+		nc++;
+	for (i = 0; i < nrows; i++)
+		out_row(o, rows + i * nc);
+	out_close(o);
+	fclose(fp);
+	return s;
+}
+
+static void
+test_out(void)
+{
+	static const char *const cols[] = { "id", "text", "by", NULL };
+	static const char *const rows[] = {
+		"L1", "水管爆裂", "王五",
+		"L2", "ok", "Zhao",
+		"L3", "say \"hi\", then\nleave", "=1+1",
+	};
+	static const char *const ncols[] = { "type", "rate:n", NULL };
+	static const char *const nrows[] = { "repair", "0.95" };
+	char *s, *line, *save = NULL;
+	int col = -1, aligned = 1;
+	struct buf b = { 0 };
+
+	CHECK(out_width("中文ab") == 6, "out: CJK characters are two columns");
+	CHECK(out_width("") == 0, "out: empty has no width");
+	s = render(OUT_TABLE, 0, cols, rows, 3);
+	for (line = strtok_r(s, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		/* the 'by' column starts at the same display column */
+		char *last = strrchr(line, ' ');
+		int w;
+
+		*last = '\0';
+		w = out_width(line) + 1;
+		if (col < 0)
+			col = w;
+		else if (w != col)
+			aligned = 0;
+	}
+	CHECK(aligned && col > 0, "out: table aligns Chinese text");
+	free(s);
+	s = render(OUT_CSV, 0, cols, rows, 3);
+	CHECK(strcmp(s, "id,text,by\nL1,水管爆裂,王五\nL2,ok,Zhao\n"
+	    "L3,\"say \"\"hi\"\", then\nleave\",=1+1\n") == 0,
+	    "out: csv quotes per RFC 4180");
+	free(s);
+	s = render(OUT_CSV, 1, cols, rows + 6, 1);
+	CHECK(strncmp(s, "\xef\xbb\xbfid,text,by\r\n", 15) == 0,
+	    "out: excel csv has BOM and CRLF");
+	CHECK(strstr(s, ",'=1+1\r\n") != NULL, "out: excel csv neutralises formulas");
+	free(s);
+	s = render(OUT_JSON, 0, cols, rows, 3);
+	CHECK(strstr(s, "\"text\":\"say \\\"hi\\\", then\\nleave\"") != NULL,
+	    "out: json escapes quotes and newlines");
+	free(s);
+	json_string(&b, "a\001b\\");
+	CHECK(strcmp(b.s, "\"a\\u0001b\\\\\"") == 0,
+	    "out: json escapes control characters");
+	buf_free(&b);
+	s = render(OUT_JSON, 0, ncols, nrows, 1);
+	CHECK(strstr(s, "\"rate\":0.95") != NULL, "out: numeric columns are numbers");
+	free(s);
+	s = render(OUT_JSON, 0, cols, rows, 0);
+	CHECK(strcmp(s, "[]\n") == 0, "out: empty json is an empty array");
+	free(s);
+	csv_field(&b, " lead", 5);
+	CHECK(strcmp(b.s, "\" lead\"") == 0, "out: csv keeps leading spaces quoted");
+	buf_free(&b);
+}
+
+/* ---- conf --------------------------------------------------------------- */
+
+static void
+test_conf(void)
+{
+	struct conf c;
+	struct pm_err e;
+	char path[512];
+	time_t t;
+
+	snprintf(path, sizeof path, "%s/pm.conf", tmpdir);
+	unlink(path);
+	CHECK(conf_load(&c, tmpdir, &e) == 0 && strcmp(c.office, "PM") == 0 &&
+	    c.loan_days == 7 && c.ndepartments == 7,
+	    "conf: no pm.conf means the defaults");
+	conf_free(&c);
+	write_file(path, "# office\noffice = XDZA\nhouseholds = 1200\n"
+	    "duty_hours = 17:30-08:30\nholidays = 2026-10-01..2026-10-07, "
+	    "2027-01-01\nsupervisors = 张主管、李主管\nmanager = 刘经理\n",
+	    strlen("# office\noffice = XDZA\nhouseholds = 1200\n"
+	    "duty_hours = 17:30-08:30\nholidays = 2026-10-01..2026-10-07, "
+	    "2027-01-01\nsupervisors = 张主管、李主管\nmanager = 刘经理\n"));
+	CHECK(conf_load(&c, tmpdir, &e) == 0, "conf: a full pm.conf loads");
+	CHECK(strcmp(c.office, "XDZA") == 0 && c.households == 1200 &&
+	    c.duty_start == 17 * 60 + 30 && c.duty_end == 8 * 60 + 30,
+	    "conf: values read");
+	clock_parse("2026-10-03", &t, NULL);
+	CHECK(conf_is_holiday(&c, t + 3600), "conf: a day inside a holiday range");
+	clock_parse("2026-10-08", &t, NULL);
+	CHECK(!conf_is_holiday(&c, t), "conf: the day after is not a holiday");
+	CHECK(conf_is_supervisor(&c, "李主管") && !conf_is_supervisor(&c, "王五"),
+	    "conf: supervisors listed with 、");
+	CHECK(conf_is_supervisor(&c, "刘经理") && conf_is_manager(&c, "刘经理") &&
+	    !conf_is_manager(&c, "张主管"), "conf: the manager");
+	conf_free(&c);
+	write_file(path, "office = XDZA\ncolour = red\n", 26);
+	CHECK(conf_load(&c, tmpdir, &e) != 0 && e.status == EX_CONFIG &&
+	    strstr(e.msg, "pm.conf:2") && strstr(e.msg, "colour"),
+	    "conf: unknown key names the line");
+	conf_free(&c);
+	write_file(path, "office = xd\n", 12);
+	CHECK(conf_load(&c, tmpdir, &e) != 0 && strstr(e.msg, "pm.conf:1: office"),
+	    "conf: bad office code refused");
+	conf_free(&c);
+	write_file(path, "duty_hours = 17:30\n", 19);
+	CHECK(conf_load(&c, tmpdir, &e) != 0 && strstr(e.msg, "duty_hours"),
+	    "conf: bad duty hours refused");
+	conf_free(&c);
+	write_file(path, "holidays = 2026-02-30\n", 22);
+	CHECK(conf_load(&c, tmpdir, &e) != 0 && strstr(e.msg, "holidays"),
+	    "conf: impossible holiday refused");
+	conf_free(&c);
+	write_file(path, "loan_days = -3\n", 15);
+	CHECK(conf_load(&c, tmpdir, &e) != 0 && strstr(e.msg, "loan_days"),
+	    "conf: negative loan days refused");
+	conf_free(&c);
+	CHECK(conf_load(&c, tmpdir, &e) != 0, "conf: errors are stable");
+	conf_free(&c);
+	unlink(path);
+}
+
+/* ---- ledger ------------------------------------------------------------- */
+
+static const char *const book_cols[] = { "kind", "text", NULL };
+static const struct ledger_def book = { "book", book_cols, 0640 };
+
+struct collected {
+	int n;
+	char text[16][64];
+	long seq[16];
+};
+
+static int
+collect(const struct row *r, void *arg)
+{
+	struct collected *c = arg;
+
+	if (c->n < 16) {
+		snprintf(c->text[c->n], sizeof c->text[0], "%s", r->f[3]);
+		c->seq[c->n] = row_seq(r);
+	}
+	c->n++;
+	return 0;
+}
+
+static void
+append(struct ledger *l, const char *kind, const char *text)
+{
+	struct ledger_tx *tx = ledger_begin(l, 1);
+	const char *vals[] = { kind, text };
+
+	ledger_add(tx, clock_now(), "tester", clock_now(), vals);
+	ledger_commit(tx);
+}
+
+static void
+test_ledger(void)
+{
+	struct collected c;
+	struct ledger *l;
+	struct ledger_tx *tx;
+	struct pm_err e;
+	struct stat st;
+	char path[512], *s, *p;
+	size_t n;
+	long rows;
+	int fd;
+
+	l = ledger_open(&book, tmpdir);
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 0 && access(ledger_path(l), F_OK) != 0,
+	    "ledger: reading a book not begun creates nothing");
+	append(l, "a", "first");
+	append(l, "b", "second, with \"quotes\"\nand a newline");
+	append(l, "c", "第三");
+	CHECK(stat(ledger_path(l), &st) == 0 && (st.st_mode & 0777) == 0640,
+	    "ledger: created 0640");
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 3 && c.seq[2] == 3 && strcmp(c.text[2], "第三") == 0 &&
+	    strcmp(c.text[1], "second, with \"quotes\"\nand a newline") == 0,
+	    "ledger: scan returns the rows as written");
+	CHECK(ledger_verify(l, &e, &rows) == 0 && rows == 3,
+	    "ledger: verify clean");
+	s = read_file(ledger_path(l), &n);
+	CHECK(strncmp(s, "seq,at,kind,text,by,written_at,hash\n", 36) == 0,
+	    "ledger: header names the common and form columns");
+
+	/* A torn last row: never data, set aside by the next writer. */
+	fd = open(ledger_path(l), O_WRONLY | O_APPEND);
+	CHECK(write(fd, "4,2026-11-22 09:15:00,d,\"torn in a quo", 38) == 38,
+	    "ledger: wrote a torn row");
+	close(fd);
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 3, "ledger: a torn last row is not read as data");
+	CHECK(ledger_verify(l, &e, &rows) == 0 && rows == 3,
+	    "ledger: a torn last row is not damage");
+	append(l, "d", "after the tear");
+	snprintf(path, sizeof path, "%s/book.torn", tmpdir);
+	free(s);
+	s = read_file(path, NULL);
+	CHECK(s != NULL && strstr(s, "torn in a quo") != NULL,
+	    "ledger: the torn row is kept in a side file");
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 4 && c.seq[3] == 4 && strcmp(c.text[3], "after the tear")
+	    == 0, "ledger: the next row takes the torn row's place");
+	CHECK(ledger_verify(l, &e, NULL) == 0, "ledger: verify clean after repair");
+	free(s);
+
+	/* Text that looks like a row end must not confuse the tail. */
+	append(l, "e", "x,0123456789abcdef0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef\nmore");
+	append(l, "f", "plain");
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 6 && c.seq[5] == 6, "ledger: hash-like text in a field");
+
+	/* Several rows: all or nothing. */
+	tx = ledger_begin(l, 1);
+	{
+		const char *v1[] = { "g", "one" }, *v2[] = { "g", "two" };
+
+		ledger_add(tx, clock_now(), "t", clock_now(), v1);
+		ledger_add(tx, clock_now(), "t", clock_now(), v2);
+	}
+	ledger_rollback(tx);
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	snprintf(path, sizeof path, "%s/book.csv.tmp", tmpdir);
+	CHECK(c.n == 6 && access(path, F_OK) != 0,
+	    "ledger: a rolled-back batch leaves nothing");
+	tx = ledger_begin(l, 1);
+	{
+		const char *v1[] = { "g", "one" }, *v2[] = { "g", "two" };
+
+		ledger_add(tx, clock_now(), "t", clock_now(), v1);
+		ledger_add(tx, clock_now(), "t", clock_now(), v2);
+	}
+	ledger_commit(tx);
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 8 && c.seq[7] == 8 && ledger_verify(l, &e, NULL) == 0,
+	    "ledger: a committed batch is whole and chained");
+	CHECK(stat(ledger_path(l), &st) == 0 && (st.st_mode & 0777) == 0640,
+	    "ledger: a batch keeps the mode");
+
+	/* Tampering. */
+	s = read_file(ledger_path(l), &n);
+	p = strstr(s, "第三");
+	p[0] ^= 1;
+	write_file(ledger_path(l), s, n);
+	CHECK(ledger_verify(l, &e, NULL) != 0 && strstr(e.msg, "line 5") &&
+	    strstr(e.msg, "row 3"), "ledger: a changed byte is found, naming the row");
+	p[0] ^= 1;
+	write_file(ledger_path(l), s, n);
+	CHECK(ledger_verify(l, &e, NULL) == 0, "ledger: restored, clean again");
+	free(s);
+
+	/* Anchors catch rows cut off the end. */
+	tx = ledger_begin(l, 1);
+	ledger_anchor(tx, tmpdir, "review", "2026-11-21", clock_now(), "张主管");
+	ledger_commit(tx);
+	s = read_file(ledger_path(l), &n);
+	p = s + n - 1;
+	while (p > s && p[-1] != '\n')
+		p--;
+	write_file(ledger_path(l), s, p - s);
+	CHECK(ledger_verify(l, &e, NULL) != 0 && strstr(e.msg, "row 7") &&
+	    strstr(e.msg, "review"),
+	    "ledger: rows cut off after a review are found");
+	write_file(ledger_path(l), s, n);
+	CHECK(ledger_verify(l, &e, NULL) == 0, "ledger: anchored and whole");
+	free(s);
+	ledger_close(l);
+}
+
+static void
+test_volumes(void)
+{
+	static const struct ledger_def vbook = { "vbook", book_cols, 0640 };
+	struct collected c;
+	struct ledger *l;
+	struct pm_err e;
+	char path[512], *s;
+	size_t n;
+	gzFile gz;
+
+	l = ledger_open(&vbook, tmpdir);
+	append(l, "old", "october");
+	append(l, "old", "october 2");
+	s = read_file(ledger_path(l), &n);
+	snprintf(path, sizeof path, "%s/archive", tmpdir);
+	mkdir(path, 0750);
+	snprintf(path, sizeof path, "%s/archive/vbook", tmpdir);
+	mkdir(path, 0750);
+	snprintf(path, sizeof path, "%s/archive/vbook/2026", tmpdir);
+	mkdir(path, 0750);
+	snprintf(path, sizeof path, "%s/archive/vbook/2026/vbook-2026-10.csv.gz",
+	    tmpdir);
+	gz = gzopen(path, "wb");
+	gzwrite(gz, s, n);
+	gzclose(gz);
+	free(s);
+	unlink(ledger_path(l));
+	snprintf(path, sizeof path, "%s/archive/vbook/seq", tmpdir);
+	write_file(path, "2\n", 2);
+	append(l, "new", "november");
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 3 && strcmp(c.text[0], "october") == 0 &&
+	    strcmp(c.text[2], "november") == 0,
+	    "archive: volumes and the live book read as one");
+	CHECK(c.seq[2] == 3, "archive: seq continues after the volumes");
+	CHECK(ledger_verify(l, &e, NULL) == 0, "archive: verify walks volumes");
+	ledger_close(l);
+}
+
+/* ---- import ------------------------------------------------------------- */
+
+static int
+import_all(const char *path, const char *enc, char rows[][4][64], long *lines,
+    int max, struct pm_err *e)
+{
+	struct import_src *src = import_open(path, enc, e);
+	struct row r;
+	int n = 0, rc, i;
+
+	if (src == NULL)
+		return -1;
+	while ((rc = import_next(src, &r, e)) == 1) {
+		if (n < max) {
+			for (i = 0; i < 4; i++)
+				snprintf(rows[n][i], 64, "%s", i < r.n ? r.f[i] : "");
+			lines[n] = r.line;
+		}
+		n++;
+	}
+	import_close(src);
+	return rc < 0 ? -1 : n;
+}
+
+static void
+test_import(void)
+{
+	char path[512], rows[8][4][64];
+	long lines[8];
+	struct pm_err e;
+	const char *utf = "\xef\xbb\xbf" "at,kind,text\r\n"
+	    "2026-11-01 08:00,inquiry,\"多行\r\n文本, 含逗号\"\r\n"
+	    "2026-11-02 09:00,help,\"说 \"\"你好\"\"\"\r\n";
+	char gb[256], *ip, *op;
+	size_t il, ol;
+	iconv_t cd;
+	int n;
+
+	snprintf(path, sizeof path, "%s/in.csv", tmpdir);
+	write_file(path, utf, strlen(utf));
+	n = import_all(path, NULL, rows, lines, 8, &e);
+	CHECK(n == 3 && strcmp(rows[0][0], "at") == 0,
+	    "import: BOM stripped from the header");
+	CHECK(n == 3 && strcmp(rows[1][2], "多行\n文本, 含逗号") == 0,
+	    "import: quoted CRLF newline and comma kept as one newline");
+	CHECK(n == 3 && strcmp(rows[2][2], "说 \"你好\"") == 0,
+	    "import: doubled quotes");
+	CHECK(n == 3 && lines[1] == 2 && lines[2] == 4,
+	    "import: records know the line they begin on");
+
+	cd = iconv_open("GB18030", "UTF-8");
+	ip = (char *)utf + 3;
+	il = strlen(utf) - 3;
+	op = gb;
+	ol = sizeof gb;
+	iconv(cd, &ip, &il, &op, &ol);
+	iconv_close(cd);
+	write_file(path, gb, op - gb);
+	n = import_all(path, NULL, rows, lines, 8, &e);
+	CHECK(n == 3 && strcmp(rows[1][2], "多行\n文本, 含逗号") == 0,
+	    "import: GB18030 detected and converted");
+	n = import_all(path, "gbk", rows, lines, 8, &e);
+	CHECK(n == 3 && strcmp(rows[2][2], "说 \"你好\"") == 0,
+	    "import: --encoding gbk");
+	n = import_all(path, "latin9", rows, lines, 8, &e);
+	CHECK(n < 0 && e.status == EX_USAGE, "import: unknown encoding refused");
+
+	write_file(path, "a,b\n1,\"open\n2,3\n", 17);
+	n = import_all(path, NULL, rows, lines, 8, &e);
+	CHECK(n < 0 && e.status == EX_DATAERR && strstr(e.msg, "quote"),
+	    "import: unbalanced quotes refused");
+	write_file(path, "a,b\n1,x\"y\n", 10);
+	n = import_all(path, NULL, rows, lines, 8, &e);
+	CHECK(n < 0 && strstr(e.msg, "line 2"), "import: stray quote names the line");
+	write_file(path, "a,b\n1,2", 7);
+	n = import_all(path, NULL, rows, lines, 8, &e);
+	CHECK(n == 2 && strcmp(rows[1][1], "2") == 0,
+	    "import: a last line without newline is read");
+	write_file(path, "a,b\n1,x\0y\n", 10);
+	{
+		struct import_src *src = import_open(path, NULL, &e);
+		struct row r;
+
+		import_next(src, &r, &e);
+		CHECK(import_next(src, &r, &e) == 1 && r.len[1] == 3 &&
+		    field_text(&e, "b", r.f[1], r.len[1], 10) != 0,
+		    "import: a NUL byte is seen by validation");
+		import_close(src);
+	}
+	snprintf(path, sizeof path, "%s/none.csv", tmpdir);
+	CHECK(import_open(path, NULL, &e) == NULL && e.status == EX_NOINPUT,
+	    "import: missing file is exit 66");
+}
+
+int
+main(void)
+{
+	setenv("PM_NOW", "2026-11-22 09:15", 1);
+	setenv("TZ", "Asia/Shanghai", 1);
+	msg_init("unit");
+	snprintf(tmpdir, sizeof tmpdir, "%s/tests/tmp/unit",
+	    getenv("PM_TOP") ? getenv("PM_TOP") : ".");
+	if (system("rm -rf tests/tmp/unit") != 0 ||
+	    (mkdir("tests/tmp", 0750) != 0 && errno != EEXIST) ||
+	    mkdir(tmpdir, 0750) != 0) {
+		perror(tmpdir);
+		return 2;
+	}
+	umask(022);
+	test_clock();
+	test_field();
+	test_out();
+	test_conf();
+	test_ledger();
+	test_volumes();
+	test_import();
+	return failures ? 1 : 0;
+}

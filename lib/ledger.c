@@ -587,29 +587,18 @@ set_aside(struct ledger_tx *tx, const char *torn, size_t len)
  * writer ends every row with ",<hash>\n", so the search runs backwards
  * over candidates, each confirmed by parsing the row before it.
  */
-static void
-read_tail(struct ledger_tx *tx, off_t size)
+/*
+ * In the last bytes s[0..want) of the book (which begin at file offset
+ * base), find the end of the last whole row and learn its seq and hash.
+ */
+static int
+find_last_row(struct ledger_tx *tx, const char *s, size_t want, off_t base,
+    size_t hdr)
 {
-	struct ledger *l = tx->l;
-	size_t hdr = strlen(l->header) + 1, want, end, start;
-	off_t base;
-	char *s;
 	struct tailrow t;
+	size_t end, start;
 
-	tx->good_end = hdr;
-	tx->last_seq = 0;
-	if ((size_t)size <= hdr) {
-		if ((size_t)size < hdr)
-			die(EX_DATAERR, _("%s: shorter than its header (run "
-			    "verify)"), l->path);
-		return;
-	}
-	want = size > TAIL_MAX ? TAIL_MAX : (size_t)size;
-	base = size - want;
-	s = xmalloc(want);
-	if (pread(tx->fd, s, want, base) != (ssize_t)want)
-		die(EX_IOERR, "%s: %s", l->path, strerror(errno));
-	for (end = want; end > 0 && tx->last_seq == 0; end--) {
+	for (end = want; end > 0; end--) {
 		if (base + (off_t)end <= (off_t)hdr)
 			break;
 		if (!row_end_at(s, end))
@@ -619,23 +608,60 @@ read_tail(struct ledger_tx *tx, off_t size)
 		 * after an earlier row end; text may contain look-alikes, so
 		 * every candidate start is tried until one parses whole.
 		 */
-		for (start = end - HASH_HEX - 2; start > 0 ||
-		    base + (off_t)start == (off_t)hdr; start--) {
+		for (start = end - HASH_HEX - 2; ; start--) {
 			if (base + (off_t)start < (off_t)hdr)
 				break;
 			if ((base + (off_t)start == (off_t)hdr ||
 			    row_end_at(s, start)) &&
-			    tail_parse(l, s + start, end - start, &t)) {
+			    tail_parse(tx->l, s + start, end - start, &t)) {
 				tx->good_end = base + end;
 				tx->last_seq = t.seq;
 				memcpy(tx->head, t.hash, HASH_HEX + 1);
-				break;
+				return 1;
 			}
 			if (start == 0)
 				break;
 		}
 	}
-	if (tx->good_end == (off_t)hdr && base > 0) {
+	return 0;
+}
+
+/*
+ * Our writer ends every row with ",<hash>\n", so the search runs
+ * backwards over candidates, each confirmed by parsing the row.  Most
+ * rows are short: look at the last 64 KiB first, and further only when
+ * the last row is longer.
+ */
+static void
+read_tail(struct ledger_tx *tx, off_t size)
+{
+	static const size_t windows[] = { 64 * 1024, TAIL_MAX };
+	struct ledger *l = tx->l;
+	size_t hdr = strlen(l->header) + 1, want = 0, w;
+	off_t base = 0;
+	char *s = NULL;
+	int found = 0;
+
+	tx->good_end = hdr;
+	tx->last_seq = 0;
+	if ((size_t)size <= hdr) {
+		if ((size_t)size < hdr)
+			die(EX_DATAERR, _("%s: shorter than its header (run "
+			    "verify)"), l->path);
+		return;
+	}
+	for (w = 0; w < sizeof windows / sizeof windows[0] && !found; w++) {
+		want = size > (off_t)windows[w] ? windows[w] : (size_t)size;
+		base = size - want;
+		free(s);
+		s = xmalloc(want);
+		if (pread(tx->fd, s, want, base) != (ssize_t)want)
+			die(EX_IOERR, "%s: %s", l->path, strerror(errno));
+		found = find_last_row(tx, s, want, base, hdr);
+		if (base == 0)
+			break;
+	}
+	if (!found && base > 0) {
 		free(s);
 		die(EX_DATAERR, _("%s: no whole row in its last %zu bytes "
 		    "(run verify)"), l->path, want);

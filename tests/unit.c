@@ -426,6 +426,22 @@ test_ledger(void)
 	ledger_scan(l, collect, &c);
 	CHECK(c.n == 6 && c.seq[5] == 6, "ledger: hash-like text in a field");
 
+	/* A last row longer than the first look at the tail. */
+	{
+		char *huge = xmalloc(100 * 1024 + 1);
+
+		memset(huge, 'y', 100 * 1024);
+		huge[100 * 1024] = '\0';
+		append(l, "h", huge);
+		free(huge);
+	}
+	append(l, "i", "after the long row");
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 8 && c.seq[7] == 8 &&
+	    strcmp(c.text[7], "after the long row") == 0,
+	    "ledger: a last row of 100 KiB is found whole");
+
 	/* Several rows: all or nothing. */
 	tx = ledger_begin(l, 1);
 	{
@@ -438,7 +454,7 @@ test_ledger(void)
 	memset(&c, 0, sizeof c);
 	ledger_scan(l, collect, &c);
 	snprintf(path, sizeof path, "%s/book.csv.tmp", tmpdir);
-	CHECK(c.n == 6 && access(path, F_OK) != 0,
+	CHECK(c.n == 8 && access(path, F_OK) != 0,
 	    "ledger: a rolled-back batch leaves nothing");
 	tx = ledger_begin(l, 1);
 	{
@@ -450,7 +466,7 @@ test_ledger(void)
 	ledger_commit(tx);
 	memset(&c, 0, sizeof c);
 	ledger_scan(l, collect, &c);
-	CHECK(c.n == 8 && c.seq[7] == 8 && ledger_verify(l, &e, NULL) == 0,
+	CHECK(c.n == 10 && c.seq[9] == 10 && ledger_verify(l, &e, NULL) == 0,
 	    "ledger: a committed batch is whole and chained");
 	CHECK(stat(ledger_path(l), &st) == 0 && (st.st_mode & 0777) == 0640,
 	    "ledger: a batch keeps the mode");
@@ -476,7 +492,7 @@ test_ledger(void)
 	while (p > s && p[-1] != '\n')
 		p--;
 	write_file(ledger_path(l), s, p - s);
-	CHECK(ledger_verify(l, &e, NULL) != 0 && strstr(e.msg, "row 7") &&
+	CHECK(ledger_verify(l, &e, NULL) != 0 && strstr(e.msg, "row 9") &&
 	    strstr(e.msg, "review"),
 	    "ledger: rows cut off after a review are found");
 	write_file(ledger_path(l), s, n);

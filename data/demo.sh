@@ -1,0 +1,48 @@
+#!/bin/sh
+# data/demo.sh - a scripted evening and morning at the desk of the demo
+# office, run in a scratch copy of data/ so the demo office stays clean.
+# `make demo` runs it.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$top/bin:$PATH
+scratch=${TMPDIR:-/tmp}/pm-demo.$$
+trap 'rm -rf "$scratch"' EXIT
+mkdir -m 750 "$scratch"
+cp "$top/data/pm.conf" "$scratch/"
+PM_DATA=$scratch
+TZ=${TZ:-Asia/Shanghai}
+LC_ALL=${LC_ALL:-C.UTF-8}
+export PATH PM_DATA TZ LC_ALL
+
+if [ -t 1 ]; then bold=$(printf '\033[1m') plain=$(printf '\033[0m'); else bold= plain=; fi
+say() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+say "The supervisor set November's roster in October"
+PM_NOW="2026-10-28 10:00" PM_USER=张主管 run pm-duty roster set --month 2026-11 "$top/data/roster-2026-11.csv"
+PM_NOW="2026-10-28 10:00" PM_USER=张主管 run pm-duty roster set --month 2026-12 "$top/data/roster-2026-12.csv"
+
+say "Thursday 20 November: the paper log of last night is typed in"
+PM_NOW="2026-11-21 09:00" PM_USER=孙丽 run pm-duty import "$top/data/backlog-2026-11-20.csv"
+
+say "Friday 21 November, 17:30: who is on duty tonight?"
+export PM_USER=王五
+PM_NOW="2026-11-21 17:35" run pm-duty who
+PM_NOW="2026-11-21 17:40" run pm-duty log --kind inquiry --text "3栋业主咨询停车位月租"
+PM_NOW="2026-11-21 19:05" run pm-duty log --kind incident --text "12栋302水管爆裂, 已通知工程部"
+PM_NOW="2026-11-21 19:20" run pm-duty log --kind help --text "5栋老人求助开门"
+PM_NOW="2026-11-21 19:30" run pm-duty log --text "更正: 应为6栋" --corrects L000005
+
+say "Morning: 赵六 comes to take over, but the burst pipe is not finished"
+PM_NOW="2026-11-22 08:25" run pm-duty handover --from 王五 --to 赵六 --items "对讲机=2,灭火器=4,手电筒=1" || echo "(exit $?: refused, as the procedure demands)"
+PM_NOW="2026-11-22 08:27" run pm-duty log --text "工程部已更换阀门, 恢复供水" --done L000004
+PM_NOW="2026-11-22 08:30" run pm-duty handover --from 王五 --to 赵六 --items "对讲机=2,灭火器=4,手电筒=1" --pending "回访12栋302业主"
+PM_NOW="2026-11-22 08:31" run pm-duty pending
+
+say "08:40: the supervisor signs yesterday's log"
+PM_NOW="2026-11-22 08:40" run pm-duty review --by 张主管
+PM_NOW="2026-11-22 08:41" run pm-duty show --date 2026-11-21
+
+say "Someone edits the log with a text editor..."
+sed -i 's/5栋老人求助开门/5栋老人求助(已删)/' "$PM_DATA/duty_log.csv"
+PM_NOW="2026-11-22 09:00" run pm-duty verify || echo "(exit $?: the change is found)"

@@ -1,0 +1,31 @@
+#!/bin/sh
+# The man pages are part of the product: clean under mandoc -Tlint, one
+# page a command, and every command that --help lists is documented.
+. "$(dirname "$0")/lib.sh"
+
+for page in "$TOP"/man/*.[15]; do
+	test_expect_success "$(basename "$page") is clean under mandoc -Tlint" "
+		mandoc -Tlint -W warning '$page'
+	"
+	test_expect_success "$(basename "$page") has EXIT STATUS, ENVIRONMENT or FILES, and EXAMPLES" "
+		grep -q '^\.Sh FILES' '$page' && grep -q '^\.Sh EXAMPLES' '$page'
+	"
+done
+for src in "$TOP"/bin/pm-*.c; do
+	cmd=$(basename "$src" .c)
+	test_expect_success "$cmd has a man page with EXIT STATUS and ENVIRONMENT" "
+		grep -q '^\.Sh EXIT STATUS' '$TOP/man/$cmd.1' &&
+		grep -q '^\.Sh ENVIRONMENT' '$TOP/man/$cmd.1'
+	"
+	test_expect_success "every command in $cmd --help is in its man page" "
+		$cmd --help | sed -n '/^Commands:/,/^\$/p' | sed 1d |
+		    awk '/^  [a-z]/ { print \$1 }' | sort -u >'$T/cmds' &&
+		test -s '$T/cmds' &&
+		while read -r c; do
+			grep -q \"^\\.Cm \$c\" '$TOP/man/$cmd.1' || { echo \"\$c undocumented\"; exit 1; }
+		done <'$T/cmds'
+	"
+done
+test_expect_success 'the README shows make demo and make check' '
+	grep -q "make demo" "$TOP/README" && grep -q "make check" "$TOP/README"
+'

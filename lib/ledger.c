@@ -395,7 +395,7 @@ scan_file(struct scan *sc, const char *path, int gz)
 }
 
 static int
-scan_all(struct ledger *l, row_fn fn, void *arg, struct pm_err *e)
+scan_all(struct ledger *l, row_fn fn, void *arg, struct pm_err *e, int *torn)
 {
 	struct scan sc;
 	char **vols = NULL;
@@ -411,6 +411,8 @@ scan_all(struct ledger *l, row_fn fn, void *arg, struct pm_err *e)
 		rc = scan_file(&sc, vols[i], 1);
 	if (rc == 0 && !sc.stop)
 		rc = scan_file(&sc, l->path, 0);
+	if (torn)
+		*torn = sc.torn;
 	archive_volumes_free(vols, nvols);
 	buf_free(&sc.store);
 	return rc;
@@ -421,7 +423,7 @@ ledger_scan(struct ledger *l, row_fn fn, void *arg)
 {
 	struct pm_err e;
 
-	if (scan_all(l, fn, arg, &e) != 0) {
+	if (scan_all(l, fn, arg, &e, NULL) != 0) {
 		if (e.status == EX_DATAERR)
 			die(EX_DATAERR, _("%s (run verify)"), e.msg);
 		errdie(&e);
@@ -1135,7 +1137,7 @@ int
 ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 {
 	struct verify v;
-	int i, rc;
+	int i, rc, torn = 0;
 
 	memset(&v, 0, sizeof v);
 	v.l = l;
@@ -1145,7 +1147,10 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 		die(EX_OSERR, "EVP_MD_CTX_new failed");
 	if (strcmp(l->def->name, anchor_def.name) != 0)
 		anchors_scan(l->dir, collect_anchor, &v);
-	rc = scan_all(l, verify_row, &v, e);
+	rc = scan_all(l, verify_row, &v, e, &torn);
+	if (rc == 0 && !v.bad && torn)
+		warnmsg(_("%s: the last row is torn (an interrupted write); "
+		    "it is not data, and the next write sets it aside"), l->path);
 	if (rc == 0 && !v.bad) {
 		/* Rows cut off the end are missed by the chain, not the anchors. */
 		for (i = 0; i < v.nanchors; i++)

@@ -153,21 +153,14 @@ struct opts {
 static void
 parse(int argc, char **argv, const int *allowed, struct opts *o)
 {
-	int c, i;
+	int c;
 
 	memset(o, 0, sizeof *o);
-	optind = 0;	/* glibc: start a fresh scan of this argv */
+	cli_rescan();
 	while ((c = getopt_long(argc, argv, "D:hV", longopts, NULL)) != -1) {
 		if (cli_common(&ctx, c, optarg, usage))
 			continue;
-		for (i = 0; allowed[i] && allowed[i] != c; i++)
-			;
-		if (c == '?' || allowed[i] == 0) {
-			if (c != '?')
-				warnmsg(_("%s: option %s does not apply here"),
-				    argv[0], argv[optind - 1]);
-			usage(EX_USAGE);
-		}
+		cli_allowed(c, allowed, argv, usage);
 		switch (c) {
 		case OPT_TEXT: o->text = optarg; break;
 		case OPT_KIND: o->kind = optarg; break;
@@ -439,10 +432,7 @@ cmd_import(int argc, char **argv)
 	return 0;
 }
 
-static const struct command {
-	const char *name;
-	int (*run)(int, char **);
-} commands[] = {
+static const struct cli_command commands[] = {
 	{ "log", cmd_log },
 	{ "handover", cmd_handover },
 	{ "review", cmd_review },
@@ -458,22 +448,6 @@ static const struct command {
 int
 main(int argc, char **argv)
 {
-	size_t i;
-	int c;
-
-	cli_init(&ctx, argv[0]);
-	/* Options before the command apply to it. */
-	while ((c = getopt_long(argc, argv, "+D:hV", longopts, NULL)) != -1)
-		if (!cli_common(&ctx, c, optarg, usage))
-			usage(EX_USAGE);
-	if (optind >= argc) {
-		warnmsg(_("a command is required"));
-		usage(EX_USAGE);
-	}
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(argv[optind], commands[i].name) == 0) {
-			return commands[i].run(argc - optind, argv + optind);
-		}
-	die(EX_USAGE, _("unknown command \"%s\" (try 'pm-duty --help')"),
-	    argv[optind]);
+	return cli_main(&ctx, argc, argv, longopts, commands,
+	    sizeof commands / sizeof commands[0], usage);
 }

@@ -93,3 +93,48 @@ cli_ready(struct pm_ctx *ctx)
 	ctx->now = clock_now();
 	cli_user(ctx);
 }
+
+void
+cli_rescan(void)
+{
+	optind = 0;	/* glibc: start a fresh scan */
+}
+
+void
+cli_allowed(int c, const int *allowed, char **argv, void (*usage)(int))
+{
+	int i;
+
+	for (i = 0; allowed[i] && allowed[i] != c; i++)
+		;
+	if (c == '?' || allowed[i] == 0) {
+		if (c != '?')
+			warnmsg(_("%s: option %s does not apply here"), argv[0],
+			    argv[optind - 1]);
+		usage(EX_USAGE);
+	}
+}
+
+int
+cli_main(struct pm_ctx *ctx, int argc, char **argv,
+    const struct option *longopts, const struct cli_command *cmds,
+    size_t ncmds, void (*usage)(int))
+{
+	size_t i;
+	int c;
+
+	cli_init(ctx, argv[0]);
+	/* Options before the command apply to it. */
+	while ((c = getopt_long(argc, argv, "+D:hV", longopts, NULL)) != -1)
+		if (!cli_common(ctx, c, optarg, usage))
+			usage(EX_USAGE);
+	if (optind >= argc) {
+		warnmsg(_("a command is required"));
+		usage(EX_USAGE);
+	}
+	for (i = 0; i < ncmds; i++)
+		if (strcmp(argv[optind], cmds[i].name) == 0)
+			return cmds[i].run(argc - optind, argv + optind);
+	die(EX_USAGE, _("unknown command \"%s\" (try '%s --help')"),
+	    argv[optind], progname);
+}

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "duty.h"
 
 /* ---- the books ---------------------------------------------------------- */
@@ -118,19 +116,6 @@ check_approver(struct pm_ctx *ctx, const char *field, const char *name,
 		return errset(e, EX_DATAERR, _("%s: %s is not a supervisor "
 		    "(pm.conf: supervisors); only a supervisor approves this "
 		    "(SPEC 2.3)"), field, name);
-	return 0;
-}
-
-static int
-event_time(struct pm_ctx *ctx, const char *at, time_t *t, struct pm_err *e)
-{
-	if (at == NULL) {
-		*t = ctx->now;
-		return 0;
-	}
-	if (field_date(e, "--at", at, t) != 0 ||
-	    field_not_future(e, "--at", *t, ctx->now) != 0)
-		return -1;
 	return 0;
 }
 
@@ -419,7 +404,7 @@ duty_log_add(struct pm_ctx *ctx, const char *kind, const char *text,
 		kind = "other";
 	if (field_enum(e, "--kind", kind, duty_entry_kinds) != 0 ||
 	    field_text(e, "--text", text, strlen(text), FIELD_TEXT_MAX) != 0 ||
-	    event_time(ctx, at, &t, e) != 0)
+	    field_event_time(e, "--at", at, ctx->now, &t) != 0)
 		return -1;
 	if (corrects && (parse_id(corrects, 'L', &seq, &item) != 0 || item))
 		return errset(e, EX_DATAERR, _("--corrects: expected a log "
@@ -1084,62 +1069,23 @@ duty_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 	return 0;
 }
 
-/* A set of 16-byte digests: which entries a book already holds. */
-struct keyset {
-	unsigned char (*v)[16];
-	size_t n, cap;
-};
-
+/* The identity of a log entry, for imports. */
 static int
-keyset_add(struct keyset *s, const char *at, const char *kind,
+keyset_add(struct import_seen *s, const char *at, const char *kind,
     const char *text, const char *by)
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dl;
 	struct buf k = { 0 };
-	size_t i, h;
+	int added;
 
 	buf_addf(&k, "%.16s\x1f%s\x1f%s\x1f%s", at, kind, text, by);
-	EVP_Digest(k.s, k.len, d, &dl, EVP_sha256(), NULL);
+	added = import_seen_add(s, k.s, k.len);
 	buf_free(&k);
-	if (2 * (s->n + 1) > s->cap) {
-		struct keyset bigger = { 0 };
-
-		bigger.cap = s->cap ? 2 * s->cap : 1024;
-		bigger.v = xcalloc(bigger.cap, 16);
-		for (i = 0; i < s->cap; i++) {
-			static const unsigned char zero[16];
-
-			if (memcmp(s->v[i], zero, 16) == 0)
-				continue;
-			memcpy(&h, s->v[i], sizeof h);
-			for (h %= bigger.cap; memcmp(bigger.v[h], zero, 16) != 0;
-			    h = (h + 1) % bigger.cap)
-				;
-			memcpy(bigger.v[h], s->v[i], 16);
-		}
-		free(s->v);
-		s->v = bigger.v;
-		s->cap = bigger.cap;
-	}
-	d[0] |= 1;	/* never all zero, the empty mark */
-	memcpy(&h, d, sizeof h);
-	for (h %= s->cap; ; h = (h + 1) % s->cap) {
-		static const unsigned char zero[16];
-
-		if (memcmp(s->v[h], d, 16) == 0)
-			return 0;	/* already there */
-		if (memcmp(s->v[h], zero, 16) == 0)
-			break;
-	}
-	memcpy(s->v[h], d, 16);
-	s->n++;
-	return 1;
+	return added;
 }
 
 struct import_fold {
 	struct ledger *l;
-	struct keyset *keys;
+	struct import_seen *keys;
 };
 
 static int
@@ -1162,7 +1108,7 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	static const char *const names[NC] = { "at", "kind", "text", "by" };
 	int col[NC], i, rc;
 	long errors = 0, added = 0, dups = 0;
-	struct keyset keys = { 0 };
+	struct import_seen keys = { 0 };
 	struct import_fold f;
 	struct import_src *src;
 	struct ledger_tx *tx;
@@ -1231,7 +1177,7 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 		added++;
 	}
 	import_close(src);
-	free(keys.v);
+	import_seen_free(&keys);
 	if (rc < 0 || errors) {
 		ledger_rollback(tx);
 		ledger_close(l);

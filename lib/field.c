@@ -220,3 +220,17 @@ field_not_future(struct pm_err *e, const char *field, time_t t, time_t now)
 	return errset(e, EX_DATAERR, _("%s: %s is in the future (now is %s)"),
 	    field, ts, ns);
 }
+
+int
+field_event_time(struct pm_err *e, const char *field, const char *v,
+    time_t now, time_t *t)
+{
+	if (v == NULL || *v == '\0') {
+		*t = now;
+		return 0;
+	}
+	if (field_date(e, field, v, t) != 0 ||
+	    field_not_future(e, field, *t, now) != 0)
+		return -1;
+	return 0;
+}

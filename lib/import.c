@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <csv.h>
+#include <openssl/evp.h>
 
 #include "pm.h"
 
@@ -337,4 +338,49 @@ import_close(struct import_src *src)
 	buf_free(&src->store);
 	buf_free(&src->pending);
 	free(src);
+}
+
+int
+import_seen_add(struct import_seen *s, const char *key, size_t len)
+{
+	static const unsigned char zero[16];
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dl;
+	size_t i, h;
+
+	if (EVP_Digest(key, len, d, &dl, EVP_sha256(), NULL) != 1)
+		die(EX_SOFTWARE, "SHA-256 failed");
+	d[0] |= 1;	/* never all zero: zero marks an empty slot */
+	if (2 * (s->n + 1) > s->cap) {
+		struct import_seen bigger = { 0 };
+
+		bigger.cap = s->cap ? 2 * s->cap : 1024;
+		bigger.v = xcalloc(bigger.cap, 16);
+		for (i = 0; i < s->cap; i++) {
+			if (memcmp(s->v[i], zero, 16) == 0)
+				continue;
+			memcpy(&h, s->v[i], sizeof h);
+			for (h %= bigger.cap; memcmp(bigger.v[h], zero, 16) != 0;
+			    h = (h + 1) % bigger.cap)
+				;
+			memcpy(bigger.v[h], s->v[i], 16);
+		}
+		free(s->v);
+		s->v = bigger.v;
+		s->cap = bigger.cap;
+	}
+	memcpy(&h, d, sizeof h);
+	for (h %= s->cap; memcmp(s->v[h], zero, 16) != 0; h = (h + 1) % s->cap)
+		if (memcmp(s->v[h], d, 16) == 0)
+			return 0;
+	memcpy(s->v[h], d, 16);
+	s->n++;
+	return 1;
+}
+
+void
+import_seen_free(struct import_seen *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof *s);
 }

@@ -70,6 +70,16 @@ out_width(const char *s)
 }
 
 void
+out_pad(struct buf *b, const char *s, int width)
+{
+	int pad = width - out_width(s);
+
+	buf_adds(b, s);
+	while (pad-- > 0)
+		buf_add(b, " ", 1);
+}
+
+void
 csv_field(struct buf *b, const char *s, size_t len)
 {
 	size_t need;

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <sysexits.h>
 #include <time.h>
+#include <getopt.h>
 
 #define PM_VERSION "0.1.0"
 
@@ -104,6 +105,9 @@ int field_date(struct pm_err *e, const char *field, const char *v,
     time_t *t);
 int field_not_future(struct pm_err *e, const char *field, time_t t,
     time_t now);
+/* When an event happened: v (a date, not in the future) or now if NULL. */
+int field_event_time(struct pm_err *e, const char *field, const char *v,
+    time_t now, time_t *t);
 
 /* ---- out: table (CJK widths), csv (RFC 4180), json -------------------- */
 
@@ -117,6 +121,8 @@ void out_row(struct out *o, const char *const *vals);
 void out_close(struct out *o);
 /* Display width of UTF-8 text in terminal columns (wcwidth). */
 int out_width(const char *s);
+/* Text padded with spaces to a display width (printed forms). */
+void out_pad(struct buf *b, const char *s, int width);
 /* One CSV field, quoted when needed (libcsv). */
 void csv_field(struct buf *b, const char *s, size_t len);
 void json_string(struct buf *b, const char *s);
@@ -172,7 +178,23 @@ enum {
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }
 
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
 void cli_init(struct pm_ctx *ctx, const char *argv0);
+/*
+ * main() of every command: options before the command word, then the
+ * command's own run(argc, argv) with argv[0] the command word.
+ */
+int cli_main(struct pm_ctx *ctx, int argc, char **argv,
+    const struct option *longopts, const struct cli_command *cmds,
+    size_t ncmds, void (*usage)(int));
+/* A subcommand's getopt code c must be among allowed (0-terminated). */
+void cli_allowed(int c, const int *allowed, char **argv, void (*usage)(int));
+/* Fresh getopt_long scan of a subcommand's argv. */
+void cli_rescan(void);
 /* Handle a common option; returns 1 if it was one. */
 int cli_common(struct pm_ctx *ctx, int c, const char *arg,
     void (*usage)(int));
@@ -279,5 +301,17 @@ struct import_src *import_open(const char *path, const char *encoding,
 int import_next(struct import_src *s, struct row *r, struct pm_err *e);
 long import_line(const struct import_src *s);
 void import_close(struct import_src *s);
+
+/*
+ * Which records a book already holds, so that importing the same file
+ * twice adds nothing (SPEC 5): a set of SHA-256 digests of record keys.
+ */
+struct import_seen {
+	unsigned char (*v)[16];
+	size_t n, cap;
+};
+/* Returns 1 when key is new (and adds it), 0 when already seen. */
+int import_seen_add(struct import_seen *s, const char *key, size_t len);
+void import_seen_free(struct import_seen *s);
 
 #endif

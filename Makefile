@@ -32,9 +32,9 @@ TEST_DEBS  = mandoc util-linux procps
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
            lib/ledger.o lib/import.o
 FORMS    = lib/duty.o lib/key.o
-COMMANDS = bin/pm-duty
+COMMANDS = bin/pm-duty bin/pm-key
 HEADERS  = lib/pm.h lib/duty.h lib/key.h
-MANPAGES = man/pm-duty.1 man/pm-files.5
+MANPAGES = man/pm-duty.1 man/pm-key.1 man/pm-files.5
 
 all: .deps-ok $(COMMANDS)
 
@@ -71,7 +71,7 @@ lib/libpm.a: $(PLUMBING) $(FORMS)
 	rm -f $@
 	ar rcs $@ $^
 
-bin/pm-duty: bin/pm-duty.o lib/libpm.a
+bin/pm-%: bin/pm-%.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
 tests/unit: tests/unit.o lib/libpm.a
@@ -100,3 +100,4 @@ clean:
 	rm -rf tests/tmp
 
 .PHONY: all check demo bench install clean
+.SECONDARY:

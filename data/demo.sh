@@ -43,6 +43,23 @@ say "08:40: the supervisor signs yesterday's log"
 PM_NOW="2026-11-22 08:40" run pm-duty review --by 张主管
 PM_NOW="2026-11-22 08:41" run pm-duty show --date 2026-11-21
 
+say "The key cabinet: keys of a new unit arrive, engineering borrows two"
+export PM_USER=孙丽
+PM_NOW="2026-11-10 09:00" run pm-key receive --unit 0010102030 --count 5 --from 工程部李工
+PM_NOW="2026-11-10 09:05" run pm-key receive --unit 0010102031 --count 3 --expected 4 --from 工程部李工 || echo "(exit $?: a mismatch needs a remark)"
+PM_NOW="2026-11-10 09:06" run pm-key receive --unit 0010102031 --count 3 --expected 4 --from 工程部李工 --note "少一把, 已通知施工方"
+PM_NOW="2026-11-11 14:00" run pm-key lend --unit 0010102030 --count 2 --to 张工 --dept 工程部 --work-id G1001
+PM_NOW="2026-11-12 10:00" run pm-key lend --unit 0010102031 --count 1 --to 王师傅 --dept 施工单位 --work-id G1001 --via 张工
+PM_NOW="2026-11-20 10:00" run pm-key issue --unit 0010102030 --count 4 --to 陈先生 --id-doc "身份证 110101********1234" || echo "(exit $?: only 3 are in the cabinet)"
+
+say "A week later: reminder slips for the loans still out"
+PM_NOW="2026-11-22 09:00" run pm-key overdue
+PM_NOW="2026-11-22 09:00" run pm-key overdue --slip
+
+say "The 25th: the cabinet is counted"
+printf 'unit,counted\n0010102030,3\n0010102031,1\n' >"$PM_DATA/count.csv"
+PM_NOW="2026-11-25 09:00" run pm-key inventory --counted "$PM_DATA/count.csv"
+
 say "Someone edits the log with a text editor..."
 sed -i 's/5栋老人求助开门/5栋老人求助(已删)/' "$PM_DATA/duty_log.csv"
 PM_NOW="2026-11-22 09:00" run pm-duty verify || echo "(exit $?: the change is found)"

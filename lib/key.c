@@ -662,7 +662,7 @@ key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n, long days,
 		out_pad(&b, "数量", 6);
 		out_pad(&b, "借用人", 10);
 		out_pad(&b, "工作证号", 10);
-		out_pad(&b, "借出时间", 18);
+		out_pad(&b, "借出时间", 21);
 		buf_adds(&b, "已借天数\n");
 		for (j = i; j < n; j++) {
 			char cnt[16], dd[16];
@@ -677,7 +677,7 @@ key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n, long days,
 			out_pad(&b, cnt, 6);
 			out_pad(&b, loans[j]->borrower, 10);
 			out_pad(&b, loans[j]->work_id, 10);
-			out_pad(&b, loans[j]->lent_at, 18);
+			out_pad(&b, loans[j]->lent_at, 21);
 			buf_addf(&b, "%s\n", dd);
 			if (*loans[j]->via)
 				buf_addf(&b, "          (经 %s 代借)\n",

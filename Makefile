@@ -31,9 +31,9 @@ TEST_DEBS  = mandoc util-linux procps
 
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
            lib/ledger.o lib/import.o
-FORMS    = lib/duty.o lib/key.o
-COMMANDS = bin/pm-duty bin/pm-key
-HEADERS  = lib/pm.h lib/duty.h lib/key.h
+FORMS    = lib/duty.o lib/key.o lib/owner.o
+COMMANDS = bin/pm-duty bin/pm-key bin/pm-owner
+HEADERS  = lib/pm.h lib/duty.h lib/key.h lib/owner.h
 MANPAGES = man/pm-duty.1 man/pm-key.1 man/pm-files.5
 
 all: .deps-ok $(COMMANDS)

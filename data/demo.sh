@@ -43,6 +43,14 @@ say "08:40: the supervisor signs yesterday's log"
 PM_NOW="2026-11-22 08:40" run pm-duty review --by 张主管
 PM_NOW="2026-11-22 08:41" run pm-duty show --date 2026-11-21
 
+say "The owner archive: the sales system's list is imported"
+printf 'unit,name,phone,id_no,area,handover,members\n0010102030,陈大文,13812345678,11010519491231002X,89.5,2026-10-01,王芳:配偶\n0010102031,林小红,020-87654321,,120,,\n' >"$PM_DATA/owners-from-sales.csv"
+PM_NOW="2026-11-02 09:00" PM_USER=孙丽 run pm-owner import "$PM_DATA/owners-from-sales.csv"
+PM_NOW="2026-11-02 09:05" PM_USER=孙丽 run pm-owner list
+PM_NOW="2026-11-02 09:10" PM_USER=孙丽 run pm-owner show --unit 0010102030 --reveal --reason "业主报修, 需电话联系" || echo "(exit $?: a reveal needs the manager)"
+PM_NOW="2026-11-02 09:11" PM_USER=孙丽 run pm-owner show --unit 0010102030 --reveal --reason "业主报修, 需电话联系" --approved-by 刘经理
+PM_NOW="2026-11-02 09:12" PM_USER=孙丽 run pm-owner audit
+
 say "The key cabinet: keys of a new unit arrive, engineering borrows two"
 export PM_USER=孙丽
 PM_NOW="2026-11-10 09:00" run pm-key receive --unit 0010102030 --count 5 --from 工程部李工

@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 
 #include "key.h"
+#include "owner.h"
 
 static const char *const key_cols[] = { "event", "unit", "count",
 	"expected", "source", "from_staff", "to_staff", "dept", "work_id",
@@ -379,9 +380,10 @@ check_event(struct pm_ctx *ctx, struct key_book *b, const struct key_event *ev,
 	    field_event_time(e, "--at", ev->at, ctx->now, &row->at) != 0)
 		return -1;
 	v[K_EVENT] = event;
+	/* The unit must be a real code, and in the owner archive once it has any. */
 	if (strcmp(event, "return") != 0 && (need(e, ev->unit, "--unit",
 	    _("the unit code the keys are labelled with")) != 0 ||
-	    field_unit(e, "--unit", ev->unit) != 0))
+	    owner_unit_check(ctx, "--unit", ev->unit, e) != 0))
 		return -1;
 	v[K_UNIT] = ev->unit ? ev->unit : "";
 	if (strcmp(event, "remedy") != 0) {
@@ -691,6 +693,14 @@ key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n, long days,
 		fwrite(b.s, 1, b.len, out);
 		buf_free(&b);
 	}
+}
+
+int
+key_unit_issued(const char *unit, void *book)
+{
+	const struct key_unit *u = key_find_unit(book, unit);
+
+	return u != NULL && u->issued > 0;
 }
 
 int

@@ -82,5 +82,7 @@ int key_inventory_count(struct pm_ctx *ctx, struct key_book *b,
 void key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n,
     long days, FILE *out);
 int key_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
+/* Has the owner of unit been handed keys?  arg is a struct key_book. */
+int key_unit_issued(const char *unit, void *book);
 
 #endif

@@ -14,6 +14,8 @@
 #include <zlib.h>
 
 #include "pm.h"
+#include "key.h"
+#include "owner.h"
 
 static int failures;
 
@@ -636,6 +638,70 @@ test_import(void)
 	    "import: missing file is exit 66");
 }
 
+/* ---- the owner summary of the 5th (forms, through their own API) --------- */
+
+static void
+test_owner_summary(void)
+{
+	struct pm_ctx ctx;
+	struct owner_in in;
+	struct owner_summary sum;
+	struct key_book kb;
+	struct key_event ev;
+	struct pm_err e;
+	char dir[300], id[32];
+
+	memset(&ctx, 0, sizeof ctx);
+	snprintf(dir, sizeof dir, "%s/office", tmpdir);
+	mkdir(dir, 0750);
+	ctx.data = dir;
+	ctx.user = "tester";
+	conf_load(&ctx.conf, dir, &e);
+	clock_parse("2026-10-20 09:00", &ctx.now, NULL);
+	memset(&in, 0, sizeof in);
+	in.unit = "0010100001";
+	in.name = "甲";
+	in.phone = "13800000001";
+	in.id_no = "11010519491231002X";
+	in.handover = "2026-10-01";
+	CHECK(owner_add(&ctx, &in, id, &e) == 0, "owner: a complete record");
+	clock_parse("2026-11-03 09:00", &ctx.now, NULL);
+	memset(&in, 0, sizeof in);
+	in.unit = "0010100002";
+	in.name = "乙";
+	CHECK(owner_add(&ctx, &in, id, &e) == 0, "owner: an incomplete record");
+	in.unit = "0010100003";
+	in.name = "丙";
+	CHECK(owner_add(&ctx, &in, id, &e) == 0, "owner: another");
+	CHECK(owner_change(&ctx, "0010100001", "phone", "13800000009", "经理",
+	    id, &e) == 0, "owner: a change");
+	clock_parse("2026-12-02 09:00", &ctx.now, NULL);
+	in.unit = "0010100004";
+	in.name = "丁";
+	owner_add(&ctx, &in, id, &e);
+	memset(&ev, 0, sizeof ev);
+	ev.event = "receive";
+	ev.unit = "0010100001";
+	ev.count = "2";
+	ev.from = "李工";
+	key_record(&ctx, &ev, id, &e);
+	ev.event = "issue";
+	ev.to = "甲";
+	ev.id_doc = "身份证";
+	CHECK(key_record(&ctx, &ev, id, &e) == 0, "owner: keys handed to one");
+	key_read(&ctx, NULL, &kb, &e);
+	CHECK(owner_summarize(&ctx, "2026-11", key_unit_issued, &kb, &sum, &e)
+	    == 0, "owner: summary of November");
+	CHECK(sum.records == 3 && sum.added == 2 && sum.changed == 1,
+	    "owner: records, added and changed in the month");
+	CHECK(sum.incomplete == 2, "owner: incomplete records counted");
+	CHECK(sum.no_keys == 2, "owner: owners not yet handed keys");
+	CHECK(owner_summarize(&ctx, "2026-13", NULL, NULL, &sum, &e) != 0,
+	    "owner: a bad month refused");
+	key_book_free(&kb);
+	conf_free(&ctx.conf);
+}
+
 int
 main(void)
 {
@@ -658,5 +724,6 @@ main(void)
 	test_ledger();
 	test_volumes();
 	test_import();
+	test_owner_summary();
 	return failures ? 1 : 0;
 }

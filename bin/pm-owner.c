@@ -1,0 +1,384 @@
+/*
+ * pm-owner - the confidential owner archive (业主档案): records by unit,
+ * approved changes with history, masked listings, registered access
+ * (SPEC 2.5).
+ *
+ * This file is the command line only: options, the form's call, output.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "owner.h"
+
+static struct pm_ctx ctx;
+
+static void
+usage(int status)
+{
+	FILE *fp = status ? stderr : stdout;
+
+	if (status) {
+		fprintf(fp, _("Try 'pm-owner --help' for more information.\n"));
+		exit(status);
+	}
+	fprintf(fp, _(
+"Usage: pm-owner [OPTION]... COMMAND [ARG]...\n"
+"The owner archive (业主档案, 绝密): one record per unit, never deleted.\n"
+"\n"
+"Commands:\n"
+"  add --unit U --name NAME [--phone P] [--id-no ID] [--member NAME:RELATION]...\n"
+"      [--vehicle PLATE]... [--area M2] [--handover DATE]\n"
+"                          a new record; prints the unit code\n"
+"  change --unit U --field FIELD --value V --approved-by NAME\n"
+"                          a change approved by the manager, kept as history\n"
+"  show --unit U [--reveal --reason TEXT --approved-by NAME]\n"
+"                          a record, masked unless revealed; a reveal is\n"
+"                          registered before it is shown\n"
+"  list                    every record, masked\n"
+"  audit [--month YYYY-MM] who saw which full record, when, why\n"
+"  verify                  check the books' hash chains\n"
+"  import FILE|- [--dry-run] [--encoding E]\n"
+"                          an owner list (columns unit,name[,phone,id_no,\n"
+"                          area,handover,members,vehicles])\n"
+"\n"
+"Fields: name phone id_no members vehicles area handover.\n"
+"Unit codes: 10 digits = 3 project + 1 group + 2 building + 4 room.\n"
+"\n"
+"Options:\n"
+"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
+"      --as NAME      record as NAME (default $PM_USER, else login name)\n"
+"      --format F     table, csv or json (default table)\n"
+"      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
+"  -h, --help         show this help and exit\n"
+"  -V, --version      show the version and exit\n"
+"\n"
+"Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
+"record, 73 cannot create, 74 I/O error, 75 busy, 78 bad configuration.\n"
+"See pm-owner(1) and pm-files(5).\n"));
+	exit(0);
+}
+
+enum {
+	OPT_UNIT = OPT_COMMON_LAST, OPT_NAME, OPT_PHONE, OPT_IDNO, OPT_MEMBER,
+	OPT_VEHICLE, OPT_AREA, OPT_HANDOVER, OPT_FIELD, OPT_VALUE,
+	OPT_APPROVED, OPT_REVEAL, OPT_REASON, OPT_MONTH, OPT_AT, OPT_DRYRUN,
+	OPT_ENCODING
+};
+
+static const struct option longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "unit", required_argument, NULL, OPT_UNIT },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "phone", required_argument, NULL, OPT_PHONE },
+	{ "id-no", required_argument, NULL, OPT_IDNO },
+	{ "member", required_argument, NULL, OPT_MEMBER },
+	{ "vehicle", required_argument, NULL, OPT_VEHICLE },
+	{ "area", required_argument, NULL, OPT_AREA },
+	{ "handover", required_argument, NULL, OPT_HANDOVER },
+	{ "field", required_argument, NULL, OPT_FIELD },
+	{ "value", required_argument, NULL, OPT_VALUE },
+	{ "approved-by", required_argument, NULL, OPT_APPROVED },
+	{ "reveal", no_argument, NULL, OPT_REVEAL },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "month", required_argument, NULL, OPT_MONTH },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
+	{ "encoding", required_argument, NULL, OPT_ENCODING },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	struct owner_in in;
+	const char *field, *value, *approved, *reason, *month, *encoding;
+	int reveal, dry_run;
+};
+
+static void
+parse(int argc, char **argv, const int *allowed, struct opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	cli_rescan();
+	while ((c = getopt_long(argc, argv, "D:hV", longopts, NULL)) != -1) {
+		if (cli_common(&ctx, c, optarg, usage))
+			continue;
+		cli_allowed(c, allowed, argv, usage);
+		switch (c) {
+		case OPT_UNIT: o->in.unit = optarg; break;
+		case OPT_NAME: o->in.name = optarg; break;
+		case OPT_PHONE: o->in.phone = optarg; break;
+		case OPT_IDNO: o->in.id_no = optarg; break;
+		case OPT_AREA: o->in.area = optarg; break;
+		case OPT_HANDOVER: o->in.handover = optarg; break;
+		case OPT_AT: o->in.at = optarg; break;
+		case OPT_FIELD: o->field = optarg; break;
+		case OPT_VALUE: o->value = optarg; break;
+		case OPT_APPROVED: o->approved = optarg; break;
+		case OPT_REVEAL: o->reveal = 1; break;
+		case OPT_REASON: o->reason = optarg; break;
+		case OPT_MONTH: o->month = optarg; break;
+		case OPT_DRYRUN: o->dry_run = 1; break;
+		case OPT_ENCODING: o->encoding = optarg; break;
+		case OPT_MEMBER:
+			if (o->in.nmembers == 16)
+				die(EX_USAGE, _("--member: at most 16"));
+			o->in.members[o->in.nmembers++] = optarg;
+			break;
+		case OPT_VEHICLE:
+			if (o->in.nvehicles == 8)
+				die(EX_USAGE, _("--vehicle: at most 8"));
+			o->in.vehicles[o->in.nvehicles++] = optarg;
+			break;
+		}
+	}
+	cli_ready(&ctx);
+}
+
+static void
+no_args(int argc, char **argv)
+{
+	if (optind < argc)
+		die(EX_USAGE, _("unexpected argument \"%s\" (try 'pm-owner "
+		    "--help')"), argv[optind]);
+}
+
+static void
+need(const char *v, const char *option)
+{
+	if (v == NULL)
+		die(EX_USAGE, _("%s is required (try 'pm-owner --help')"), option);
+}
+
+static void
+print_id(const char *id)
+{
+	printf("%s\n", id);
+	if (fflush(stdout) != 0)
+		die(EX_IOERR, "stdout: write error");
+}
+
+static const char *const record_cols[] = { "unit", "name", "phone", "id_no",
+	"members", "vehicles", "area", "handover", "added_at", "changed_at",
+	NULL };
+
+/* SPEC 2.5: phone and ID numbers masked unless revealed. */
+static void
+record_row(struct out *out, const struct owner *o, int reveal)
+{
+	char phone[64], id[64];
+	const char *vals[10];
+
+	if (reveal) {
+		snprintf(phone, sizeof phone, "%s", o->phone);
+		snprintf(id, sizeof id, "%s", o->id_no);
+	} else {
+		owner_mask_phone(o->phone, phone, sizeof phone);
+		owner_mask_id(o->id_no, id, sizeof id);
+	}
+	vals[0] = o->unit;
+	vals[1] = o->name;
+	vals[2] = phone;
+	vals[3] = id;
+	vals[4] = o->members;
+	vals[5] = o->vehicles;
+	vals[6] = o->area;
+	vals[7] = o->handover;
+	vals[8] = o->added_at;
+	vals[9] = o->changed_at;
+	out_row(out, vals);
+}
+
+static int
+cmd_add(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_UNIT, OPT_NAME, OPT_PHONE, OPT_IDNO,
+		OPT_MEMBER, OPT_VEHICLE, OPT_AREA, OPT_HANDOVER, OPT_AT, 0 };
+	struct pm_err e;
+	struct opts o;
+	char id[24];
+
+	parse(argc, argv, allowed, &o);
+	no_args(argc, argv);
+	need(o.in.unit, "--unit");
+	need(o.in.name, "--name");
+	if (owner_add(&ctx, &o.in, id, &e) != 0)
+		errdie(&e);
+	print_id(id);
+	return 0;
+}
+
+static int
+cmd_change(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_UNIT, OPT_FIELD, OPT_VALUE,
+		OPT_APPROVED, 0 };
+	struct pm_err e;
+	struct opts o;
+	char id[24];
+
+	parse(argc, argv, allowed, &o);
+	no_args(argc, argv);
+	need(o.in.unit, "--unit");
+	need(o.field, "--field");
+	need(o.value, "--value");
+	if (owner_change(&ctx, o.in.unit, o.field, o.value, o.approved, id,
+	    &e) != 0)
+		errdie(&e);
+	print_id(id);
+	return 0;
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_UNIT, OPT_REVEAL, OPT_REASON,
+		OPT_APPROVED, 0 };
+	const struct owner *rec;
+	struct owner_book b;
+	struct pm_err e;
+	struct opts o;
+	struct out *out;
+	size_t i;
+
+	parse(argc, argv, allowed, &o);
+	no_args(argc, argv);
+	need(o.in.unit, "--unit");
+	if (!o.reveal && (o.reason || o.approved))
+		die(EX_USAGE, _("--reason and --approved-by go with --reveal"));
+	if (owner_read(&ctx, o.in.unit, &b, &e) != 0)
+		errdie(&e);
+	rec = owner_find(&b, o.in.unit);
+	if (rec == NULL) {
+		owner_book_free(&b);
+		die(EX_NOINPUT, _("--unit: %s is not in the owner archive"),
+		    o.in.unit);
+	}
+	if (o.reveal && owner_reveal(&ctx, o.in.unit, o.reason, o.approved,
+	    &e) != 0) {
+		owner_book_free(&b);
+		errdie(&e);
+	}
+	out = out_open(stdout, ctx.format, ctx.excel, record_cols);
+	record_row(out, rec, o.reveal);
+	out_close(out);
+	if (ctx.format == OUT_TABLE && b.nchanges > 0) {
+		printf(_("\nchanges (approved):\n"));
+		for (i = 0; i < b.nchanges; i++) {
+			const struct owner_change *c = &b.changes[i];
+			char masked[64];
+			const char *v = c->value;
+
+			if (!o.reveal && strcmp(c->field, "phone") == 0)
+				owner_mask_phone(c->value, masked, sizeof masked),
+				    v = masked;
+			if (!o.reveal && strcmp(c->field, "id_no") == 0)
+				owner_mask_id(c->value, masked, sizeof masked),
+				    v = masked;
+			printf("  %s  %s  %s = %s  (%s, %s)\n", c->id, c->at,
+			    c->field, v, c->approved_by, c->by);
+		}
+	}
+	owner_book_free(&b);
+	return 0;
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+	static const int allowed[] = { 0 };
+	struct owner_book b;
+	struct pm_err e;
+	struct opts o;
+	struct out *out;
+	size_t i;
+
+	parse(argc, argv, allowed, &o);
+	no_args(argc, argv);
+	if (owner_read(&ctx, NULL, &b, &e) != 0)
+		errdie(&e);
+	out = out_open(stdout, ctx.format, ctx.excel, record_cols);
+	for (i = 0; i < b.n; i++)
+		record_row(out, &b.v[i], 0);
+	out_close(out);
+	owner_book_free(&b);
+	return 0;
+}
+
+static int
+audit_row(const char *at, const char *by, const char *unit,
+    const char *reason, const char *approved_by, void *arg)
+{
+	const char *vals[] = { at, by, unit, reason, approved_by };
+
+	out_row(arg, vals);
+	return 0;
+}
+
+static int
+cmd_audit(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_MONTH, 0 };
+	static const char *const cols[] = { "at", "by", "unit", "reason",
+		"approved_by", NULL };
+	struct pm_err e;
+	struct opts o;
+	struct out *out;
+
+	parse(argc, argv, allowed, &o);
+	no_args(argc, argv);
+	out = out_open(stdout, ctx.format, ctx.excel, cols);
+	if (owner_audit(&ctx, o.month, audit_row, out, &e) != 0)
+		errdie(&e);
+	out_close(out);
+	return 0;
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	static const int allowed[] = { 0 };
+	struct pm_err e;
+	struct opts o;
+
+	parse(argc, argv, allowed, &o);
+	no_args(argc, argv);
+	if (owner_verify(&ctx, stdout, &e) != 0)
+		errdie(&e);
+	return 0;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_DRYRUN, OPT_ENCODING, 0 };
+	struct pm_err e;
+	struct opts o;
+
+	parse(argc, argv, allowed, &o);
+	if (optind + 1 != argc)
+		die(EX_USAGE, _("import: expected one FILE, or - for standard "
+		    "input"));
+	if (owner_import(&ctx, argv[optind], o.encoding, o.dry_run, stdout,
+	    &e) != 0)
+		errdie(&e);
+	return 0;
+}
+
+static const struct cli_command commands[] = {
+	{ "add", cmd_add },
+	{ "change", cmd_change },
+	{ "show", cmd_show },
+	{ "list", cmd_list },
+	{ "audit", cmd_audit },
+	{ "verify", cmd_verify },
+	{ "import", cmd_import },
+};
+
+int
+main(int argc, char **argv)
+{
+	return cli_main(&ctx, argc, argv, longopts, commands,
+	    sizeof commands / sizeof commands[0], usage);
+}

@@ -51,6 +51,17 @@ PM_NOW="2026-11-02 09:10" PM_USER=孙丽 run pm-owner show --unit 0010102030 --r
 PM_NOW="2026-11-02 09:11" PM_USER=孙丽 run pm-owner show --unit 0010102030 --reveal --reason "业主报修, 需电话联系" --approved-by 刘经理
 PM_NOW="2026-11-02 09:12" PM_USER=孙丽 run pm-owner audit
 
+say "A complaint by phone, and a petition signed by five owners"
+export PM_USER=孙丽
+PM_NOW="2026-11-03 09:00" run pm-complaint add --unit 0010102030 --name 陈大文 --phone 13812345678 --text "楼上漏水, 天花板发霉" --category GC --channel phone
+PM_NOW="2026-11-03 09:05" run pm-complaint add --unit 0010102031 --name 业主代表 --text "电梯长期故障" --category GC --cosigners 5 --channel letter
+PM_NOW="2026-11-03 09:20" run pm-complaint forward XFJY-B-GC-000001 --to 王工程 --dept 工程部
+PM_NOW="2026-11-03 11:00" run pm-complaint overdue
+PM_NOW="2026-11-06 10:00" run pm-complaint resolve XFJY-B-GC-000001 --result "已修复防水层" --cost 1500 || echo "(exit $?: 1500 yuan needs the quality supervisor)"
+PM_NOW="2026-11-06 10:01" run pm-complaint resolve XFJY-B-GC-000001 --result "已修复防水层" --cost 1500 --approved-by 陈品质
+PM_NOW="2026-11-06 10:30" run pm-complaint show XFJY-B-GC-000001
+PM_NOW="2026-11-06 10:31" run pm-complaint form XFJY-A-GC-000002
+
 say "The key cabinet: keys of a new unit arrive, engineering borrows two"
 export PM_USER=孙丽
 PM_NOW="2026-11-10 09:00" run pm-key receive --unit 0010102030 --count 5 --from 工程部李工

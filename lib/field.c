@@ -234,3 +234,41 @@ field_event_time(struct pm_err *e, const char *field, const char *v,
 		return -1;
 	return 0;
 }
+
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* A mainland mobile (1[3-9] and 9 digits) or a landline (0AA[A]-NNNNNNN[N]). */
+int
+field_phone(struct pm_err *e, const char *field, const char *p)
+{
+	size_t n = strlen(p);
+	const char *dash = strchr(p, '-');
+	int ok;
+
+	if (n == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9' &&
+	    all_digits(p, n))
+		ok = 1;
+	else if (p[0] != '0')
+		ok = 0;
+	else if (dash) {
+		size_t area = dash - p, local = strlen(dash + 1);
+
+		ok = area >= 3 && area <= 4 && all_digits(p, area) &&
+		    local >= 7 && local <= 8 && all_digits(dash + 1, local);
+	} else
+		ok = n >= 10 && n <= 12 && all_digits(p, n);
+	if (!ok)
+		return errset(e, EX_DATAERR, _("%s: expected a phone number (a "
+		    "mobile of 11 digits, or 0AA-NNNNNNNN), got \"%.40s\""),
+		    field, p);
+	return 0;
+}

@@ -47,28 +47,6 @@ all_digits(const char *s, size_t n)
 	return 1;
 }
 
-/* A mainland mobile (1[3-9] and 9 digits) or a landline (0AA[A]-NNNNNNN[N]). */
-static int
-phone_valid(const char *p)
-{
-	size_t n = strlen(p);
-	const char *dash;
-
-	if (n == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9' &&
-	    all_digits(p, n))
-		return 1;
-	if (p[0] != '0')
-		return 0;
-	dash = strchr(p, '-');
-	if (dash) {
-		size_t area = dash - p, local = strlen(dash + 1);
-
-		return area >= 3 && area <= 4 && all_digits(p, area) &&
-		    local >= 7 && local <= 8 && all_digits(dash + 1, local);
-	}
-	return n >= 10 && n <= 12 && all_digits(p, n);
-}
-
 /* GB 11643: 17 digits, the birth date, and the check digit. */
 int
 owner_id_valid(const char *id)
@@ -91,16 +69,6 @@ owner_id_valid(const char *id)
 	for (i = 0; i < 17; i++)
 		sum += (id[i] - '0') * weight[i];
 	return toupper((unsigned char)id[17]) == check[sum % 11];
-}
-
-static int
-check_phone(struct pm_err *e, const char *field, const char *v)
-{
-	if (!phone_valid(v))
-		return errset(e, EX_DATAERR, _("%s: expected a phone number (a "
-		    "mobile of 11 digits, or 0AA-NNNNNNNN), got \"%.40s\""),
-		    field, v);
-	return 0;
 }
 
 static int
@@ -194,7 +162,7 @@ check_field(struct pm_err *e, const char *label, const char *field,
 		if (field_name(e, label, v) != 0)
 			return -1;
 	} else if (strcmp(field, "phone") == 0) {
-		if (check_phone(e, label, v) != 0)
+		if (field_phone(e, label, v) != 0)
 			return -1;
 	} else if (strcmp(field, "id_no") == 0) {
 		if (check_id(e, label, v) != 0)

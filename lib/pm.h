@@ -105,6 +105,7 @@ int field_date(struct pm_err *e, const char *field, const char *v,
     time_t *t);
 int field_not_future(struct pm_err *e, const char *field, time_t t,
     time_t now);
+int field_phone(struct pm_err *e, const char *field, const char *v);
 /* When an event happened: v (a date, not in the future) or now if NULL. */
 int field_event_time(struct pm_err *e, const char *field, const char *v,
     time_t now, time_t *t);

@@ -29,3 +29,11 @@ done
 test_expect_success 'the README shows make demo and make check' '
 	grep -q "make demo" "$TOP/README" && grep -q "make check" "$TOP/README"
 '
+test_expect_success 'every deadline of the rules table is in pm-complaint(1)' '
+	pm-complaint --help | sed -n "/^Deadlines/,/^\$/p" | sed 1d |
+	    awk "NF { print \$1 }" | sort -u >"$T/deadlines" &&
+	test "$(wc -l <"$T/deadlines")" -ge 8 &&
+	while read -r d; do
+		grep -q "^\.It Cm $d Ta" "$TOP/man/pm-complaint.1" || { echo "$d undocumented"; exit 1; }
+	done <"$T/deadlines"
+'

@@ -16,6 +16,7 @@
 #include "pm.h"
 #include "key.h"
 #include "owner.h"
+#include "complaint.h"
 
 static int failures;
 
@@ -702,6 +703,95 @@ test_owner_summary(void)
 	conf_free(&ctx.conf);
 }
 
+/* ---- the complaint statistics of the month, against a hand count ------------ */
+
+static void
+stats_add(struct pm_ctx *ctx, const char *when, const char *imp,
+    const char *cat, const char *kind, char *code)
+{
+	struct complaint_in in;
+	struct pm_err e;
+
+	memset(&in, 0, sizeof in);
+	in.kind = kind;
+	in.unit = "0010100001";
+	in.name = "某";
+	in.text = "事由";
+	in.importance = imp;
+	in.category = cat;
+	clock_parse(when, &ctx->now, NULL);
+	if (complaint_add(ctx, &in, code, &e) != 0)
+		printf("# %s\n", e.msg);
+}
+
+static void
+stats_step(struct pm_ctx *ctx, const char *when, const char *step,
+    const char *code, const char *valid)
+{
+	struct complaint_step s;
+	struct pm_err e;
+	char id[16];
+
+	memset(&s, 0, sizeof s);
+	s.step = step;
+	s.code = code;
+	s.text = "已处理";
+	s.valid = valid;
+	clock_parse(when, &ctx->now, NULL);
+	if (complaint_record(ctx, &s, id, &e) != 0)
+		printf("# %s\n", e.msg);
+}
+
+static void
+test_complaint_stats(void)
+{
+	struct pm_ctx ctx;
+	struct complaint_stats st;
+	struct pm_err e;
+	char dir[300], a[32], b[32], c[32], old[32], r[32], late[32];
+
+	memset(&ctx, 0, sizeof ctx);
+	snprintf(dir, sizeof dir, "%s/stats", tmpdir);
+	mkdir(dir, 0750);
+	ctx.data = dir;
+	ctx.user = "tester";
+	conf_load(&ctx.conf, dir, &e);
+	ctx.conf.households = 10;
+	/* October: one complaint still open at the end of November */
+	stats_add(&ctx, "2026-10-20 09:00", "B", "GC", "complaint", old);
+	/* November: A, B, C and a request */
+	stats_add(&ctx, "2026-11-02 09:00", "A", "GC", "complaint", a);
+	stats_add(&ctx, "2026-11-03 09:00", "B", "BJ", "complaint", b);
+	stats_add(&ctx, "2026-11-04 09:00", "C", "BJ", "complaint", c);
+	stats_add(&ctx, "2026-11-05 09:00", "B", "KF", "complaint", late);
+	stats_add(&ctx, "2026-11-05 10:00", NULL, NULL, "request", r);
+	/* handled in November: b on time (3 days), late (after 3 days) */
+	stats_step(&ctx, "2026-11-05 08:00", "resolve", b, NULL);
+	stats_step(&ctx, "2026-11-06 08:00", "review", b, "yes");
+	stats_step(&ctx, "2026-11-10 08:00", "resolve", late, NULL);
+	stats_step(&ctx, "2026-11-11 08:00", "review", late, "no");
+	/* a handled in December: not counted in November's rates */
+	stats_step(&ctx, "2026-12-01 08:00", "resolve", a, NULL);
+	clock_parse("2026-12-05 09:00", &ctx.now, NULL);
+	CHECK(complaint_stats(&ctx, "2026-11", &st, &e) == 0,
+	    "complaint stats: November computed");
+	CHECK(st.total == 4 && st.requests == 1, "complaint stats: 4 complaints, "
+	    "1 request registered in November");
+	CHECK(st.by_importance[0] == 1 && st.by_importance[1] == 2 &&
+	    st.by_importance[2] == 1, "complaint stats: by importance A1 B2 C1");
+	CHECK(st.by_category[2] == 1 && st.by_category[3] == 2 &&
+	    st.by_category[0] == 1, "complaint stats: by problem code");
+	CHECK(st.handled == 2 && st.timely == 1 && st.timely_rate == 0.5,
+	    "complaint stats: timely-handling rate 1 of 2");
+	CHECK(st.reviewed == 2 && st.valid == 1 && st.valid_rate == 0.5,
+	    "complaint stats: valid-complaint rate 1 of 2");
+	CHECK(st.complaint_rate == 0.4, "complaint stats: 4 complaints / 10 "
+	    "households");
+	/* open at the end of November: old, a, c (b and late were handled) */
+	CHECK(st.open_carried == 3, "complaint stats: 3 open items carried over");
+	conf_free(&ctx.conf);
+}
+
 int
 main(void)
 {
@@ -725,5 +815,6 @@ main(void)
 	test_volumes();
 	test_import();
 	test_owner_summary();
+	test_complaint_stats();
 	return failures ? 1 : 0;
 }

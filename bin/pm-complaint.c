@@ -1,0 +1,586 @@
+/*
+ * pm-complaint - owner complaints and requests, coded, on deadlines,
+ * escalating by themselves (SPEC 2.1).
+ *
+ * This file is the command line only: options, the form's call, output.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "complaint.h"
+
+static struct pm_ctx ctx;
+
+static void
+usage(int status)
+{
+	FILE *fp = status ? stderr : stdout;
+	size_t i;
+
+	if (status) {
+		fprintf(fp, _("Try 'pm-complaint --help' for more "
+		    "information.\n"));
+		exit(status);
+	}
+	fprintf(fp, _(
+"Usage: pm-complaint [OPTION]... COMMAND [ARG]...\n"
+"Owner complaints (投诉) and requests (非投诉类), coded and on deadlines.\n"
+"\n"
+"Commands:\n"
+"  add --unit U --name NAME [--phone P] --text TEXT [--kind complaint|request]\n"
+"      [--importance A|B|C] [--category KF|ZX|GC|BJ|YY|QT]\n"
+"      [--channel visit|phone|web|email|letter] [--cosigners N]\n"
+"      [--requested-by DATE] [--at DATE]\n"
+"                          register; prints the code\n"
+"  forward CODE --to NAME [--dept DEPT]   passed to its handler\n"
+"  ack CODE                written acknowledgment (letter, email, web)\n"
+"  reply CODE --text TEXT  the clear answer to the complainant\n"
+"  report CODE [--to NAME] the written report to the company (co-signed)\n"
+"  review CODE --valid yes|no [--importance A|B|C]\n"
+"                          valid or invalid; a new importance keeps the code\n"
+"  extend CODE --until DATE --approved-by NAME\n"
+"                          a new handling date, approved by the manager\n"
+"  resolve CODE --result TEXT [--cost YUAN] [--approved-by NAME]\n"
+"                          handled; over 1000 yuan names the approver\n"
+"  notify CODE [--how phone|visit|letter]  the result told\n"
+"  close CODE [--unresolvable --reason TEXT]\n"
+"                          closed (after the return visit); a request the\n"
+"                          manager cannot solve, with the reason\n"
+"  show CODE               the record, its history and its deadlines\n"
+"  list [--open] [--month M] [--importance X] [--category C] [--unit U]\n"
+"  overdue                 every deadline passed, and to whom it escalates\n"
+"  form CODE               the printed 投诉登记表 / 投诉处理记录表\n"
+"  verify                  check the books' hash chains\n"
+"  import FILE|- [--dry-run] [--encoding E]\n"
+"                          registrations (columns unit,name,text[,kind,...])\n"
+"\n"
+"Options:\n"
+"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
+"      --as NAME      record as NAME (default $PM_USER, else login name)\n"
+"      --format F     table, csv or json (default table)\n"
+"      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
+"  -h, --help         show this help and exit\n"
+"  -V, --version      show the version and exit\n"
+"\n"
+"Deadlines (SPEC 2.1):\n"));
+	for (i = 0; i < complaint_nrules; i++) {
+		const struct complaint_rule *r = &complaint_rules[i];
+
+		fprintf(fp, "  %-10s %-9s %-3s %s; escalates to the %s\n",
+		    r->deadline, r->kind, r->importance, r->what,
+		    r->escalate_to);
+	}
+	fprintf(fp, _(
+"\n"
+"Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
+"record, 73 cannot create, 74 I/O error, 75 busy, 78 bad configuration.\n"
+"See pm-complaint(1) and pm-files(5).\n"));
+	exit(0);
+}
+
+enum {
+	OPT_UNIT = OPT_COMMON_LAST, OPT_NAME, OPT_PHONE, OPT_TEXT, OPT_KIND,
+	OPT_IMPORTANCE, OPT_CATEGORY, OPT_CHANNEL, OPT_COSIGNERS,
+	OPT_REQUESTED, OPT_AT, OPT_TO, OPT_DEPT, OPT_VALID, OPT_UNTIL,
+	OPT_APPROVED, OPT_RESULT, OPT_COST, OPT_HOW, OPT_UNRESOLVABLE,
+	OPT_REASON, OPT_OPEN, OPT_MONTH, OPT_DRYRUN, OPT_ENCODING
+};
+
+static const struct option longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "unit", required_argument, NULL, OPT_UNIT },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "phone", required_argument, NULL, OPT_PHONE },
+	{ "text", required_argument, NULL, OPT_TEXT },
+	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "importance", required_argument, NULL, OPT_IMPORTANCE },
+	{ "category", required_argument, NULL, OPT_CATEGORY },
+	{ "channel", required_argument, NULL, OPT_CHANNEL },
+	{ "cosigners", required_argument, NULL, OPT_COSIGNERS },
+	{ "requested-by", required_argument, NULL, OPT_REQUESTED },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "dept", required_argument, NULL, OPT_DEPT },
+	{ "valid", required_argument, NULL, OPT_VALID },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "approved-by", required_argument, NULL, OPT_APPROVED },
+	{ "result", required_argument, NULL, OPT_RESULT },
+	{ "cost", required_argument, NULL, OPT_COST },
+	{ "how", required_argument, NULL, OPT_HOW },
+	{ "unresolvable", no_argument, NULL, OPT_UNRESOLVABLE },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "open", no_argument, NULL, OPT_OPEN },
+	{ "month", required_argument, NULL, OPT_MONTH },
+	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
+	{ "encoding", required_argument, NULL, OPT_ENCODING },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	struct complaint_in in;
+	struct complaint_step step;
+	const char *month, *encoding;
+	int open, dry_run;
+};
+
+static void
+parse(int argc, char **argv, const int *allowed, struct opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	cli_rescan();
+	while ((c = getopt_long(argc, argv, "D:hV", longopts, NULL)) != -1) {
+		if (cli_common(&ctx, c, optarg, usage))
+			continue;
+		cli_allowed(c, allowed, argv, usage);
+		switch (c) {
+		case OPT_UNIT: o->in.unit = optarg; break;
+		case OPT_NAME: o->in.name = optarg; break;
+		case OPT_PHONE: o->in.phone = optarg; break;
+		case OPT_TEXT: o->in.text = o->step.text = optarg; break;
+		case OPT_RESULT: o->step.text = optarg; break;
+		case OPT_KIND: o->in.kind = optarg; break;
+		case OPT_IMPORTANCE:
+			o->in.importance = o->step.importance = optarg;
+			break;
+		case OPT_CATEGORY: o->in.category = optarg; break;
+		case OPT_CHANNEL: o->in.channel = optarg; break;
+		case OPT_COSIGNERS: o->in.cosigners = optarg; break;
+		case OPT_REQUESTED: o->in.requested_by = optarg; break;
+		case OPT_AT: o->in.at = o->step.at = optarg; break;
+		case OPT_TO: o->step.to = optarg; break;
+		case OPT_DEPT: o->step.dept = optarg; break;
+		case OPT_VALID: o->step.valid = optarg; break;
+		case OPT_UNTIL: o->step.until = optarg; break;
+		case OPT_APPROVED: o->step.approved_by = optarg; break;
+		case OPT_COST: o->step.cost = optarg; break;
+		case OPT_HOW: o->step.how = optarg; break;
+		case OPT_UNRESOLVABLE: o->step.unresolvable = 1; break;
+		case OPT_REASON: o->step.reason = optarg; break;
+		case OPT_OPEN: o->open = 1; break;
+		case OPT_MONTH: o->month = optarg; break;
+		case OPT_DRYRUN: o->dry_run = 1; break;
+		case OPT_ENCODING: o->encoding = optarg; break;
+		}
+	}
+	cli_ready(&ctx);
+}
+
+static void
+need(const char *v, const char *option)
+{
+	if (v == NULL)
+		die(EX_USAGE, _("%s is required (try 'pm-complaint --help')"),
+		    option);
+}
+
+static const char *
+one_code(int argc, char **argv)
+{
+	if (optind + 1 != argc)
+		die(EX_USAGE, _("%s: expected one CODE"), argv[0]);
+	return argv[optind];
+}
+
+static void
+print_id(const char *id)
+{
+	printf("%s\n", id);
+	if (fflush(stdout) != 0)
+		die(EX_IOERR, "stdout: write error");
+}
+
+static int
+cmd_add(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_UNIT, OPT_NAME, OPT_PHONE, OPT_TEXT,
+		OPT_KIND, OPT_IMPORTANCE, OPT_CATEGORY, OPT_CHANNEL,
+		OPT_COSIGNERS, OPT_REQUESTED, OPT_AT, 0 };
+	struct pm_err e;
+	struct opts o;
+	char code[COMPLAINT_CODE_MAX];
+
+	parse(argc, argv, allowed, &o);
+	if (optind < argc)
+		die(EX_USAGE, _("unexpected argument \"%s\""), argv[optind]);
+	need(o.in.unit, "--unit");
+	need(o.in.name, "--name");
+	need(o.in.text, "--text");
+	if (complaint_add(&ctx, &o.in, code, &e) != 0)
+		errdie(&e);
+	print_id(code);
+	return 0;
+}
+
+/* Every step after registration: CODE, the step's options, an event ID. */
+static int
+step(int argc, char **argv, const char *name, const int *allowed,
+    const char *required)
+{
+	struct pm_err e;
+	struct opts o;
+	char id[16];
+
+	parse(argc, argv, allowed, &o);
+	o.step.step = name;
+	o.step.code = one_code(argc, argv);
+	if (required && strcmp(required, "--to") == 0)
+		need(o.step.to, required);
+	if (required && (strcmp(required, "--text") == 0 ||
+	    strcmp(required, "--result") == 0))
+		need(o.step.text, required);
+	if (required && strcmp(required, "--valid") == 0)
+		need(o.step.valid, required);
+	if (required && strcmp(required, "--until") == 0)
+		need(o.step.until, required);
+	if (o.step.unresolvable == 0 && o.step.reason &&
+	    strcmp(name, "close") == 0)
+		die(EX_USAGE, _("--reason goes with --unresolvable"));
+	if (complaint_record(&ctx, &o.step, id, &e) != 0)
+		errdie(&e);
+	print_id(id);
+	return 0;
+}
+
+static int
+cmd_forward(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_TO, OPT_DEPT, OPT_AT, 0 };
+
+	return step(argc, argv, "forward", allowed, "--to");
+}
+
+static int
+cmd_ack(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_AT, 0 };
+
+	return step(argc, argv, "ack", allowed, NULL);
+}
+
+static int
+cmd_reply(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_TEXT, OPT_AT, 0 };
+
+	return step(argc, argv, "reply", allowed, "--text");
+}
+
+static int
+cmd_report(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_TO, OPT_TEXT, OPT_AT, 0 };
+
+	return step(argc, argv, "report", allowed, NULL);
+}
+
+static int
+cmd_review(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_VALID, OPT_IMPORTANCE, OPT_TEXT,
+		OPT_AT, 0 };
+
+	return step(argc, argv, "review", allowed, "--valid");
+}
+
+static int
+cmd_extend(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_UNTIL, OPT_APPROVED, 0 };
+
+	return step(argc, argv, "extend", allowed, "--until");
+}
+
+static int
+cmd_resolve(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_RESULT, OPT_COST, OPT_APPROVED,
+		OPT_AT, 0 };
+
+	return step(argc, argv, "resolve", allowed, "--result");
+}
+
+static int
+cmd_notify(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_HOW, OPT_AT, 0 };
+
+	return step(argc, argv, "notify", allowed, NULL);
+}
+
+static int
+cmd_close(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_UNRESOLVABLE, OPT_REASON, OPT_AT,
+		0 };
+
+	return step(argc, argv, "close", allowed, NULL);
+}
+
+static const char *const list_cols[] = { "code", "kind", "unit",
+	"importance", "category", "status", "registered_at", "name", "phone",
+	"channel", "handler", "valid", "resolved_at", "text", NULL };
+
+static void
+list_row(struct out *out, const struct complaint *c)
+{
+	char phone[64], resolved[20] = "";
+	const char *vals[14];
+	size_t n = strlen(c->phone);
+
+	/* SPEC 6: owner phone numbers are masked in listings */
+	if (n >= 8)
+		snprintf(phone, sizeof phone, "%.3s****%s", c->phone,
+		    c->phone + n - 4);
+	else
+		snprintf(phone, sizeof phone, "%s", n ? "****" : "");
+	if (c->resolved)
+		clock_format(c->resolved, resolved);
+	vals[0] = c->code;
+	vals[1] = c->kind;
+	vals[2] = c->unit;
+	vals[3] = c->importance;
+	vals[4] = c->category;
+	vals[5] = complaint_status(c);
+	vals[6] = c->registered_at;
+	vals[7] = c->name;
+	vals[8] = phone;
+	vals[9] = c->channel;
+	vals[10] = c->handler;
+	vals[11] = c->valid;
+	vals[12] = resolved;
+	vals[13] = c->text;
+	out_row(out, vals);
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_OPEN, OPT_MONTH, OPT_IMPORTANCE,
+		OPT_CATEGORY, OPT_UNIT, 0 };
+	struct complaint_book b;
+	struct pm_err e;
+	struct opts o;
+	struct out *out;
+	size_t i;
+	int y, m;
+
+	parse(argc, argv, allowed, &o);
+	if (optind < argc)
+		die(EX_USAGE, _("unexpected argument \"%s\""), argv[optind]);
+	if (o.month && clock_parse_month(o.month, &y, &m) != 0)
+		die(EX_DATAERR, _("--month: expected YYYY-MM, got \"%.20s\""),
+		    o.month);
+	if (o.in.importance && field_enum(&e, "--importance", o.in.importance,
+	    complaint_importances) != 0)
+		errdie(&e);
+	if (o.in.category && field_enum(&e, "--category", o.in.category,
+	    complaint_categories) != 0)
+		errdie(&e);
+	if (o.in.unit && field_unit(&e, "--unit", o.in.unit) != 0)
+		errdie(&e);
+	complaint_read(&ctx, 0, &b, &e);
+	out = out_open(stdout, ctx.format, ctx.excel, list_cols);
+	for (i = 0; i < b.n; i++) {
+		const struct complaint *c = &b.v[i];
+
+		if ((o.open && c->closed) ||
+		    (o.month && strncmp(c->registered_at, o.month, 7) != 0) ||
+		    (o.in.importance && strcmp(c->importance,
+		    o.in.importance) != 0) ||
+		    (o.in.category && strcmp(c->category, o.in.category) != 0) ||
+		    (o.in.unit && strcmp(c->unit, o.in.unit) != 0))
+			continue;
+		list_row(out, c);
+	}
+	out_close(out);
+	complaint_book_free(&b);
+	return 0;
+}
+
+static struct complaint *
+find_or_die(struct complaint_book *b, const char *code)
+{
+	struct complaint *c = complaint_find(b, code);
+
+	if (c == NULL) {
+		complaint_book_free(b);
+		die(EX_NOINPUT, _("no complaint or request %.40s"), code);
+	}
+	return c;
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+	static const int allowed[] = { 0 };
+	struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
+	struct complaint_book b;
+	struct complaint *c;
+	struct pm_err e;
+	struct opts o;
+	struct out *out;
+	size_t i, n;
+
+	parse(argc, argv, allowed, &o);
+	complaint_read(&ctx, 1, &b, &e);
+	c = find_or_die(&b, one_code(argc, argv));
+	out = out_open(stdout, ctx.format, ctx.excel, list_cols);
+	list_row(out, c);
+	out_close(out);
+	if (ctx.format == OUT_TABLE) {
+		printf(_("\nhistory:\n"));
+		for (i = 0; i < c->nevents; i++)
+			printf("  %-8s %s  %-9s %s  (%s)\n", c->events[i].id,
+			    c->events[i].at, c->events[i].step,
+			    c->events[i].detail, c->events[i].by);
+		printf(_("\ndeadlines:\n"));
+		n = complaint_deadlines(c, ctx.now, d);
+		for (i = 0; i < n; i++) {
+			char due[20];
+
+			clock_format(d[i].due, due);
+			printf("  %-10s %s  %-8s %s; escalates to the %s\n",
+			    d[i].rule->deadline, due, d[i].state,
+			    d[i].rule->what, d[i].rule->escalate_to);
+		}
+		if (c->cosigners >= 3 && !c->reported)
+			printf(_("\n%ld co-signers: report it in writing to the "
+			    "company today (pm-complaint report %s)\n"),
+			    c->cosigners, c->code);
+	}
+	complaint_book_free(&b);
+	return 0;
+}
+
+static int
+cmd_overdue(int argc, char **argv)
+{
+	static const char *const cols[] = { "code", "deadline", "due_at",
+		"escalate_to", "escalate_name", "kind", "importance", "unit",
+		"hours_over:n", "what", NULL };
+	struct complaint_book b;
+	struct pm_err e;
+	struct opts o;
+	struct out *out;
+	size_t i, k, n;
+	static const int allowed[] = { 0 };
+
+	parse(argc, argv, allowed, &o);
+	if (optind < argc)
+		die(EX_USAGE, _("unexpected argument \"%s\""), argv[optind]);
+	complaint_read(&ctx, 0, &b, &e);
+	out = out_open(stdout, ctx.format, ctx.excel, cols);
+	for (i = 0; i < b.n; i++) {
+		struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
+		struct complaint *c = &b.v[i];
+
+		if (c->closed)
+			continue;
+		n = complaint_deadlines(c, ctx.now, d);
+		for (k = 0; k < n; k++) {
+			char due[20], hours[24];
+			const char *name, *vals[10];
+
+			if (strcmp(d[k].state, "overdue") != 0)
+				continue;
+			clock_format(d[k].due, due);
+			snprintf(hours, sizeof hours, "%ld", (long)((ctx.now -
+			    d[k].due) / HOUR_SECONDS));
+			name = strcmp(d[k].rule->escalate_to, "manager") == 0 ?
+			    ctx.conf.manager : ctx.conf.nsupervisors ?
+			    ctx.conf.supervisors[0] : NULL;
+			vals[0] = c->code;
+			vals[1] = d[k].rule->deadline;
+			vals[2] = due;
+			vals[3] = d[k].rule->escalate_to;
+			vals[4] = name ? name : "";
+			vals[5] = c->kind;
+			vals[6] = c->importance;
+			vals[7] = c->unit;
+			vals[8] = hours;
+			vals[9] = d[k].rule->what;
+			out_row(out, vals);
+		}
+	}
+	out_close(out);
+	complaint_book_free(&b);
+	return 0;
+}
+
+static int
+cmd_form(int argc, char **argv)
+{
+	static const int allowed[] = { 0 };
+	struct complaint_book b;
+	struct complaint *c;
+	struct pm_err e;
+	struct opts o;
+
+	parse(argc, argv, allowed, &o);
+	complaint_read(&ctx, 0, &b, &e);
+	c = find_or_die(&b, one_code(argc, argv));
+	complaint_form(&ctx, c, stdout);
+	complaint_book_free(&b);
+	return 0;
+}
+
+static int
+cmd_verify(int argc, char **argv)
+{
+	static const int allowed[] = { 0 };
+	struct pm_err e;
+	struct opts o;
+
+	parse(argc, argv, allowed, &o);
+	if (optind < argc)
+		die(EX_USAGE, _("unexpected argument \"%s\""), argv[optind]);
+	if (complaint_verify(&ctx, stdout, &e) != 0)
+		errdie(&e);
+	return 0;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_DRYRUN, OPT_ENCODING, 0 };
+	struct pm_err e;
+	struct opts o;
+
+	parse(argc, argv, allowed, &o);
+	if (optind + 1 != argc)
+		die(EX_USAGE, _("import: expected one FILE, or - for standard "
+		    "input"));
+	if (complaint_import(&ctx, argv[optind], o.encoding, o.dry_run, stdout,
+	    &e) != 0)
+		errdie(&e);
+	return 0;
+}
+
+static const struct cli_command commands[] = {
+	{ "add", cmd_add },
+	{ "forward", cmd_forward },
+	{ "ack", cmd_ack },
+	{ "reply", cmd_reply },
+	{ "report", cmd_report },
+	{ "review", cmd_review },
+	{ "extend", cmd_extend },
+	{ "resolve", cmd_resolve },
+	{ "notify", cmd_notify },
+	{ "close", cmd_close },
+	{ "show", cmd_show },
+	{ "list", cmd_list },
+	{ "overdue", cmd_overdue },
+	{ "form", cmd_form },
+	{ "verify", cmd_verify },
+	{ "import", cmd_import },
+};
+
+int
+main(int argc, char **argv)
+{
+	return cli_main(&ctx, argc, argv, longopts, commands,
+	    sizeof commands / sizeof commands[0], usage);
+}

@@ -1,0 +1,1168 @@
+/*
+ * complaint.c - the complaint procedure (SPEC 2.1), read top to bottom:
+ *
+ *   every owner contact that needs follow-up is registered, as a
+ *   complaint (coded OFFICE-importance-problem-serial) or a request
+ *   (OFFICE-R-serial);
+ *   a complaint is passed to its handler, answered, handled, its result
+ *   told, and visited, each on its deadline; a request not done in 2
+ *   days belongs to the supervisor, in 7 days to the manager;
+ *   co-signed by 3 or more, a complaint is major and reported in writing
+ *   to the company the same day;
+ *   past the handling deadline a new date needs the manager's approval;
+ *   a promise of compensation needs the authority for its amount;
+ *   a complaint is reviewed valid or invalid, and closed after its
+ *   visit; a failed visit reopens it with fresh deadlines.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "complaint.h"
+#include "owner.h"
+
+/* ---- the books -------------------------------------------------------------- */
+
+static const char *const reg_cols[] = { "code", "kind", "unit", "name",
+	"phone", "channel", "text", "importance", "category", "cosigners",
+	"requested_by", NULL };
+static const struct ledger_def complaints_def = { "complaints", reg_cols,
+	0640 };
+static const struct ledger_def requests_def = { "requests", reg_cols, 0640 };
+enum { R_CODE, R_KIND, R_UNIT, R_NAME, R_PHONE, R_CHANNEL, R_TEXT,
+	R_IMPORTANCE, R_CATEGORY, R_COSIGNERS, R_REQUESTED, R_NCOLS };
+
+static const char *const ev_cols[] = { "code", "step", "to_name", "dept",
+	"text", "valid", "importance", "until", "cost", "approved_by", "how",
+	"reason", NULL };
+static const struct ledger_def events_def = { "complaint_events", ev_cols,
+	0640 };
+enum { E_CODE, E_STEP, E_TO, E_DEPT, E_TEXT, E_VALID, E_IMPORTANCE,
+	E_UNTIL, E_COST, E_APPROVED, E_HOW, E_REASON, E_NCOLS };
+
+/* ---- the rules ------------------------------------------------------------------ */
+
+const char *const complaint_kinds[] = { "complaint", "request", NULL };
+/* A major (重大), B general (一般), C minor (轻微) */
+const char *const complaint_importances[] = { "A", "B", "C", NULL };
+/* customer service, order/security, engineering, cleaning, landscaping, other */
+const char *const complaint_categories[] = { "KF", "ZX", "GC", "BJ", "YY",
+	"QT", NULL };
+const char *const complaint_channels[] = { "visit", "phone", "web", "email",
+	"letter", NULL };
+static const char *const written_channels[] = { "web", "email", "letter",
+	NULL };
+static const char *const notify_hows[] = { "phone", "visit", "letter", NULL };
+static const char *const yes_no[] = { "yes", "no", NULL };
+
+#define COSIGNED_MAJOR 3	/* SPEC 2.1: 3 or more co-signers make it A */
+
+/*
+ * SPEC 2.1, the deadlines.  "registered": the clock starts at
+ * registration; "opened": at registration or the latest reopening;
+ * "resolve": when handled.  0 seconds: before 24:00 of that day.
+ */
+const struct complaint_rule complaint_rules[] = {
+	{ "forward", "complaint", "A", "opened", "forward", HOUR_SECONDS,
+	    "manager", "passed to the manager at once (flagged after 1 hour)" },
+	{ "forward", "complaint", "BC", "opened", "forward", HOUR_SECONDS,
+	    "supervisor", "passed to the department supervisor within 1 hour" },
+	{ "ack", "complaint", "ABC", "registered", "ack", 2 * DAY_SECONDS,
+	    "supervisor", "a letter, email or web complaint acknowledged in "
+	    "writing within 2 days" },
+	{ "company", "complaint", "A", "registered", "report", 0,
+	    "manager", "co-signed by 3 or more: reported in writing to the "
+	    "company the same day" },
+	{ "answer", "complaint", "A", "opened", "reply", 2 * DAY_SECONDS,
+	    "manager", "a clear answer (明确答复) within 2 days" },
+	{ "handle", "complaint", "A", "opened", "resolve", 10 * DAY_SECONDS,
+	    "manager", "handled within 10 days" },
+	{ "handle", "complaint", "B", "opened", "resolve", 3 * DAY_SECONDS,
+	    "manager", "handled within 3 days (later only by extend)" },
+	{ "handle", "complaint", "C", "opened", "resolve", 2 * DAY_SECONDS,
+	    "manager", "handled within 2 days, or by the complainant's requested "
+	    "time (later only by extend)" },
+	{ "notify", "complaint", "ABC", "resolve", "notify", 2 * DAY_SECONDS,
+	    "supervisor", "the result told within 2 days after handled" },
+	{ "supervisor", "request", "", "opened", "resolve", 2 * DAY_SECONDS,
+	    "supervisor", "not done within 2 days: the supervisor owns it" },
+	{ "manager", "request", "", "opened", "resolve", 7 * DAY_SECONDS,
+	    "manager", "not done within 7 days: the manager owns it" },
+};
+const size_t complaint_nrules = sizeof complaint_rules /
+    sizeof complaint_rules[0];
+
+/*
+ * SPEC 2.1: authority to promise compensation.  Up to max_fen the
+ * approver may be anyone of that rank (NULL: the department supervisor,
+ * within whose authority the desk resolves without naming anyone).
+ */
+static const struct authority {
+	long max_fen;
+	const char *rank;
+} authorities[] = {
+	{ 1000 * 100L, NULL },			/* department supervisor */
+	{ 2000 * 100L, "quality_supervisor" },	/* 品质主管 */
+	{ LONG_MAX, "manager" },
+};
+
+#define COST_MAX_FEN (10000000 * 100L)
+
+/* ---- small helpers ------------------------------------------------------------------ */
+
+static int
+in_list(const char *v, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(v, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+parse_cost(const char *s, long *fen)
+{
+	long yuan = 0, cents = 0;
+	const char *p = s;
+	int digits = 0, dec = 0;
+
+	if (*p == '\0')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (yuan > COST_MAX_FEN / 100)
+			return -1;
+		yuan = yuan * 10 + (*p - '0');
+	}
+	if (digits == 0)
+		return -1;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9' && dec < 3; p++, dec++)
+			cents = cents * 10 + (*p - '0');
+		if (dec == 0 || dec > 2)
+			return -1;
+		if (dec == 1)
+			cents *= 10;
+	}
+	if (*p != '\0')
+		return -1;
+	*fen = yuan * 100 + cents;
+	return *fen <= COST_MAX_FEN ? 0 : -1;
+}
+
+static void
+event_push(struct complaint *c, const char *id, const char *at,
+    const char *step, const char *by, const char *detail)
+{
+	struct complaint_event *ev;
+
+	if (c->nevents == c->capevents) {
+		c->capevents = c->capevents ? 2 * c->capevents : 8;
+		c->events = xrealloc(c->events, c->capevents * sizeof *c->events);
+	}
+	ev = &c->events[c->nevents++];
+	memset(ev, 0, sizeof *ev);
+	snprintf(ev->id, sizeof ev->id, "%s", id);
+	snprintf(ev->at, sizeof ev->at, "%s", at);
+	snprintf(ev->step, sizeof ev->step, "%s", step);
+	snprintf(ev->by, sizeof ev->by, "%s", by);
+	ev->detail = xstrdup(detail);
+}
+
+void
+complaint_book_free(struct complaint_book *b)
+{
+	size_t i, k;
+
+	for (i = 0; i < b->n; i++) {
+		struct complaint *c = &b->v[i];
+
+		free(c->name);
+		free(c->phone);
+		free(c->text);
+		free(c->result);
+		free(c->reason);
+		for (k = 0; k < c->nevents; k++)
+			free(c->events[k].detail);
+		free(c->events);
+	}
+	free(b->v);
+	memset(b, 0, sizeof *b);
+}
+
+static int
+code_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct complaint *)a)->code,
+	    ((const struct complaint *)b)->code);
+}
+
+struct complaint *
+complaint_find(struct complaint_book *b, const char *code)
+{
+	struct complaint probe;
+
+	memset(&probe, 0, sizeof probe);
+	snprintf(probe.code, sizeof probe.code, "%s", code);
+	return bsearch(&probe, b->v, b->n, sizeof *b->v, code_cmp);
+}
+
+const char *
+complaint_status(const struct complaint *c)
+{
+	if (c->closed)
+		return c->unresolvable ? "unresolvable" : "closed";
+	if (c->resolved)
+		return "handled";
+	return "open";
+}
+
+/* ---- folding the books ------------------------------------------------------------ */
+
+struct fold {
+	struct ledger *l;
+	struct complaint_book *b;
+	int col[LEDGER_COLS_MAX];
+};
+
+static int
+fold_reg(const struct row *r, void *arg)
+{
+	struct fold *f = arg;
+	struct complaint_book *b = f->b;
+	struct complaint *c;
+	const char *at = row_get(f->l, r, "at");
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+	}
+	c = &b->v[b->n++];
+	memset(c, 0, sizeof *c);
+	snprintf(c->code, sizeof c->code, "%s", r->f[f->col[R_CODE]]);
+	snprintf(c->kind, sizeof c->kind, "%s", r->f[f->col[R_KIND]]);
+	snprintf(c->unit, sizeof c->unit, "%s", r->f[f->col[R_UNIT]]);
+	snprintf(c->channel, sizeof c->channel, "%s", r->f[f->col[R_CHANNEL]]);
+	snprintf(c->importance, sizeof c->importance, "%s",
+	    r->f[f->col[R_IMPORTANCE]]);
+	snprintf(c->category, sizeof c->category, "%s",
+	    r->f[f->col[R_CATEGORY]]);
+	snprintf(c->registered_at, sizeof c->registered_at, "%s", at);
+	c->name = xstrdup(r->f[f->col[R_NAME]]);
+	c->phone = xstrdup(r->f[f->col[R_PHONE]]);
+	c->text = xstrdup(r->f[f->col[R_TEXT]]);
+	c->cosigners = atol(r->f[f->col[R_COSIGNERS]]);
+	clock_parse(at, &c->registered, NULL);
+	c->started = c->registered;
+	if (*r->f[f->col[R_REQUESTED]])
+		clock_parse(r->f[f->col[R_REQUESTED]], &c->requested_by, NULL);
+	if (b->keep_events)
+		event_push(c, "", at, "register", row_get(f->l, r, "by"),
+		    c->text);
+	return 0;
+}
+
+static void
+apply_step(struct complaint *c, const char *const *v, time_t t)
+{
+	const char *step = v[E_STEP];
+
+	if (strcmp(step, "forward") == 0) {
+		if (!c->forwarded)
+			c->forwarded = t;
+		snprintf(c->handler, sizeof c->handler, "%s", v[E_TO]);
+	} else if (strcmp(step, "ack") == 0)
+		c->acked = t;
+	else if (strcmp(step, "reply") == 0) {
+		if (!c->replied)
+			c->replied = t;
+	} else if (strcmp(step, "review") == 0) {
+		snprintf(c->valid, sizeof c->valid, "%s", v[E_VALID]);
+		/* a re-classification: the code stays, the importance changes */
+		if (*v[E_IMPORTANCE])
+			snprintf(c->importance, sizeof c->importance, "%s",
+			    v[E_IMPORTANCE]);
+	} else if (strcmp(step, "extend") == 0)
+		clock_parse(v[E_UNTIL], &c->until, NULL);
+	else if (strcmp(step, "resolve") == 0) {
+		c->resolved = t;
+		free(c->result);
+		c->result = xstrdup(v[E_TEXT]);
+		c->cost_fen = 0;
+		parse_cost(v[E_COST], &c->cost_fen);
+	} else if (strcmp(step, "notify") == 0)
+		c->notified = t;
+	else if (strcmp(step, "report") == 0)
+		c->reported = t;
+	else if (strcmp(step, "close") == 0) {
+		c->closed = t;
+		c->unresolvable = *v[E_REASON] != '\0' &&
+		    strcmp(c->kind, "request") == 0 && *v[E_HOW] == 'u';
+		free(c->reason);
+		c->reason = xstrdup(v[E_REASON]);
+	} else if (strcmp(step, "reopen") == 0) {
+		/* SPEC 2.4: open again, with fresh deadlines */
+		c->started = t;
+		c->forwarded = c->replied = c->resolved = c->notified = 0;
+		c->closed = c->until = 0;
+		c->unresolvable = 0;
+		c->reopened++;
+	}
+}
+
+static int
+fold_event(const struct row *r, void *arg)
+{
+	struct fold *f = arg;
+	const char *v[E_NCOLS];
+	struct complaint *c;
+	const char *at = row_get(f->l, r, "at");
+	time_t t;
+	int i;
+
+	for (i = 0; i < E_NCOLS; i++)
+		v[i] = r->f[f->col[i]];
+	c = complaint_find(f->b, v[E_CODE]);
+	if (c == NULL)
+		return 0;
+	clock_parse(at, &t, NULL);
+	apply_step(c, v, t);
+	if (f->b->keep_events) {
+		struct buf d = { 0 };
+		char id[16];
+
+		snprintf(id, sizeof id, "E%06ld", row_seq(r));
+		if (*v[E_TO])
+			buf_addf(&d, "→ %s%s%s ", v[E_TO], *v[E_DEPT] ? " " : "",
+			    v[E_DEPT]);
+		if (*v[E_VALID])
+			buf_addf(&d, "%s ", strcmp(v[E_VALID], "yes") == 0 ?
+			    "有效" : "无效");
+		if (*v[E_IMPORTANCE])
+			buf_addf(&d, "importance %s ", v[E_IMPORTANCE]);
+		if (*v[E_UNTIL])
+			buf_addf(&d, "until %s ", v[E_UNTIL]);
+		if (*v[E_COST])
+			buf_addf(&d, "cost %s ", v[E_COST]);
+		if (*v[E_APPROVED])
+			buf_addf(&d, "approved by %s ", v[E_APPROVED]);
+		if (*v[E_HOW])
+			buf_addf(&d, "(%s) ", v[E_HOW]);
+		if (*v[E_TEXT])
+			buf_addf(&d, "%s ", v[E_TEXT]);
+		if (*v[E_REASON])
+			buf_addf(&d, "%s", v[E_REASON]);
+		event_push(c, id, at, v[E_STEP], row_get(f->l, r, "by"),
+		    d.s ? d.s : "");
+		buf_free(&d);
+	}
+	return 0;
+}
+
+static void
+fold_books(struct pm_ctx *ctx, struct complaint_book *b)
+{
+	const struct ledger_def *regs[] = { &complaints_def, &requests_def };
+	struct fold f;
+	size_t k;
+	int i;
+
+	f.b = b;
+	for (k = 0; k < 2; k++) {
+		f.l = ledger_open(regs[k], ctx->data);
+		for (i = 0; i < R_NCOLS; i++)
+			f.col[i] = ledger_col(f.l, reg_cols[i]);
+		ledger_scan(f.l, fold_reg, &f);
+		ledger_close(f.l);
+	}
+	qsort(b->v, b->n, sizeof *b->v, code_cmp);
+	f.l = ledger_open(&events_def, ctx->data);
+	for (i = 0; i < E_NCOLS; i++)
+		f.col[i] = ledger_col(f.l, ev_cols[i]);
+	ledger_scan(f.l, fold_event, &f);
+	ledger_close(f.l);
+}
+
+int
+complaint_read(struct pm_ctx *ctx, int keep_events, struct complaint_book *b,
+    struct pm_err *e)
+{
+	(void)e;
+	memset(b, 0, sizeof *b);
+	b->keep_events = keep_events;
+	fold_books(ctx, b);
+	return 0;
+}
+
+/* ---- deadlines ---------------------------------------------------------------------- */
+
+static time_t
+step_time(const struct complaint *c, const char *step)
+{
+	if (strcmp(step, "forward") == 0)
+		return c->forwarded;
+	if (strcmp(step, "ack") == 0)
+		return c->acked;
+	if (strcmp(step, "report") == 0)
+		return c->reported;
+	if (strcmp(step, "reply") == 0)
+		return c->replied;
+	if (strcmp(step, "resolve") == 0)
+		return c->resolved ? c->resolved : (c->unresolvable ? c->closed : 0);
+	if (strcmp(step, "notify") == 0)
+		return c->notified;
+	return 0;
+}
+
+size_t
+complaint_deadlines(const struct complaint *c, time_t now,
+    struct complaint_deadline *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < complaint_nrules; i++) {
+		const struct complaint_rule *r = &complaint_rules[i];
+		struct complaint_deadline *d;
+		time_t start;
+
+		if (strcmp(r->kind, c->kind) != 0 || (*r->importance &&
+		    strchr(r->importance, c->importance[0]) == NULL))
+			continue;
+		if (strcmp(r->deadline, "ack") == 0 &&
+		    !in_list(c->channel, written_channels))
+			continue;
+		if (strcmp(r->deadline, "company") == 0 &&
+		    c->cosigners < COSIGNED_MAJOR)
+			continue;
+		start = strcmp(r->starts, "registered") == 0 ? c->registered :
+		    strcmp(r->starts, "opened") == 0 ? c->started : c->resolved;
+		if (start == 0 || n == COMPLAINT_DEADLINES_MAX)
+			continue;
+		d = &out[n++];
+		d->rule = r;
+		d->due = r->seconds ? start + r->seconds :
+		    clock_add_days(clock_day_start(start), 1);
+		if (strcmp(r->deadline, "handle") == 0) {
+			/* SPEC 2.1: C by the requested time; any by an extension */
+			if (c->importance[0] == 'C' && c->requested_by)
+				d->due = c->requested_by;
+			if (c->until)
+				d->due = c->until;
+		}
+		d->met = step_time(c, r->met_by);
+		if (d->met)
+			d->state = d->met <= d->due ? "met" : "late";
+		else if (c->closed)
+			d->state = "missed";
+		else
+			d->state = now > d->due ? "overdue" : "pending";
+	}
+	return n;
+}
+
+/* ---- registration ------------------------------------------------------------------- */
+
+int
+complaint_add(struct pm_ctx *ctx, const struct complaint_in *in, char *code,
+    struct pm_err *e)
+{
+	const char *kind = in->kind ? in->kind : "complaint";
+	const char *importance = in->importance ? in->importance : "B";
+	const char *category = in->category ? in->category : "QT";
+	const char *channel = in->channel ? in->channel : "visit";
+	const char *vals[R_NCOLS + 1];
+	char cos[16] = "0", req[20] = "";
+	struct ledger_tx *tx;
+	struct ledger *l;
+	long cosigners = 0;
+	time_t t, rq;
+	int request;
+
+	if (field_enum(e, "--kind", kind, complaint_kinds) != 0 ||
+	    in->unit == NULL || owner_unit_check(ctx, "--unit", in->unit, e) != 0 ||
+	    in->name == NULL || field_name(e, "--name", in->name) != 0 ||
+	    (in->phone && field_phone(e, "--phone", in->phone) != 0) ||
+	    in->text == NULL || field_text(e, "--text", in->text,
+	    strlen(in->text), FIELD_TEXT_MAX) != 0 ||
+	    field_enum(e, "--importance", importance, complaint_importances)
+	    != 0 || field_enum(e, "--category", category,
+	    complaint_categories) != 0 || field_enum(e, "--channel", channel,
+	    complaint_channels) != 0 ||
+	    (in->cosigners && field_count(e, "--cosigners", in->cosigners, 0,
+	    9999, &cosigners) != 0) ||
+	    field_event_time(e, "--at", in->at, ctx->now, &t) != 0)
+		return in->unit == NULL ? errset(e, EX_USAGE, _("--unit is "
+		    "required")) : -1;
+	request = strcmp(kind, "request") == 0;
+	if (in->requested_by) {
+		if (field_date(e, "--requested-by", in->requested_by, &rq) != 0)
+			return -1;
+		if (rq <= t)
+			return errset(e, EX_DATAERR, _("--requested-by: %s is not "
+			    "after the registration"), in->requested_by);
+		clock_format(rq, req);
+	}
+	/* SPEC 2.1: co-signed by 3 or more is major, whatever was asked. */
+	if (!request && cosigners >= COSIGNED_MAJOR && importance[0] != 'A') {
+		warnmsg(_("%ld co-signers: registered as major (A) and to be "
+		    "reported in writing to the company today (SPEC 2.1)"),
+		    cosigners);
+		importance = "A";
+	}
+	snprintf(cos, sizeof cos, "%ld", cosigners);
+	l = ledger_open(request ? &requests_def : &complaints_def, ctx->data);
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	/* The serial is the registration's row number: unique, never reused. */
+	if (request)
+		snprintf(code, COMPLAINT_CODE_MAX, "%s-R-%06ld", ctx->conf.office,
+		    ledger_tx_next_seq(tx));
+	else
+		snprintf(code, COMPLAINT_CODE_MAX, "%s-%s-%s-%06ld",
+		    ctx->conf.office, importance, category,
+		    ledger_tx_next_seq(tx));
+	vals[R_CODE] = code;
+	vals[R_KIND] = kind;
+	vals[R_UNIT] = in->unit;
+	vals[R_NAME] = in->name;
+	vals[R_PHONE] = in->phone ? in->phone : "";
+	vals[R_CHANNEL] = channel;
+	vals[R_TEXT] = in->text;
+	vals[R_IMPORTANCE] = request ? "" : importance;
+	vals[R_CATEGORY] = category;
+	vals[R_COSIGNERS] = cos;
+	vals[R_REQUESTED] = req;
+	vals[R_NCOLS] = NULL;
+	ledger_add(tx, t, ctx->user, ctx->now, vals);
+	ledger_commit(tx);
+	ledger_close(l);
+	return 0;
+}
+
+/* ---- the steps ------------------------------------------------------------------------ */
+
+static int
+approver_ok(struct pm_ctx *ctx, const char *rank, const char *name)
+{
+	if (strcmp(rank, "manager") == 0)
+		return conf_is_manager(&ctx->conf, name);
+	/* the quality supervisor's authority; the manager's covers it */
+	return ctx->conf.quality_supervisor == NULL ||
+	    strcmp(ctx->conf.quality_supervisor, name) == 0 ||
+	    (ctx->conf.manager && strcmp(ctx->conf.manager, name) == 0);
+}
+
+/* Validate one step against the complaint as it stands; fill v. */
+static int
+check_step(struct pm_ctx *ctx, struct complaint *c,
+    const struct complaint_step *s, const char **v, char *cost, char *until,
+    struct pm_err *e)
+{
+	const char *step = s->step;
+	int i;
+
+	for (i = 0; i < E_NCOLS; i++)
+		v[i] = "";
+	v[E_NCOLS] = NULL;
+	v[E_CODE] = c->code;
+	v[E_STEP] = step;
+	if (c->closed)
+		return errset(e, EX_DATAERR, _("%s is %s: no more steps (a failed "
+		    "return visit reopens it)"), c->code, complaint_status(c));
+	if (s->text && field_text(e, strcmp(step, "resolve") == 0 ? "--result"
+	    : "--text", s->text, strlen(s->text), FIELD_TEXT_MAX) != 0)
+		return -1;
+	v[E_TEXT] = s->text ? s->text : "";
+	if (strcmp(step, "forward") == 0) {
+		if (field_name(e, "--to", s->to) != 0)
+			return -1;
+		if (s->dept) {
+			for (i = 0; i < ctx->conf.ndepartments; i++)
+				if (strcmp(ctx->conf.departments[i], s->dept) == 0)
+					break;
+			if (i == ctx->conf.ndepartments)
+				return errset(e, EX_DATAERR, _("--dept: %s is not a "
+				    "department of pm.conf"), s->dept);
+		}
+		if (c->resolved)
+			return errset(e, EX_DATAERR, _("forward: %s is already "
+			    "handled"), c->code);
+		v[E_TO] = s->to;
+		v[E_DEPT] = s->dept ? s->dept : "";
+	} else if (strcmp(step, "ack") == 0) {
+		if (strcmp(c->kind, "complaint") != 0 ||
+		    !in_list(c->channel, written_channels))
+			return errset(e, EX_DATAERR, _("ack: a written "
+			    "acknowledgment is for a complaint by letter, email or "
+			    "web; %s came by %s"), c->code, c->channel);
+		if (c->acked)
+			return errset(e, EX_DATAERR, _("ack: %s is already "
+			    "acknowledged"), c->code);
+	} else if (strcmp(step, "reply") == 0) {
+		if (s->text == NULL)
+			return errset(e, EX_USAGE, _("--text is required"));
+	} else if (strcmp(step, "report") == 0) {
+		if (c->reported)
+			return errset(e, EX_DATAERR, _("report: %s was already "
+			    "reported to the company"), c->code);
+		if (s->to && field_name(e, "--to", s->to) != 0)
+			return -1;
+		v[E_TO] = s->to ? s->to : "";
+	} else if (strcmp(step, "review") == 0) {
+		if (field_enum(e, "--valid", s->valid ? s->valid : "", yes_no)
+		    != 0)
+			return -1;
+		if (s->importance) {
+			if (strcmp(c->kind, "complaint") != 0)
+				return errset(e, EX_DATAERR, _("--importance: a "
+				    "request has no importance"));
+			if (field_enum(e, "--importance", s->importance,
+			    complaint_importances) != 0)
+				return -1;
+			v[E_IMPORTANCE] = s->importance;
+		}
+		v[E_VALID] = s->valid;
+	} else if (strcmp(step, "extend") == 0) {
+		time_t t;
+
+		if (strcmp(c->kind, "complaint") != 0)
+			return errset(e, EX_DATAERR, _("extend: a request is not "
+			    "extended; it escalates to the supervisor and the "
+			    "manager (SPEC 2.1)"));
+		if (s->approved_by == NULL || *s->approved_by == '\0')
+			return errset(e, EX_DATAERR, _("--approved-by is required: "
+			    "a new date needs the manager's approval (SPEC 2.1)"));
+		if (field_name(e, "--approved-by", s->approved_by) != 0)
+			return -1;
+		if (!conf_is_manager(&ctx->conf, s->approved_by))
+			return errset(e, EX_DATAERR, _("--approved-by: %s is not "
+			    "the manager (pm.conf: manager); a new date needs the "
+			    "manager's approval (SPEC 2.1)"), s->approved_by);
+		if (field_date(e, "--until", s->until ? s->until : "", &t) != 0)
+			return -1;
+		if (t <= ctx->now)
+			return errset(e, EX_DATAERR, _("--until: %s is not in the "
+			    "future"), s->until);
+		if (c->resolved)
+			return errset(e, EX_DATAERR, _("extend: %s is already "
+			    "handled"), c->code);
+		clock_format(t, until);
+		v[E_UNTIL] = until;
+		v[E_APPROVED] = s->approved_by;
+	} else if (strcmp(step, "resolve") == 0) {
+		long fen = 0;
+		size_t k;
+
+		if (s->text == NULL)
+			return errset(e, EX_USAGE, _("--result is required"));
+		if (c->resolved)
+			return errset(e, EX_DATAERR, _("resolve: %s is already "
+			    "handled"), c->code);
+		if (s->cost && parse_cost(s->cost, &fen) != 0)
+			return errset(e, EX_DATAERR, _("--cost: expected a "
+			    "non-negative amount in yuan like 350 or 1200.50, got "
+			    "\"%.20s\""), s->cost);
+		/* SPEC 2.1: a promise over 1,000 yuan names its approver. */
+		for (k = 0; fen > authorities[k].max_fen; k++)
+			;
+		if (authorities[k].rank) {
+			if (s->approved_by == NULL || *s->approved_by == '\0')
+				return errset(e, EX_DATAERR, _("--approved-by is "
+				    "required: a cost of %.2f yuan is beyond the "
+				    "department supervisor's 1000 yuan and needs the "
+				    "%s (SPEC 2.1)"), fen / 100.0,
+				    authorities[k].rank);
+			if (field_name(e, "--approved-by", s->approved_by) != 0)
+				return -1;
+			if (!approver_ok(ctx, authorities[k].rank,
+			    s->approved_by))
+				return errset(e, EX_DATAERR, _("--approved-by: %s "
+				    "is not the %s (pm.conf); %.2f yuan needs the "
+				    "%s's approval (SPEC 2.1)"), s->approved_by,
+				    authorities[k].rank, fen / 100.0,
+				    authorities[k].rank);
+			v[E_APPROVED] = s->approved_by;
+		}
+		if (s->cost) {
+			snprintf(cost, 24, "%ld.%02ld", fen / 100, fen % 100);
+			v[E_COST] = cost;
+		}
+	} else if (strcmp(step, "notify") == 0) {
+		if (!c->resolved)
+			return errset(e, EX_DATAERR, _("notify: %s is not handled "
+			    "yet; the result is told after resolve"), c->code);
+		if (c->notified)
+			return errset(e, EX_DATAERR, _("notify: %s was already "
+			    "notified"), c->code);
+		if (s->how && field_enum(e, "--how", s->how, notify_hows) != 0)
+			return -1;
+		v[E_HOW] = s->how ? s->how : "phone";
+	} else if (strcmp(step, "close") == 0) {
+		if (s->unresolvable) {
+			if (strcmp(c->kind, "request") != 0)
+				return errset(e, EX_DATAERR, _("--unresolvable: only "
+				    "a request is closed as unresolvable"));
+			if (s->reason == NULL || field_text(e, "--reason",
+			    s->reason, strlen(s->reason), FIELD_TEXT_MAX) != 0)
+				return s->reason ? -1 : errset(e, EX_DATAERR,
+				    _("--reason is required: why it cannot be "
+				    "resolved"));
+			/* SPEC 2.1: only the manager closes one as unresolvable */
+			if (!conf_is_manager(&ctx->conf, ctx->user))
+				return errset(e, EX_DATAERR, _("--unresolvable: only "
+				    "the manager (--as %s) closes a request as "
+				    "unresolvable"), ctx->conf.manager);
+			v[E_REASON] = s->reason;
+			v[E_HOW] = "unresolvable";
+		} else if (!c->resolved)
+			return errset(e, EX_DATAERR, _("close: %s is not handled "
+			    "yet (resolve it first)"), c->code);
+	} else if (strcmp(step, "reopen") == 0) {
+		if (!c->resolved)
+			return errset(e, EX_DATAERR, _("reopen: %s is still open"),
+			    c->code);
+		v[E_REASON] = s->reason ? s->reason : "";
+	} else
+		return errset(e, EX_SOFTWARE, "unknown step %s", step);
+	return 0;
+}
+
+static int
+record_step(struct pm_ctx *ctx, const struct complaint_step *s,
+    int closed_ok, char *id, struct pm_err *e)
+{
+	struct complaint_book b;
+	struct complaint *c;
+	struct ledger_tx *tx;
+	struct ledger *l;
+	const char *v[E_NCOLS + 1];
+	char cost[24], until[20];
+	time_t t;
+	int rc = 0;
+
+	if (s->code == NULL || *s->code == '\0')
+		return errset(e, EX_USAGE, _("CODE is required"));
+	if (field_event_time(e, "--at", s->at, ctx->now, &t) != 0)
+		return -1;
+	memset(&b, 0, sizeof b);
+	l = ledger_open(&events_def, ctx->data);
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	fold_books(ctx, &b);
+	c = complaint_find(&b, s->code);
+	if (c == NULL)
+		rc = errset(e, EX_NOINPUT, _("no complaint or request %.40s"),
+		    s->code);
+	else {
+		time_t was = c->closed;
+
+		if (closed_ok)
+			c->closed = 0;
+		rc = check_step(ctx, c, s, v, cost, until, e);
+		c->closed = was;
+	}
+	if (rc == 0) {
+		snprintf(id, 16, "E%06ld", ledger_add(tx, t, ctx->user, ctx->now,
+		    v));
+		ledger_commit(tx);
+	} else
+		ledger_rollback(tx);
+	ledger_close(l);
+	complaint_book_free(&b);
+	return rc;
+}
+
+int
+complaint_record(struct pm_ctx *ctx, const struct complaint_step *s,
+    char *id, struct pm_err *e)
+{
+	if (strcmp(s->step, "reopen") == 0)
+		return errset(e, EX_USAGE, _("a complaint is reopened by a "
+		    "failed return visit (pm-visit review)"));
+	return record_step(ctx, s, 0, id, e);
+}
+
+int
+complaint_reopen(struct pm_ctx *ctx, const char *code, const char *reason,
+    char *id, struct pm_err *e)
+{
+	struct complaint_step s;
+
+	memset(&s, 0, sizeof s);
+	s.step = "reopen";
+	s.code = code;
+	s.reason = reason;
+	return record_step(ctx, &s, 1, id, e);
+}
+
+/* ---- the printed form ------------------------------------------------------------------ */
+
+/* The paper form's words for the book's values. */
+static const struct { const char *value, *label; } form_labels[] = {
+	{ "visit", "来访" }, { "phone", "电话" }, { "web", "网站" },
+	{ "email", "电子邮件" }, { "letter", "信函" },
+	{ "open", "处理中" }, { "handled", "已处理" }, { "closed", "已结案" },
+	{ "unresolvable", "无法解决 (经理结案)" },
+};
+
+static const char *
+form_label(const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof form_labels / sizeof form_labels[0]; i++)
+		if (strcmp(form_labels[i].value, value) == 0)
+			return form_labels[i].label;
+	return value;
+}
+
+static void
+form_line(FILE *out, const char *label, const char *value)
+{
+	struct buf b = { 0 };
+
+	out_pad(&b, label, 14);
+	buf_adds(&b, value && *value ? value : "");
+	buf_adds(&b, "\n");
+	fwrite(b.s, 1, b.len, out);
+	buf_free(&b);
+}
+
+void
+complaint_form(struct pm_ctx *ctx, const struct complaint *c, FILE *out)
+{
+	static const char rule[] = "────────────────────────────────────────"
+	    "────────────────────────────────────────";
+	struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
+	char phone[64], buf[64], when[20];
+	size_t i, n;
+	int request = strcmp(c->kind, "request") == 0;
+
+	n = strlen(c->phone);
+	if (n >= 8)
+		snprintf(phone, sizeof phone, "%.3s****%s", c->phone,
+		    c->phone + n - 4);
+	else
+		snprintf(phone, sizeof phone, "%s", n ? "****" : "");
+	fprintf(out, "%s\n", request ? "                              "
+	    "接待业主情况记录" : "                          "
+	    "投诉登记表 / 投诉处理记录表");
+	fprintf(out, "%s\n", rule);
+	form_line(out, request ? "编号" : "投诉编码", c->code);
+	form_line(out, "登记时间", c->registered_at);
+	form_line(out, "房号", c->unit);
+	form_line(out, "业主姓名", c->name);
+	form_line(out, "联系电话", phone);
+	form_line(out, "来访方式", form_label(c->channel));
+	if (!request) {
+		snprintf(buf, sizeof buf, "%s (%s)", c->importance,
+		    c->importance[0] == 'A' ? "重大" : c->importance[0] == 'B' ?
+		    "一般" : "轻微");
+		form_line(out, "重要程度", buf);
+		form_line(out, "问题类别", c->category);
+		snprintf(buf, sizeof buf, "%ld", c->cosigners);
+		form_line(out, "联名人数", buf);
+	}
+	form_line(out, "事由", c->text);
+	fprintf(out, "%s\n", rule);
+	form_line(out, "处理人", c->handler);
+	form_line(out, "处理结果", c->result);
+	if (c->cost_fen) {
+		snprintf(buf, sizeof buf, "%ld.%02ld 元", c->cost_fen / 100,
+		    c->cost_fen % 100);
+		form_line(out, "补偿金额", buf);
+	}
+	form_line(out, "投诉评审", *c->valid ? (strcmp(c->valid, "yes") == 0 ?
+	    "有效" : "无效") : "未评审");
+	form_line(out, "状态", form_label(complaint_status(c)));
+	fprintf(out, "%s\n", rule);
+	fprintf(out, "时限:\n");
+	n = complaint_deadlines(c, ctx->now, d);
+	for (i = 0; i < n; i++) {
+		struct buf b = { 0 };
+
+		clock_format(d[i].due, when);
+		buf_adds(&b, "  ");
+		out_pad(&b, d[i].rule->deadline, 12);
+		out_pad(&b, when, 21);
+		out_pad(&b, d[i].state, 9);
+		buf_addf(&b, "%s\n", d[i].rule->escalate_to);
+		fwrite(b.s, 1, b.len, out);
+		buf_free(&b);
+	}
+	fprintf(out, "%s\n", rule);
+	fprintf(out, "登记人: ____________   处理人: ____________   "
+	    "客服主管: ____________\n\n");
+	fprintf(out, "业主确认: ____________   回访人: ____________   "
+	    "日期: ____________\n");
+}
+
+/* ---- statistics --------------------------------------------------------------------------- */
+
+int
+complaint_stats(struct pm_ctx *ctx, const char *month,
+    struct complaint_stats *st, struct pm_err *e)
+{
+	struct complaint_book b;
+	time_t from, to;
+	size_t i, k;
+
+	memset(st, 0, sizeof *st);
+	if (month == NULL || clock_parse_month(month, &st->year, &st->month)
+	    != 0)
+		return errset(e, EX_DATAERR, _("--month: expected YYYY-MM, got "
+		    "\"%.20s\""), month ? month : "");
+	from = clock_month_start(st->year, st->month);
+	to = clock_month_end(st->year, st->month);
+	complaint_read(ctx, 0, &b, e);
+	for (i = 0; i < b.n; i++) {
+		struct complaint *c = &b.v[i];
+		struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
+		size_t n;
+
+		if (strcmp(c->kind, "request") == 0) {
+			if (c->registered >= from && c->registered < to)
+				st->requests++;
+			continue;
+		}
+		if (c->registered >= from && c->registered < to) {
+			st->total++;
+			for (k = 0; complaint_importances[k]; k++)
+				if (strcmp(c->importance, complaint_importances[k])
+				    == 0)
+					st->by_importance[k]++;
+			for (k = 0; complaint_categories[k]; k++)
+				if (strcmp(c->category, complaint_categories[k])
+				    == 0)
+					st->by_category[k]++;
+		}
+		/* open items carried into next month */
+		if (c->registered < to && (!c->resolved || c->resolved >= to))
+			st->open_carried++;
+		/* SPEC 2.1: the rates count the complaints handled in the month */
+		if (c->resolved >= from && c->resolved < to) {
+			st->handled++;
+			n = complaint_deadlines(c, to, d);
+			for (k = 0; k < n; k++)
+				if (strcmp(d[k].rule->deadline, "handle") == 0 &&
+				    strcmp(d[k].state, "met") == 0)
+					st->timely++;
+			if (*c->valid) {
+				st->reviewed++;
+				if (strcmp(c->valid, "yes") == 0)
+					st->valid++;
+			}
+		}
+	}
+	st->timely_rate = st->handled ? (double)st->timely / st->handled : -1;
+	st->valid_rate = st->reviewed ? (double)st->valid / st->reviewed : -1;
+	st->complaint_rate = ctx->conf.households ?
+	    (double)st->total / ctx->conf.households : -1;
+	complaint_book_free(&b);
+	return 0;
+}
+
+/* ---- verify and import ---------------------------------------------------------------------- */
+
+int
+complaint_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
+{
+	static const char *const anchor_cols[] = { "ledger", "anchored_seq",
+		"head", "reason", "subject", NULL };
+	static const struct ledger_def anchor_def = { "anchors", anchor_cols,
+		0640 };
+	const struct ledger_def *defs[] = { &complaints_def, &requests_def,
+		&events_def, &anchor_def };
+	size_t i;
+	long rows;
+
+	for (i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+		struct ledger *l = ledger_open(defs[i], ctx->data);
+		int rc = ledger_verify(l, e, &rows);
+
+		if (rc == 0)
+			fprintf(out, _("%s: %ld rows, chain intact\n"),
+			    ledger_path(l), rows);
+		ledger_close(l);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+reg_key(struct buf *k, const char *kind, const char *unit, const char *name,
+    const char *text, const char *at)
+{
+	buf_reset(k);
+	buf_addf(k, "%s\x1f%s\x1f%s\x1f%s\x1f%.16s", kind, unit, name, text, at);
+}
+
+struct seen_fold {
+	struct ledger *l;
+	struct import_seen *seen;
+};
+
+static int
+fold_seen(const struct row *r, void *arg)
+{
+	struct seen_fold *f = arg;
+	struct buf k = { 0 };
+
+	reg_key(&k, row_get(f->l, r, "kind"), row_get(f->l, r, "unit"),
+	    row_get(f->l, r, "name"), row_get(f->l, r, "text"),
+	    row_get(f->l, r, "at"));
+	import_seen_add(f->seen, k.s, k.len);
+	buf_free(&k);
+	return 0;
+}
+
+/*
+ * Import registrations (the backlog of paper forms, or list --format csv):
+ * columns kind, unit, name, text and any of phone, channel, importance,
+ * category, cosigners, requested_by, registered_at.  New codes are issued;
+ * all rows or none.
+ */
+int
+complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
+    int dry_run, FILE *out, struct pm_err *e)
+{
+	static const char *const names[] = { "kind", "unit", "name", "phone",
+		"channel", "text", "importance", "category", "cosigners",
+		"requested_by", "registered_at", NULL };
+	enum { I_KIND, I_UNIT, I_NAME, I_PHONE, I_CHANNEL, I_TEXT,
+		I_IMPORTANCE, I_CATEGORY, I_COSIGNERS, I_REQUESTED, I_AT, I_N };
+	const struct ledger_def *defs[2] = { &complaints_def, &requests_def };
+	struct ledger *l[2];
+	struct ledger_tx *tx[2];
+	struct import_seen seen = { 0 };
+	struct import_src *src;
+	struct row r;
+	long errors = 0, added = 0, dups = 0;
+	int col[I_N], i, k, rc;
+
+	src = import_open(file, encoding, e);
+	if (src == NULL)
+		return -1;
+	if ((rc = import_next(src, &r, e)) <= 0) {
+		import_close(src);
+		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
+		    "expected a header row"), file);
+	}
+	for (i = 0; i < I_N; i++) {
+		col[i] = -1;
+		for (k = 0; k < r.n; k++)
+			if (strcmp(r.f[k], names[i]) == 0)
+				col[i] = k;
+	}
+	if (col[I_UNIT] < 0 || col[I_NAME] < 0 || col[I_TEXT] < 0) {
+		import_close(src);
+		return errset(e, EX_DATAERR, _("line 1: expected at least the "
+		    "columns unit,name,text"));
+	}
+	/* Both registration books are locked, complaints first, always. */
+	for (k = 0; k < 2; k++) {
+		struct seen_fold f;
+
+		l[k] = ledger_open(defs[k], ctx->data);
+		tx[k] = ledger_begin(l[k], ctx->conf.lock_timeout);
+		f.l = l[k];
+		f.seen = &seen;
+		ledger_scan(l[k], fold_seen, &f);
+	}
+	while ((rc = import_next(src, &r, e)) == 1) {
+		const char *v[I_N];
+		struct pm_err fe;
+		const char *kind, *importance;
+		char code[COMPLAINT_CODE_MAX], cos[16], req[20] = "", at[20];
+		const char *vals[R_NCOLS + 1];
+		long cosigners = 0;
+		time_t t, rq;
+		struct buf key = { 0 };
+		int req_k;
+
+		for (i = 0; i < I_N; i++)
+			v[i] = col[i] >= 0 && col[i] < r.n && *r.f[col[i]] ?
+			    r.f[col[i]] : NULL;
+		kind = v[I_KIND] ? v[I_KIND] : "complaint";
+		importance = v[I_IMPORTANCE] ? v[I_IMPORTANCE] : "B";
+		if (field_enum(&fe, "kind", kind, complaint_kinds) != 0 ||
+		    v[I_UNIT] == NULL ||
+		    owner_unit_check(ctx, "unit", v[I_UNIT], &fe) != 0 ||
+		    field_name(&fe, "name", v[I_NAME] ? v[I_NAME] : "") != 0 ||
+		    (v[I_PHONE] && field_phone(&fe, "phone", v[I_PHONE]) != 0) ||
+		    field_text(&fe, "text", v[I_TEXT] ? v[I_TEXT] : "",
+		    v[I_TEXT] ? strlen(v[I_TEXT]) : 0, FIELD_TEXT_MAX) != 0 ||
+		    (strcmp(kind, "complaint") == 0 && field_enum(&fe,
+		    "importance", importance, complaint_importances) != 0) ||
+		    field_enum(&fe, "category", v[I_CATEGORY] ? v[I_CATEGORY] :
+		    "QT", complaint_categories) != 0 ||
+		    field_enum(&fe, "channel", v[I_CHANNEL] ? v[I_CHANNEL] :
+		    "visit", complaint_channels) != 0 ||
+		    (v[I_COSIGNERS] && field_count(&fe, "cosigners",
+		    v[I_COSIGNERS], 0, 9999, &cosigners) != 0) ||
+		    field_event_time(&fe, "registered_at", v[I_AT], ctx->now,
+		    &t) != 0 ||
+		    (v[I_REQUESTED] && field_date(&fe, "requested_by",
+		    v[I_REQUESTED], &rq) != 0)) {
+			if (v[I_UNIT] == NULL)
+				errset(&fe, EX_DATAERR, _("unit: must not be "
+				    "empty"));
+			if (++errors <= 50)
+				warnmsg("line %ld: %s", r.line, fe.msg);
+			continue;
+		}
+		if (errors)
+			continue;
+		req_k = strcmp(kind, "request") == 0;
+		if (!req_k && cosigners >= COSIGNED_MAJOR)
+			importance = "A";
+		clock_format(t, at);
+		reg_key(&key, kind, v[I_UNIT], v[I_NAME], v[I_TEXT], at);
+		if (!import_seen_add(&seen, key.s, key.len)) {
+			buf_free(&key);
+			dups++;
+			continue;
+		}
+		buf_free(&key);
+		if (v[I_REQUESTED])
+			clock_format(rq, req);
+		snprintf(cos, sizeof cos, "%ld", cosigners);
+		if (req_k)
+			snprintf(code, sizeof code, "%s-R-%06ld",
+			    ctx->conf.office, ledger_tx_next_seq(tx[1]));
+		else
+			snprintf(code, sizeof code, "%s-%s-%s-%06ld",
+			    ctx->conf.office, importance, v[I_CATEGORY] ?
+			    v[I_CATEGORY] : "QT", ledger_tx_next_seq(tx[0]));
+		vals[R_CODE] = code;
+		vals[R_KIND] = kind;
+		vals[R_UNIT] = v[I_UNIT];
+		vals[R_NAME] = v[I_NAME];
+		vals[R_PHONE] = v[I_PHONE] ? v[I_PHONE] : "";
+		vals[R_CHANNEL] = v[I_CHANNEL] ? v[I_CHANNEL] : "visit";
+		vals[R_TEXT] = v[I_TEXT];
+		vals[R_IMPORTANCE] = req_k ? "" : importance;
+		vals[R_CATEGORY] = v[I_CATEGORY] ? v[I_CATEGORY] : "QT";
+		vals[R_COSIGNERS] = cos;
+		vals[R_REQUESTED] = req;
+		vals[R_NCOLS] = NULL;
+		ledger_add(tx[req_k], t, ctx->user, ctx->now, vals);
+		added++;
+	}
+	import_close(src);
+	import_seen_free(&seen);
+	for (k = 0; k < 2; k++) {
+		if (rc < 0 || errors || dry_run)
+			ledger_rollback(tx[k]);
+		else
+			ledger_commit(tx[k]);
+		ledger_close(l[k]);
+	}
+	if (rc < 0)
+		return -1;
+	if (errors)
+		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
+		    "nothing was imported"), file, errors);
+	fprintf(out, dry_run ? _("%ld rows would be imported, %ld already "
+	    "present\n") : _("%ld rows imported, %ld already present\n"),
+	    added, dups);
+	return 0;
+}

@@ -1,0 +1,111 @@
+/*
+ * complaint.h - the complaint form (SPEC 2.1): 投诉登记表, 投诉处理记录表,
+ * 接待业主情况记录.
+ *
+ * Three books.  complaints.csv and requests.csv hold the registrations;
+ * a registration's row number is its serial, so codes are unique under
+ * concurrent clerks, never reused, and need no scan.  complaint_events.csv
+ * holds every later step of both.
+ */
+#ifndef COMPLAINT_H
+#define COMPLAINT_H
+
+#include "pm.h"
+
+#define COMPLAINT_CODE_MAX 32
+#define COMPLAINT_DEADLINES_MAX 8
+
+extern const char *const complaint_kinds[];
+extern const char *const complaint_importances[];
+extern const char *const complaint_categories[];
+extern const char *const complaint_channels[];
+
+/* One deadline rule of SPEC 2.1, as --help, the man page and tests read it. */
+struct complaint_rule {
+	const char *deadline;	/* its name, as overdue lists it */
+	const char *kind;	/* complaint or request */
+	const char *importance;	/* the importances it applies to */
+	const char *starts;	/* registered or resolve */
+	const char *met_by;	/* the step that meets it */
+	long seconds;		/* after the start; 0: by the end of that day */
+	const char *escalate_to;
+	const char *what;
+};
+extern const struct complaint_rule complaint_rules[];
+extern const size_t complaint_nrules;
+
+struct complaint_in {
+	const char *kind, *unit, *name, *phone, *text, *importance, *category,
+	    *channel, *cosigners, *requested_by, *at;
+};
+
+/* A step after registration (forward, ack, reply, ...). */
+struct complaint_step {
+	const char *step, *code, *to, *dept, *text, *valid, *importance,
+	    *until, *cost, *approved_by, *how, *reason, *at;
+	int unresolvable;
+};
+
+struct complaint_deadline {
+	const struct complaint_rule *rule;
+	time_t due, met;
+	const char *state;	/* met, late, pending, overdue */
+};
+
+struct complaint_event {
+	char id[16], at[20], step[16], by[FIELD_NAME_MAX * 4 + 1];
+	char *detail;
+};
+
+struct complaint {
+	char code[COMPLAINT_CODE_MAX];
+	char kind[10], unit[11], importance[2], category[3], channel[8];
+	char *name, *phone, *text, *result, *reason;
+	long cosigners, cost_fen;
+	time_t registered, started, requested_by, until;
+	time_t forwarded, acked, replied, resolved, notified, closed, reported;
+	char valid[4], registered_at[20], handler[FIELD_NAME_MAX * 4 + 1];
+	int unresolvable, reopened;
+	struct complaint_event *events;
+	size_t nevents, capevents;
+};
+
+struct complaint_book {
+	struct complaint *v;
+	size_t n, cap;
+	int keep_events;	/* for show and form */
+};
+void complaint_book_free(struct complaint_book *b);
+
+int complaint_add(struct pm_ctx *ctx, const struct complaint_in *in,
+    char *code, struct pm_err *e);
+int complaint_record(struct pm_ctx *ctx, const struct complaint_step *s,
+    char *id, struct pm_err *e);
+/* pm-visit's failed review puts a complaint back (SPEC 2.4). */
+int complaint_reopen(struct pm_ctx *ctx, const char *code, const char *reason,
+    char *id, struct pm_err *e);
+
+int complaint_read(struct pm_ctx *ctx, int keep_events,
+    struct complaint_book *b, struct pm_err *e);
+struct complaint *complaint_find(struct complaint_book *b, const char *code);
+const char *complaint_status(const struct complaint *c);
+size_t complaint_deadlines(const struct complaint *c, time_t now,
+    struct complaint_deadline *out);
+/* The printed 投诉登记表 / 投诉处理记录表, 80 columns. */
+void complaint_form(struct pm_ctx *ctx, const struct complaint *c, FILE *out);
+
+/* SPEC 2.1: the monthly statistics, for pm-report complaints. */
+struct complaint_stats {
+	int year, month;
+	long total, by_importance[3], by_category[6], requests;
+	long handled, timely, reviewed, valid, open_carried;
+	double timely_rate, valid_rate, complaint_rate;	/* -1: no data */
+};
+int complaint_stats(struct pm_ctx *ctx, const char *month,
+    struct complaint_stats *st, struct pm_err *e);
+
+int complaint_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
+int complaint_import(struct pm_ctx *ctx, const char *file,
+    const char *encoding, int dry_run, FILE *out, struct pm_err *e);
+
+#endif

@@ -62,6 +62,14 @@ PM_NOW="2026-11-06 10:01" run pm-complaint resolve XFJY-B-GC-000001 --result "�
 PM_NOW="2026-11-06 10:30" run pm-complaint show XFJY-B-GC-000001
 PM_NOW="2026-11-06 10:31" run pm-complaint form XFJY-A-GC-000002
 
+say "The return visit of the leak: due with no extra step"
+PM_NOW="2026-11-07 09:00" run pm-visit due
+PM_NOW="2026-11-07 09:10" run pm-visit checkout XFJY-B-GC-000001 --visitor 张主管
+PM_NOW="2026-11-07 10:30" run pm-visit record XFJY-B-GC-000001 --visitor 张主管 --quality 4 --attitude 5 --satisfaction satisfied --owner-signed
+PM_NOW="2026-11-07 11:00" run pm-visit review XFJY-B-GC-000001 --by 张主管 --verdict pass
+PM_NOW="2026-11-07 11:01" run pm-complaint close XFJY-B-GC-000001
+PM_NOW="2026-11-30 09:00" run pm-visit rates --month 2026-11
+
 say "The key cabinet: keys of a new unit arrive, engineering borrows two"
 export PM_USER=孙丽
 PM_NOW="2026-11-10 09:00" run pm-key receive --unit 0010102030 --count 5 --from 工程部李工

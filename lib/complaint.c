@@ -285,6 +285,8 @@ apply_step(struct complaint *c, const char *const *v, time_t t)
 		clock_parse(v[E_UNTIL], &c->until, NULL);
 	else if (strcmp(step, "resolve") == 0) {
 		c->resolved = t;
+		if (c->nhandled < (int)(sizeof c->handled / sizeof c->handled[0]))
+			c->handled[c->nhandled++] = t;
 		free(c->result);
 		c->result = xstrdup(v[E_TEXT]);
 		c->cost_fen = 0;

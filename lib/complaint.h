@@ -64,6 +64,8 @@ struct complaint {
 	long cosigners, cost_fen;
 	time_t registered, started, requested_by, until;
 	time_t forwarded, acked, replied, resolved, notified, closed, reported;
+	time_t handled[8];	/* every handling, each due for its own visit */
+	int nhandled;
 	char valid[4], registered_at[20], handler[FIELD_NAME_MAX * 4 + 1];
 	int unresolvable, reopened;
 	struct complaint_event *events;

@@ -188,6 +188,8 @@ set_key(struct conf *c, const char *key, const char *v, struct pm_err *e)
 		return parse_number(&c->loan_days, key, v, 1, 365, e);
 	if (strcmp(key, "lock_timeout") == 0)
 		return parse_number(&c->lock_timeout, key, v, 0, 3600, e);
+	if (strcmp(key, "activity_visit_target") == 0)
+		return parse_number(&c->activity_visit_target, key, v, 0, 100, e);
 	if (strcmp(key, "duty_hours") == 0)
 		return parse_duty_hours(c, v, e);
 	if (strcmp(key, "holidays") == 0)
@@ -234,6 +236,7 @@ conf_defaults(struct conf *c)
 	c->duty_end = 8 * 60 + 30;
 	c->loan_days = 7;
 	c->lock_timeout = 10;
+	c->activity_visit_target = 10;
 	c->ndepartments = split_names(default_departments, c->departments,
 	    CONF_LIST_MAX, "departments", &e);
 }

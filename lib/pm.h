@@ -147,6 +147,7 @@ struct conf {
 	char *supervisors[CONF_LIST_MAX];
 	int nsupervisors;
 	long lock_timeout;	/* seconds */
+	long activity_visit_target;	/* percent (SPEC 2.4, default 10) */
 };
 
 int conf_load(struct conf *c, const char *dir, struct pm_err *e);

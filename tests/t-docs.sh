@@ -37,3 +37,12 @@ test_expect_success 'every deadline of the rules table is in pm-complaint(1)' '
 		grep -q "^\.It Cm $d Ta" "$TOP/man/pm-complaint.1" || { echo "$d undocumented"; exit 1; }
 	done <"$T/deadlines"
 '
+test_expect_success 'every visit window of the rules table is in pm-visit(1)' '
+	pm-visit --help | sed -n "/^Windows and targets/,/^\$/p" | sed 1d | awk NF >"$T/windows" &&
+	test "$(wc -l <"$T/windows")" -ge 6 &&
+	while read -r type rest; do
+		target=$(printf "%s\n" "$rest" | grep -o "[0-9]*%")
+		grep -q "^\.It Cm $type Ta .* Ta $target\$" "$TOP/man/pm-visit.1" ||
+			{ echo "$type $target undocumented"; exit 1; }
+	done <"$T/windows"
+'

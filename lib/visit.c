@@ -1,0 +1,909 @@
+/*
+ * visit.c - the return-visit procedure (SPEC 2.4), read top to bottom:
+ *
+ *   every handled complaint, repair, special project, emergency help,
+ *   activity and other service is visited within its window;
+ *   A complaints by the manager, B/C by the department supervisor with
+ *   the clerk, everything else by the clerk;
+ *   the visitor signs a sheet out, records quality, attitude and the
+ *   owner's satisfaction, and signs it back in;
+ *   the supervisor reviews each sheet; a failed visit goes back into
+ *   the complaint procedure: a complaint is reopened, any other service
+ *   becomes a new complaint that names the visit;
+ *   every quarter: unqualified visits, the same matter complained about
+ *   twice, the same repair three times.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "complaint.h"
+#include "owner.h"
+#include "visit.h"
+
+static const char *const visit_cols[] = { "event", "ref", "type", "unit",
+	"done", "end", "window", "visitor", "quality", "attitude",
+	"satisfaction", "suggestion", "owner_signed", "verdict", "comment",
+	"complaint", NULL };
+static const struct ledger_def visit_def = { "visits", visit_cols, 0640 };
+enum { V_EVENT, V_REF, V_TYPE, V_UNIT, V_DONE, V_END, V_WINDOW, V_VISITOR,
+	V_QUALITY, V_ATTITUDE, V_SATISFACTION, V_SUGGESTION, V_SIGNED,
+	V_VERDICT, V_COMMENT, V_COMPLAINT, V_NCOLS };
+
+const char *const visit_types[] = { "repair", "special", "emergency",
+	"activity", "other", NULL };
+static const char *const satisfactions[] = { "satisfied", "basic",
+	"unsatisfied", NULL };
+static const char *const verdicts[] = { "pass", "fail", NULL };
+
+/*
+ * SPEC 2.4: the visit windows after completion (from..to; months are
+ * calendar months) and the target visit rates.  A special project is
+ * visited at mid-term and after its end; the activity target is the
+ * supervisor's (pm.conf activity_visit_target, default 10%).
+ */
+static const struct window_rule {
+	const char *type;
+	long from_s, to_s;
+	int to_months;
+} windows[] = {
+	{ "complaint", 0, 3 * DAY_SECONDS, 0 },
+	{ "repair", DAY_SECONDS, 0, 2 },
+	{ "special", 0, 7 * DAY_SECONDS, 0 },	/* after the end; mid-term too */
+	{ "emergency", 0, 7 * DAY_SECONDS, 0 },
+	{ "activity", 0, 0, 1 },
+	{ "other", 0, 7 * DAY_SECONDS, 0 },
+};
+
+const struct visit_rule visit_rules[] = {
+	{ "complaint", "within 3 days after handled", 1.00,
+	    "manager (A), supervisor+clerk (B, C)" },
+	{ "repair", "from 24 hours to 2 months after completion", 0.95,
+	    "clerk" },
+	{ "special", "at mid-term, and within a week after the end", 0.95,
+	    "clerk" },
+	{ "emergency", "within 1 week", 0.95, "clerk" },
+	{ "activity", "within 1 month", 0.10, "clerk" },
+	{ "other", "within 1 week", 0.95, "clerk" },
+};
+const size_t visit_nrules = sizeof visit_rules / sizeof visit_rules[0];
+
+/* The department a failed visit of a service is complained to. */
+static const struct { const char *type, *category; } fail_category[] = {
+	{ "repair", "GC" }, { "special", "GC" }, { "emergency", "KF" },
+	{ "activity", "KF" }, { "other", "QT" },
+};
+
+#define REPEAT_COMPLAINTS 2	/* the same matter twice or more */
+#define REPEAT_REPAIRS 3	/* the same repair three times or more */
+
+static const struct window_rule *
+window_rule(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof windows / sizeof windows[0]; i++)
+		if (strcmp(windows[i].type, type) == 0)
+			return &windows[i];
+	return NULL;
+}
+
+static time_t
+add_months(time_t t, int months)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mon += months;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* Lay out the sheets (windows) of an item from its type and dates. */
+static void
+lay_out(struct visit_item *it)
+{
+	const struct window_rule *w = window_rule(it->type);
+	struct visit_sheet *s = &it->sheet[0];
+	time_t base = it->done;
+
+	memset(it->sheet, 0, sizeof it->sheet);
+	it->nsheets = 1;
+	if (strcmp(it->type, "special") == 0 && it->end) {
+		/* mid-term: from half-way to the end; then after the end */
+		snprintf(s->label, sizeof s->label, "mid");
+		s->from = it->done + (it->end - it->done) / 2;
+		s->to = it->end;
+		s = &it->sheet[1];
+		snprintf(s->label, sizeof s->label, "end");
+		it->nsheets = 2;
+		base = it->end;
+	}
+	s->from = base + (w ? w->from_s : 0);
+	s->to = w && w->to_months ? add_months(base, w->to_months) :
+	    base + (w ? w->to_s : 7 * DAY_SECONDS);
+}
+
+void
+visit_book_free(struct visit_book *b)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < b->n; i++)
+		for (k = 0; k < 2; k++) {
+			free(b->v[i].sheet[k].suggestion);
+			free(b->v[i].sheet[k].comment);
+		}
+	free(b->v);
+	free(b->fails);
+	memset(b, 0, sizeof *b);
+}
+
+/* The latest item under a reference (a complaint's latest handling). */
+struct visit_item *
+visit_find(struct visit_book *b, const char *ref)
+{
+	size_t i;
+
+	for (i = b->n; i > 0; i--)
+		if (strcmp(b->v[i - 1].ref, ref) == 0)
+			return &b->v[i - 1];
+	return NULL;
+}
+
+/* The item a sheet event at time at belongs to: the handling before it. */
+static struct visit_item *
+item_at(struct visit_book *b, const char *ref, time_t at)
+{
+	size_t i;
+
+	for (i = b->n; i > 0; i--)
+		if (strcmp(b->v[i - 1].ref, ref) == 0 && b->v[i - 1].done <= at)
+			return &b->v[i - 1];
+	return NULL;
+}
+
+static struct visit_item *
+item_new(struct visit_book *b)
+{
+	struct visit_item *it;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+	}
+	it = &b->v[b->n++];
+	memset(it, 0, sizeof *it);
+	return it;
+}
+
+const char *
+visit_state(const struct visit_sheet *s, time_t now)
+{
+	if (s->recorded)
+		return "visited";
+	if (now > s->to)
+		return "overdue";
+	if (now < s->from)
+		return "upcoming";
+	return "due";
+}
+
+struct visit_sheet *
+visit_current(struct visit_item *it, time_t now)
+{
+	int k;
+
+	for (k = 0; k < it->nsheets; k++)
+		if (!it->sheet[k].recorded && it->sheet[k].from <= now)
+			return &it->sheet[k];
+	return NULL;
+}
+
+/* ---- folding: handled complaints, then the visit book ------------------------------ */
+
+struct fold {
+	struct ledger *l;
+	struct visit_book *b;
+	int col[V_NCOLS];
+};
+
+static int
+fold_row(const struct row *r, void *arg)
+{
+	struct fold *f = arg;
+	const char *v[V_NCOLS];
+	struct visit_item *it;
+	struct visit_sheet *s = NULL;
+	const char *event;
+	time_t at;
+	int i;
+
+	for (i = 0; i < V_NCOLS; i++)
+		v[i] = r->f[f->col[i]];
+	event = v[V_EVENT];
+	clock_parse(row_get(f->l, r, "at"), &at, NULL);
+	if (strcmp(event, "service") == 0) {
+		it = item_new(f->b);
+		snprintf(it->ref, sizeof it->ref, "%s", v[V_REF]);
+		snprintf(it->type, sizeof it->type, "%s", v[V_TYPE]);
+		snprintf(it->unit, sizeof it->unit, "%s", v[V_UNIT]);
+		snprintf(it->visitor_role, sizeof it->visitor_role, "clerk");
+		clock_parse(v[V_DONE], &it->done, NULL);
+		if (*v[V_END])
+			clock_parse(v[V_END], &it->end, NULL);
+		lay_out(it);
+		return 0;
+	}
+	if (strcmp(event, "review") == 0 && strcmp(v[V_VERDICT], "fail") == 0) {
+		struct visit_fail *x;
+
+		f->b->fails = xrealloc(f->b->fails, (f->b->nfails + 1) *
+		    sizeof *f->b->fails);
+		x = &f->b->fails[f->b->nfails++];
+		snprintf(x->ref, sizeof x->ref, "%s", v[V_REF]);
+		snprintf(x->unit, sizeof x->unit, "%s", v[V_UNIT]);
+		snprintf(x->type, sizeof x->type, "%s", v[V_TYPE]);
+		x->at = at;
+	}
+	it = item_at(f->b, v[V_REF], at);
+	if (it == NULL)
+		return 0;
+	for (i = 0; i < it->nsheets; i++)
+		if (strcmp(it->sheet[i].label, v[V_WINDOW]) == 0)
+			s = &it->sheet[i];
+	if (s == NULL)
+		return 0;
+	if (strcmp(event, "checkout") == 0)
+		snprintf(s->checked_out_by, sizeof s->checked_out_by, "%s",
+		    v[V_VISITOR]);
+	else if (strcmp(event, "record") == 0) {
+		s->recorded = at;
+		snprintf(s->visitor, sizeof s->visitor, "%s", v[V_VISITOR]);
+		s->quality = atoi(v[V_QUALITY]);
+		s->attitude = atoi(v[V_ATTITUDE]);
+		snprintf(s->satisfaction, sizeof s->satisfaction, "%s",
+		    v[V_SATISFACTION]);
+		free(s->suggestion);
+		s->suggestion = xstrdup(v[V_SUGGESTION]);
+		s->owner_signed = strcmp(v[V_SIGNED], "yes") == 0;
+	} else if (strcmp(event, "review") == 0) {
+		snprintf(s->verdict, sizeof s->verdict, "%s", v[V_VERDICT]);
+		snprintf(s->reviewed_by, sizeof s->reviewed_by, "%s",
+		    row_get(f->l, r, "by"));
+		free(s->comment);
+		s->comment = xstrdup(v[V_COMMENT]);
+		snprintf(s->new_complaint, sizeof s->new_complaint, "%s",
+		    v[V_COMPLAINT]);
+	}
+	return 0;
+}
+
+static void
+fold_all(struct pm_ctx *ctx, struct visit_book *b)
+{
+	struct complaint_book cb;
+	struct pm_err e;
+	struct fold f;
+	size_t i;
+
+	memset(b, 0, sizeof *b);
+	/* SPEC 4: a handled complaint is due for its visit with no extra step */
+	complaint_read(ctx, 0, &cb, &e);
+	for (i = 0; i < cb.n; i++) {
+		const struct complaint *c = &cb.v[i];
+		struct visit_item *it;
+		int h;
+
+		if (strcmp(c->kind, "complaint") != 0)
+			continue;
+		/* each handling is visited: a reopened one is handled again */
+		for (h = 0; h < c->nhandled; h++) {
+		it = item_new(b);
+		snprintf(it->ref, sizeof it->ref, "%s", c->code);
+		snprintf(it->type, sizeof it->type, "complaint");
+		snprintf(it->unit, sizeof it->unit, "%s", c->unit);
+		snprintf(it->importance, sizeof it->importance, "%s",
+		    c->importance);
+		snprintf(it->category, sizeof it->category, "%s", c->category);
+		snprintf(it->visitor_role, sizeof it->visitor_role, "%s",
+		    c->importance[0] == 'A' ? "manager" : "supervisor+clerk");
+		it->done = c->handled[h];
+		lay_out(it);
+		}
+	}
+	complaint_book_free(&cb);
+	f.l = ledger_open(&visit_def, ctx->data);
+	f.b = b;
+	for (i = 0; i < V_NCOLS; i++)
+		f.col[i] = ledger_col(f.l, visit_cols[i]);
+	ledger_scan(f.l, fold_row, &f);
+	ledger_close(f.l);
+}
+
+int
+visit_read(struct pm_ctx *ctx, struct visit_book *b, struct pm_err *e)
+{
+	(void)e;
+	fold_all(ctx, b);
+	return 0;
+}
+
+/* ---- writes ---------------------------------------------------------------------------- */
+
+static int
+check_ref(struct pm_err *e, const char *ref)
+{
+	size_t i, n = strlen(ref);
+
+	for (i = 0; i < n; i++)
+		if (!((ref[i] >= 'A' && ref[i] <= 'Z') || (ref[i] >= 'a' &&
+		    ref[i] <= 'z') || (ref[i] >= '0' && ref[i] <= '9') ||
+		    ref[i] == '-' || ref[i] == '_'))
+			break;
+	if (n == 0 || n >= VISIT_REF_MAX || i != n)
+		return errset(e, EX_DATAERR, _("REF: expected a reference of "
+		    "letters, digits, - and _ (at most %d), got \"%.40s\""),
+		    VISIT_REF_MAX - 1, ref);
+	return 0;
+}
+
+/* Write one row to the visit book, the book read under its lock. */
+struct visit_tx {
+	struct ledger *l;
+	struct ledger_tx *tx;
+	struct visit_book b;
+};
+
+static void
+vtx_begin(struct pm_ctx *ctx, struct visit_tx *v)
+{
+	v->l = ledger_open(&visit_def, ctx->data);
+	v->tx = ledger_begin(v->l, ctx->conf.lock_timeout);
+	fold_all(ctx, &v->b);
+}
+
+static int
+vtx_end(struct visit_tx *v, struct pm_ctx *ctx, const char **vals, char *id,
+    int rc)
+{
+	if (rc == 0) {
+		snprintf(id, 16, "V%06ld", ledger_add(v->tx, ctx->now, ctx->user,
+		    ctx->now, vals));
+		ledger_commit(v->tx);
+	} else
+		ledger_rollback(v->tx);
+	ledger_close(v->l);
+	visit_book_free(&v->b);
+	return rc;
+}
+
+static void
+blank(const char **vals)
+{
+	int i;
+
+	for (i = 0; i < V_NCOLS; i++)
+		vals[i] = "";
+	vals[V_NCOLS] = NULL;
+}
+
+int
+visit_service(struct pm_ctx *ctx, const char *type, const char *ref,
+    const char *unit, const char *done, const char *end, char *id,
+    struct pm_err *e)
+{
+	const char *vals[V_NCOLS + 1];
+	char dones[20], ends[20] = "";
+	struct visit_tx v;
+	time_t td, te = 0;
+	int rc = 0;
+
+	if (field_enum(e, "--type", type, visit_types) != 0 ||
+	    check_ref(e, ref) != 0 ||
+	    owner_unit_check(ctx, "--unit", unit, e) != 0 ||
+	    field_date(e, "--done", done, &td) != 0)
+		return -1;
+	/* SPEC 2.4: visits follow completed work */
+	if (td > ctx->now)
+		return errset(e, EX_DATAERR, _("--done: %s lies in the future; a "
+		    "service is registered once it is completed"), done);
+	if (strcmp(type, "special") == 0 && end == NULL)
+		return errset(e, EX_DATAERR, _("--end is required: a special "
+		    "project is visited at mid-term and after its end"));
+	if (end) {
+		if (field_date(e, "--end", end, &te) != 0)
+			return -1;
+		if (te < td)
+			return errset(e, EX_DATAERR, _("--end: before --done"));
+		clock_format(te, ends);
+	}
+	clock_format(td, dones);
+	vtx_begin(ctx, &v);
+	if (visit_find(&v.b, ref))
+		rc = errset(e, EX_DATAERR, _("REF: %s is already registered"),
+		    ref);
+	blank(vals);
+	vals[V_EVENT] = "service";
+	vals[V_REF] = ref;
+	vals[V_TYPE] = type;
+	vals[V_UNIT] = unit;
+	vals[V_DONE] = dones;
+	vals[V_END] = ends;
+	return vtx_end(&v, ctx, vals, id, rc);
+}
+
+/* The item and its sheet now open; errors for each way it is not. */
+static struct visit_sheet *
+open_sheet(struct pm_ctx *ctx, struct visit_book *b, const char *ref,
+    struct visit_item **itp, struct pm_err *e)
+{
+	struct visit_item *it = visit_find(b, ref);
+	struct visit_sheet *s;
+	char when[20];
+	int k;
+
+	if (it == NULL) {
+		errset(e, EX_NOINPUT, _("REF: nothing to visit under %.40s (a "
+		    "handled complaint, or a service registered with pm-visit "
+		    "service)"), ref);
+		return NULL;
+	}
+	*itp = it;
+	s = visit_current(it, ctx->now);
+	if (s == NULL) {
+		for (k = 0; k < it->nsheets; k++)
+			if (!it->sheet[k].recorded)
+				break;
+		if (k == it->nsheets)
+			errset(e, EX_DATAERR, _("%s was already visited; one "
+			    "visit a window"), ref);
+		else {
+			clock_format(it->sheet[k].from, when);
+			errset(e, EX_DATAERR, _("%s: the visit window opens at %s"),
+			    ref, when);
+		}
+	}
+	return s;
+}
+
+int
+visit_checkout(struct pm_ctx *ctx, const char *ref, const char *visitor,
+    char *id, struct pm_err *e)
+{
+	const char *vals[V_NCOLS + 1];
+	struct visit_item *it = NULL;
+	struct visit_sheet *s;
+	struct visit_tx v;
+	int rc = 0;
+
+	if (field_name(e, "--visitor", visitor) != 0)
+		return -1;
+	vtx_begin(ctx, &v);
+	blank(vals);
+	s = open_sheet(ctx, &v.b, ref, &it, e);
+	if (s == NULL)
+		rc = -1;
+	else if (*s->checked_out_by)
+		rc = errset(e, EX_DATAERR, _("%s: the sheet is already signed out "
+		    "to %s"), ref, s->checked_out_by);
+	else {
+		vals[V_EVENT] = "checkout";
+		vals[V_REF] = it->ref;
+		vals[V_TYPE] = it->type;
+		vals[V_UNIT] = it->unit;
+		vals[V_WINDOW] = s->label;
+		vals[V_VISITOR] = visitor;
+	}
+	return vtx_end(&v, ctx, vals, id, rc);
+}
+
+int
+visit_record(struct pm_ctx *ctx, const struct visit_record *r, char *id,
+    struct pm_err *e)
+{
+	const char *vals[V_NCOLS + 1];
+	struct visit_item *it = NULL;
+	struct visit_sheet *s;
+	struct visit_tx v;
+	long q, a;
+	int rc = 0;
+
+	if (field_name(e, "--visitor", r->visitor) != 0 ||
+	    field_count(e, "--quality", r->quality, 1, 5, &q) != 0 ||
+	    field_count(e, "--attitude", r->attitude, 1, 5, &a) != 0 ||
+	    field_enum(e, "--satisfaction", r->satisfaction, satisfactions)
+	    != 0 || (r->suggestion && field_text(e, "--suggestion",
+	    r->suggestion, strlen(r->suggestion), FIELD_TEXT_MAX) != 0))
+		return -1;
+	vtx_begin(ctx, &v);
+	blank(vals);
+	s = open_sheet(ctx, &v.b, r->ref, &it, e);
+	if (s == NULL)
+		rc = -1;
+	else if (*s->checked_out_by == '\0')
+		rc = errset(e, EX_DATAERR, _("%s: the visit sheet was not signed "
+		    "out (pm-visit checkout %s --visitor NAME)"), r->ref, r->ref);
+	else if (strcmp(s->checked_out_by, r->visitor) != 0)
+		rc = errset(e, EX_DATAERR, _("--visitor: the sheet of %s is "
+		    "signed out to %s"), r->ref, s->checked_out_by);
+	else {
+		vals[V_EVENT] = "record";
+		vals[V_REF] = it->ref;
+		vals[V_TYPE] = it->type;
+		vals[V_UNIT] = it->unit;
+		vals[V_WINDOW] = s->label;
+		vals[V_VISITOR] = r->visitor;
+		vals[V_QUALITY] = r->quality;
+		vals[V_ATTITUDE] = r->attitude;
+		vals[V_SATISFACTION] = r->satisfaction;
+		vals[V_SUGGESTION] = r->suggestion ? r->suggestion : "";
+		vals[V_SIGNED] = r->owner_signed ? "yes" : "no";
+	}
+	return vtx_end(&v, ctx, vals, id, rc);
+}
+
+static const char *
+owner_name(struct pm_ctx *ctx, const char *unit)
+{
+	static char name[FIELD_NAME_MAX * 4 + 1];
+	struct owner_book ob;
+	const struct owner *o;
+	struct pm_err e;
+
+	snprintf(name, sizeof name, "业主");
+	if (owner_read(ctx, NULL, &ob, &e) == 0) {
+		if ((o = owner_find(&ob, unit)) != NULL)
+			snprintf(name, sizeof name, "%s", o->name);
+		owner_book_free(&ob);
+	}
+	return name;
+}
+
+int
+visit_review(struct pm_ctx *ctx, const char *ref, const char *by,
+    const char *verdict, const char *comment, char *id, char *complaint,
+    struct pm_err *e)
+{
+	const char *vals[V_NCOLS + 1];
+	struct visit_item *it;
+	struct visit_sheet *s = NULL;
+	struct visit_tx v;
+	char eid[16];
+	int k, rc = 0;
+
+	complaint[0] = '\0';
+	if (field_name(e, "--by", by) != 0 ||
+	    field_enum(e, "--verdict", verdict, verdicts) != 0 ||
+	    (comment && field_text(e, "--comment", comment, strlen(comment),
+	    FIELD_TEXT_MAX) != 0))
+		return -1;
+	if (!conf_is_supervisor(&ctx->conf, by))
+		return errset(e, EX_DATAERR, _("--by: %s is not a supervisor "
+		    "(pm.conf: supervisors); the supervisor reviews each sheet "
+		    "(SPEC 2.4)"), by);
+	vtx_begin(ctx, &v);
+	blank(vals);
+	it = visit_find(&v.b, ref);
+	if (it == NULL)
+		rc = errset(e, EX_NOINPUT, _("REF: nothing to visit under %.40s"),
+		    ref);
+	else {
+		for (k = 0; k < it->nsheets; k++)
+			if (it->sheet[k].recorded && !*it->sheet[k].verdict) {
+				s = &it->sheet[k];
+				break;
+			}
+		if (s == NULL)
+			rc = errset(e, EX_DATAERR, _("%s: no recorded sheet waits "
+			    "for review (record the visit first)"), ref);
+	}
+	if (rc == 0 && strcmp(verdict, "fail") == 0) {
+		/* SPEC 2.4: back into the complaint procedure */
+		struct buf why = { 0 };
+
+		buf_addf(&why, "回访不合格 (%s %s)%s%s", it->type, it->ref,
+		    comment ? ": " : "", comment ? comment : "");
+		if (strcmp(it->type, "complaint") == 0) {
+			rc = complaint_reopen(ctx, it->ref, why.s, eid, e);
+			snprintf(complaint, COMPLAINT_CODE_MAX, "%.31s", it->ref);
+		} else {
+			struct complaint_in in;
+			size_t c;
+
+			memset(&in, 0, sizeof in);
+			in.unit = it->unit;
+			in.name = owner_name(ctx, it->unit);
+			in.text = why.s;
+			in.importance = "B";
+			in.category = "QT";
+			for (c = 0; c < sizeof fail_category /
+			    sizeof fail_category[0]; c++)
+				if (strcmp(fail_category[c].type, it->type) == 0)
+					in.category = fail_category[c].category;
+			rc = complaint_add(ctx, &in, complaint, e);
+		}
+		buf_free(&why);
+	}
+	if (rc == 0) {
+		vals[V_EVENT] = "review";
+		vals[V_REF] = it->ref;
+		vals[V_TYPE] = it->type;
+		vals[V_UNIT] = it->unit;
+		vals[V_WINDOW] = s->label;
+		vals[V_VERDICT] = verdict;
+		vals[V_COMMENT] = comment ? comment : "";
+		vals[V_COMPLAINT] = complaint;
+	}
+	return vtx_end(&v, ctx, vals, id, rc);
+}
+
+/* ---- rates and analysis ------------------------------------------------------------------ */
+
+size_t
+visit_rates(struct pm_ctx *ctx, struct visit_book *b, time_t from, time_t to,
+    struct visit_rate *out)
+{
+	size_t r, i;
+	int k;
+
+	for (r = 0; r < visit_nrules; r++) {
+		struct visit_rate *o = &out[r];
+
+		memset(o, 0, sizeof *o);
+		o->type = visit_rules[r].type;
+		o->target = visit_rules[r].target;
+		if (strcmp(o->type, "activity") == 0)
+			o->target = ctx->conf.activity_visit_target / 100.0;
+		for (i = 0; i < b->n; i++) {
+			if (strcmp(b->v[i].type, o->type) != 0)
+				continue;
+			for (k = 0; k < b->v[i].nsheets; k++) {
+				const struct visit_sheet *s = &b->v[i].sheet[k];
+
+				/* due in the period: its window opened then */
+				if (s->from < from || s->from >= to)
+					continue;
+				o->due++;
+				if (!s->recorded)
+					continue;
+				o->visited++;
+				if (strcmp(s->satisfaction, "satisfied") == 0)
+					o->satisfied++;
+				if (*s->verdict) {
+					o->reviewed++;
+					if (strcmp(s->verdict, "pass") == 0)
+						o->passed++;
+				}
+			}
+		}
+		o->rate = o->due ? (double)o->visited / o->due : -1;
+	}
+	return visit_nrules;
+}
+
+static void
+finding_push(struct visit_finding **f, size_t *n, const char *kind,
+    const char *unit, const char *category, long count, const char *refs)
+{
+	struct visit_finding *x;
+
+	*f = xrealloc(*f, (*n + 1) * sizeof **f);
+	x = &(*f)[(*n)++];
+	memset(x, 0, sizeof *x);
+	snprintf(x->kind, sizeof x->kind, "%s", kind);
+	snprintf(x->unit, sizeof x->unit, "%s", unit);
+	snprintf(x->category, sizeof x->category, "%s", category);
+	x->count = count;
+	x->refs = xstrdup(refs);
+}
+
+void
+visit_findings_free(struct visit_finding *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(f[i].refs);
+	free(f);
+}
+
+size_t
+visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
+    time_t to, struct visit_finding **out)
+{
+	struct complaint_book cb;
+	struct pm_err e;
+	size_t i, j, n = 0;
+
+	*out = NULL;
+	/* unqualified visits of the quarter, reviewed in it */
+	for (i = 0; i < b->nfails; i++)
+		if (b->fails[i].at >= from && b->fails[i].at < to)
+			finding_push(out, &n, "unqualified", b->fails[i].unit,
+			    "", 1, b->fails[i].ref);
+	/* the same unit, the same problem code, twice or more */
+	complaint_read(ctx, 0, &cb, &e);
+	for (i = 0; i < cb.n; i++) {
+		const struct complaint *c = &cb.v[i];
+		struct buf refs = { 0 };
+		long count = 0;
+
+		if (strcmp(c->kind, "complaint") != 0 || c->registered < from ||
+		    c->registered >= to)
+			continue;
+		for (j = 0; j < cb.n; j++) {
+			const struct complaint *d = &cb.v[j];
+
+			if (strcmp(d->kind, "complaint") != 0 ||
+			    d->registered < from || d->registered >= to ||
+			    strcmp(d->unit, c->unit) != 0 ||
+			    strcmp(d->category, c->category) != 0)
+				continue;
+			if (j < i)
+				break;	/* counted with the first of them */
+			count++;
+			buf_addf(&refs, "%s%s", refs.len ? ";" : "", d->code);
+		}
+		if (j >= i && count >= REPEAT_COMPLAINTS)
+			finding_push(out, &n, "repeat-complaint", c->unit,
+			    c->category, count, refs.s);
+		buf_free(&refs);
+	}
+	complaint_book_free(&cb);
+	/* the same repair (unit) three times or more */
+	for (i = 0; i < b->n; i++) {
+		const struct visit_item *it = &b->v[i];
+		struct buf refs = { 0 };
+		long count = 0;
+
+		if (strcmp(it->type, "repair") != 0 || it->done < from ||
+		    it->done >= to)
+			continue;
+		for (j = 0; j < b->n; j++) {
+			const struct visit_item *o = &b->v[j];
+
+			if (strcmp(o->type, "repair") != 0 || o->done < from ||
+			    o->done >= to || strcmp(o->unit, it->unit) != 0)
+				continue;
+			if (j < i)
+				break;
+			count++;
+			buf_addf(&refs, "%s%s", refs.len ? ";" : "", o->ref);
+		}
+		if (j >= i && count >= REPEAT_REPAIRS)
+			finding_push(out, &n, "repeat-repair", it->unit, "",
+			    count, refs.s);
+		buf_free(&refs);
+	}
+	return n;
+}
+
+/* ---- verify and import ---------------------------------------------------------------------- */
+
+int
+visit_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
+{
+	static const char *const anchor_cols[] = { "ledger", "anchored_seq",
+		"head", "reason", "subject", NULL };
+	static const struct ledger_def anchor_def = { "anchors", anchor_cols,
+		0640 };
+	const struct ledger_def *defs[] = { &visit_def, &anchor_def };
+	size_t i;
+	long rows;
+
+	for (i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+		struct ledger *l = ledger_open(defs[i], ctx->data);
+		int rc = ledger_verify(l, e, &rows);
+
+		if (rc == 0)
+			fprintf(out, _("%s: %ld rows, chain intact\n"),
+			    ledger_path(l), rows);
+		ledger_close(l);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Import services: columns type, ref, unit, done and optionally end. */
+int
+visit_import(struct pm_ctx *ctx, const char *file, const char *encoding,
+    int dry_run, FILE *out, struct pm_err *e)
+{
+	static const char *const names[] = { "type", "ref", "unit", "done",
+		"end", NULL };
+	enum { I_TYPE, I_REF, I_UNIT, I_DONE, I_END, I_N };
+	struct import_src *src;
+	struct visit_tx v;
+	struct row r;
+	long errors = 0, added = 0, dups = 0;
+	int col[I_N], i, k, rc;
+
+	src = import_open(file, encoding, e);
+	if (src == NULL)
+		return -1;
+	if ((rc = import_next(src, &r, e)) <= 0) {
+		import_close(src);
+		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
+		    "expected a header row"), file);
+	}
+	for (i = 0; i < I_N; i++) {
+		col[i] = -1;
+		for (k = 0; k < r.n; k++)
+			if (strcmp(r.f[k], names[i]) == 0)
+				col[i] = k;
+		if (col[i] < 0 && i != I_END) {
+			import_close(src);
+			return errset(e, EX_DATAERR, _("line 1: expected the "
+			    "columns type,ref,unit,done[,end]"));
+		}
+	}
+	vtx_begin(ctx, &v);
+	while ((rc = import_next(src, &r, e)) == 1) {
+		const char *x[I_N], *vals[V_NCOLS + 1];
+		char dones[20], ends[20] = "";
+		struct pm_err fe;
+		struct visit_item *it;
+		time_t td, te;
+
+		for (i = 0; i < I_N; i++)
+			x[i] = col[i] >= 0 && col[i] < r.n ? r.f[col[i]] : "";
+		if (field_enum(&fe, "type", x[I_TYPE], visit_types) != 0 ||
+		    check_ref(&fe, x[I_REF]) != 0 ||
+		    owner_unit_check(ctx, "unit", x[I_UNIT], &fe) != 0 ||
+		    field_date(&fe, "done", x[I_DONE], &td) != 0 ||
+		    field_not_future(&fe, "done", td, ctx->now) != 0 ||
+		    (*x[I_END] && field_date(&fe, "end", x[I_END], &te) != 0) ||
+		    (strcmp(x[I_TYPE], "special") == 0 && !*x[I_END] &&
+		    errset(&fe, EX_DATAERR, _("end: required for a special "
+		    "project")))) {
+			if (++errors <= 50)
+				warnmsg("line %ld: %s", r.line, fe.msg);
+			continue;
+		}
+		if ((it = visit_find(&v.b, x[I_REF])) != NULL) {
+			if (strcmp(it->unit, x[I_UNIT]) == 0 &&
+			    strcmp(it->type, x[I_TYPE]) == 0)
+				dups++;
+			else if (++errors <= 50)
+				warnmsg(_("line %ld: ref: %s is already registered "
+				    "for another service"), r.line, x[I_REF]);
+			continue;
+		}
+		if (errors)
+			continue;
+		clock_format(td, dones);
+		if (*x[I_END])
+			clock_format(te, ends);
+		it = item_new(&v.b);
+		snprintf(it->ref, sizeof it->ref, "%s", x[I_REF]);
+		snprintf(it->type, sizeof it->type, "%s", x[I_TYPE]);
+		snprintf(it->unit, sizeof it->unit, "%s", x[I_UNIT]);
+		blank(vals);
+		vals[V_EVENT] = "service";
+		vals[V_REF] = x[I_REF];
+		vals[V_TYPE] = x[I_TYPE];
+		vals[V_UNIT] = x[I_UNIT];
+		vals[V_DONE] = dones;
+		vals[V_END] = ends;
+		ledger_add(v.tx, ctx->now, ctx->user, ctx->now, vals);
+		added++;
+	}
+	import_close(src);
+	if (rc < 0 || errors || dry_run)
+		ledger_rollback(v.tx);
+	else
+		ledger_commit(v.tx);
+	ledger_close(v.l);
+	visit_book_free(&v.b);
+	if (rc < 0)
+		return -1;
+	if (errors)
+		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
+		    "nothing was imported"), file, errors);
+	fprintf(out, dry_run ? _("%ld rows would be imported, %ld already "
+	    "present\n") : _("%ld rows imported, %ld already present\n"),
+	    added, dups);
+	return 0;
+}

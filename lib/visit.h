@@ -1,0 +1,115 @@
+/*
+ * visit.h - the return-visit form (SPEC 2.4): 回访记录表, 回访记录签收表.
+ *
+ * One book, visits.csv: the services other than complaints (repairs,
+ * special projects, emergency help, activities, others) and every
+ * sheet's life (checkout, record, review).  Handled complaints are read
+ * from the complaint books: they are due for a visit with no extra step.
+ */
+#ifndef VISIT_H
+#define VISIT_H
+
+#include "pm.h"
+
+#define VISIT_REF_MAX 40
+#define VISIT_RETENTION_YEARS 2	/* SPEC 3: visit sheets are kept 2 years */
+
+extern const char *const visit_types[];	/* service types, without complaint */
+
+/* SPEC 2.4, the windows and targets, as --help and the man page print them. */
+struct visit_rule {
+	const char *type;
+	const char *window;	/* in words */
+	double target;		/* visit rate to reach */
+	const char *visitor_role;
+};
+extern const struct visit_rule visit_rules[];
+extern const size_t visit_nrules;
+
+struct visit_sheet {
+	char label[8];		/* "", "mid" or "end" */
+	time_t from, to;	/* the window */
+	char checked_out_by[FIELD_NAME_MAX * 4 + 1];
+	time_t recorded;
+	char visitor[FIELD_NAME_MAX * 4 + 1];
+	int quality, attitude, owner_signed;
+	char satisfaction[12];
+	char *suggestion;
+	char verdict[8], reviewed_by[FIELD_NAME_MAX * 4 + 1];
+	char *comment;
+	char new_complaint[32];
+};
+
+struct visit_item {
+	char ref[VISIT_REF_MAX];
+	char type[12];
+	char unit[11];
+	char importance[2], category[3];	/* complaints */
+	time_t done, end;
+	char visitor_role[24];
+	struct visit_sheet sheet[2];
+	int nsheets;
+};
+
+/* Every failed review, whatever happened to its item since. */
+struct visit_fail {
+	char ref[VISIT_REF_MAX], unit[11], type[12];
+	time_t at;
+};
+
+struct visit_book {
+	struct visit_item *v;
+	size_t n, cap;
+	struct visit_fail *fails;
+	size_t nfails;
+};
+void visit_book_free(struct visit_book *b);
+
+int visit_read(struct pm_ctx *ctx, struct visit_book *b, struct pm_err *e);
+struct visit_item *visit_find(struct visit_book *b, const char *ref);
+/* The sheet a visit now would fill: the first open window not visited. */
+struct visit_sheet *visit_current(struct visit_item *it, time_t now);
+const char *visit_state(const struct visit_sheet *s, time_t now);
+
+int visit_service(struct pm_ctx *ctx, const char *type, const char *ref,
+    const char *unit, const char *done, const char *end, char *id,
+    struct pm_err *e);
+int visit_checkout(struct pm_ctx *ctx, const char *ref, const char *visitor,
+    char *id, struct pm_err *e);
+struct visit_record {
+	const char *ref, *visitor, *quality, *attitude, *satisfaction,
+	    *suggestion;
+	int owner_signed;
+};
+int visit_record(struct pm_ctx *ctx, const struct visit_record *r, char *id,
+    struct pm_err *e);
+/* A fail puts the matter back into the complaint procedure (SPEC 2.4). */
+int visit_review(struct pm_ctx *ctx, const char *ref, const char *by,
+    const char *verdict, const char *comment, char *id, char *complaint,
+    struct pm_err *e);
+
+/* Rates for a period [from, to): per type, and for the complaint report. */
+struct visit_rate {
+	const char *type;
+	long due, visited, satisfied, reviewed, passed;
+	double rate, target;	/* rate -1: nothing due */
+};
+size_t visit_rates(struct pm_ctx *ctx, struct visit_book *b, time_t from,
+    time_t to, struct visit_rate *out);
+
+/* The quarterly analysis: findings for the responsible manager. */
+struct visit_finding {
+	char kind[20];		/* unqualified, repeat-complaint, repeat-repair */
+	char unit[11], category[3];
+	long count;
+	char *refs;
+};
+size_t visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
+    time_t to, struct visit_finding **out);
+void visit_findings_free(struct visit_finding *f, size_t n);
+
+int visit_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
+int visit_import(struct pm_ctx *ctx, const char *file, const char *encoding,
+    int dry_run, FILE *out, struct pm_err *e);
+
+#endif

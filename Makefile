@@ -31,9 +31,9 @@ TEST_DEBS  = mandoc util-linux procps
 
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
            lib/ledger.o lib/import.o
-FORMS    = lib/duty.o lib/key.o lib/owner.o lib/complaint.o lib/visit.o
-COMMANDS = bin/pm-duty bin/pm-key bin/pm-owner bin/pm-complaint bin/pm-visit
-HEADERS  = lib/pm.h lib/duty.h lib/key.h lib/owner.h lib/complaint.h lib/visit.h
+FORMS    = lib/duty.o lib/key.o lib/owner.o lib/complaint.o lib/visit.o lib/report.o
+COMMANDS = bin/pm-duty bin/pm-key bin/pm-owner bin/pm-complaint bin/pm-visit bin/pm-report
+HEADERS  = lib/pm.h lib/duty.h lib/key.h lib/owner.h lib/complaint.h lib/visit.h lib/report.h
 MANPAGES = man/pm-duty.1 man/pm-key.1 man/pm-files.5
 
 all: .deps-ok $(COMMANDS)

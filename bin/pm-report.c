@@ -1,0 +1,276 @@
+/*
+ * pm-report - the reports due on the 5th, 25th and 30th, the daily duty
+ * review, the Monday review and the quarter's visit analysis (SPEC 2.6);
+ * run by cron.
+ *
+ * This file is the command line only: options, the report's call, output.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static struct pm_ctx ctx;
+static enum report_format format = REPORT_TEXT;
+static int format_given;
+
+static void
+usage(int status)
+{
+	FILE *fp = status ? stderr : stdout;
+
+	if (status) {
+		fprintf(fp, _("Try 'pm-report --help' for more information.\n"));
+		exit(status);
+	}
+	fprintf(fp, _(
+"Usage: pm-report [OPTION]... COMMAND [ARG]...\n"
+"The desk's reports, due on fixed days (SPEC 2.6).\n"
+"\n"
+"Commands:\n"
+"  due [--date D]          the reports due that day (default today)\n"
+"  run [--date D]          produce and store every report due that day;\n"
+"                          one a period, so running twice is harmless\n"
+"  duty [--date D]         the duty review of a day (default yesterday)\n"
+"  weekly [--week D]       the reception records of D's week (default last)\n"
+"  owners --month M        the owner archive summary\n"
+"  keys --month M          the key inventory\n"
+"  complaints --month M    the complaint statistics, last month beside\n"
+"  visits --quarter Q      visit rates and the quarter's analysis\n"
+"\n"
+"Schedule: duty daily; weekly on Mondays; owners on the 5th; keys on the\n"
+"25th; complaints on the 30th (the last day of February); visits on the\n"
+"10th of January, April, July and October.\n"
+"\n"
+"Options:\n"
+"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
+"      --as NAME      act as NAME (default $PM_USER, else login name)\n"
+"      --format F     text, csv, json or html (default text)\n"
+"      --out FILE     write the report to FILE\n"
+"  -h, --help         show this help and exit\n"
+"  -V, --version      show the version and exit\n"
+"\n"
+"Stored reports: $PM_DATA/reports/REPORT/PERIOD.EXT.\n"
+"Exit status: 0 done, 64 usage, 65 bad data, 73 cannot create, 74 I/O\n"
+"error, 75 busy, 78 bad configuration.  See pm-report(1).\n"));
+	exit(0);
+}
+
+enum {
+	OPT_DATE = OPT_COMMON_LAST, OPT_WEEK, OPT_MONTH, OPT_QUARTER, OPT_OUT
+};
+
+static const struct option longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "week", required_argument, NULL, OPT_WEEK },
+	{ "month", required_argument, NULL, OPT_MONTH },
+	{ "quarter", required_argument, NULL, OPT_QUARTER },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	const char *date, *week, *month, *quarter, *out;
+};
+
+static void
+parse(int argc, char **argv, const int *allowed, struct opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	cli_rescan();
+	while ((c = getopt_long(argc, argv, "D:hV", longopts, NULL)) != -1) {
+		if (c == OPT_FORMAT) {
+			/* reports: text, csv, json, html */
+			if (report_parse_format(optarg, &format) != 0)
+				die(EX_USAGE, _("--format: expected text, csv, json "
+				    "or html, got \"%s\""), optarg);
+			format_given = 1;
+			continue;
+		}
+		if (cli_common(&ctx, c, optarg, usage))
+			continue;
+		cli_allowed(c, allowed, argv, usage);
+		switch (c) {
+		case OPT_DATE: o->date = optarg; break;
+		case OPT_WEEK: o->week = optarg; break;
+		case OPT_MONTH: o->month = optarg; break;
+		case OPT_QUARTER: o->quarter = optarg; break;
+		case OPT_OUT: o->out = optarg; break;
+		}
+	}
+	if (optind < argc)
+		die(EX_USAGE, _("unexpected argument \"%s\" (try 'pm-report "
+		    "--help')"), argv[optind]);
+	cli_ready(&ctx);
+}
+
+static time_t
+day_of(const char *date)
+{
+	time_t t;
+	int timed = 0;
+
+	if (date == NULL)
+		return ctx.now;
+	if (clock_parse(date, &t, &timed) != 0 || timed)
+		die(EX_DATAERR, _("--date: expected a real date YYYY-MM-DD, got "
+		    "\"%.20s\""), date);
+	return t;
+}
+
+static int
+cmd_due(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_DATE, 0 };
+	static const char *const cols[] = { "report", "period", NULL };
+	struct report_due due[8];
+	struct opts o;
+	struct out *out;
+	size_t i, n;
+
+	parse(argc, argv, allowed, &o);
+	n = report_due_on(day_of(o.date), due);
+	out = out_open(stdout, format == REPORT_CSV ? OUT_CSV : format ==
+	    REPORT_JSON ? OUT_JSON : OUT_TABLE, 0, cols);
+	for (i = 0; i < n; i++) {
+		const char *v[] = { due[i].report, due[i].period };
+
+		out_row(out, v);
+	}
+	out_close(out);
+	return 0;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_DATE, 0 };
+	struct report_due due[8];
+	struct pm_err e;
+	struct opts o;
+	char path[1024];
+	size_t i, n;
+	int made, failed = 0;
+
+	parse(argc, argv, allowed, &o);
+	n = report_due_on(day_of(o.date), due);
+	for (i = 0; i < n; i++) {
+		if (report_store(&ctx, due[i].report, due[i].period, format,
+		    &made, path, sizeof path, &e) != 0) {
+			warnmsg("%s %s: %s", due[i].report, due[i].period, e.msg);
+			failed = e.status;
+			continue;
+		}
+		if (made)
+			printf("%s\n", path);
+		else
+			warnmsg(_("%s %s: already produced (%s)"), due[i].report,
+			    due[i].period, path);
+	}
+	return failed;
+}
+
+/* One report to stdout or --out. */
+static int
+one(int argc, char **argv, const char *report, const int *allowed)
+{
+	struct pm_err e;
+	struct opts o;
+	char period[16];
+	const char *p;
+	FILE *fp = stdout;
+
+	parse(argc, argv, allowed, &o);
+	p = o.month ? o.month : o.quarter ? o.quarter : o.week ? o.week :
+	    o.date;
+	if (p == NULL) {
+		if (strcmp(report, "duty") != 0 && strcmp(report, "weekly") != 0)
+			die(EX_USAGE, _("%s: --%s is required"), report,
+			    strcmp(report, "visits") == 0 ? "quarter" : "month");
+		report_period(report, ctx.now, period);
+		p = period;
+	}
+	if (o.out && (fp = fopen(o.out, "w")) == NULL)
+		die(EX_CANTCREAT, _("--out: cannot create %s"), o.out);
+	if (report_write(&ctx, report, p, format, fp, &e) != 0) {
+		if (o.out) {
+			fclose(fp);
+			remove(o.out);
+		}
+		errdie(&e);
+	}
+	if (fflush(fp) != 0 || (o.out && fclose(fp) != 0))
+		die(EX_IOERR, _("%s: write error"), o.out ? o.out : "stdout");
+	return 0;
+}
+
+static int
+cmd_duty(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_DATE, OPT_OUT, 0 };
+
+	return one(argc, argv, "duty", allowed);
+}
+
+static int
+cmd_weekly(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_WEEK, OPT_OUT, 0 };
+
+	return one(argc, argv, "weekly", allowed);
+}
+
+static int
+cmd_owners(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_MONTH, OPT_OUT, 0 };
+
+	return one(argc, argv, "owners", allowed);
+}
+
+static int
+cmd_keys(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_MONTH, OPT_OUT, 0 };
+
+	return one(argc, argv, "keys", allowed);
+}
+
+static int
+cmd_complaints(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_MONTH, OPT_OUT, 0 };
+
+	return one(argc, argv, "complaints", allowed);
+}
+
+static int
+cmd_visits(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_QUARTER, OPT_OUT, 0 };
+
+	return one(argc, argv, "visits", allowed);
+}
+
+static const struct cli_command commands[] = {
+	{ "due", cmd_due },
+	{ "run", cmd_run },
+	{ "duty", cmd_duty },
+	{ "weekly", cmd_weekly },
+	{ "owners", cmd_owners },
+	{ "keys", cmd_keys },
+	{ "complaints", cmd_complaints },
+	{ "visits", cmd_visits },
+};
+
+int
+main(int argc, char **argv)
+{
+	(void)format_given;
+	return cli_main(&ctx, argc, argv, longopts, commands,
+	    sizeof commands / sizeof commands[0], usage);
+}

@@ -1,0 +1,944 @@
+/*
+ * report.c - the reports due on fixed days (SPEC 2.6): the schedule, and
+ * the layout of each report from the numbers of the form modules.
+ *
+ * A report is first gathered into a small document (summary numbers and
+ * tables), then laid out as text (for mail and print, Chinese headings),
+ * CSV, JSON or a self-contained HTML page with SVG bars.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "complaint.h"
+#include "duty.h"
+#include "key.h"
+#include "owner.h"
+#include "report.h"
+#include "visit.h"
+
+const char *const report_names[] = { "duty", "weekly", "owners", "keys",
+	"complaints", "visits", NULL };
+
+/*
+ * SPEC 2.6, the schedule: the day each report is due, and the period it
+ * covers when produced that day.
+ */
+static const struct schedule {
+	const char *report;
+	const char *due;	/* daily, monday, day N, last-or-30, quarter-10 */
+	const char *title;
+} schedule[] = {
+	{ "duty", "daily", "值班记录审阅 (duty review)" },
+	{ "weekly", "monday", "接待记录周报 (weekly reception review)" },
+	{ "owners", "day 5", "业主档案月报 (owner archive)" },
+	{ "keys", "day 25", "钥匙盘点 (key inventory)" },
+	{ "complaints", "day 30", "投诉统计 (complaint statistics)" },
+	{ "visits", "day 10 of a quarter", "回访季度分析 (visit analysis)" },
+};
+#define NSCHEDULE (sizeof schedule / sizeof schedule[0])
+
+static void
+ymd(time_t t, int *y, int *m, int *d)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	*y = tm.tm_year + 1900;
+	*m = tm.tm_mon + 1;
+	*d = tm.tm_mday;
+}
+
+static int
+weekday(time_t t)	/* 1 Monday .. 7 Sunday */
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return tm.tm_wday == 0 ? 7 : tm.tm_wday;
+}
+
+int
+report_period(const char *report, time_t day, char *period)
+{
+	int y, m, d;
+
+	day = clock_day_start(day);
+	ymd(day, &y, &m, &d);
+	if (strcmp(report, "duty") == 0)
+		clock_format_date(clock_add_days(day, -1), period);
+	else if (strcmp(report, "weekly") == 0)
+		/* the week before: its Monday */
+		clock_format_date(clock_add_days(day, -(weekday(day) - 1) - 7),
+		    period);
+	else if (strcmp(report, "owners") == 0) {
+		/* before the 5th: the month that ended */
+		if (--m == 0)
+			m = 12, y--;
+		sprintf(period, "%04d-%02d", y, m);
+	} else if (strcmp(report, "keys") == 0 ||
+	    strcmp(report, "complaints") == 0)
+		sprintf(period, "%04d-%02d", y, m);
+	else if (strcmp(report, "visits") == 0) {
+		int q = (m - 1) / 3;	/* the quarter before this one */
+
+		if (q == 0)
+			q = 4, y--;
+		sprintf(period, "%04dQ%d", y, q);
+	} else
+		return -1;
+	return 0;
+}
+
+size_t
+report_due_on(time_t day, struct report_due *out)
+{
+	int y, m, d;
+	size_t i, n = 0;
+
+	ymd(day, &y, &m, &d);
+	for (i = 0; i < NSCHEDULE; i++) {
+		const char *r = schedule[i].report;
+		int due;
+
+		if (strcmp(r, "duty") == 0)
+			due = 1;
+		else if (strcmp(r, "weekly") == 0)
+			due = weekday(day) == 1;
+		else if (strcmp(r, "owners") == 0)
+			due = d == 5;
+		else if (strcmp(r, "keys") == 0)
+			due = d == 25;
+		else if (strcmp(r, "complaints") == 0)
+			/* the 30th; in February its last day */
+			due = m == 2 ? d == clock_days_in_month(y, 2) : d == 30;
+		else
+			due = d == 10 && (m - 1) % 3 == 0;
+		if (!due)
+			continue;
+		out[n].report = r;
+		report_period(r, day, out[n].period);
+		n++;
+	}
+	return n;
+}
+
+int
+report_parse_format(const char *s, enum report_format *f)
+{
+	static const char *const names[] = { "text", "csv", "json", "html" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*f = i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+report_extension(enum report_format f)
+{
+	static const char *const ext[] = { "txt", "csv", "json", "html" };
+
+	return ext[f];
+}
+
+/* ---- the document ---------------------------------------------------------------- */
+
+#define DOC_MAX 64
+
+struct doc_value {
+	const char *key, *label;
+	char value[512];
+	int kind;		/* 0 text, 1 number, 2 raw JSON */
+	int chart;		/* drawn as a bar (rates: 0..1) */
+};
+
+struct doc_table {
+	const char *key, *title;
+	const char *cols[16];
+	int ncols;
+	char **cells;
+	size_t nrows, cap;
+};
+
+struct doc {
+	const char *report, *title;
+	char period[16];
+	struct doc_value v[DOC_MAX];
+	int nv;
+	struct doc_table t[6];
+	int nt;
+};
+
+static struct doc_value *
+put(struct doc *d, const char *key, const char *label, int kind)
+{
+	struct doc_value *v = &d->v[d->nv++];
+
+	memset(v, 0, sizeof *v);
+	v->key = key;
+	v->label = label;
+	v->kind = kind;
+	return v;
+}
+
+static void
+put_num(struct doc *d, const char *key, const char *label, long n)
+{
+	snprintf(put(d, key, label, 1)->value, 512, "%ld", n);
+}
+
+/* A rate from 0 to 1, or null without data (SPEC 4). */
+static void
+put_rate(struct doc *d, const char *key, const char *label, double r)
+{
+	struct doc_value *v = put(d, key, label, 1);
+
+	if (r < 0)
+		snprintf(v->value, sizeof v->value, "null");
+	else
+		snprintf(v->value, sizeof v->value, "%.4f", r);
+	v->chart = 1;
+}
+
+static double
+ratio(long a, long b)
+{
+	return b ? (double)a / b : -1;
+}
+
+static struct doc_table *
+table(struct doc *d, const char *key, const char *title,
+    const char *const *cols)
+{
+	struct doc_table *t = &d->t[d->nt++];
+
+	memset(t, 0, sizeof *t);
+	t->key = key;
+	t->title = title;
+	for (t->ncols = 0; cols[t->ncols]; t->ncols++)
+		t->cols[t->ncols] = cols[t->ncols];
+	return t;
+}
+
+static void
+table_row(struct doc_table *t, const char *const *vals)
+{
+	int i;
+
+	if ((t->nrows + 1) * t->ncols > t->cap) {
+		t->cap = (t->nrows + 1) * t->ncols * 2;
+		t->cells = xrealloc(t->cells, t->cap * sizeof *t->cells);
+	}
+	for (i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * t->ncols + i] = xstrdup(vals[i] ? vals[i] :
+		    "");
+	t->nrows++;
+}
+
+static void
+doc_free(struct doc *d)
+{
+	int i;
+	size_t k;
+
+	for (i = 0; i < d->nt; i++) {
+		for (k = 0; k < d->t[i].nrows * d->t[i].ncols; k++)
+			free(d->t[i].cells[k]);
+		free(d->t[i].cells);
+	}
+}
+
+/* ---- gathering each report ---------------------------------------------------------- */
+
+static int
+gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	static const char *const cols[] = { "id", "at", "kind", "text", "by",
+		"note", NULL };
+	struct duty_entries es, pend;
+	struct doc_table *t;
+	long handovers = 0, refused = 0;
+	size_t i;
+
+	if (duty_show(ctx, d->period, &es, e) != 0)
+		return -1;
+	t = table(d, "entries", "值班记录", cols);
+	for (i = 0; i < es.n; i++) {
+		const char *v[] = { es.v[i].id, es.v[i].at, es.v[i].kind,
+			es.v[i].text, es.v[i].by, es.v[i].note };
+
+		table_row(t, v);
+		if (strcmp(es.v[i].kind, "handover") == 0) {
+			handovers++;
+			if (strstr(es.v[i].text, " REFUSED: "))
+				refused++;
+		}
+	}
+	put_num(d, "entries", "记录条数", (long)es.n);
+	put_num(d, "handovers", "交接班次数", handovers);
+	put_num(d, "refused", "拒绝接班", refused);
+	snprintf(put(d, "signed_by", "主管签名", 0)->value, 512, "%s",
+	    es.signed_by[0] ? es.signed_by : "未签名");
+	duty_entries_free(&es);
+	duty_pending(ctx, &pend, e);
+	t = table(d, "pending", "未完成事项", cols);
+	for (i = 0; i < pend.n; i++) {
+		const char *v[] = { pend.v[i].id, pend.v[i].at, pend.v[i].kind,
+			pend.v[i].text, pend.v[i].by, "" };
+
+		table_row(t, v);
+	}
+	put_num(d, "open_pending", "未完成事项", (long)pend.n);
+	duty_entries_free(&pend);
+	return 0;
+}
+
+static int
+gather_weekly(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	static const char *const cols[] = { "code", "kind", "unit",
+		"importance", "status", "registered_at", "text", NULL };
+	struct complaint_book b;
+	struct doc_table *t;
+	time_t from, to;
+	long total = 0, complaints = 0, open = 0, handled = 0, closed = 0;
+	size_t i;
+
+	if (clock_parse(d->period, &from, NULL) != 0)
+		return errset(e, EX_DATAERR, _("--week: expected a date"));
+	to = clock_add_days(from, 7);
+	complaint_read(ctx, 0, &b, e);
+	t = table(d, "reception", "接待记录", cols);
+	for (i = 0; i < b.n; i++) {
+		const struct complaint *c = &b.v[i];
+		const char *st = complaint_status(c);
+		const char *v[] = { c->code, c->kind, c->unit, c->importance, st,
+			c->registered_at, c->text };
+
+		if (c->registered < from || c->registered >= to)
+			continue;
+		table_row(t, v);
+		total++;
+		complaints += strcmp(c->kind, "complaint") == 0;
+		open += strcmp(st, "open") == 0;
+		handled += strcmp(st, "handled") == 0;
+		closed += strcmp(st, "closed") == 0 ||
+		    strcmp(st, "unresolvable") == 0;
+	}
+	complaint_book_free(&b);
+	put_num(d, "registered", "登记", total);
+	put_num(d, "complaints", "投诉", complaints);
+	put_num(d, "requests", "其他来访", total - complaints);
+	put_num(d, "open", "处理中", open);
+	put_num(d, "handled", "已处理", handled);
+	put_num(d, "closed", "已结案", closed);
+	return 0;
+}
+
+static int
+gather_owners(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	struct owner_summary s;
+	struct key_book kb;
+
+	if (key_read(ctx, NULL, &kb, e) != 0)
+		return -1;
+	if (owner_summarize(ctx, d->period, key_unit_issued, &kb, &s, e) != 0) {
+		key_book_free(&kb);
+		return -1;
+	}
+	key_book_free(&kb);
+	put_num(d, "records", "档案总数", s.records);
+	put_num(d, "added", "本月新增", s.added);
+	put_num(d, "changed", "本月变更", s.changed);
+	put_num(d, "incomplete", "资料不全", s.incomplete);
+	put_num(d, "no_keys", "未领钥匙", s.no_keys);
+	return 0;
+}
+
+static int
+gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	static const char *const ucols[] = { "unit", "on_hand", "lent_out",
+		"issued", "lost", NULL };
+	static const char *const lcols[] = { "loan", "unit", "count",
+		"borrower", "dept", "lent_at", "days_out", NULL };
+	struct key_loan **loans;
+	struct key_book b;
+	struct doc_table *t;
+	long on_hand = 0, lent = 0, lost = 0;
+	size_t i, n;
+
+	if (key_read(ctx, NULL, &b, e) != 0)
+		return -1;
+	t = table(d, "units", "各房号钥匙 (应在柜数)", ucols);
+	for (i = 0; i < b.nunits; i++) {
+		char n1[24], n2[24], n3[24], n4[24];
+		const char *v[] = { b.units[i].unit, n1, n2, n3, n4 };
+
+		snprintf(n1, sizeof n1, "%ld", b.units[i].on_hand);
+		snprintf(n2, sizeof n2, "%ld", b.units[i].lent_out);
+		snprintf(n3, sizeof n3, "%ld", b.units[i].issued);
+		snprintf(n4, sizeof n4, "%ld", b.units[i].lost);
+		table_row(t, v);
+		on_hand += b.units[i].on_hand;
+		lent += b.units[i].lent_out;
+		lost += b.units[i].lost;
+	}
+	n = key_overdue(ctx, &b, ctx->conf.loan_days, &loans);
+	t = table(d, "overdue", "逾期未还", lcols);
+	for (i = 0; i < n; i++) {
+		char c1[24], c2[24];
+		const char *v[] = { loans[i]->id, loans[i]->unit, c1,
+			loans[i]->borrower, loans[i]->dept, loans[i]->lent_at, c2 };
+
+		snprintf(c1, sizeof c1, "%ld", loans[i]->count -
+		    loans[i]->returned);
+		snprintf(c2, sizeof c2, "%ld", loans[i]->days_out);
+		table_row(t, v);
+	}
+	free(loans);
+	put_num(d, "units", "房号数", (long)b.nunits);
+	put_num(d, "on_hand", "在柜钥匙", on_hand);
+	put_num(d, "lent_out", "借出未还", lent);
+	put_num(d, "overdue_loans", "逾期借出", (long)n);
+	put_num(d, "lost", "遗失", lost);
+	key_book_free(&b);
+	return 0;
+}
+
+static void
+rate_json(char *out, size_t size, double r)
+{
+	if (r < 0)
+		snprintf(out, size, "null");
+	else
+		snprintf(out, size, "%.4f", r);
+}
+
+/* The previous month, beside this one (SPEC 2.6). */
+static void
+stats_json(char *out, size_t size, const struct complaint_stats *st,
+    const struct visit_rate *cr)
+{
+	char timely[16], callback[16], sat[16], rate[16];
+
+	rate_json(timely, sizeof timely, st->timely_rate);
+	rate_json(callback, sizeof callback, ratio(cr->visited, cr->due));
+	rate_json(sat, sizeof sat, ratio(cr->satisfied, cr->visited));
+	rate_json(rate, sizeof rate, st->complaint_rate);
+	snprintf(out, size, "{\"month\":\"%04d-%02d\",\"total\":%ld,"
+	    "\"by_importance\":{\"A\":%ld,\"B\":%ld,\"C\":%ld},"
+	    "\"timely_rate\":%s,\"callback_rate\":%s,"
+	    "\"satisfaction_rate\":%s,\"complaint_rate\":%s,"
+	    "\"open_carried\":%ld}", st->year, st->month, st->total,
+	    st->by_importance[0], st->by_importance[1], st->by_importance[2],
+	    timely, callback, sat, rate, st->open_carried);
+}
+
+static void
+complaint_rates(struct pm_ctx *ctx, int y, int m, struct visit_rate *cr)
+{
+	struct visit_rate r[16];
+	struct visit_book vb;
+	struct pm_err e;
+	size_t i, n;
+
+	memset(cr, 0, sizeof *cr);
+	visit_read(ctx, &vb, &e);
+	n = visit_rates(ctx, &vb, clock_month_start(y, m), clock_month_end(y,
+	    m), r);
+	for (i = 0; i < n; i++)
+		if (strcmp(r[i].type, "complaint") == 0)
+			*cr = r[i];
+	visit_book_free(&vb);
+}
+
+static int
+gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	static const char *const cols[] = { "item", "this_month",
+		"last_month", NULL };
+	struct complaint_stats st, prev;
+	struct visit_rate cr, pr;
+	struct doc_table *t;
+	struct doc_value *v;
+	char pm[24], a[32], b[32];
+	size_t i;
+	int py, pmo;
+
+	if (complaint_stats(ctx, d->period, &st, e) != 0)
+		return -1;
+	py = st.year;
+	pmo = st.month - 1;
+	if (pmo == 0)
+		pmo = 12, py--;
+	snprintf(pm, sizeof pm, "%04d-%02d", py, pmo);
+	complaint_stats(ctx, pm, &prev, e);
+	complaint_rates(ctx, st.year, st.month, &cr);
+	complaint_rates(ctx, py, pmo, &pr);
+	snprintf(put(d, "month", "月份", 0)->value, 512, "%s", d->period);
+	put_num(d, "total", "投诉总数", st.total);
+	v = put(d, "by_importance", "按重要程度", 2);
+	snprintf(v->value, sizeof v->value, "{\"A\":%ld,\"B\":%ld,\"C\":%ld}",
+	    st.by_importance[0], st.by_importance[1], st.by_importance[2]);
+	v = put(d, "by_category", "按问题类别", 2);
+	snprintf(v->value, sizeof v->value, "{\"KF\":%ld,\"ZX\":%ld,\"GC\":%ld,"
+	    "\"BJ\":%ld,\"YY\":%ld,\"QT\":%ld}", st.by_category[0],
+	    st.by_category[1], st.by_category[2], st.by_category[3],
+	    st.by_category[4], st.by_category[5]);
+	put_num(d, "handled", "本月处理", st.handled);
+	put_rate(d, "timely_rate", "处理及时率", st.timely_rate);
+	put_rate(d, "callback_rate", "回访率", ratio(cr.visited, cr.due));
+	put_rate(d, "satisfaction_rate", "满意率", ratio(cr.satisfied,
+	    cr.visited));
+	put_rate(d, "correct_rate", "处理正确率", ratio(cr.passed, cr.reviewed));
+	put_rate(d, "complaint_rate", "客户投诉率", st.complaint_rate);
+	put_rate(d, "valid_rate", "有效投诉率", st.valid_rate);
+	put_num(d, "open_carried", "转下月未处理", st.open_carried);
+	put_num(d, "requests", "其他来访", st.requests);
+	v = put(d, "previous", "上月", 2);
+	stats_json(v->value, sizeof v->value, &prev, &pr);
+	/* the previous month beside this one */
+	t = table(d, "comparison", "与上月对比", cols);
+	for (i = 0; i < 3; i++) {
+		const char *row[3];
+		char label[16];
+
+		snprintf(label, sizeof label, "%s", complaint_importances[i]);
+		snprintf(a, sizeof a, "%ld", st.by_importance[i]);
+		snprintf(b, sizeof b, "%ld", prev.by_importance[i]);
+		row[0] = label;
+		row[1] = a;
+		row[2] = b;
+		table_row(t, row);
+	}
+	for (i = 0; i < 6; i++) {
+		const char *row[3];
+
+		snprintf(a, sizeof a, "%ld", st.by_category[i]);
+		snprintf(b, sizeof b, "%ld", prev.by_category[i]);
+		row[0] = complaint_categories[i];
+		row[1] = a;
+		row[2] = b;
+		table_row(t, row);
+	}
+	{
+		const char *row[3] = { "total", a, b };
+
+		snprintf(a, sizeof a, "%ld", st.total);
+		snprintf(b, sizeof b, "%ld", prev.total);
+		table_row(t, row);
+	}
+	return 0;
+}
+
+static int
+gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	static const char *const rcols[] = { "type", "due", "visited", "rate",
+		"target", "met", NULL };
+	static const char *const fcols[] = { "finding", "unit", "category",
+		"count", "refs", NULL };
+	struct visit_finding *f;
+	struct visit_rate r[16];
+	struct visit_book b;
+	struct doc_table *t;
+	time_t from, to;
+	size_t i, n;
+	int y, q;
+
+	if (clock_parse_quarter(d->period, &y, &q) != 0)
+		return errset(e, EX_DATAERR, _("--quarter: expected YYYYQn, got "
+		    "\"%.20s\""), d->period);
+	from = clock_month_start(y, 3 * q - 2);
+	to = clock_month_end(y, 3 * q);
+	visit_read(ctx, &b, e);
+	n = visit_rates(ctx, &b, from, to, r);
+	t = table(d, "rates", "回访率", rcols);
+	for (i = 0; i < n; i++) {
+		char c1[24], c2[24], c3[24], c4[24];
+		const char *v[] = { r[i].type, c1, c2, c3, c4, r[i].due == 0 ?
+			"" : r[i].rate >= r[i].target - 1e-9 ? "yes" : "no" };
+
+		snprintf(c1, sizeof c1, "%ld", r[i].due);
+		snprintf(c2, sizeof c2, "%ld", r[i].visited);
+		if (r[i].rate < 0)
+			c3[0] = '\0';
+		else
+			snprintf(c3, sizeof c3, "%.4f", r[i].rate);
+		snprintf(c4, sizeof c4, "%.2f", r[i].target);
+		table_row(t, v);
+		if (r[i].due)
+			put_rate(d, r[i].type, r[i].type, r[i].rate);
+	}
+	n = visit_analysis(ctx, &b, from, to, &f);
+	t = table(d, "findings", "分析 (不合格回访, 重复投诉, 重复维修)", fcols);
+	for (i = 0; i < n; i++) {
+		char c[24];
+		const char *v[] = { f[i].kind, f[i].unit, f[i].category, c,
+			f[i].refs };
+
+		snprintf(c, sizeof c, "%ld", f[i].count);
+		table_row(t, v);
+	}
+	put_num(d, "findings", "分析项", (long)n);
+	visit_findings_free(f, n);
+	visit_book_free(&b);
+	return 0;
+}
+
+/* ---- laying out ------------------------------------------------------------------------ */
+
+static void
+render_text(const struct doc *d, FILE *out)
+{
+	struct buf b = { 0 };
+	int i, c, w[16];
+	size_t r;
+
+	buf_addf(&b, "%s  %s\n", d->title, d->period);
+	buf_adds(&b, "========================================\n");
+	for (i = 0; i < d->nv; i++) {
+		if (d->v[i].kind == 2)
+			continue;	/* breakdowns: the tables show them */
+		out_pad(&b, d->v[i].label, 16);
+		if (d->v[i].chart && strcmp(d->v[i].value, "null") != 0)
+			buf_addf(&b, "%.1f%%\n", atof(d->v[i].value) * 100);
+		else
+			buf_addf(&b, "%s\n", d->v[i].value);
+	}
+	for (i = 0; i < d->nt; i++) {
+		const struct doc_table *t = &d->t[i];
+
+		buf_addf(&b, "\n%s\n", t->title);
+		for (c = 0; c < t->ncols; c++) {
+			w[c] = out_width(t->cols[c]);
+			for (r = 0; r < t->nrows; r++) {
+				int x = out_width(t->cells[r * t->ncols + c]);
+
+				if (x > w[c])
+					w[c] = x;
+			}
+		}
+		buf_adds(&b, "  ");
+		for (c = 0; c < t->ncols; c++)
+			out_pad(&b, t->cols[c], c + 1 < t->ncols ? w[c] + 2 : 0);
+		buf_adds(&b, "\n");
+		for (r = 0; r < t->nrows; r++) {
+			buf_adds(&b, "  ");
+			for (c = 0; c < t->ncols; c++) {
+				char *cell = xstrdup(t->cells[r * t->ncols + c]), *p;
+
+				for (p = cell; *p; p++)
+					if (*p == '\n')
+						*p = ' ';
+				out_pad(&b, cell, c + 1 < t->ncols ? w[c] + 2 : 0);
+				free(cell);
+			}
+			buf_adds(&b, "\n");
+		}
+		if (t->nrows == 0)
+			buf_adds(&b, "  无\n");
+	}
+	fwrite(b.s, 1, b.len, out);
+	buf_free(&b);
+}
+
+static void
+render_json(const struct doc *d, FILE *out)
+{
+	struct buf b = { 0 };
+	int i, c;
+	size_t r;
+
+	buf_adds(&b, "{\"report\":");
+	json_string(&b, d->report);
+	buf_adds(&b, ",\"period\":");
+	json_string(&b, d->period);
+	for (i = 0; i < d->nv; i++) {
+		buf_adds(&b, ",");
+		json_string(&b, d->v[i].key);
+		buf_adds(&b, ":");
+		if (d->v[i].kind == 0)
+			json_string(&b, d->v[i].value);
+		else
+			buf_adds(&b, d->v[i].value);
+	}
+	for (i = 0; i < d->nt; i++) {
+		const struct doc_table *t = &d->t[i];
+
+		buf_adds(&b, ",");
+		json_string(&b, t->key);
+		buf_adds(&b, ":[");
+		for (r = 0; r < t->nrows; r++) {
+			buf_adds(&b, r ? ",{" : "{");
+			for (c = 0; c < t->ncols; c++) {
+				if (c)
+					buf_adds(&b, ",");
+				json_string(&b, t->cols[c]);
+				buf_adds(&b, ":");
+				json_string(&b, t->cells[r * t->ncols + c]);
+			}
+			buf_adds(&b, "}");
+		}
+		buf_adds(&b, "]");
+	}
+	buf_adds(&b, "}\n");
+	fwrite(b.s, 1, b.len, out);
+	buf_free(&b);
+}
+
+/* CSV: one row per number and per table cell: section,name,value. */
+static void
+render_csv(const struct doc *d, FILE *out)
+{
+	static const char *const cols[] = { "section", "name", "value", NULL };
+	struct out *o = out_open(out, OUT_CSV, 0, cols);
+	int i, c;
+	size_t r;
+
+	for (i = 0; i < d->nv; i++) {
+		const char *v[] = { "summary", d->v[i].key, d->v[i].value };
+
+		out_row(o, v);
+	}
+	for (i = 0; i < d->nt; i++)
+		for (r = 0; r < d->t[i].nrows; r++)
+			for (c = 1; c < d->t[i].ncols; c++) {
+				char name[256];
+				const char *v[3];
+
+				snprintf(name, sizeof name, "%s.%s",
+				    d->t[i].cells[r * d->t[i].ncols],
+				    d->t[i].cols[c]);
+				v[0] = d->t[i].key;
+				v[1] = name;
+				v[2] = d->t[i].cells[r * d->t[i].ncols + c];
+				out_row(o, v);
+			}
+	out_close(o);
+}
+
+static void
+html_text(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<': buf_adds(b, "&lt;"); break;
+		case '>': buf_adds(b, "&gt;"); break;
+		case '&': buf_adds(b, "&amp;"); break;
+		case '"': buf_adds(b, "&quot;"); break;
+		default: buf_add(b, s, 1);
+		}
+}
+
+/* A self-contained page: no network, inline CSS, SVG bars for rates. */
+static void
+render_html(const struct doc *d, FILE *out)
+{
+	struct buf b = { 0 };
+	int i, c, bars = 0;
+	size_t r;
+
+	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
+	    "<meta charset=\"utf-8\"><title>");
+	html_text(&b, d->title);
+	buf_adds(&b, " ");
+	html_text(&b, d->period);
+	buf_adds(&b, "</title><style>body{font-family:sans-serif;margin:2em}"
+	    "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid "
+	    "#999;padding:.2em .6em}th{background:#eee}.bar{fill:#3a7}"
+	    ".target{stroke:#c33;stroke-width:2}@media print{body{margin:0}}"
+	    "</style></head><body>\n<h1>");
+	html_text(&b, d->title);
+	buf_adds(&b, " ");
+	html_text(&b, d->period);
+	buf_adds(&b, "</h1>\n<table>");
+	for (i = 0; i < d->nv; i++) {
+		if (d->v[i].kind == 2)
+			continue;
+		buf_adds(&b, "<tr><th>");
+		html_text(&b, d->v[i].label);
+		buf_adds(&b, "</th><td>");
+		if (d->v[i].chart && strcmp(d->v[i].value, "null") != 0) {
+			buf_addf(&b, "%.1f%%", atof(d->v[i].value) * 100);
+			bars++;
+		} else
+			html_text(&b, d->v[i].value);
+		buf_adds(&b, "</td></tr>");
+	}
+	buf_adds(&b, "</table>\n");
+	if (bars) {
+		int y = 0;
+
+		buf_addf(&b, "<svg class=\"chart\" width=\"520\" height=\"%d\" "
+		    "xmlns=\"http://www.w3.org/2000/svg\">", bars * 26 + 4);
+		for (i = 0; i < d->nv; i++) {
+			double v;
+
+			if (!d->v[i].chart || strcmp(d->v[i].value, "null") == 0)
+				continue;
+			v = atof(d->v[i].value);
+			buf_addf(&b, "<text x=\"0\" y=\"%d\" font-size=\"13\">",
+			    y + 16);
+			html_text(&b, d->v[i].label);
+			buf_addf(&b, "</text><rect class=\"bar\" x=\"120\" y=\"%d\" "
+			    "width=\"%.0f\" height=\"20\"/><text x=\"%.0f\" y=\"%d\" "
+			    "font-size=\"12\">%.1f%%</text>", y + 2, v * 360,
+			    126 + v * 360, y + 16, v * 100);
+			y += 26;
+		}
+		buf_adds(&b, "</svg>\n");
+	}
+	for (i = 0; i < d->nt; i++) {
+		const struct doc_table *t = &d->t[i];
+
+		buf_adds(&b, "<h2>");
+		html_text(&b, t->title);
+		buf_adds(&b, "</h2>\n<table><tr>");
+		for (c = 0; c < t->ncols; c++) {
+			buf_adds(&b, "<th>");
+			html_text(&b, t->cols[c]);
+			buf_adds(&b, "</th>");
+		}
+		buf_adds(&b, "</tr>\n");
+		for (r = 0; r < t->nrows; r++) {
+			buf_adds(&b, "<tr>");
+			for (c = 0; c < t->ncols; c++) {
+				buf_adds(&b, "<td>");
+				html_text(&b, t->cells[r * t->ncols + c]);
+				buf_adds(&b, "</td>");
+			}
+			buf_adds(&b, "</tr>\n");
+		}
+		buf_adds(&b, "</table>\n");
+	}
+	buf_adds(&b, "</body></html>\n");
+	fwrite(b.s, 1, b.len, out);
+	buf_free(&b);
+}
+
+static int
+check_period(const char *report, const char *period, struct pm_err *e)
+{
+	time_t t;
+	int y, m, timed = 0;
+
+	if (strcmp(report, "duty") == 0 || strcmp(report, "weekly") == 0) {
+		if (clock_parse(period, &t, &timed) != 0 || timed)
+			return errset(e, EX_DATAERR, _("%s: expected a date "
+			    "YYYY-MM-DD, got \"%.20s\""), report, period);
+		return 0;
+	}
+	if (strcmp(report, "visits") == 0)
+		return clock_parse_quarter(period, &y, &m) == 0 ? 0 :
+		    errset(e, EX_DATAERR, _("--quarter: expected YYYYQn, got "
+		    "\"%.20s\""), period);
+	return clock_parse_month(period, &y, &m) == 0 ? 0 : errset(e,
+	    EX_DATAERR, _("--month: expected YYYY-MM, got \"%.20s\""), period);
+}
+
+int
+report_write(struct pm_ctx *ctx, const char *report, const char *period,
+    enum report_format f, FILE *out, struct pm_err *e)
+{
+	struct doc d;
+	size_t i;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	for (i = 0; i < NSCHEDULE; i++)
+		if (strcmp(schedule[i].report, report) == 0)
+			break;
+	if (i == NSCHEDULE)
+		return errset(e, EX_USAGE, _("no report \"%s\""), report);
+	if (check_period(report, period, e) != 0)
+		return -1;
+	d.report = report;
+	d.title = schedule[i].title;
+	snprintf(d.period, sizeof d.period, "%s", period);
+	if (strcmp(report, "weekly") == 0) {
+		time_t t;
+
+		/* any day names its week: from its Monday */
+		clock_parse(period, &t, NULL);
+		clock_format_date(clock_add_days(t, -(weekday(t) - 1)), d.period);
+	}
+	rc = strcmp(report, "duty") == 0 ? gather_duty(ctx, &d, e) :
+	    strcmp(report, "weekly") == 0 ? gather_weekly(ctx, &d, e) :
+	    strcmp(report, "owners") == 0 ? gather_owners(ctx, &d, e) :
+	    strcmp(report, "keys") == 0 ? gather_keys(ctx, &d, e) :
+	    strcmp(report, "complaints") == 0 ? gather_complaints(ctx, &d, e) :
+	    gather_visits(ctx, &d, e);
+	if (rc == 0)
+		switch (f) {
+		case REPORT_TEXT: render_text(&d, out); break;
+		case REPORT_CSV: render_csv(&d, out); break;
+		case REPORT_JSON: render_json(&d, out); break;
+		case REPORT_HTML: render_html(&d, out); break;
+		}
+	doc_free(&d);
+	return rc;
+}
+
+int
+report_store(struct pm_ctx *ctx, const char *report, const char *period,
+    enum report_format f, int *made, char *path, size_t pathsize,
+    struct pm_err *e)
+{
+	struct buf dir = { 0 }, tmp = { 0 };
+	FILE *fp;
+	int rc;
+
+	*made = 0;
+	buf_addf(&dir, "%s/reports", ctx->data);
+	if (mkdir(dir.s, 0750) != 0 && errno != EEXIST)
+		goto cantcreate;
+	buf_addf(&dir, "/%s", report);
+	if (mkdir(dir.s, 0750) != 0 && errno != EEXIST)
+		goto cantcreate;
+	snprintf(path, pathsize, "%s/%s.%s", dir.s, period,
+	    report_extension(f));
+	/* SPEC 2.6: a report run twice for its period is stored once */
+	if (access(path, F_OK) == 0) {
+		buf_free(&dir);
+		return 0;
+	}
+	buf_addf(&tmp, "%s.tmp", path);
+	fp = fopen(tmp.s, "w");
+	if (fp == NULL)
+		goto cantcreate;
+	rc = report_write(ctx, report, period, f, fp, e);
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || ferror(fp)) {
+		fclose(fp);
+		unlink(tmp.s);
+		buf_free(&dir);
+		buf_free(&tmp);
+		return errset(e, EX_IOERR, "%s: %s", path, strerror(errno));
+	}
+	fclose(fp);
+	if (rc != 0 || rename(tmp.s, path) != 0) {
+		unlink(tmp.s);
+		buf_free(&dir);
+		buf_free(&tmp);
+		return rc != 0 ? rc : errset(e, EX_IOERR, "%s: %s", path,
+		    strerror(errno));
+	}
+	*made = 1;
+	buf_free(&dir);
+	buf_free(&tmp);
+	return 0;
+cantcreate:
+	errset(e, EX_CANTCREAT, _("cannot create %s: %s"), dir.s,
+	    strerror(errno));
+	buf_free(&dir);
+	buf_free(&tmp);
+	return -1;
+}

@@ -966,27 +966,9 @@ complaint_stats(struct pm_ctx *ctx, const char *month,
 int
 complaint_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 {
-	static const char *const anchor_cols[] = { "ledger", "anchored_seq",
-		"head", "reason", "subject", NULL };
-	static const struct ledger_def anchor_def = { "anchors", anchor_cols,
-		0640 };
-	const struct ledger_def *defs[] = { &complaints_def, &requests_def,
-		&events_def, &anchor_def };
-	size_t i;
-	long rows;
+	const struct ledger_def *const defs[] = { &complaints_def, &requests_def, &events_def, NULL };
 
-	for (i = 0; i < sizeof defs / sizeof defs[0]; i++) {
-		struct ledger *l = ledger_open(defs[i], ctx->data);
-		int rc = ledger_verify(l, e, &rows);
-
-		if (rc == 0)
-			fprintf(out, _("%s: %ld rows, chain intact\n"),
-			    ledger_path(l), rows);
-		ledger_close(l);
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
+	return ledger_verify_books(ctx->data, defs, out, e);
 }
 
 static void
@@ -1043,16 +1025,9 @@ complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	src = import_open(file, encoding, e);
 	if (src == NULL)
 		return -1;
-	if ((rc = import_next(src, &r, e)) <= 0) {
+	if (import_header(src, names, col, file, e) != 0) {
 		import_close(src);
-		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
-		    "expected a header row"), file);
-	}
-	for (i = 0; i < I_N; i++) {
-		col[i] = -1;
-		for (k = 0; k < r.n; k++)
-			if (strcmp(r.f[k], names[i]) == 0)
-				col[i] = k;
+		return -1;
 	}
 	if (col[I_UNIT] < 0 || col[I_NAME] < 0 || col[I_TEXT] < 0) {
 		import_close(src);
@@ -1163,8 +1138,6 @@ complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	if (errors)
 		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
 		    "nothing was imported"), file, errors);
-	fprintf(out, dry_run ? _("%ld rows would be imported, %ld already "
-	    "present\n") : _("%ld rows imported, %ld already present\n"),
-	    added, dups);
+	import_summary(out, dry_run, added, dups);
 	return 0;
 }

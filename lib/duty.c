@@ -26,10 +26,6 @@ static const char *const roster_cols[] = { "month", "kind", "date", "staff",
 static const struct ledger_def roster_def = { "duty_roster", roster_cols,
 	0640 };
 
-/* verify and anchors know these books by name */
-static const char *const anchor_cols[] = { "ledger", "anchored_seq", "head",
-	"reason", "subject", NULL };
-static const struct ledger_def anchor_def = { "anchors", anchor_cols, 0640 };
 
 /* ---- the rules ---------------------------------------------------------- */
 
@@ -1051,22 +1047,9 @@ out:
 int
 duty_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 {
-	const struct ledger_def *defs[] = { &log_def, &roster_def, &anchor_def };
-	size_t i;
-	long rows;
+	const struct ledger_def *const defs[] = { &log_def, &roster_def, NULL };
 
-	for (i = 0; i < sizeof defs / sizeof defs[0]; i++) {
-		struct ledger *l = open_book(ctx, defs[i]);
-		int rc = ledger_verify(l, e, &rows);
-
-		if (rc == 0)
-			fprintf(out, _("%s: %ld rows, chain intact\n"),
-			    ledger_path(l), rows);
-		ledger_close(l);
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
+	return ledger_verify_books(ctx->data, defs, out, e);
 }
 
 /* The identity of a log entry, for imports. */
@@ -1105,7 +1088,8 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
 	enum { C_AT, C_KIND, C_TEXT, C_BY, NC };
-	static const char *const names[NC] = { "at", "kind", "text", "by" };
+	static const char *const names[NC + 1] = { "at", "kind", "text", "by",
+		NULL };
 	int col[NC], i, rc;
 	long errors = 0, added = 0, dups = 0;
 	struct import_seen keys = { 0 };
@@ -1118,26 +1102,17 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	src = import_open(file, encoding, e);
 	if (src == NULL)
 		return -1;
-	rc = import_next(src, &row, e);
-	if (rc <= 0) {
+	if (import_header(src, names, col, file, e) != 0) {
 		import_close(src);
-		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
-		    "expected a header row"), file);
+		return -1;
 	}
-	for (i = 0; i < NC; i++) {
-		int k;
-
-		col[i] = -1;
-		for (k = 0; k < row.n; k++)
-			if (strcmp(row.f[k], names[i]) == 0)
-				col[i] = k;
+	for (i = 0; i < NC; i++)
 		if (col[i] < 0 && i != C_BY) {
 			import_close(src);
 			return errset(e, EX_DATAERR, _("line 1: missing column "
 			    "\"%s\" (expected at least at,kind,text)"),
 			    names[i]);
 		}
-	}
 	l = open_book(ctx, &log_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
 	f.l = l;
@@ -1194,8 +1169,6 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	else
 		ledger_commit(tx);
 	ledger_close(l);
-	fprintf(out, dry_run ? _("%ld rows would be imported, %ld already "
-	    "present\n") : _("%ld rows imported, %ld already present\n"),
-	    added, dups);
+	import_summary(out, dry_run, added, dups);
 	return 0;
 }

@@ -384,3 +384,40 @@ import_seen_free(struct import_seen *s)
 	free(s->v);
 	memset(s, 0, sizeof *s);
 }
+
+void
+import_summary(FILE *out, int dry_run, long added, long present)
+{
+	fprintf(out, dry_run ? _("%ld rows would be imported, %ld already "
+	    "present\n") : _("%ld rows imported, %ld already present\n"),
+	    added, present);
+}
+
+int
+import_header(struct import_src *src, const char *const *names, int *col,
+    const char *file, struct pm_err *e)
+{
+	struct row r;
+	int rc, i, k;
+
+	rc = import_next(src, &r, e);
+	if (rc <= 0)
+		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
+		    "expected a header row"), file);
+	for (i = 0; names[i]; i++) {
+		col[i] = -1;
+		for (k = 0; k < r.n && col[i] < 0; k++) {
+			const char *n = names[i];
+
+			while (*n) {
+				size_t len = strcspn(n, "|");
+
+				if (strlen(r.f[k]) == len &&
+				    strncmp(r.f[k], n, len) == 0)
+					col[i] = k;
+				n += len + (n[len] == '|');
+			}
+		}
+	}
+	return 0;
+}

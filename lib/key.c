@@ -706,26 +706,9 @@ key_unit_issued(const char *unit, void *book)
 int
 key_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 {
-	static const char *const anchor_cols[] = { "ledger", "anchored_seq",
-		"head", "reason", "subject", NULL };
-	static const struct ledger_def anchor_def = { "anchors", anchor_cols,
-		0640 };
-	const struct ledger_def *defs[] = { &key_def, &anchor_def };
-	size_t i;
-	long rows;
+	const struct ledger_def *const defs[] = { &key_def, NULL };
 
-	for (i = 0; i < sizeof defs / sizeof defs[0]; i++) {
-		struct ledger *l = ledger_open(defs[i], ctx->data);
-		int rc = ledger_verify(l, e, &rows);
-
-		if (rc == 0)
-			fprintf(out, _("%s: %ld rows, chain intact\n"),
-			    ledger_path(l), rows);
-		ledger_close(l);
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
+	return ledger_verify_books(ctx->data, defs, out, e);
 }
 
 /* ---- import ---------------------------------------------------------------------- */
@@ -736,8 +719,8 @@ key_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 {
 	/* The columns of an import, by the names of the command's options. */
 	static const char *const names[] = { "event", "unit", "count",
-		"expected", "source", "from", "to", "dept", "work_id", "via",
-		"id_doc", "loan", "action", "note", "at", NULL };
+		"expected", "source", "from|from_staff", "to|to_staff", "dept",
+		"work_id", "via", "id_doc", "loan", "action", "note", "at", NULL };
 	enum { I_EVENT, I_UNIT, I_COUNT, I_EXPECTED, I_SOURCE, I_FROM, I_TO,
 		I_DEPT, I_WORK_ID, I_VIA, I_ID_DOC, I_LOAN, I_ACTION, I_NOTE,
 		I_AT, I_N };
@@ -753,20 +736,9 @@ key_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	src = import_open(file, encoding, e);
 	if (src == NULL)
 		return -1;
-	if ((rc = import_next(src, &r, e)) <= 0) {
+	if (import_header(src, names, col, file, e) != 0) {
 		import_close(src);
-		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
-		    "expected a header row"), file);
-	}
-	for (i = 0; i < I_N; i++) {
-		int c;
-
-		col[i] = -1;
-		for (c = 0; c < r.n; c++)
-			if (strcmp(r.f[c], names[i]) == 0 ||
-			    (i == I_FROM && strcmp(r.f[c], "from_staff") == 0) ||
-			    (i == I_TO && strcmp(r.f[c], "to_staff") == 0))
-				col[i] = c;
+		return -1;
 	}
 	if (col[I_EVENT] < 0 || col[I_UNIT] < 0 || col[I_COUNT] < 0) {
 		import_close(src);
@@ -838,8 +810,6 @@ key_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	else
 		ledger_commit(tx);
 	ledger_close(l);
-	fprintf(out, dry_run ? _("%ld rows would be imported, %ld already "
-	    "present\n") : _("%ld rows imported, %ld already present\n"),
-	    added, dups);
+	import_summary(out, dry_run, added, dups);
 	return 0;
 }

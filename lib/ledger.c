@@ -988,7 +988,8 @@ ledger_rollback(struct ledger_tx *tx)
 
 static const char *const anchor_cols[] = { "ledger", "anchored_seq", "head",
 	"reason", "subject", NULL };
-static const struct ledger_def anchor_def = { "anchors", anchor_cols, 0640 };
+const struct ledger_def ledger_anchors = { "anchors", anchor_cols, 0640 };
+#define anchor_def ledger_anchors
 
 long
 ledger_anchor(struct ledger_tx *tx, const char *dir, const char *reason,
@@ -1172,4 +1173,27 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	buf_free(&v.content);
 	EVP_MD_CTX_free(v.md);
 	return rc;
+}
+
+int
+ledger_verify_books(const char *dir, const struct ledger_def *const *defs,
+    FILE *out, struct pm_err *e)
+{
+	size_t i;
+	long rows;
+
+	for (i = 0; ; i++) {
+		const struct ledger_def *def = defs[i] ? defs[i] : &ledger_anchors;
+		struct ledger *l = ledger_open(def, dir);
+		int rc = ledger_verify(l, e, &rows);
+
+		if (rc == 0)
+			fprintf(out, _("%s: %ld rows, chain intact\n"),
+			    ledger_path(l), rows);
+		ledger_close(l);
+		if (rc != 0)
+			return -1;
+		if (defs[i] == NULL)
+			return 0;
+	}
 }

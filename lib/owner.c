@@ -724,27 +724,9 @@ owner_summarize(struct pm_ctx *ctx, const char *month,
 int
 owner_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 {
-	static const char *const anchor_cols[] = { "ledger", "anchored_seq",
-		"head", "reason", "subject", NULL };
-	static const struct ledger_def anchor_def = { "anchors", anchor_cols,
-		0640 };
-	const struct ledger_def *defs[] = { &owner_def, &access_def,
-		&anchor_def };
-	size_t i;
-	long rows;
+	const struct ledger_def *const defs[] = { &owner_def, &access_def, NULL };
 
-	for (i = 0; i < sizeof defs / sizeof defs[0]; i++) {
-		struct ledger *l = ledger_open(defs[i], ctx->data);
-		int rc = ledger_verify(l, e, &rows);
-
-		if (rc == 0)
-			fprintf(out, _("%s: %ld rows, chain intact\n"),
-			    ledger_path(l), rows);
-		ledger_close(l);
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
+	return ledger_verify_books(ctx->data, defs, out, e);
 }
 
 /* ---- import: the owner list from the sales system ------------------------------------ */
@@ -768,18 +750,9 @@ owner_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	src = import_open(file, encoding, e);
 	if (src == NULL)
 		return -1;
-	if ((rc = import_next(src, &row, e)) <= 0) {
+	if (import_header(src, names, col, file, e) != 0) {
 		import_close(src);
-		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
-		    "expected a header row"), file);
-	}
-	for (i = 0; i < I_N; i++) {
-		int c;
-
-		col[i] = -1;
-		for (c = 0; c < row.n; c++)
-			if (strcmp(row.f[c], names[i]) == 0)
-				col[i] = c;
+		return -1;
 	}
 	if (col[I_UNIT] < 0 || col[I_NAME] < 0) {
 		import_close(src);
@@ -873,8 +846,6 @@ owner_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	else
 		ledger_commit(tx);
 	ledger_close(l);
-	fprintf(out, dry_run ? _("%ld rows would be imported, %ld already "
-	    "present\n") : _("%ld rows imported, %ld already present\n"),
-	    added, dups);
+	import_summary(out, dry_run, added, dups);
 	return 0;
 }

@@ -288,6 +288,14 @@ int anchors_scan(const char *dir, anchor_fn fn, void *arg);
  * first damage found (file, line, row and what is wrong).
  */
 int ledger_verify(struct ledger *l, struct pm_err *e, long *rows);
+/* The anchors book, which every form's verify checks too. */
+extern const struct ledger_def ledger_anchors;
+/*
+ * verify for a command: each of its books, then the anchors; one line a
+ * book on out; the first damage in e.
+ */
+int ledger_verify_books(const char *dir, const struct ledger_def *const *defs,
+    FILE *out, struct pm_err *e);
 
 /* Archive volumes of a ledger (read path), sorted oldest first. */
 int archive_volumes(const char *dir, const char *ledger, char ***paths);
@@ -302,6 +310,12 @@ struct import_src *import_open(const char *path, const char *encoding,
 /* Next record: header names columns; returns 1, 0 at end, -1 on error. */
 int import_next(struct import_src *s, struct row *r, struct pm_err *e);
 long import_line(const struct import_src *s);
+/*
+ * Read the header row and find each name's column (-1 when absent);
+ * a name may list aliases, "from|from_staff".  -1 on an empty file.
+ */
+int import_header(struct import_src *s, const char *const *names, int *col,
+    const char *file, struct pm_err *e);
 void import_close(struct import_src *s);
 
 /*
@@ -314,6 +328,8 @@ struct import_seen {
 };
 /* Returns 1 when key is new (and adds it), 0 when already seen. */
 int import_seen_add(struct import_seen *s, const char *key, size_t len);
+/* The one line an import ends with on stdout. */
+void import_summary(FILE *out, int dry_run, long added, long present);
 void import_seen_free(struct import_seen *s);
 
 #endif

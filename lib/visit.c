@@ -784,26 +784,9 @@ visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
 int
 visit_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 {
-	static const char *const anchor_cols[] = { "ledger", "anchored_seq",
-		"head", "reason", "subject", NULL };
-	static const struct ledger_def anchor_def = { "anchors", anchor_cols,
-		0640 };
-	const struct ledger_def *defs[] = { &visit_def, &anchor_def };
-	size_t i;
-	long rows;
+	const struct ledger_def *const defs[] = { &visit_def, NULL };
 
-	for (i = 0; i < sizeof defs / sizeof defs[0]; i++) {
-		struct ledger *l = ledger_open(defs[i], ctx->data);
-		int rc = ledger_verify(l, e, &rows);
-
-		if (rc == 0)
-			fprintf(out, _("%s: %ld rows, chain intact\n"),
-			    ledger_path(l), rows);
-		ledger_close(l);
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
+	return ledger_verify_books(ctx->data, defs, out, e);
 }
 
 /* Import services: columns type, ref, unit, done and optionally end. */
@@ -818,26 +801,20 @@ visit_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	struct visit_tx v;
 	struct row r;
 	long errors = 0, added = 0, dups = 0;
-	int col[I_N], i, k, rc;
+	int col[I_N], i, rc;
 
 	src = import_open(file, encoding, e);
 	if (src == NULL)
 		return -1;
-	if ((rc = import_next(src, &r, e)) <= 0) {
+	if (import_header(src, names, col, file, e) != 0) {
 		import_close(src);
-		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
-		    "expected a header row"), file);
+		return -1;
 	}
-	for (i = 0; i < I_N; i++) {
-		col[i] = -1;
-		for (k = 0; k < r.n; k++)
-			if (strcmp(r.f[k], names[i]) == 0)
-				col[i] = k;
-		if (col[i] < 0 && i != I_END) {
-			import_close(src);
-			return errset(e, EX_DATAERR, _("line 1: expected the "
-			    "columns type,ref,unit,done[,end]"));
-		}
+	if (col[I_TYPE] < 0 || col[I_REF] < 0 || col[I_UNIT] < 0 ||
+	    col[I_DONE] < 0) {
+		import_close(src);
+		return errset(e, EX_DATAERR, _("line 1: expected the columns "
+		    "type,ref,unit,done[,end]"));
 	}
 	vtx_begin(ctx, &v);
 	while ((rc = import_next(src, &r, e)) == 1) {
@@ -902,8 +879,6 @@ visit_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	if (errors)
 		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
 		    "nothing was imported"), file, errors);
-	fprintf(out, dry_run ? _("%ld rows would be imported, %ld already "
-	    "present\n") : _("%ld rows imported, %ld already present\n"),
-	    added, dups);
+	import_summary(out, dry_run, added, dups);
 	return 0;
 }

@@ -634,6 +634,28 @@ test_import(void)
 		    "import: a NUL byte is seen by validation");
 		import_close(src);
 	}
+	write_file(path, "to_staff,unit,extra\n1,2,3\n", 25);
+	{
+		static const char *const names[] = { "unit", "from|from_staff",
+			"to|to_staff", NULL };
+		struct import_src *src = import_open(path, NULL, &e);
+		int col[3];
+
+		CHECK(import_header(src, names, col, path, &e) == 0 &&
+		    col[0] == 1 && col[1] == -1 && col[2] == 0,
+		    "import: header columns found by name and alias");
+		import_close(src);
+	}
+	write_file(path, "", 0);
+	{
+		static const char *const names[] = { "unit", NULL };
+		struct import_src *src = import_open(path, NULL, &e);
+		int col[1];
+
+		CHECK(import_header(src, names, col, path, &e) != 0 &&
+		    strstr(e.msg, "empty"), "import: an empty file has no header");
+		import_close(src);
+	}
 	snprintf(path, sizeof path, "%s/none.csv", tmpdir);
 	CHECK(import_open(path, NULL, &e) == NULL && e.status == EX_NOINPUT,
 	    "import: missing file is exit 66");

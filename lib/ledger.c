@@ -774,9 +774,14 @@ ledger_begin(struct ledger *l, long lock_timeout)
 		die(EX_IOERR, "%s: %s", l->path, strerror(errno));
 	if (hl + 1 > sizeof first || pread(tx->fd, first, hl + 1, 0) !=
 	    (ssize_t)(hl + 1) || memcmp(first, l->header, hl) != 0 ||
-	    first[hl] != '\n')
+	    first[hl] != '\n') {
+		ssize_t n = pread(tx->fd, first, sizeof first - 1, 0);
+
+		first[n > 0 ? n : 0] = '\0';
+		first[strcspn(first, "\r\n")] = '\0';
 		die(EX_DATAERR, _("%s: the header does not match: expected "
-		    "\"%s\" (run verify)"), l->path, l->header);
+		    "\"%s\", found \"%.200s\""), l->path, l->header, first);
+	}
 	sha256_hex(tx->md, l->header, hl, NULL, 0, tx->head);
 	read_tail(tx, st.st_size);
 	floor = archived_seq(l);

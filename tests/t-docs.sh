@@ -46,3 +46,11 @@ test_expect_success 'every visit window of the rules table is in pm-visit(1)' '
 			{ echo "$type $target undocumented"; exit 1; }
 	done <"$T/windows"
 '
+test_expect_success 'make install honours PREFIX and DESTDIR' '
+	make -s -C "$TOP" install PREFIX=/opt/pm DESTDIR="$T/root" >/dev/null &&
+	for c in "$TOP"/bin/pm-*.c; do
+		c=$(basename "$c" .c)
+		test -x "$T/root/opt/pm/bin/$c" && test -f "$T/root/opt/pm/share/man/man1/$c.1" || exit 1
+	done &&
+	test -f "$T/root/opt/pm/share/man/man5/pm-files.5"
+'

@@ -378,5 +378,6 @@ test_expect_success 'a book held by another writer is busy: exit 75' '
 test_expect_success 'a changed header is refused, naming both' '
 	mkdir -p "$T/hdr" && printf "seq,at,kind,text\n" >"$T/hdr/duty_log.csv" &&
 	PM_DATA=$T/hdr expect_status 65 pm-duty log --text x && err_has "header does not match" &&
+	err_has "found \"seq,at,kind,text\"" && err_has "expected \"seq,at,kind,text,corrects," &&
 	PM_DATA=$T/hdr expect_status 65 pm-duty show && err_has "found \"seq,at,kind,text\""
 '

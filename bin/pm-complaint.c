@@ -84,7 +84,7 @@ enum {
 	OPT_IMPORTANCE, OPT_CATEGORY, OPT_CHANNEL, OPT_COSIGNERS,
 	OPT_REQUESTED, OPT_AT, OPT_TO, OPT_DEPT, OPT_VALID, OPT_UNTIL,
 	OPT_APPROVED, OPT_RESULT, OPT_COST, OPT_HOW, OPT_UNRESOLVABLE,
-	OPT_REASON, OPT_OPEN, OPT_MONTH, OPT_DRYRUN, OPT_ENCODING
+	OPT_REASON, OPT_OPEN, OPT_MONTH
 };
 
 static const struct option longopts[] = {
@@ -112,8 +112,6 @@ static const struct option longopts[] = {
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "open", no_argument, NULL, OPT_OPEN },
 	{ "month", required_argument, NULL, OPT_MONTH },
-	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
-	{ "encoding", required_argument, NULL, OPT_ENCODING },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -168,28 +166,12 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 	cli_ready(&ctx);
 }
 
-static void
-need(const char *v, const char *option)
-{
-	if (v == NULL)
-		die(EX_USAGE, _("%s is required (try 'pm-complaint --help')"),
-		    option);
-}
-
 static const char *
 one_code(int argc, char **argv)
 {
 	if (optind + 1 != argc)
 		die(EX_USAGE, _("%s: expected one CODE"), argv[0]);
 	return argv[optind];
-}
-
-static void
-print_id(const char *id)
-{
-	printf("%s\n", id);
-	if (fflush(stdout) != 0)
-		die(EX_IOERR, "stdout: write error");
 }
 
 static int
@@ -205,12 +187,12 @@ cmd_add(int argc, char **argv)
 	parse(argc, argv, allowed, &o);
 	if (optind < argc)
 		die(EX_USAGE, _("unexpected argument \"%s\""), argv[optind]);
-	need(o.in.unit, "--unit");
-	need(o.in.name, "--name");
-	need(o.in.text, "--text");
+	cli_need(o.in.unit, "--unit");
+	cli_need(o.in.name, "--name");
+	cli_need(o.in.text, "--text");
 	if (complaint_add(&ctx, &o.in, code, &e) != 0)
 		errdie(&e);
-	print_id(code);
+	cli_print_id(code);
 	return 0;
 }
 
@@ -227,20 +209,20 @@ step(int argc, char **argv, const char *name, const int *allowed,
 	o.step.step = name;
 	o.step.code = one_code(argc, argv);
 	if (required && strcmp(required, "--to") == 0)
-		need(o.step.to, required);
+		cli_need(o.step.to, required);
 	if (required && (strcmp(required, "--text") == 0 ||
 	    strcmp(required, "--result") == 0))
-		need(o.step.text, required);
+		cli_need(o.step.text, required);
 	if (required && strcmp(required, "--valid") == 0)
-		need(o.step.valid, required);
+		cli_need(o.step.valid, required);
 	if (required && strcmp(required, "--until") == 0)
-		need(o.step.until, required);
+		cli_need(o.step.until, required);
 	if (o.step.unresolvable == 0 && o.step.reason &&
 	    strcmp(name, "close") == 0)
 		die(EX_USAGE, _("--reason goes with --unresolvable"));
 	if (complaint_record(&ctx, &o.step, id, &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -530,33 +512,13 @@ cmd_form(int argc, char **argv)
 static int
 cmd_verify(int argc, char **argv)
 {
-	static const int allowed[] = { 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	if (optind < argc)
-		die(EX_USAGE, _("unexpected argument \"%s\""), argv[optind]);
-	if (complaint_verify(&ctx, stdout, &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_verify(&ctx, argc, argv, longopts, usage, complaint_verify);
 }
 
 static int
 cmd_import(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DRYRUN, OPT_ENCODING, 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	if (optind + 1 != argc)
-		die(EX_USAGE, _("import: expected one FILE, or - for standard "
-		    "input"));
-	if (complaint_import(&ctx, argv[optind], o.encoding, o.dry_run, stdout,
-	    &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_import(&ctx, argc, argv, longopts, usage, complaint_import);
 }
 
 static const struct cli_command commands[] = {

@@ -65,29 +65,6 @@ usage(int status)
 }
 
 static void
-need(const char *value, const char *option)
-{
-	if (value == NULL)
-		die(EX_USAGE, _("%s is required (try 'pm-duty --help')"), option);
-}
-
-static void
-no_args(int argc, char **argv)
-{
-	if (optind < argc)
-		die(EX_USAGE, _("unexpected argument \"%s\" (try 'pm-duty "
-		    "--help')"), argv[optind]);
-}
-
-static void
-print_id(const char *id)
-{
-	printf("%s\n", id);
-	if (fflush(stdout) != 0)
-		die(EX_IOERR, "stdout: write error");
-}
-
-static void
 print_entries(const struct duty_entries *es, int footer)
 {
 	static const char *const cols[] = { "id", "at", "kind", "text", "by",
@@ -115,8 +92,7 @@ print_entries(const struct duty_entries *es, int footer)
 enum {
 	OPT_TEXT = OPT_COMMON_LAST, OPT_KIND, OPT_CORRECTS, OPT_DONE, OPT_AT,
 	OPT_FROM, OPT_TO, OPT_ITEMS, OPT_PENDING, OPT_NOTE, OPT_REFUSE,
-	OPT_REASON, OPT_BY, OPT_DATE, OPT_MONTH, OPT_APPROVED, OPT_DRYRUN,
-	OPT_ENCODING
+	OPT_REASON, OPT_BY, OPT_DATE, OPT_MONTH, OPT_APPROVED
 };
 
 static const struct option longopts[] = {
@@ -137,8 +113,6 @@ static const struct option longopts[] = {
 	{ "date", required_argument, NULL, OPT_DATE },
 	{ "month", required_argument, NULL, OPT_MONTH },
 	{ "approved-by", required_argument, NULL, OPT_APPROVED },
-	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
-	{ "encoding", required_argument, NULL, OPT_ENCODING },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -200,12 +174,12 @@ cmd_log(int argc, char **argv)
 	char id[DUTY_ID_MAX];
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	need(o.text, "--text");
+	cli_no_args(argc, argv);
+	cli_need(o.text, "--text");
 	if (duty_log_add(&ctx, o.kind, o.text, o.corrects, o.done, o.at, id,
 	    &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -219,10 +193,10 @@ cmd_handover(int argc, char **argv)
 	char id[DUTY_ID_MAX];
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	need(o.from, "--from");
-	need(o.to, "--to");
-	need(o.items, "--items");
+	cli_no_args(argc, argv);
+	cli_need(o.from, "--from");
+	cli_need(o.to, "--to");
+	cli_need(o.items, "--items");
 	if (o.refuse && o.reason == NULL)
 		die(EX_USAGE, _("--refuse needs --reason: the refusal and its "
 		    "reason are recorded"));
@@ -231,7 +205,7 @@ cmd_handover(int argc, char **argv)
 	if (duty_handover(&ctx, o.from, o.to, o.items, o.pending, o.npending,
 	    o.note, o.refuse ? o.reason : NULL, id, &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -244,11 +218,11 @@ cmd_review(int argc, char **argv)
 	char id[DUTY_ID_MAX];
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	need(o.by, "--by");
+	cli_no_args(argc, argv);
+	cli_need(o.by, "--by");
 	if (duty_review(&ctx, o.by, o.date, id, &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -261,7 +235,7 @@ cmd_show(int argc, char **argv)
 	struct opts o;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	if (duty_show(&ctx, o.date, &es, &e) != 0)
 		errdie(&e);
 	print_entries(&es, 1);
@@ -278,7 +252,7 @@ cmd_pending(int argc, char **argv)
 	struct opts o;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	if (duty_pending(&ctx, &es, &e) != 0)
 		errdie(&e);
 	print_entries(&es, 0);
@@ -299,7 +273,7 @@ cmd_who(int argc, char **argv)
 	int rc;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	rc = duty_who(&ctx, o.at, date, &day, &e);
 	if (rc < 0)
 		errdie(&e);
@@ -336,14 +310,14 @@ cmd_swap(int argc, char **argv)
 	char id[DUTY_ID_MAX];
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	need(o.date, "--date");
-	need(o.from, "--from");
-	need(o.to, "--to");
-	need(o.approved, "--approved-by");
+	cli_no_args(argc, argv);
+	cli_need(o.date, "--date");
+	cli_need(o.from, "--from");
+	cli_need(o.to, "--to");
+	cli_need(o.approved, "--approved-by");
 	if (duty_swap(&ctx, o.date, o.from, o.to, o.approved, id, &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -366,19 +340,19 @@ cmd_roster(int argc, char **argv)
 	parse(argc - 1, argv + 1, allowed, &o);
 	argc--, argv++;
 	if (strcmp(verb, "set") == 0) {
-		need(o.month, "--month");
+		cli_need(o.month, "--month");
 		if (optind + 1 != argc)
 			die(EX_USAGE, _("roster set: expected one FILE (CSV: "
 			    "date,staff), or - for standard input"));
 		if (duty_roster_set(&ctx, o.month, argv[optind], o.encoding, id,
 		    &e) != 0)
 			errdie(&e);
-		print_id(id);
+		cli_print_id(id);
 	} else {
 		struct out *out;
 		int d;
 
-		no_args(argc, argv);
+		cli_no_args(argc, argv);
 		if (duty_roster_get(&ctx, o.month, &r, &e) != 0)
 			errdie(&e);
 		out = out_open(stdout, ctx.format, ctx.excel, cols);
@@ -404,32 +378,13 @@ cmd_roster(int argc, char **argv)
 static int
 cmd_verify(int argc, char **argv)
 {
-	static const int allowed[] = { 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	if (duty_verify(&ctx, stdout, &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_verify(&ctx, argc, argv, longopts, usage, duty_verify);
 }
 
 static int
 cmd_import(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DRYRUN, OPT_ENCODING, 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	if (optind + 1 != argc)
-		die(EX_USAGE, _("import: expected one FILE, or - for standard "
-		    "input"));
-	if (duty_import(&ctx, argv[optind], o.encoding, o.dry_run, stdout,
-	    &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_import(&ctx, argc, argv, longopts, usage, duty_import);
 }
 
 static const struct cli_command commands[] = {

@@ -75,7 +75,7 @@ enum {
 	OPT_UNIT = OPT_COMMON_LAST, OPT_COUNT, OPT_EXPECTED, OPT_FROM,
 	OPT_SOURCE, OPT_NOTE, OPT_TO, OPT_IDDOC, OPT_DEPT, OPT_WORKID,
 	OPT_VIA, OPT_RECEIVED, OPT_ACTION, OPT_DAYS, OPT_SLIP, OPT_COUNTED,
-	OPT_AT, OPT_DRYRUN, OPT_ENCODING
+	OPT_AT
 };
 
 static const struct option longopts[] = {
@@ -97,8 +97,6 @@ static const struct option longopts[] = {
 	{ "slip", no_argument, NULL, OPT_SLIP },
 	{ "counted", required_argument, NULL, OPT_COUNTED },
 	{ "at", required_argument, NULL, OPT_AT },
-	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
-	{ "encoding", required_argument, NULL, OPT_ENCODING },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -144,14 +142,6 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 	cli_ready(&ctx);
 }
 
-static void
-no_args(int argc, char **argv)
-{
-	if (optind < argc)
-		die(EX_USAGE, _("unexpected argument \"%s\" (try 'pm-key "
-		    "--help')"), argv[optind]);
-}
-
 /* receive, issue, lend, lost, remedy, return: one event, one ID. */
 static int
 record(int argc, char **argv, const char *event, const int *allowed,
@@ -170,7 +160,7 @@ record(int argc, char **argv, const char *event, const int *allowed,
 			    "overdue)"));
 		o.ev.loan = argv[optind];
 	} else
-		no_args(argc, argv);
+		cli_no_args(argc, argv);
 	for (i = 0; required[i]; i++) {
 		const struct option *opt;
 		const char *const *slot = NULL;
@@ -280,7 +270,7 @@ cmd_overdue(int argc, char **argv)
 	size_t i, n;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	days = ctx.conf.loan_days;
 	if (o.days && field_count(&e, "--days", o.days, 0, 3650, &days) != 0)
 		errdie(&e);
@@ -366,7 +356,7 @@ cmd_inventory(int argc, char **argv)
 	long discrepancies = 0;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	if (key_read(&ctx, NULL, &b, &e) != 0)
 		errdie(&e);
 	if (o.counted && key_inventory_count(&ctx, &b, o.counted,
@@ -389,7 +379,7 @@ cmd_list(int argc, char **argv)
 	struct opts o;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	if (key_read(&ctx, NULL, &b, &e) != 0)
 		errdie(&e);
 	print_units(&b, 0);
@@ -411,7 +401,7 @@ cmd_show(int argc, char **argv)
 	size_t i;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	if (o.ev.unit == NULL)
 		die(EX_USAGE, _("--unit is required (try 'pm-key --help')"));
 	if (key_read(&ctx, o.ev.unit, &b, &e) != 0)
@@ -448,32 +438,13 @@ cmd_show(int argc, char **argv)
 static int
 cmd_verify(int argc, char **argv)
 {
-	static const int allowed[] = { 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	if (key_verify(&ctx, stdout, &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_verify(&ctx, argc, argv, longopts, usage, key_verify);
 }
 
 static int
 cmd_import(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DRYRUN, OPT_ENCODING, 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	if (optind + 1 != argc)
-		die(EX_USAGE, _("import: expected one FILE, or - for standard "
-		    "input"));
-	if (key_import(&ctx, argv[optind], o.encoding, o.dry_run, stdout,
-	    &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_import(&ctx, argc, argv, longopts, usage, key_import);
 }
 
 static const struct cli_command commands[] = {

@@ -62,8 +62,7 @@ usage(int status)
 enum {
 	OPT_UNIT = OPT_COMMON_LAST, OPT_NAME, OPT_PHONE, OPT_IDNO, OPT_MEMBER,
 	OPT_VEHICLE, OPT_AREA, OPT_HANDOVER, OPT_FIELD, OPT_VALUE,
-	OPT_APPROVED, OPT_REVEAL, OPT_REASON, OPT_MONTH, OPT_AT, OPT_DRYRUN,
-	OPT_ENCODING
+	OPT_APPROVED, OPT_REVEAL, OPT_REASON, OPT_MONTH, OPT_AT
 };
 
 static const struct option longopts[] = {
@@ -83,8 +82,6 @@ static const struct option longopts[] = {
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "month", required_argument, NULL, OPT_MONTH },
 	{ "at", required_argument, NULL, OPT_AT },
-	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
-	{ "encoding", required_argument, NULL, OPT_ENCODING },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -136,29 +133,6 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 	cli_ready(&ctx);
 }
 
-static void
-no_args(int argc, char **argv)
-{
-	if (optind < argc)
-		die(EX_USAGE, _("unexpected argument \"%s\" (try 'pm-owner "
-		    "--help')"), argv[optind]);
-}
-
-static void
-need(const char *v, const char *option)
-{
-	if (v == NULL)
-		die(EX_USAGE, _("%s is required (try 'pm-owner --help')"), option);
-}
-
-static void
-print_id(const char *id)
-{
-	printf("%s\n", id);
-	if (fflush(stdout) != 0)
-		die(EX_IOERR, "stdout: write error");
-}
-
 static const char *const record_cols[] = { "unit", "name", "phone", "id_no",
 	"members", "vehicles", "area", "handover", "added_at", "changed_at",
 	NULL };
@@ -200,12 +174,12 @@ cmd_add(int argc, char **argv)
 	char id[24];
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	need(o.in.unit, "--unit");
-	need(o.in.name, "--name");
+	cli_no_args(argc, argv);
+	cli_need(o.in.unit, "--unit");
+	cli_need(o.in.name, "--name");
 	if (owner_add(&ctx, &o.in, id, &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -219,14 +193,14 @@ cmd_change(int argc, char **argv)
 	char id[24];
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	need(o.in.unit, "--unit");
-	need(o.field, "--field");
-	need(o.value, "--value");
+	cli_no_args(argc, argv);
+	cli_need(o.in.unit, "--unit");
+	cli_need(o.field, "--field");
+	cli_need(o.value, "--value");
 	if (owner_change(&ctx, o.in.unit, o.field, o.value, o.approved, id,
 	    &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -243,8 +217,8 @@ cmd_show(int argc, char **argv)
 	size_t i;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	need(o.in.unit, "--unit");
+	cli_no_args(argc, argv);
+	cli_need(o.in.unit, "--unit");
 	if (!o.reveal && (o.reason || o.approved))
 		die(EX_USAGE, _("--reason and --approved-by go with --reveal"));
 	if (owner_read(&ctx, o.in.unit, &b, &e) != 0)
@@ -295,7 +269,7 @@ cmd_list(int argc, char **argv)
 	size_t i;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	if (owner_read(&ctx, NULL, &b, &e) != 0)
 		errdie(&e);
 	out = out_open(stdout, ctx.format, ctx.excel, record_cols);
@@ -327,7 +301,7 @@ cmd_audit(int argc, char **argv)
 	struct out *out;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	out = out_open(stdout, ctx.format, ctx.excel, cols);
 	if (owner_audit(&ctx, o.month, audit_row, out, &e) != 0)
 		errdie(&e);
@@ -338,32 +312,13 @@ cmd_audit(int argc, char **argv)
 static int
 cmd_verify(int argc, char **argv)
 {
-	static const int allowed[] = { 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	if (owner_verify(&ctx, stdout, &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_verify(&ctx, argc, argv, longopts, usage, owner_verify);
 }
 
 static int
 cmd_import(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DRYRUN, OPT_ENCODING, 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	if (optind + 1 != argc)
-		die(EX_USAGE, _("import: expected one FILE, or - for standard "
-		    "input"));
-	if (owner_import(&ctx, argv[optind], o.encoding, o.dry_run, stdout,
-	    &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_import(&ctx, argc, argv, longopts, usage, owner_import);
 }
 
 static const struct cli_command commands[] = {

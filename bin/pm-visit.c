@@ -75,7 +75,7 @@ enum {
 	OPT_TYPE = OPT_COMMON_LAST, OPT_REF, OPT_UNIT, OPT_DONE, OPT_END,
 	OPT_WITHIN, OPT_VISITOR, OPT_QUALITY, OPT_ATTITUDE, OPT_SATISFACTION,
 	OPT_SUGGESTION, OPT_SIGNED, OPT_BY, OPT_VERDICT, OPT_COMMENT,
-	OPT_MONTH, OPT_QUARTER, OPT_DRYRUN, OPT_ENCODING
+	OPT_MONTH, OPT_QUARTER
 };
 
 static const struct option longopts[] = {
@@ -97,8 +97,6 @@ static const struct option longopts[] = {
 	{ "comment", required_argument, NULL, OPT_COMMENT },
 	{ "month", required_argument, NULL, OPT_MONTH },
 	{ "quarter", required_argument, NULL, OPT_QUARTER },
-	{ "dry-run", no_argument, NULL, OPT_DRYRUN },
-	{ "encoding", required_argument, NULL, OPT_ENCODING },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -145,35 +143,12 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 	cli_ready(&ctx);
 }
 
-static void
-need(const char *v, const char *option)
-{
-	if (v == NULL)
-		die(EX_USAGE, _("%s is required (try 'pm-visit --help')"), option);
-}
-
-static void
-no_args(int argc, char **argv)
-{
-	if (optind < argc)
-		die(EX_USAGE, _("unexpected argument \"%s\" (try 'pm-visit "
-		    "--help')"), argv[optind]);
-}
-
 static const char *
 one_ref(int argc, char **argv)
 {
 	if (optind + 1 != argc)
 		die(EX_USAGE, _("%s: expected one REF"), argv[0]);
 	return argv[optind];
-}
-
-static void
-print_id(const char *id)
-{
-	printf("%s\n", id);
-	if (fflush(stdout) != 0)
-		die(EX_IOERR, "stdout: write error");
 }
 
 static int
@@ -186,14 +161,14 @@ cmd_service(int argc, char **argv)
 	char id[16];
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	need(o.type, "--type");
-	need(o.ref, "--ref");
-	need(o.unit, "--unit");
-	need(o.done, "--done");
+	cli_no_args(argc, argv);
+	cli_need(o.type, "--type");
+	cli_need(o.ref, "--ref");
+	cli_need(o.unit, "--unit");
+	cli_need(o.done, "--done");
 	if (visit_service(&ctx, o.type, o.ref, o.unit, o.done, o.end, id, &e))
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -208,10 +183,10 @@ cmd_checkout(int argc, char **argv)
 
 	parse(argc, argv, allowed, &o);
 	ref = one_ref(argc, argv);
-	need(o.rec.visitor, "--visitor");
+	cli_need(o.rec.visitor, "--visitor");
 	if (visit_checkout(&ctx, ref, o.rec.visitor, id, &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -226,13 +201,13 @@ cmd_record(int argc, char **argv)
 
 	parse(argc, argv, allowed, &o);
 	o.rec.ref = one_ref(argc, argv);
-	need(o.rec.visitor, "--visitor");
-	need(o.rec.quality, "--quality");
-	need(o.rec.attitude, "--attitude");
-	need(o.rec.satisfaction, "--satisfaction");
+	cli_need(o.rec.visitor, "--visitor");
+	cli_need(o.rec.quality, "--quality");
+	cli_need(o.rec.attitude, "--attitude");
+	cli_need(o.rec.satisfaction, "--satisfaction");
 	if (visit_record(&ctx, &o.rec, id, &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	return 0;
 }
 
@@ -247,12 +222,12 @@ cmd_review(int argc, char **argv)
 
 	parse(argc, argv, allowed, &o);
 	ref = one_ref(argc, argv);
-	need(o.by, "--by");
-	need(o.verdict, "--verdict");
+	cli_need(o.by, "--by");
+	cli_need(o.verdict, "--verdict");
 	if (visit_review(&ctx, ref, o.by, o.verdict, o.comment, id, complaint,
 	    &e) != 0)
 		errdie(&e);
-	print_id(id);
+	cli_print_id(id);
 	if (*complaint)
 		warnmsg(_("back in the complaint procedure: %s"), complaint);
 	return 0;
@@ -309,7 +284,7 @@ cmd_due(int argc, char **argv)
 	int k;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	if (o.within && field_count(&e, "--within", o.within, 0, 3650,
 	    &within) != 0)
 		errdie(&e);
@@ -347,7 +322,7 @@ cmd_list(int argc, char **argv)
 	int k;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	visit_read(&ctx, &b, &e);
 	out = out_open(stdout, ctx.format, ctx.excel, sheet_cols);
 	for (i = 0; i < b.n; i++)
@@ -457,7 +432,7 @@ cmd_rates(int argc, char **argv)
 	int pct;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
+	cli_no_args(argc, argv);
 	period(&o, &from, &to, label);
 	visit_read(&ctx, &b, &e);
 	n = visit_rates(&ctx, &b, from, to, r);
@@ -511,8 +486,8 @@ cmd_analysis(int argc, char **argv)
 	size_t i, n;
 
 	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	need(o.quarter, "--quarter");
+	cli_no_args(argc, argv);
+	cli_need(o.quarter, "--quarter");
 	period(&o, &from, &to, label);
 	visit_read(&ctx, &b, &e);
 	n = visit_analysis(&ctx, &b, from, to, &f);
@@ -564,32 +539,13 @@ cmd_analysis(int argc, char **argv)
 static int
 cmd_verify(int argc, char **argv)
 {
-	static const int allowed[] = { 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	no_args(argc, argv);
-	if (visit_verify(&ctx, stdout, &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_verify(&ctx, argc, argv, longopts, usage, visit_verify);
 }
 
 static int
 cmd_import(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DRYRUN, OPT_ENCODING, 0 };
-	struct pm_err e;
-	struct opts o;
-
-	parse(argc, argv, allowed, &o);
-	if (optind + 1 != argc)
-		die(EX_USAGE, _("import: expected one FILE, or - for standard "
-		    "input"));
-	if (visit_import(&ctx, argv[optind], o.encoding, o.dry_run, stdout,
-	    &e) != 0)
-		errdie(&e);
-	return 0;
+	return cli_import(&ctx, argc, argv, longopts, usage, visit_import);
 }
 
 static const struct cli_command commands[] = {

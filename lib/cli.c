@@ -38,6 +38,9 @@ cli_common(struct pm_ctx *ctx, int c, const char *arg, void (*usage)(int))
 	case OPT_EXCEL:
 		ctx->excel = 1;
 		return 1;
+	case OPT_DRYRUN:
+	case OPT_ENCODING:
+		return 0;	/* import's own; cli_import takes them */
 	case 'h':
 		usage(0);
 		return 1;
@@ -137,4 +140,83 @@ cli_main(struct pm_ctx *ctx, int argc, char **argv,
 			return cmds[i].run(argc - optind, argv + optind);
 	die(EX_USAGE, _("unknown command \"%s\" (try '%s --help')"),
 	    argv[optind], progname);
+}
+
+void
+cli_need(const char *value, const char *option)
+{
+	if (value == NULL)
+		die(EX_USAGE, _("%s is required (try '%s --help')"), option,
+		    progname);
+}
+
+void
+cli_no_args(int argc, char **argv)
+{
+	if (optind < argc)
+		die(EX_USAGE, _("unexpected argument \"%s\" (try '%s --help')"),
+		    argv[optind], progname);
+}
+
+void
+cli_print_id(const char *id)
+{
+	printf("%s\n", id);
+	if (fflush(stdout) != 0)
+		die(EX_IOERR, "stdout: write error");
+}
+
+/* Parse a subcommand that takes only the common options (and import's). */
+static void
+parse_plain(struct pm_ctx *ctx, int argc, char **argv,
+    const struct option *longopts, void (*usage)(int), int import,
+    int *dry_run, const char **encoding)
+{
+	int c;
+
+	cli_rescan();
+	while ((c = getopt_long(argc, argv, "D:hV", longopts, NULL)) != -1) {
+		if (cli_common(ctx, c, optarg, usage))
+			continue;
+		if (import && c == OPT_DRYRUN)
+			*dry_run = 1;
+		else if (import && c == OPT_ENCODING)
+			*encoding = optarg;
+		else
+			cli_allowed(c, (const int[]){ 0 }, argv, usage);
+	}
+	cli_ready(ctx);
+}
+
+int
+cli_verify(struct pm_ctx *ctx, int argc, char **argv,
+    const struct option *longopts, void (*usage)(int),
+    int (*verify)(struct pm_ctx *, FILE *, struct pm_err *))
+{
+	struct pm_err e;
+
+	parse_plain(ctx, argc, argv, longopts, usage, 0, NULL, NULL);
+	cli_no_args(argc, argv);
+	if (verify(ctx, stdout, &e) != 0)
+		errdie(&e);
+	return 0;
+}
+
+int
+cli_import(struct pm_ctx *ctx, int argc, char **argv,
+    const struct option *longopts, void (*usage)(int),
+    int (*import)(struct pm_ctx *, const char *, const char *, int, FILE *,
+    struct pm_err *))
+{
+	const char *encoding = NULL;
+	struct pm_err e;
+	int dry_run = 0;
+
+	parse_plain(ctx, argc, argv, longopts, usage, 1, &dry_run, &encoding);
+	if (optind + 1 != argc)
+		die(EX_USAGE, _("import: expected one FILE, or - for standard "
+		    "input"));
+	if (import(ctx, argv[optind], encoding, dry_run, stdout, &e) != 0)
+		errdie(&e);
+	return 0;
 }

@@ -170,7 +170,8 @@ struct pm_ctx {
 };
 
 enum {
-	OPT_AS = 0x100, OPT_FORMAT, OPT_EXCEL, OPT_COMMON_LAST
+	OPT_AS = 0x100, OPT_FORMAT, OPT_EXCEL, OPT_DRYRUN, OPT_ENCODING,
+	OPT_COMMON_LAST
 };
 #define CLI_COMMON_LONGOPTS \
 	{ "data", required_argument, NULL, 'D' }, \
@@ -178,7 +179,9 @@ enum {
 	{ "format", required_argument, NULL, OPT_FORMAT }, \
 	{ "excel", no_argument, NULL, OPT_EXCEL }, \
 	{ "help", no_argument, NULL, 'h' }, \
-	{ "version", no_argument, NULL, 'V' }
+	{ "version", no_argument, NULL, 'V' }, \
+	{ "dry-run", no_argument, NULL, OPT_DRYRUN }, \
+	{ "encoding", required_argument, NULL, OPT_ENCODING }
 
 struct cli_command {
 	const char *name;
@@ -197,6 +200,18 @@ int cli_main(struct pm_ctx *ctx, int argc, char **argv,
 void cli_allowed(int c, const int *allowed, char **argv, void (*usage)(int));
 /* Fresh getopt_long scan of a subcommand's argv. */
 void cli_rescan(void);
+/* The small things every command says the same way. */
+void cli_need(const char *value, const char *option);
+void cli_no_args(int argc, char **argv);
+void cli_print_id(const char *id);
+/* verify and import FILE, the same for every ledger-owning command. */
+int cli_verify(struct pm_ctx *ctx, int argc, char **argv,
+    const struct option *longopts, void (*usage)(int),
+    int (*verify)(struct pm_ctx *, FILE *, struct pm_err *));
+int cli_import(struct pm_ctx *ctx, int argc, char **argv,
+    const struct option *longopts, void (*usage)(int),
+    int (*import)(struct pm_ctx *, const char *, const char *, int, FILE *,
+    struct pm_err *));
 /* Handle a common option; returns 1 if it was one. */
 int cli_common(struct pm_ctx *ctx, int c, const char *arg,
     void (*usage)(int));

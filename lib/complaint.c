@@ -201,6 +201,8 @@ complaint_find(struct complaint_book *b, const char *code)
 {
 	struct complaint probe;
 
+	if (b->n == 0)
+		return NULL;	/* an empty book has no array to search */
 	memset(&probe, 0, sizeof probe);
 	snprintf(probe.code, sizeof probe.code, "%s", code);
 	return bsearch(&probe, b->v, b->n, sizeof *b->v, code_cmp);
@@ -376,7 +378,8 @@ fold_books(struct pm_ctx *ctx, struct complaint_book *b)
 		ledger_scan(f.l, fold_reg, &f);
 		ledger_close(f.l);
 	}
-	qsort(b->v, b->n, sizeof *b->v, code_cmp);
+	if (b->n > 0)
+		qsort(b->v, b->n, sizeof *b->v, code_cmp);
 	f.l = ledger_open(&events_def, ctx->data);
 	for (i = 0; i < E_NCOLS; i++)
 		f.col[i] = ledger_col(f.l, ev_cols[i]);

@@ -12,6 +12,18 @@ export PM_USER=孙丽 PM_NOW="2026-10-02 09:00"
 at() { PM_NOW="$1"; export PM_NOW; }
 due_line() { pm-visit due --format csv | grep "^$1,"; }
 
+# An office with no complaint yet (UBSan once caught a NULL array here).
+mkdir -p "$T/empty"
+test_expect_success 'a new office: nothing due, services work, unknown refs are 66' '
+	PM_DATA=$T/empty expect_status 0 pm-visit due --format csv &&
+	out_is "ref,type,unit,window,due_by,visitor_role,status,opens_at,checked_out_by,visitor,quality,attitude,satisfaction,owner_signed,verdict,complaint" &&
+	PM_DATA=$T/empty expect_status 66 pm-visit record WX-1 --visitor a --quality 1 \
+	    --attitude 1 --satisfaction basic &&
+	PM_DATA=$T/empty expect_status 0 pm-complaint overdue --format csv &&
+	PM_DATA=$T/empty expect_status 66 pm-complaint show XDZA-B-GC-000001 &&
+	PM_DATA=$T/empty expect_status 0 pm-report complaints --month 2026-10 --format json
+'
+
 B=$(pm-complaint add --unit $U --name 陈大文 --text "楼上漏水" --importance B --category GC)
 A=$(pm-complaint add --unit $U --name 业主们 --text "电梯故障" --importance A --category GC)
 

@@ -5,6 +5,7 @@
  * This file is the command line only: options, the form's call, output.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -363,7 +364,9 @@ cmd_list(int argc, char **argv)
 		errdie(&e);
 	if (o.in.unit && field_unit(&e, "--unit", o.in.unit) != 0)
 		errdie(&e);
-	complaint_read(&ctx, 0, &b, &e);
+	/* open matters are all live; a month's are in its volumes and later */
+	complaint_read_since(&ctx, 0, o.open ? LONG_MAX : o.month ?
+	    (long)y * 12 + m - 1 : 0, &b, &e);
 	out = out_open(stdout, ctx.format, ctx.excel, list_cols);
 	for (i = 0; i < b.n; i++) {
 		const struct complaint *c = &b.v[i];
@@ -453,7 +456,8 @@ cmd_overdue(int argc, char **argv)
 	parse(argc, argv, allowed, &o);
 	if (optind < argc)
 		die(EX_USAGE, _("unexpected argument \"%s\""), argv[optind]);
-	complaint_read(&ctx, 0, &b, &e);
+	/* SPEC 2.1: every open matter is live; closed ones are not overdue */
+	complaint_read_since(&ctx, 0, LONG_MAX, &b, &e);
 	out = out_open(stdout, ctx.format, ctx.excel, cols);
 	for (i = 0; i < b.n; i++) {
 		struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];

@@ -38,6 +38,13 @@ usage(int status)
 "  keys --month M          the key inventory\n"
 "  complaints --month M    the complaint statistics, last month beside\n"
 "  visits --quarter Q      visit rates and the quarter's analysis\n"
+"  archive [--before M] [--dry-run]\n"
+"                          bind matters closed before month M (default:\n"
+"                          last month) into gzip volumes; open ones stay\n"
+"  purge --expired [--confirm]\n"
+"                          list volumes past retention; --confirm removes\n"
+"                          them (keys, visits 2 years; duty 3; complaints,\n"
+"                          requests and owners never)\n"
 "\n"
 "Schedule: duty daily; weekly on Mondays; owners on the 5th; keys on the\n"
 "25th; complaints on the 30th (the last day of February); visits on the\n"
@@ -58,7 +65,8 @@ usage(int status)
 }
 
 enum {
-	OPT_DATE = OPT_COMMON_LAST, OPT_WEEK, OPT_MONTH, OPT_QUARTER, OPT_OUT
+	OPT_DATE = OPT_COMMON_LAST, OPT_WEEK, OPT_MONTH, OPT_QUARTER, OPT_OUT,
+	OPT_BEFORE, OPT_EXPIRED, OPT_CONFIRM
 };
 
 static const struct option longopts[] = {
@@ -68,11 +76,15 @@ static const struct option longopts[] = {
 	{ "month", required_argument, NULL, OPT_MONTH },
 	{ "quarter", required_argument, NULL, OPT_QUARTER },
 	{ "out", required_argument, NULL, OPT_OUT },
+	{ "before", required_argument, NULL, OPT_BEFORE },
+	{ "expired", no_argument, NULL, OPT_EXPIRED },
+	{ "confirm", no_argument, NULL, OPT_CONFIRM },
 	{ NULL, 0, NULL, 0 }
 };
 
 struct opts {
-	const char *date, *week, *month, *quarter, *out;
+	const char *date, *week, *month, *quarter, *out, *before;
+	int dry_run, expired, confirm;
 };
 
 static void
@@ -100,6 +112,10 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 		case OPT_MONTH: o->month = optarg; break;
 		case OPT_QUARTER: o->quarter = optarg; break;
 		case OPT_OUT: o->out = optarg; break;
+		case OPT_BEFORE: o->before = optarg; break;
+		case OPT_DRYRUN: o->dry_run = 1; break;
+		case OPT_EXPIRED: o->expired = 1; break;
+		case OPT_CONFIRM: o->confirm = 1; break;
 		}
 	}
 	if (optind < argc)
@@ -256,7 +272,104 @@ cmd_visits(int argc, char **argv)
 	return one(argc, argv, "visits", allowed);
 }
 
+static void
+archived(const char *ledger, const char *volume, long rows, void *arg)
+{
+	struct buf name = { 0 };
+	char n[24];
+	const char *v[3];
+
+	buf_addf(&name, "%s.csv.gz", volume);
+	v[0] = ledger;
+	v[1] = name.s;
+	v[2] = n;
+	snprintf(n, sizeof n, "%ld", rows);
+	out_row(arg, v);
+	buf_free(&name);
+}
+
+static int
+cmd_archive(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_BEFORE, OPT_DRYRUN, 0 };
+	static const char *const cols[] = { "ledger", "volume", "rows:n",
+		NULL };
+	struct opts o;
+	struct out *out;
+	long before, moved;
+	int y, m;
+
+	parse(argc, argv, allowed, &o);
+	if (o.before != NULL) {
+		if (clock_parse_month(o.before, &y, &m) != 0)
+			die(EX_DATAERR, _("--before: expected a month YYYY-MM, "
+			    "got \"%.20s\""), o.before);
+		before = (long)y * 12 + m - 1;
+		if (before > clock_month_key(ctx.now))
+			die(EX_DATAERR, _("--before: %s is after this month: "
+			    "only past months are archived"), o.before);
+	} else
+		before = clock_month_key(ctx.now) - 1;	/* keep last month */
+	out = out_open(stdout, format == REPORT_CSV ? OUT_CSV : format ==
+	    REPORT_JSON ? OUT_JSON : OUT_TABLE, 0, cols);
+	moved = report_archive(&ctx, before, o.dry_run, archived, out);
+	out_close(out);
+	if (o.dry_run)
+		warnmsg(_("dry run: %ld rows would move; nothing was written"),
+		    moved);
+	return 0;
+}
+
+static int
+cmd_purge(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_EXPIRED, OPT_CONFIRM, 0 };
+	static const char *const cols[] = { "ledger", "volume", "month",
+		"kept_until", "status", NULL };
+	struct report_expired *x;
+	struct pm_err e;
+	struct opts o;
+	struct out *out;
+	size_t i, n;
+	int rc = 0;
+
+	parse(argc, argv, allowed, &o);
+	if (!o.expired)
+		die(EX_USAGE, _("purge: --expired is required (only volumes past "
+		    "their retention are ever removed)"));
+	n = report_expired(&ctx, &x);
+	out = out_open(stdout, format == REPORT_CSV ? OUT_CSV : format ==
+	    REPORT_JSON ? OUT_JSON : OUT_TABLE, 0, cols);
+	for (i = 0; i < n && rc == 0; i++) {
+		const char *status = "expired";
+		const char *v[5];
+
+		if (o.confirm) {
+			if (report_purge(&ctx, &x[i], &e) != 0) {
+				out_close(out);
+				report_expired_free(x, n);
+				errdie(&e);
+			}
+			status = "removed";
+		}
+		v[0] = x[i].ledger;
+		v[1] = x[i].volume + strlen(ctx.data) + (ctx.data[0] ? 1 : 0);
+		v[2] = x[i].month;
+		v[3] = x[i].until;
+		v[4] = status;
+		out_row(out, v);
+	}
+	out_close(out);
+	if (!o.confirm && n > 0)
+		warnmsg(_("%zu volumes past retention; nothing removed without "
+		    "--confirm"), n);
+	report_expired_free(x, n);
+	return rc;
+}
+
 static const struct cli_command commands[] = {
+	{ "archive", cmd_archive },
+	{ "purge", cmd_purge },
 	{ "due", cmd_due },
 	{ "run", cmd_run },
 	{ "duty", cmd_duty },

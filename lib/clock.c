@@ -188,6 +188,15 @@ clock_month_start(int year, int month)
 	return make_local(year, month, 1, 0, 0, 0);
 }
 
+long
+clock_month_key(time_t t)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return (long)(tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+
 time_t
 clock_month_end(int year, int month)
 {

@@ -224,6 +224,7 @@ struct fold {
 	struct ledger *l;
 	struct complaint_book *b;
 	int col[LEDGER_COLS_MAX];
+	long orphans;		/* events whose registration was not read */
 };
 
 static int
@@ -326,8 +327,10 @@ fold_event(const struct row *r, void *arg)
 	for (i = 0; i < E_NCOLS; i++)
 		v[i] = r->f[f->col[i]];
 	c = complaint_find(f->b, v[E_CODE]);
-	if (c == NULL)
+	if (c == NULL) {
+		f->orphans++;
 		return 0;
+	}
 	clock_parse(at, &t, NULL);
 	apply_step(c, v, t);
 	if (f->b->keep_events) {
@@ -363,19 +366,32 @@ fold_event(const struct row *r, void *arg)
 }
 
 static void
-fold_books(struct pm_ctx *ctx, struct complaint_book *b)
+scan_since(struct ledger *l, long since, row_fn fn, void *arg)
+{
+	if (since <= 0)
+		ledger_scan(l, fn, arg);
+	else if (since == LONG_MAX)
+		ledger_scan_live(l, fn, arg);
+	else
+		ledger_scan_since(l, since / 12, since % 12 + 1, fn, arg);
+}
+
+/* since: a month key, LONG_MAX for the live books, 0 for everything. */
+static long
+fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since)
 {
 	const struct ledger_def *regs[] = { &complaints_def, &requests_def };
 	struct fold f;
 	size_t k;
 	int i;
 
+	memset(&f, 0, sizeof f);
 	f.b = b;
 	for (k = 0; k < 2; k++) {
 		f.l = ledger_open(regs[k], ctx->data);
 		for (i = 0; i < R_NCOLS; i++)
 			f.col[i] = ledger_col(f.l, reg_cols[i]);
-		ledger_scan(f.l, fold_reg, &f);
+		scan_since(f.l, since, fold_reg, &f);
 		ledger_close(f.l);
 	}
 	if (b->n > 0)
@@ -383,18 +399,35 @@ fold_books(struct pm_ctx *ctx, struct complaint_book *b)
 	f.l = ledger_open(&events_def, ctx->data);
 	for (i = 0; i < E_NCOLS; i++)
 		f.col[i] = ledger_col(f.l, ev_cols[i]);
-	ledger_scan(f.l, fold_event, &f);
+	scan_since(f.l, since, fold_event, &f);
 	ledger_close(f.l);
+	return f.orphans;
 }
 
 int
 complaint_read(struct pm_ctx *ctx, int keep_events, struct complaint_book *b,
     struct pm_err *e)
 {
+	return complaint_read_since(ctx, keep_events, 0, b, e);
+}
+
+int
+complaint_read_since(struct pm_ctx *ctx, int keep_events, long since,
+    struct complaint_book *b, struct pm_err *e)
+{
 	(void)e;
 	memset(b, 0, sizeof *b);
 	b->keep_events = keep_events;
-	fold_books(ctx, b);
+	if (fold_books(ctx, b, since) > 0) {
+		/*
+		 * A step on a matter already archived (a visit reopened it):
+		 * its registration is in a volume, so read them all.
+		 */
+		complaint_book_free(b);
+		memset(b, 0, sizeof *b);
+		b->keep_events = keep_events;
+		fold_books(ctx, b, 0);
+	}
 	return 0;
 }
 
@@ -750,7 +783,7 @@ record_step(struct pm_ctx *ctx, const struct complaint_step *s,
 	memset(&b, 0, sizeof b);
 	l = ledger_open(&events_def, ctx->data);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	fold_books(ctx, &b);
+	fold_books(ctx, &b, 0);
 	c = complaint_find(&b, s->code);
 	if (c == NULL)
 		rc = errset(e, EX_NOINPUT, _("no complaint or request %.40s"),
@@ -916,7 +949,11 @@ complaint_stats(struct pm_ctx *ctx, const char *month,
 		    "\"%.20s\""), month ? month : "");
 	from = clock_month_start(st->year, st->month);
 	to = clock_month_end(st->year, st->month);
-	complaint_read(ctx, 0, &b, e);
+	/*
+	 * Every complaint the month counts was closed in it or later (or is
+	 * open): the volumes from this month on, not the whole history.
+	 */
+	complaint_read_since(ctx, 0, (long)st->year * 12 + st->month - 1, &b, e);
 	for (i = 0; i < b.n; i++) {
 		struct complaint *c = &b.v[i];
 		struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
@@ -965,6 +1002,46 @@ complaint_stats(struct pm_ctx *ctx, const char *month,
 }
 
 /* ---- verify and import ---------------------------------------------------------------------- */
+
+/* ---- archiving ------------------------------------------------------------------------------ */
+
+static long
+closed_month(const struct ledger *l, const struct row *r, void *arg)
+{
+	struct complaint *c = complaint_find(arg, row_get(l, r, "code"));
+
+	return c != NULL && c->closed ? clock_month_key(c->closed) : -1;
+}
+
+long
+complaint_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg)
+{
+	const struct ledger_def *const defs[] = { &complaints_def,
+		&requests_def, &events_def };
+	struct ledger *l[3];
+	struct ledger_tx *tx[3];
+	struct complaint_book b;
+	struct pm_err e;
+	long moved = 0;
+	int k;
+
+	/* all three locked before reading: no step can slip in between */
+	for (k = 0; k < 3; k++) {
+		l[k] = ledger_open(defs[k], ctx->data);
+		tx[k] = ledger_exists(l[k]) ? ledger_begin(l[k],
+		    ctx->conf.lock_timeout) : NULL;
+	}
+	complaint_read(ctx, 0, &b, &e);
+	for (k = 0; k < 3; k++) {
+		if (tx[k] != NULL)
+			moved += ledger_archive(tx[k], before, closed_month, &b,
+			    dry_run, report, rarg, ctx->now, ctx->user);
+		ledger_close(l[k]);
+	}
+	complaint_book_free(&b);
+	return moved;
+}
 
 int
 complaint_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)

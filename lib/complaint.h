@@ -89,6 +89,13 @@ int complaint_reopen(struct pm_ctx *ctx, const char *code, const char *reason,
 
 int complaint_read(struct pm_ctx *ctx, int keep_events,
     struct complaint_book *b, struct pm_err *e);
+/*
+ * Only the matters open or closed since a month (a month key; LONG_MAX:
+ * the open ones, from the live books): what overdue and the month's
+ * statistics need, whatever the length of the history.
+ */
+int complaint_read_since(struct pm_ctx *ctx, int keep_events, long since,
+    struct complaint_book *b, struct pm_err *e);
 struct complaint *complaint_find(struct complaint_book *b, const char *code);
 const char *complaint_status(const struct complaint *c);
 size_t complaint_deadlines(const struct complaint *c, time_t now,
@@ -109,5 +116,14 @@ int complaint_stats(struct pm_ctx *ctx, const char *month,
 int complaint_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
 int complaint_import(struct pm_ctx *ctx, const char *file,
     const char *encoding, int dry_run, FILE *out, struct pm_err *e);
+
+/*
+ * Archiving (SPEC 3): a complaint or request is one matter, with its
+ * registration and every event; once closed, it is bound into the
+ * volume of the month it closed in.  Open ones stay live, so that
+ * overdue reads the live books only.
+ */
+long complaint_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg);
 
 #endif

@@ -19,11 +19,11 @@
 
 static const char *const log_cols[] = { "kind", "text", "corrects", "done",
 	"from_staff", "to_staff", "items", "pending", "refused", NULL };
-static const struct ledger_def log_def = { "duty_log", log_cols, 0640 };
+const struct ledger_def duty_log_def = { "duty_log", log_cols, 0640 };
 
 static const char *const roster_cols[] = { "month", "kind", "date", "staff",
 	"from_staff", "approved_by", "schedule", NULL };
-static const struct ledger_def roster_def = { "duty_roster", roster_cols,
+const struct ledger_def duty_roster_def = { "duty_roster", roster_cols,
 	0640 };
 
 
@@ -416,7 +416,7 @@ duty_log_add(struct pm_ctx *ctx, const char *kind, const char *text,
 		if (item)
 			snprintf(done_id + strlen(done_id), 8, "/%d", item);
 	}
-	l = open_book(ctx, &log_def);
+	l = open_book(ctx, &duty_log_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
 	/* IDs are row numbers, gap-free: an ID up to the last one exists. */
 	if (corrects && seq > ledger_tx_last_seq(tx)) {
@@ -506,7 +506,7 @@ duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
 	    strlen(refuse_reason), FIELD_TEXT_MAX) != 0)
 		return -1;
 
-	l = open_book(ctx, &log_def);
+	l = open_book(ctx, &duty_log_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
 	memset(&st, 0, sizeof st);
 	st.l = l;
@@ -586,7 +586,7 @@ find_signature(const struct anchor *a, void *arg)
 {
 	struct signature *s = arg;
 
-	if (strcmp(a->ledger, log_def.name) == 0 &&
+	if (strcmp(a->ledger, duty_log_def.name) == 0 &&
 	    strcmp(a->reason, "review") == 0 &&
 	    strcmp(a->subject, s->date) == 0 && !s->found) {
 		s->found = 1;
@@ -626,7 +626,7 @@ duty_review(struct pm_ctx *ctx, const char *by, const char *date, char *id,
 		return errset(e, EX_DATAERR, _("--date: the log of %s was "
 		    "already signed by %s at %s"), day, sig.by, sig.at);
 	/* The signature fixes the chain head as it is at this moment. */
-	l = open_book(ctx, &log_def);
+	l = open_book(ctx, &duty_log_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
 	snprintf(id, DUTY_ID_MAX, "A%06ld", ledger_anchor(tx, ctx->data,
 	    "review", day, ctx->now, by));
@@ -656,7 +656,7 @@ duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
 	clock_format_date(t, day);
 	memset(&st, 0, sizeof st);
 	memset(es, 0, sizeof *es);
-	l = open_book(ctx, &log_def);
+	l = open_book(ctx, &duty_log_def);
 	st.l = l;
 	st.day = day;
 	st.shown = es;
@@ -681,7 +681,7 @@ duty_pending(struct pm_ctx *ctx, struct duty_entries *es, struct pm_err *e)
 
 	(void)e;
 	memset(&st, 0, sizeof st);
-	l = open_book(ctx, &log_def);
+	l = open_book(ctx, &duty_log_def);
 	st.l = l;
 	ledger_scan(l, fold_log, &st);
 	*es = st.open;
@@ -796,7 +796,7 @@ duty_roster_get(struct pm_ctx *ctx, const char *month, struct duty_roster *r,
 	} else if (clock_parse_month(month, &y, &m) != 0)
 		return errset(e, EX_DATAERR, _("--month: expected YYYY-MM, got "
 		    "\"%s\""), month);
-	l = open_book(ctx, &roster_def);
+	l = open_book(ctx, &duty_roster_def);
 	roster_load(ctx, l, y, m, r);
 	ledger_close(l);
 	if (!r->found)
@@ -896,7 +896,7 @@ duty_roster_set(struct pm_ctx *ctx, const char *month, const char *file,
 			buf_addf(&sched, "%s%s", i ? "、" : "",
 			    r.day[d - 1].staff[i]);
 	}
-	l = open_book(ctx, &roster_def);
+	l = open_book(ctx, &duty_roster_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
 	roster_load(ctx, l, y, m, &old);
 	/* SPEC 2.3: prepared by the end of the month before; after that, swaps. */
@@ -1002,7 +1002,7 @@ duty_swap(struct pm_ctx *ctx, const char *date, const char *from,
 		return errset(e, EX_DATAERR, _("--date: the duty of %s has "
 		    "begun; a swap is approved before it happens (SPEC 2.3)"),
 		    day_s);
-	l = open_book(ctx, &roster_def);
+	l = open_book(ctx, &duty_roster_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
 	roster_load(ctx, l, atoi(day_s), atoi(day_s + 5), &r);
 	if (!r.found) {
@@ -1044,10 +1044,70 @@ out:
 
 /* ---- verify and import ---------------------------------------------------- */
 
+/* ---- archiving ------------------------------------------------------------ */
+
+static long
+log_closed_month(const struct ledger *l, const struct row *r, void *arg)
+{
+	const struct duty_entries *open = arg;
+	char id[DUTY_ID_MAX];
+	size_t i, n;
+	time_t t;
+
+	log_id(row_seq(r), id);
+	n = strlen(id);
+	for (i = 0; i < open->n; i++)
+		if (strncmp(open->v[i].id, id, n) == 0 &&
+		    (open->v[i].id[n] == '\0' || open->v[i].id[n] == '/'))
+			return -1;
+	if (clock_parse(row_get(l, r, "at"), &t, NULL) != 0)
+		return -1;
+	return clock_month_key(t);
+}
+
+static long
+roster_month(const struct ledger *l, const struct row *r, void *arg)
+{
+	int y, m;
+
+	(void)arg;
+	if (clock_parse_month(row_get(l, r, "month"), &y, &m) != 0)
+		return -1;
+	return (long)y * 12 + m - 1;
+}
+
+long
+duty_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg)
+{
+	struct ledger *l = open_book(ctx, &duty_log_def);
+	struct ledger *rl = open_book(ctx, &duty_roster_def);
+	struct log_state st;
+	long moved = 0;
+
+	if (ledger_exists(l)) {
+		struct ledger_tx *tx = ledger_begin(l, ctx->conf.lock_timeout);
+
+		memset(&st, 0, sizeof st);
+		st.l = l;
+		ledger_scan(l, fold_log, &st);
+		moved = ledger_archive(tx, before, log_closed_month, &st.open,
+		    dry_run, report, rarg, ctx->now, ctx->user);
+		state_free(&st);
+	}
+	if (ledger_exists(rl))
+		moved += ledger_archive(ledger_begin(rl,
+		    ctx->conf.lock_timeout), before, roster_month, NULL,
+		    dry_run, report, rarg, ctx->now, ctx->user);
+	ledger_close(l);
+	ledger_close(rl);
+	return moved;
+}
+
 int
 duty_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 {
-	const struct ledger_def *const defs[] = { &log_def, &roster_def, NULL };
+	const struct ledger_def *const defs[] = { &duty_log_def, &duty_roster_def, NULL };
 
 	return ledger_verify_books(ctx->data, defs, out, e);
 }
@@ -1113,7 +1173,7 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 			    "\"%s\" (expected at least at,kind,text)"),
 			    names[i]);
 		}
-	l = open_book(ctx, &log_def);
+	l = open_book(ctx, &duty_log_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
 	f.l = l;
 	f.keys = &keys;

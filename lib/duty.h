@@ -11,6 +11,9 @@
 
 #include "pm.h"
 
+/* The book, for archival and retention (pm-report). */
+extern const struct ledger_def duty_log_def, duty_roster_def;
+
 #define DUTY_RETENTION_YEARS 3	/* SPEC 3: the duty log is kept 3 years */
 #define DUTY_ITEMS_MAX 32
 #define DUTY_PENDING_MAX 16
@@ -79,6 +82,13 @@ int duty_pending(struct pm_ctx *ctx, struct duty_entries *es,
 
 /* verify prints one line a book to out; import all or nothing. */
 int duty_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
+/*
+ * Archiving (SPEC 3): log entries by the month they were made in, except
+ * open incidents and pending matters (and the handovers carrying them),
+ * which stay live; roster rows by the month they plan.
+ */
+long duty_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg);
 int duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e);
 

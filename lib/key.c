@@ -27,7 +27,7 @@
 static const char *const key_cols[] = { "event", "unit", "count",
 	"expected", "source", "from_staff", "to_staff", "dept", "work_id",
 	"via", "id_doc", "loan", "action", "note", "confirmed", NULL };
-static const struct ledger_def key_def = { "keys", key_cols, 0640 };
+const struct ledger_def key_def = { "keys", key_cols, 0640 };
 
 enum { K_EVENT, K_UNIT, K_COUNT, K_EXPECTED, K_SOURCE, K_FROM, K_TO,
 	K_DEPT, K_WORK_ID, K_VIA, K_ID_DOC, K_LOAN, K_ACTION, K_NOTE,
@@ -191,6 +191,12 @@ apply(struct key_book *b, const char *id, const char *at, const char *by,
 			snprintf(loan->lent_at, sizeof loan->lent_at, "%s", at);
 			clock_parse(at, &loan->lent, NULL);
 		}
+	}
+	if (u != NULL) {
+		time_t t;
+
+		if (clock_parse(at, &t, NULL) == 0 && t > u->last)
+			u->last = t;
 	}
 	if (b->history_unit && u && strcmp(u->unit, b->history_unit) == 0) {
 		struct key_history *h;
@@ -701,6 +707,50 @@ key_unit_issued(const char *unit, void *book)
 	const struct key_unit *u = key_find_unit(book, unit);
 
 	return u != NULL && u->issued > 0;
+}
+
+static long
+key_closed_month(const struct ledger *l, const struct row *r, void *arg)
+{
+	struct key_book *b = arg;
+	const char *unit = row_get(l, r, "unit");
+	const struct key_unit *u;
+
+	if (*unit == '\0') {
+		struct key_loan *loan = loan_get(b, row_get(l, r, "loan"));
+
+		if (loan == NULL)
+			return -1;
+		unit = loan->unit;
+	}
+	u = key_find_unit(b, unit);
+	if (u == NULL || u->on_hand != 0 || u->lent_out != 0 || u->last == 0)
+		return -1;
+	return clock_month_key(u->last);
+}
+
+long
+key_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg)
+{
+	struct ledger *l = ledger_open(&key_def, ctx->data);
+	struct ledger_tx *tx;
+	struct key_book b;
+	long moved;
+
+	if (!ledger_exists(l)) {
+		ledger_close(l);
+		return 0;
+	}
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	/* read under the lock: no clerk can reopen a matter meanwhile */
+	memset(&b, 0, sizeof b);
+	fold_book(l, &b, NULL);
+	moved = ledger_archive(tx, before, key_closed_month, &b, dry_run,
+	    report, rarg, ctx->now, ctx->user);
+	key_book_free(&b);
+	ledger_close(l);
+	return moved;
 }
 
 int

@@ -11,6 +11,9 @@
 
 #include "pm.h"
 
+/* The book, for archival and retention (pm-report). */
+extern const struct ledger_def key_def;
+
 #define KEY_COUNT_MAX 99	/* more keys for one unit at once is absurd */
 #define KEY_RETENTION_YEARS 2	/* SPEC 3: key records are kept 2 years */
 #define KEY_ID_MAX 24
@@ -30,6 +33,7 @@ struct key_unit {
 	char unit[11];
 	long received, expected, issued, lent_out, lost, on_hand;
 	long counted;		/* inventory: -1 when not counted */
+	time_t last;		/* its last row: when a closed unit closed */
 };
 
 struct key_loan {
@@ -82,6 +86,13 @@ int key_inventory_count(struct pm_ctx *ctx, struct key_book *b,
 void key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n,
     long days, FILE *out);
 int key_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
+/*
+ * Archiving (SPEC 3): a unit's rows are one matter, closed once no key
+ * of it is in the cabinet or out on loan; it is bound into the volume of
+ * the month of its last row.
+ */
+long key_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg);
 /* Has the owner of unit been handed keys?  arg is a struct key_book. */
 int key_unit_issued(const char *unit, void *book);
 

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@
 #define READ_CHUNK (64 * 1024)
 #define TAIL_MAX (2 * LEDGER_ROW_MAX)
 #define BATCH_FLUSH (1024 * 1024)
+
+static void archive_recover(struct ledger *l);
 
 static const char *const common_head[] = { "seq", "at", NULL };
 static const char *const common_tail[] = { "by", "written_at", "hash", NULL };
@@ -178,6 +181,12 @@ ledger_close(struct ledger *l)
 	free(l);
 }
 
+int
+ledger_exists(const struct ledger *l)
+{
+	return access(l->path, F_OK) == 0;
+}
+
 const char *
 ledger_path(const struct ledger *l)
 {
@@ -320,17 +329,19 @@ done:
 	buf_reset(&sc->store);
 }
 
-/* Feed one file (plain or gzip) through libcsv. */
+/* Feed one file (plain or gzip) through libcsv; fd >= 0: already open. */
 static int
-scan_file(struct scan *sc, const char *path, int gz)
+scan_file(struct scan *sc, const char *path, int gz, int fd)
 {
 	struct csv_parser p;
 	char *chunk = xmalloc(READ_CHUNK);
 	gzFile gzf = NULL;
-	int fd = -1, rc = 0;
+	int rc = 0;
 	ssize_t n;
 
-	if (gz) {
+	if (fd >= 0)
+		;
+	else if (gz) {
 		gzf = gzopen(path, "rb");
 		if (gzf == NULL) {
 			free(chunk);
@@ -394,41 +405,326 @@ scan_file(struct scan *sc, const char *path, int gz)
 	return rc;
 }
 
+/*
+ * Merging: archiving moves closed matters into monthly volumes and
+ * leaves open ones live, so a book's rows lie in several files, each in
+ * row order.  Readers see them as one book, in row order, by pulling the
+ * next row from whichever file holds it.  A pull reader queues the rows
+ * libcsv hands over for one chunk.
+ */
+struct qrow {
+	long line;
+	int n;
+	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
+};
+
+struct cursor {
+	struct scan sc;
+	struct csv_parser p;
+	gzFile gz;
+	int fd, done, failed;
+	char *chunk, *path;
+	struct buf data;
+	struct qrow *q;
+	size_t nq, capq, pos;
+	struct row row;		/* the head: the next row this file gives */
+	long seq;		/* its seq; -1 when the file is done */
+};
+
 static int
-scan_all(struct ledger *l, row_fn fn, void *arg, struct pm_err *e, int *torn)
+cursor_enqueue(const struct row *r, void *arg)
+{
+	struct cursor *c = arg;
+	struct qrow *q;
+	int i;
+
+	if (c->nq == c->capq) {
+		c->capq = c->capq ? 2 * c->capq : 256;
+		c->q = xrealloc(c->q, c->capq * sizeof *c->q);
+	}
+	q = &c->q[c->nq++];
+	q->line = r->line;
+	q->n = r->n;
+	for (i = 0; i < r->n; i++) {
+		q->off[i] = c->data.len;
+		q->len[i] = r->len[i];
+		buf_add(&c->data, r->f[i], r->len[i]);
+		buf_add(&c->data, "", 1);
+	}
+	return 0;
+}
+
+/* Move to the next row; -1 on damage or a read error (in sc.err). */
+static int
+cursor_next(struct cursor *c)
+{
+	struct qrow *q;
+	ssize_t n;
+	int i;
+
+	c->pos++;
+	while (c->pos >= c->nq) {
+		if (c->done) {
+			c->seq = -1;
+			return 0;
+		}
+		c->nq = c->pos = 0;
+		buf_reset(&c->data);
+		n = c->gz ? gzread(c->gz, c->chunk, READ_CHUNK) :
+		    read(c->fd, c->chunk, READ_CHUNK);
+		if (n < 0 && !c->gz && errno == EINTR)
+			continue;
+		if (n < 0) {
+			errset(c->sc.err, EX_IOERR, "%s: %s", c->path,
+			    c->gz ? "gzip read error" : strerror(errno));
+			c->done = c->failed = 1;
+		} else if (n == 0) {
+			c->sc.at_eof = 1;
+			if (csv_fini(&c->p, scan_field, scan_row, &c->sc) != 0)
+				c->sc.torn = 1;
+			c->done = 1;
+		} else if (csv_parse(&c->p, c->chunk, n, scan_field, scan_row,
+		    &c->sc) != (size_t)n) {
+			errset(c->sc.err, EX_DATAERR, _("%s line %ld: not valid "
+			    "CSV (%s)"), c->path, c->sc.line + 1,
+			    csv_strerror(csv_error(&c->p)));
+			c->done = c->failed = 1;
+		}
+		if (c->sc.damaged)
+			c->done = c->failed = 1;
+		if (c->failed) {
+			c->seq = -1;
+			return -1;
+		}
+	}
+	q = &c->q[c->pos];
+	memset(&c->row, 0, sizeof c->row);
+	c->row.n = q->n;
+	for (i = 0; i < q->n; i++) {
+		c->row.f[i] = c->data.s + q->off[i];
+		c->row.len[i] = q->len[i];
+	}
+	c->row.line = q->line;
+	c->row.file = c->path;
+	c->seq = q->n > 0 ? atol(c->row.f[0]) : 0;
+	if (c->seq < 0)
+		c->seq = 0;
+	return 0;
+}
+
+/* Open a reader on path (gzip when gz), or on fd when fd >= 0. */
+static int
+cursor_open(struct cursor *c, struct ledger *l, const char *path, int gz,
+    int fd, struct pm_err *e)
+{
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->path = xstrdup(path);
+	c->sc.l = l;
+	c->sc.fn = cursor_enqueue;
+	c->sc.arg = c;
+	c->sc.err = e;
+	c->sc.file = c->path;
+	if (gz) {
+		c->gz = gzopen(path, "rb");
+		if (c->gz == NULL)
+			return errset(e, EX_IOERR, "%s: %s", path,
+			    errno ? strerror(errno) : "gzopen failed");
+	} else if (fd >= 0)
+		c->fd = fd;
+	else if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errset(e, EX_IOERR, "%s: %s", path, strerror(errno));
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		die(EX_OSERR, "csv_init failed");
+	csv_set_space_func(&c->p, no_space);
+	c->chunk = xmalloc(READ_CHUNK);
+	c->pos = (size_t)-1;	/* cursor_next moves to row 0 */
+	return cursor_next(c);
+}
+
+static void
+cursor_close(struct cursor *c)
+{
+	if (c->chunk != NULL)
+		csv_free(&c->p);
+	if (c->gz)
+		gzclose(c->gz);
+	else if (c->fd >= 0)
+		close(c->fd);
+	free(c->chunk);
+	free(c->path);
+	free(c->q);
+	buf_free(&c->data);
+	buf_free(&c->sc.store);
+}
+
+/*
+ * Merge files that are each in row order.  The same row in two files
+ * (an archive that died after writing a volume, before replacing the
+ * live book) is given once.
+ */
+static int
+scan_merge(struct ledger *l, struct cursor *c, int nc, row_fn fn, void *arg)
+{
+	char last_hash[HASH_HEX + 1] = "";
+	const char *last_file = NULL;
+	long last = 0, min_other = -1;
+	int cur = -1, pick, i;
+
+	for (;;) {
+		/*
+		 * Stay with the current file while its next row comes before
+		 * every other file's: one comparison a row in the usual case.
+		 */
+		if (cur >= 0 && c[cur].seq >= 0 && c[cur].seq < min_other)
+			pick = cur;
+		else {
+			pick = -1;
+			for (i = 0; i < nc; i++)
+				if (c[i].seq >= 0 && (pick < 0 ||
+				    c[i].seq < c[pick].seq))
+					pick = i;
+			if (pick < 0)
+				return 0;
+			min_other = LONG_MAX;
+			for (i = 0; i < nc; i++)
+				if (i != pick && c[i].seq >= 0 &&
+				    c[i].seq < min_other)
+					min_other = c[i].seq;
+			cur = pick;
+		}
+		if (c[pick].seq == last && last > 0 &&
+		    c[pick].path != last_file && c[pick].row.n == l->ncols &&
+		    strcmp(c[pick].row.f[l->ncols - 1], last_hash) == 0) {
+			if (cursor_next(&c[pick]) != 0)
+				return -1;
+			continue;
+		}
+		if (fn(&c[pick].row, arg) != 0)
+			return 0;
+		last = c[pick].seq;
+		last_file = c[pick].path;
+		if (c[pick].row.n == l->ncols)
+			snprintf(last_hash, sizeof last_hash, "%s",
+			    c[pick].row.f[l->ncols - 1]);
+		if (cursor_next(&c[pick]) != 0)
+			return -1;
+	}
+}
+
+/* The month of a volume from its name, as year * 12 + month - 1. */
+static long
+volume_month(const char *path)
+{
+	size_t n = strlen(path);
+	int y, m;
+
+	/* ...-YYYY-MM.csv.gz */
+	if (n < 14 || sscanf(path + n - 14, "%4d-%2d.csv.gz", &y, &m) != 2)
+		return -1;
+	return (long)y * 12 + m - 1;
+}
+
+/*
+ * Read the book: the volumes of months >= since (0: all) and the live
+ * file.  The live file is opened first, so that a reader racing an
+ * archive sees every row: either the old live book, or the new one after
+ * its volumes are in place.
+ */
+static int
+scan_books(struct ledger *l, long since, row_fn fn, void *arg,
+    struct pm_err *e, int *torn)
 {
 	struct scan sc;
+	struct cursor *c;
 	char **vols = NULL;
-	int nvols, i, rc = 0;
+	int nvols, i, nc = 0, rc = 0, livefd;
 
-	memset(&sc, 0, sizeof sc);
-	sc.l = l;
-	sc.fn = fn;
-	sc.arg = arg;
-	sc.err = e;
+	livefd = open(l->path, O_RDONLY | O_CLOEXEC);
+	if (livefd < 0 && errno != ENOENT)
+		return errset(e, EX_IOERR, "%s: %s", l->path, strerror(errno));
 	nvols = archive_volumes(l->dir, l->def->name, &vols);
-	for (i = 0; i < nvols && rc == 0 && !sc.stop; i++)
-		rc = scan_file(&sc, vols[i], 1);
-	if (rc == 0 && !sc.stop)
-		rc = scan_file(&sc, l->path, 0);
+	for (i = 0; i < nvols; i++)
+		if (volume_month(vols[i]) < since) {
+			free(vols[i]);
+			vols[i] = NULL;
+		} else
+			nc++;
 	if (torn)
-		*torn = sc.torn;
+		*torn = 0;
+	if (nc == 0) {
+		/* the common case: one file, no copying */
+		memset(&sc, 0, sizeof sc);
+		sc.l = l;
+		sc.fn = fn;
+		sc.arg = arg;
+		sc.err = e;
+		if (livefd >= 0)
+			rc = scan_file(&sc, l->path, 0, livefd);
+		if (torn)
+			*torn = sc.torn;
+		buf_free(&sc.store);
+		archive_volumes_free(vols, nvols);
+		return rc;
+	}
+	c = xcalloc(nc + 1, sizeof *c);
+	nc = 0;
+	if (livefd >= 0 && (rc = cursor_open(&c[nc++], l, l->path, 0, livefd,
+	    e)) != 0)
+		goto out;
+	for (i = 0; i < nvols; i++)
+		if (vols[i] != NULL &&
+		    (rc = cursor_open(&c[nc++], l, vols[i], 1, -1, e)) != 0)
+			goto out;
+	rc = scan_merge(l, c, nc, fn, arg);
+	if (torn && livefd >= 0)
+		*torn = c[0].sc.torn;
+out:
+	if (rc != 0)
+		rc = -1;
+	for (i = 0; i < nc; i++)
+		cursor_close(&c[i]);
+	free(c);
 	archive_volumes_free(vols, nvols);
-	buf_free(&sc.store);
 	return rc;
 }
 
-int
-ledger_scan(struct ledger *l, row_fn fn, void *arg)
+static int
+scan_all(struct ledger *l, row_fn fn, void *arg, struct pm_err *e, int *torn)
+{
+	return scan_books(l, 0, fn, arg, e, torn);
+}
+
+static int
+scan_or_die(struct ledger *l, long since, row_fn fn, void *arg)
 {
 	struct pm_err e;
 
-	if (scan_all(l, fn, arg, &e, NULL) != 0) {
+	if (scan_books(l, since, fn, arg, &e, NULL) != 0) {
 		if (e.status == EX_DATAERR)
 			die(EX_DATAERR, _("%s (run verify)"), e.msg);
 		errdie(&e);
 	}
 	return 0;
+}
+
+int
+ledger_scan(struct ledger *l, row_fn fn, void *arg)
+{
+	return scan_or_die(l, 0, fn, arg);
+}
+
+int
+ledger_scan_since(struct ledger *l, int year, int month, row_fn fn,
+    void *arg)
+{
+	return scan_or_die(l, (long)year * 12 + month - 1, fn, arg);
+}
+
+int
+ledger_scan_live(struct ledger *l, row_fn fn, void *arg)
+{
+	return scan_or_die(l, LONG_MAX, fn, arg);
 }
 
 /* ---- archive volumes (read path) -------------------------------------- */
@@ -439,32 +735,36 @@ is_year(const struct dirent *d)
 	return strlen(d->d_name) == 4 && strspn(d->d_name, "0123456789") == 4;
 }
 
-static int
-is_volume(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
+static const char *list_suffix;
 
-	return n > 7 && strcmp(d->d_name + n - 7, ".csv.gz") == 0;
+static int
+has_suffix(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name), k = strlen(list_suffix);
+
+	return n > k && strcmp(d->d_name + n - k, list_suffix) == 0;
 }
 
-int
-archive_volumes(const char *dir, const char *ledger, char ***paths)
+/* archive/<ledger>/<YYYY>/<ledger>-<YYYY-MM><suffix>, oldest first. */
+static int
+archive_list(const char *dir, const char *ledger, const char *suffix,
+    char ***paths)
 {
 	struct dirent **years = NULL, **vols;
 	struct buf b = { 0 };
 	int ny, nv, i, j, n = 0;
 
 	*paths = NULL;
+	list_suffix = suffix;
 	buf_addf(&b, "%s/archive/%s", dir, ledger);
 	ny = scandir(b.s, &years, is_year, alphasort);
 	for (i = 0; i < ny; i++) {
 		buf_reset(&b);
 		buf_addf(&b, "%s/archive/%s/%s", dir, ledger, years[i]->d_name);
-		nv = scandir(b.s, &vols, is_volume, alphasort);
+		nv = scandir(b.s, &vols, has_suffix, alphasort);
 		for (j = 0; j < nv; j++) {
 			size_t pl = strlen(ledger);
 
-			/* archive/<ledger>/<YYYY>/<ledger>-<YYYY-MM>.csv.gz */
 			if (strncmp(vols[j]->d_name, ledger, pl) == 0 &&
 			    vols[j]->d_name[pl] == '-') {
 				*paths = xrealloc(*paths, (n + 1) * sizeof **paths);
@@ -483,6 +783,18 @@ archive_volumes(const char *dir, const char *ledger, char ***paths)
 		free(years);
 	buf_free(&b);
 	return n;
+}
+
+int
+archive_volumes(const char *dir, const char *ledger, char ***paths)
+{
+	return archive_list(dir, ledger, ".csv.gz", paths);
+}
+
+long
+archive_volume_month(const char *path)
+{
+	return volume_month(path);
 }
 
 void
@@ -673,23 +985,31 @@ read_tail(struct ledger_tx *tx, off_t size)
 	free(s);
 }
 
-/* SPEC 3: archiving may leave the live book short; seqs never go back. */
-static long
-archived_seq(const struct ledger *l)
+/*
+ * SPEC 3: archiving may leave the live book short of its last rows;
+ * archive/<ledger>/head keeps the book's head (seq and hash), so that
+ * seqs never go back and the chain goes on.
+ */
+static int
+archived_head(const struct ledger *l, long *seq, char hash[HASH_HEX + 1])
 {
 	struct buf p = { 0 };
+	char h[HASH_HEX + 2];
 	FILE *fp;
-	long seq = 0;
+	int ok = 0;
 
-	buf_addf(&p, "%s/archive/%s/seq", l->dir, l->def->name);
+	buf_addf(&p, "%s/archive/%s/head", l->dir, l->def->name);
 	fp = fopen(p.s, "r");
 	if (fp != NULL) {
-		if (fscanf(fp, "%ld", &seq) != 1)
-			seq = 0;
+		if (fscanf(fp, "%ld %65s", seq, h) == 2 &&
+		    is_hash(h, strlen(h))) {
+			memcpy(hash, h, HASH_HEX + 1);
+			ok = 1;
+		}
 		fclose(fp);
 	}
 	buf_free(&p);
-	return seq;
+	return ok;
 }
 
 static int
@@ -746,6 +1066,7 @@ ledger_begin(struct ledger *l, long lock_timeout)
 	struct stat st;
 	char first[LEDGER_COLS_MAX * 40];
 	size_t hl = strlen(l->header);
+	char hash[HASH_HEX + 1];
 	long floor;
 
 	/* A full disk must fail cleanly, not kill us (SPEC 6). */
@@ -763,6 +1084,7 @@ ledger_begin(struct ledger *l, long lock_timeout)
 	if (lock_wait(tx->lockfd, lock_timeout) != 0)
 		die(EX_TEMPFAIL, _("%s is busy: another clerk or job holds its "
 		    "lock (waited %ld s); try again"), l->path, lock_timeout);
+	archive_recover(l);
 	tx->fd = open(l->path, O_RDWR | O_APPEND | O_CLOEXEC);
 	if (tx->fd < 0 && errno == ENOENT) {
 		create_book(l);
@@ -784,9 +1106,10 @@ ledger_begin(struct ledger *l, long lock_timeout)
 	}
 	sha256_hex(tx->md, l->header, hl, NULL, 0, tx->head);
 	read_tail(tx, st.st_size);
-	floor = archived_seq(l);
-	if (floor > tx->last_seq)
+	if (archived_head(l, &floor, hash) && floor > tx->last_seq) {
 		tx->last_seq = floor;
+		memcpy(tx->head, hash, sizeof hash);
+	}
 	return tx;
 }
 
@@ -1057,10 +1380,636 @@ anchors_scan(const char *dir, anchor_fn fn, void *arg)
 	return rc;
 }
 
+/* ---- archiving (SPEC 3) ------------------------------------------------ */
+
+/*
+ * Archiving binds the closed matters of past months into volumes,
+ *   archive/<ledger>/<YYYY>/<ledger>-<YYYY-MM>.csv.gz  and  .manifest,
+ * and replaces the live book by the rows left in it.  Rows keep their
+ * bytes, seq and hash: the book is the same chain, only spread over
+ * files.  Every new file is written and synced under a ".new" name; then
+ * a journal listing the renames is put in place (the commit point), the
+ * renames are done and the journal removed.  Whoever next takes the
+ * book's lock finishes a journal it finds, so that a crash leaves the old
+ * state or the new one, never a mixture.
+ */
+
+static void
+mkdir_p(const char *dir, const char *sub, mode_t mode)
+{
+	struct buf b = { 0 };
+	const char *p = sub;
+
+	for (;;) {
+		const char *slash = strchr(p, '/');
+
+		buf_reset(&b);
+		buf_addf(&b, "%s/%.*s", dir, (int)(slash ? slash - sub :
+		    (long)strlen(sub)), sub);
+		if (mkdir(b.s, mode) != 0 && errno != EEXIST)
+			die(EX_CANTCREAT, _("cannot create %s: %s"), b.s,
+			    strerror(errno));
+		if (slash == NULL)
+			break;
+		p = slash + 1;
+	}
+	buf_free(&b);
+}
+
+static void
+parent_sync(const char *path)
+{
+	char *d = xstrdup(path), *slash = strrchr(d, '/');
+
+	if (slash != NULL) {
+		*slash = '\0';
+		fsync_dir(d);
+	}
+	free(d);
+}
+
+/* Do the renames of a committed journal; crash_after: a test's kill. */
+static void
+journal_apply(struct ledger *l, const char *journal, int crash_after)
+{
+	struct buf src = { 0 }, dst = { 0 };
+	char *line = NULL, *tab;
+	size_t cap = 0;
+	ssize_t n;
+	int done = 0;
+	FILE *fp = fopen(journal, "r");
+
+	if (fp == NULL)
+		return;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		tab = strchr(line, '\t');
+		if (tab == NULL)
+			continue;
+		*tab = '\0';
+		buf_reset(&src);
+		buf_reset(&dst);
+		buf_addf(&src, "%s/%s", l->dir, line);
+		buf_addf(&dst, "%s/%s", l->dir, tab + 1);
+		if (access(src.s, F_OK) == 0) {
+			if (rename(src.s, dst.s) != 0)
+				die(EX_IOERR, _("cannot finish archiving %s: "
+				    "rename %s: %s"), l->path, src.s,
+				    strerror(errno));
+			parent_sync(dst.s);
+			if (crash_after && ++done == crash_after)
+				raise(SIGKILL);
+		}
+	}
+	fclose(fp);
+	free(line);
+	buf_free(&src);
+	buf_free(&dst);
+	if (unlink(journal) != 0 && errno != ENOENT)
+		die(EX_IOERR, "%s: %s", journal, strerror(errno));
+	parent_sync(journal);
+}
+
+static void
+journal_path(struct buf *b, const struct ledger *l)
+{
+	buf_reset(b);
+	buf_addf(b, "%s/archive/%s/journal", l->dir, l->def->name);
+}
+
+/* Called with the book's lock held: finish an archive that was cut off. */
+static void
+archive_recover(struct ledger *l)
+{
+	struct buf j = { 0 };
+
+	journal_path(&j, l);
+	if (access(j.s, F_OK) == 0)
+		journal_apply(l, j.s, 0);
+	buf_free(&j);
+}
+
+/* Leftovers of an archive that died before its commit point. */
+static void
+archive_sweep(struct ledger *l)
+{
+	static const char *const leftovers[] = { ".csv.gz.new", ".manifest.new",
+		".part", NULL };
+	struct buf b = { 0 };
+	char **paths;
+	int i, k, n;
+
+	for (k = 0; leftovers[k]; k++) {
+		n = archive_list(l->dir, l->def->name, leftovers[k], &paths);
+		for (i = 0; i < n; i++)
+			unlink(paths[i]);
+		archive_volumes_free(paths, n);
+	}
+	buf_addf(&b, "%s.arch", l->path);
+	unlink(b.s);
+	buf_reset(&b);
+	buf_addf(&b, "%s/archive/%s/head.new", l->dir, l->def->name);
+	unlink(b.s);
+	buf_reset(&b);
+	buf_addf(&b, "%s/archive/%s/journal.new", l->dir, l->def->name);
+	unlink(b.s);
+	buf_free(&b);
+}
+
+static void
+file_sha256(const char *path, char out[HASH_HEX + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char *chunk = xmalloc(READ_CHUNK);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	out[0] = '\0';
+	if (fd < 0 || md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL)
+	    != 1)
+		goto out;
+	while ((r = read(fd, chunk, READ_CHUNK)) > 0)
+		EVP_DigestUpdate(md, chunk, r);
+	if (r == 0 && EVP_DigestFinal_ex(md, d, &n) == 1) {
+		for (i = 0; i < n; i++) {
+			out[2 * i] = hex[d[i] >> 4];
+			out[2 * i + 1] = hex[d[i] & 15];
+		}
+		out[2 * n] = '\0';
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	EVP_MD_CTX_free(md);
+	free(chunk);
+}
+
+/* Write a small file and sync it; die naming it on failure. */
+static void
+write_synced(const char *path, const char *s, size_t n, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	if (fd < 0 || write(fd, s, n) != (ssize_t)n || fsync(fd) != 0) {
+		int saved = errno;
+
+		if (fd >= 0)
+			close(fd);
+		unlink(path);
+		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
+		    path, strerror(saved));
+	}
+	close(fd);
+}
+
+struct part {
+	long month;
+	char *rel;		/* archive/<l>/<YYYY>/<l>-<YYYY-MM> */
+	FILE *fp;		/* its rows, in <rel>.part */
+	long rows;
+};
+
+struct arch {
+	struct ledger *l;
+	long before;
+	archive_fn fn;
+	void *arg;
+	int dry_run;
+	struct part *parts;
+	size_t nparts;
+	FILE *live;
+	long kept, moved;
+	struct buf line;
+};
+
+static void
+row_line(struct buf *b, const struct row *r)
+{
+	buf_reset(b);
+	row_content(b, r->f, r->len, r->n);
+	buf_add(b, "\n", 1);
+}
+
+static struct part *
+part_get(struct arch *a, long month)
+{
+	struct buf full = { 0 }, sub = { 0 };
+	struct part *p;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < a->nparts; i++)
+		if (a->parts[i].month == month)
+			return &a->parts[i];
+	a->parts = xrealloc(a->parts, (a->nparts + 1) * sizeof *a->parts);
+	p = &a->parts[a->nparts++];
+	memset(p, 0, sizeof *p);
+	p->month = month;
+	buf_addf(&sub, "archive/%s/%04ld/%s-%04ld-%02ld", a->l->def->name,
+	    month / 12, a->l->def->name, month / 12, month % 12 + 1);
+	p->rel = xstrdup(sub.s);
+	if (!a->dry_run) {
+		buf_reset(&sub);
+		buf_addf(&sub, "archive/%s/%04ld", a->l->def->name, month / 12);
+		mkdir_p(a->l->dir, sub.s, a->l->def->mode & 0040 ? 0750 : 0700);
+		buf_addf(&full, "%s/%s.part", a->l->dir, p->rel);
+		fd = open(full.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    a->l->def->mode);
+		if (fd < 0 || (p->fp = fdopen(fd, "w")) == NULL)
+			die(EX_CANTCREAT, _("cannot create %s: %s"), full.s,
+			    strerror(errno));
+		fprintf(p->fp, "%s\n", a->l->header);
+	}
+	buf_free(&full);
+	buf_free(&sub);
+	return p;
+}
+
+static int
+arch_row(const struct row *r, void *arg)
+{
+	struct arch *a = arg;
+	long month = a->fn(a->l, r, a->arg);
+
+	if (!a->dry_run)
+		row_line(&a->line, r);
+	if (month >= 0 && month < a->before) {
+		struct part *p = part_get(a, month);
+
+		if (!a->dry_run)
+			fwrite(a->line.s, 1, a->line.len, p->fp);
+		p->rows++;
+		a->moved++;
+	} else {
+		if (!a->dry_run)
+			fwrite(a->line.s, 1, a->line.len, a->live);
+		a->kept++;
+	}
+	return 0;
+}
+
+/* Writing one volume: the rows it had, and the new ones, in row order. */
+struct volw {
+	gzFile gz;
+	struct buf line, runs;
+	long rows, run_from, run_to;
+	char run_hash[HASH_HEX + 1];
+	int ncols, failed;
+};
+
+static void
+run_end(struct volw *w)
+{
+	if (w->run_from > 0)
+		buf_addf(&w->runs, "run\t%ld\t%ld\t%s\n", w->run_from,
+		    w->run_to, w->run_hash);
+}
+
+static int
+vol_row(const struct row *r, void *arg)
+{
+	struct volw *w = arg;
+	long seq = atol(r->f[0]);
+
+	row_line(&w->line, r);
+	if (gzwrite(w->gz, w->line.s, w->line.len) != (int)w->line.len)
+		w->failed = 1;
+	if (w->run_from == 0 || seq != w->run_to + 1) {
+		run_end(w);
+		w->run_from = seq;
+	}
+	w->run_to = seq;
+	snprintf(w->run_hash, sizeof w->run_hash, "%s", r->f[r->n - 1]);
+	w->rows++;
+	return 0;
+}
+
+static void
+build_volume(struct arch *a, struct part *p, struct ledger_tx *tx,
+    time_t now, const char *by, long live_before)
+{
+	struct ledger *l = a->l;
+	struct buf vol = { 0 }, tmp = { 0 }, partp = { 0 }, man = { 0 };
+	struct cursor c[2];
+	struct pm_err e;
+	struct volw w;
+	char sha[HASH_HEX + 1], ats[20];
+	int nc = 0, fd;
+	const char *base;
+
+	memset(&w, 0, sizeof w);
+	buf_addf(&vol, "%s/%s.csv.gz", l->dir, p->rel);
+	buf_addf(&tmp, "%s.new", vol.s);
+	buf_addf(&partp, "%s/%s.part", l->dir, p->rel);
+	if (access(vol.s, F_OK) == 0 &&
+	    cursor_open(&c[nc++], l, vol.s, 1, -1, &e) != 0)
+		errdie(&e);
+	if (cursor_open(&c[nc++], l, partp.s, 0, -1, &e) != 0)
+		errdie(&e);
+	fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    l->def->mode);
+	if (fd < 0 || (w.gz = gzdopen(fd, "wb")) == NULL)
+		die(EX_CANTCREAT, _("cannot create %s: %s"), tmp.s,
+		    strerror(errno));
+	buf_addf(&w.line, "%s\n", l->header);
+	if (gzwrite(w.gz, w.line.s, w.line.len) != (int)w.line.len)
+		w.failed = 1;
+	if (scan_merge(l, c, nc, vol_row, &w) != 0)
+		errdie(&e);
+	run_end(&w);
+	if (gzclose(w.gz) != Z_OK || w.failed)
+		die(EX_IOERR, _("cannot write %s; nothing was archived"),
+		    tmp.s);
+	while (nc > 0)
+		cursor_close(&c[--nc]);
+	fd = open(tmp.s, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0)
+		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
+		    tmp.s, strerror(errno));
+	close(fd);
+	file_sha256(tmp.s, sha);
+	clock_format(now, ats);
+	base = strrchr(vol.s, '/') + 1;
+	buf_addf(&man, "# pm-tools archive manifest (pm-files(5))\n"
+	    "ledger\t%s\nvolume\t%s\nmonth\t%04ld-%02ld\nrows\t%ld\n"
+	    "sha256\t%s\nbook_seq\t%ld\nbook_head\t%s\nlive_before\t%ld\n"
+	    "live_after\t%ld\narchived_at\t%s\narchived_by\t%s\n%s",
+	    l->def->name, base, p->month / 12, p->month % 12 + 1, w.rows, sha,
+	    tx->last_seq, tx->head, live_before, a->kept, ats, by,
+	    w.runs.s ? w.runs.s : "");
+	buf_reset(&tmp);
+	buf_addf(&tmp, "%s/%s.manifest.new", l->dir, p->rel);
+	write_synced(tmp.s, man.s, man.len, l->def->mode);
+	unlink(partp.s);
+	p->rows = w.rows;	/* now: the rows the volume holds */
+	buf_free(&vol);
+	buf_free(&tmp);
+	buf_free(&partp);
+	buf_free(&man);
+	buf_free(&w.line);
+	buf_free(&w.runs);
+}
+
+static int
+part_cmp(const void *x, const void *y)
+{
+	const struct part *a = x, *b = y;
+
+	return (a->month > b->month) - (a->month < b->month);
+}
+
+long
+ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
+    int dry_run, archive_report_fn report, void *rarg, time_t now,
+    const char *by)
+{
+	struct ledger *l = tx->l;
+	struct arch a;
+	struct scan sc;
+	struct pm_err e;
+	struct buf p = { 0 }, j = { 0 }, jn = { 0 };
+	long moved;
+	size_t i;
+	int fd;
+
+	memset(&a, 0, sizeof a);
+	a.l = l;
+	a.before = before;
+	a.fn = fn;
+	a.arg = arg;
+	a.dry_run = dry_run;
+	if (!dry_run) {
+		archive_sweep(l);
+		mkdir_p(l->dir, "archive", 0750);
+		buf_addf(&p, "archive/%s", l->def->name);
+		mkdir_p(l->dir, p.s, 0750);
+		buf_reset(&p);
+		buf_addf(&p, "%s.arch", l->path);
+		fd = open(p.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    l->def->mode);
+		if (fd < 0 || (a.live = fdopen(fd, "w")) == NULL)
+			die(EX_CANTCREAT, _("cannot create %s: %s"), p.s,
+			    strerror(errno));
+		fprintf(a.live, "%s\n", l->header);
+	}
+	memset(&sc, 0, sizeof sc);
+	sc.l = l;
+	sc.fn = arch_row;
+	sc.arg = &a;
+	sc.err = &e;
+	if (scan_file(&sc, l->path, 0, -1) != 0) {
+		if (e.status == EX_DATAERR)
+			die(EX_DATAERR, _("%s (run verify)"), e.msg);
+		errdie(&e);
+	}
+	buf_free(&sc.store);
+	buf_free(&a.line);
+	moved = a.moved;
+	if (a.nparts > 1)
+		qsort(a.parts, a.nparts, sizeof *a.parts, part_cmp);
+	if (dry_run || moved == 0) {
+		for (i = 0; i < a.nparts; i++) {
+			if (report)
+				report(l->def->name, a.parts[i].rel,
+				    a.parts[i].rows, rarg);	/* stem */
+			if (a.parts[i].fp)
+				fclose(a.parts[i].fp);
+			free(a.parts[i].rel);
+		}
+		free(a.parts);
+		if (a.live) {
+			fclose(a.live);
+			unlink(p.s);
+		}
+		buf_free(&p);
+		tx_free(tx);
+		return moved;
+	}
+	/* the new files, each synced */
+	for (i = 0; i < a.nparts; i++)
+		if (fflush(a.parts[i].fp) != 0 || ferror(a.parts[i].fp) ||
+		    fclose(a.parts[i].fp) != 0)
+			die(EX_IOERR, _("cannot write %s.part; nothing was "
+			    "archived"), a.parts[i].rel);
+	if (fflush(a.live) != 0 || ferror(a.live) || fsync(fileno(a.live))
+	    != 0 || fclose(a.live) != 0)
+		die(EX_IOERR, _("cannot write %s; nothing was archived"), p.s);
+	for (i = 0; i < a.nparts; i++) {
+		long new_rows = a.parts[i].rows;
+
+		build_volume(&a, &a.parts[i], tx, now, by, a.kept + a.moved);
+		a.parts[i].rows = new_rows;
+	}
+	buf_reset(&p);
+	buf_addf(&p, "%s/archive/%s/head.new", l->dir, l->def->name);
+	buf_reset(&j);
+	buf_addf(&j, "%ld %s\n", tx->last_seq, tx->head);
+	write_synced(p.s, j.s, j.len, l->def->mode);
+	/* the journal: its rename is the commit point */
+	buf_reset(&j);
+	for (i = 0; i < a.nparts; i++)
+		buf_addf(&j, "%s.csv.gz.new\t%s.csv.gz\n"
+		    "%s.manifest.new\t%s.manifest\n", a.parts[i].rel,
+		    a.parts[i].rel, a.parts[i].rel, a.parts[i].rel);
+	buf_addf(&j, "archive/%s/head.new\tarchive/%s/head\n", l->def->name,
+	    l->def->name);
+	buf_addf(&j, "%s.csv.arch\t%s.csv\n", l->def->name, l->def->name);
+	journal_path(&p, l);
+	buf_addf(&jn, "%s.new", p.s);
+	write_synced(jn.s, j.s, j.len, l->def->mode);
+	if (crash_point("archive-before-commit"))
+		raise(SIGKILL);
+	if (rename(jn.s, p.s) != 0)
+		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
+		    p.s, strerror(errno));
+	parent_sync(p.s);
+	journal_apply(l, p.s, crash_point("archive-mid-rename") ? 1 : 0);
+	for (i = 0; i < a.nparts; i++) {
+		if (report)
+			report(l->def->name, a.parts[i].rel, a.parts[i].rows,
+			    rarg);
+		free(a.parts[i].rel);
+	}
+	free(a.parts);
+	buf_reset(&p);
+	buf_addf(&p, "before %04ld-%02ld", before / 12, before % 12 + 1);
+	ledger_anchor(tx, l->dir, "archive", p.s, now, by);
+	buf_free(&p);
+	buf_free(&j);
+	buf_free(&jn);
+	tx_free(tx);
+	return moved;
+}
+
+/* ---- manifests and purges ---------------------------------------------- */
+
+struct run {
+	long from, to;
+	char hash[HASH_HEX + 1];
+};
+
+struct manifest {
+	char sha256[HASH_HEX + 1];
+	long rows;
+	struct run *runs;
+	size_t nruns;
+};
+
+static int
+manifest_read(const char *path, struct manifest *m)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp = fopen(path, "r");
+	struct run r;
+
+	memset(m, 0, sizeof *m);
+	if (fp == NULL)
+		return -1;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		if (strncmp(line, "sha256\t", 7) == 0)
+			sscanf(line + 7, "%64s", m->sha256);
+		else if (strncmp(line, "rows\t", 5) == 0)
+			m->rows = atol(line + 5);
+		else if (sscanf(line, "run\t%ld\t%ld\t%64s", &r.from, &r.to,
+		    r.hash) == 3) {
+			m->runs = xrealloc(m->runs, (m->nruns + 1) *
+			    sizeof *m->runs);
+			m->runs[m->nruns++] = r;
+		}
+	}
+	free(line);
+	fclose(fp);
+	return is_hash(m->sha256, strlen(m->sha256)) ? 0 : -1;
+}
+
+static const char *const purge_cols[] = { "ledger", "volume", "month",
+	"rows", "sha256", "reason", NULL };
+const struct ledger_def ledger_purges = { "purges", purge_cols, 0640 };
+
+struct purged {
+	const char *ledger;
+	char **volumes;
+	int n;
+};
+
+static int
+purged_row(const struct row *r, void *arg)
+{
+	struct purged *p = arg;
+
+	/* ledger, volume are the form's first two columns (after seq, at) */
+	if (r->n > 3 && strcmp(r->f[2], p->ledger) == 0) {
+		p->volumes = xrealloc(p->volumes, (p->n + 1) *
+		    sizeof *p->volumes);
+		p->volumes[p->n++] = xstrdup(r->f[3]);
+	}
+	return 0;
+}
+
+int
+ledger_purge(struct ledger *l, const char *volume, const char *reason,
+    long lock_timeout, time_t now, const char *by, struct pm_err *e)
+{
+	struct ledger_tx *tx, *ptx;
+	struct ledger *pl;
+	struct manifest m;
+	struct buf man = { 0 };
+	char rows[24], month[48];
+	const char *base = strrchr(volume, '/') ? strrchr(volume, '/') + 1 :
+	    volume;
+	const char *vals[7];
+	long mk = volume_month(volume);
+
+	tx = ledger_begin(l, lock_timeout);
+	buf_addf(&man, "%.*s.manifest", (int)(strlen(volume) - 7), volume);
+	if (manifest_read(man.s, &m) != 0) {
+		buf_free(&man);
+		ledger_rollback(tx);
+		return errset(e, EX_DATAERR, _("%s: no manifest, so the rows "
+		    "it holds cannot be recorded; not removed"), volume);
+	}
+	snprintf(rows, sizeof rows, "%ld", m.rows);
+	snprintf(month, sizeof month, "%04ld-%02ld", mk / 12, mk % 12 + 1);
+	vals[0] = l->def->name;
+	vals[1] = base;
+	vals[2] = month;
+	vals[3] = rows;
+	vals[4] = m.sha256;
+	vals[5] = reason;
+	vals[6] = NULL;
+	/* the record first: a crash then leaves a recorded volume in place */
+	pl = ledger_open(&ledger_purges, l->dir);
+	ptx = ledger_begin(pl, lock_timeout);
+	ledger_add(ptx, now, by, now, vals);
+	ledger_commit(ptx);
+	ledger_close(pl);
+	if (unlink(volume) != 0 && errno != ENOENT) {
+		int saved = errno;
+
+		free(m.runs);
+		buf_free(&man);
+		ledger_rollback(tx);
+		return errset(e, EX_IOERR, "%s: %s", volume, strerror(saved));
+	}
+	parent_sync(volume);
+	free(m.runs);
+	buf_free(&man);
+	tx_free(tx);
+	return 0;
+}
+
 /* ---- verify ------------------------------------------------------------ */
 
 struct verify {
 	struct ledger *l;
+	struct run *gaps;	/* rows of purged volumes */
+	size_t ngaps;
 	EVP_MD_CTX *md;
 	char prev[HASH_HEX + 1];
 	long prev_seq, rows;
@@ -1092,18 +2041,21 @@ verify_row(const struct row *r, void *arg)
 	long seq;
 	int i;
 
-	if (r->file != v->file) {
-		/* Each file chains from its own header. */
-		v->file = r->file;
-		sha256_hex(v->md, v->l->header, strlen(v->l->header), NULL, 0,
-		    v->prev);
-	}
+	size_t g;
+
 	seq = strtol(r->f[0], &end, 10);
 	if (*r->f[0] == '\0' || *end != '\0' || seq <= 0) {
 		errset(v->err, EX_DATAERR, _("%s line %ld: seq \"%s\" is not a "
 		    "row number"), r->file, r->line, r->f[0]);
 		return v->bad = 1;
 	}
+	/* rows of purged volumes: their manifests carry the chain over */
+	for (g = 0; g < v->ngaps && seq > v->prev_seq + 1; g++)
+		if (v->gaps[g].from == v->prev_seq + 1) {
+			memcpy(v->prev, v->gaps[g].hash, sizeof v->prev);
+			v->prev_seq = v->gaps[g].to;
+			g = (size_t)-1;	/* look again from the start */
+		}
 	buf_reset(&v->content);
 	row_content(&v->content, r->f, r->len, r->n - 1);
 	sha256_hex(v->md, v->prev, HASH_HEX, v->content.s, v->content.len, hash);
@@ -1139,21 +2091,119 @@ verify_row(const struct row *r, void *arg)
 	return 0;
 }
 
+/*
+ * The volumes against their manifests: each volume is the file its
+ * manifest hashed, each manifest has its volume or a purge record.
+ */
+static int
+verify_volumes(struct verify *v)
+{
+	struct ledger *l = v->l;
+	struct purged pu;
+	struct ledger *pl;
+	char **mans, **vols, sha[HASH_HEX + 1];
+	int nm, nv, i, k, rc = 0;
+	struct buf vol = { 0 };
+
+	memset(&pu, 0, sizeof pu);
+	pu.ledger = l->def->name;
+	nm = archive_list(l->dir, l->def->name, ".manifest", &mans);
+	nv = archive_volumes(l->dir, l->def->name, &vols);
+	if (nm > 0) {
+		pl = ledger_open(&ledger_purges, l->dir);
+		ledger_scan(pl, purged_row, &pu);
+		ledger_close(pl);
+	}
+	for (i = 0; i < nm && rc == 0; i++) {
+		struct manifest m;
+
+		buf_reset(&vol);
+		buf_addf(&vol, "%.*s.csv.gz", (int)(strlen(mans[i]) - 9),
+		    mans[i]);
+		if (manifest_read(mans[i], &m) != 0) {
+			rc = errset(v->err, EX_DATAERR, _("%s: not a manifest "
+			    "(no sha256 line)"), mans[i]);
+			break;
+		}
+		if (access(vol.s, F_OK) == 0) {
+			file_sha256(vol.s, sha);
+			if (strcmp(sha, m.sha256) != 0)
+				rc = errset(v->err, EX_DATAERR, _("%s: changed "
+				    "since it was archived (its SHA-256 is not "
+				    "the one in %s)"), vol.s, mans[i]);
+		} else {
+			const char *base = strrchr(vol.s, '/') + 1;
+
+			for (k = 0; k < pu.n; k++)
+				if (strcmp(pu.volumes[k], base) == 0)
+					break;
+			if (k == pu.n)
+				rc = errset(v->err, EX_DATAERR, _("%s is missing: "
+				    "its manifest lists %ld rows and no purge "
+				    "recorded it"), vol.s, m.rows);
+			else {
+				v->gaps = xrealloc(v->gaps, (v->ngaps +
+				    m.nruns) * sizeof *v->gaps);
+				memcpy(v->gaps + v->ngaps, m.runs, m.nruns *
+				    sizeof *m.runs);
+				v->ngaps += m.nruns;
+			}
+		}
+		free(m.runs);
+	}
+	for (i = 0; i < nv && rc == 0; i++) {
+		buf_reset(&vol);
+		buf_addf(&vol, "%.*s.manifest", (int)(strlen(vols[i]) - 7),
+		    vols[i]);
+		if (access(vol.s, F_OK) != 0)
+			rc = errset(v->err, EX_DATAERR, _("%s has no manifest: "
+			    "it was not made by archive"), vols[i]);
+	}
+	for (k = 0; k < pu.n; k++)
+		free(pu.volumes[k]);
+	free(pu.volumes);
+	archive_volumes_free(mans, nm);
+	archive_volumes_free(vols, nv);
+	buf_free(&vol);
+	return rc;
+}
+
 int
 ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 {
 	struct verify v;
+	struct anchor head;
+	struct buf j = { 0 };
 	int i, rc, torn = 0;
 
+	/* an archive cut off by a crash is finished first, under the lock */
+	journal_path(&j, l);
+	if (access(j.s, F_OK) == 0)
+		tx_free(ledger_begin(l, 10));
+	buf_free(&j);
 	memset(&v, 0, sizeof v);
 	v.l = l;
 	v.err = e;
 	v.md = EVP_MD_CTX_new();
 	if (v.md == NULL)
 		die(EX_OSERR, "EVP_MD_CTX_new failed");
+	sha256_hex(v.md, l->header, strlen(l->header), NULL, 0, v.prev);
 	if (strcmp(l->def->name, anchor_def.name) != 0)
 		anchors_scan(l->dir, collect_anchor, &v);
-	rc = scan_all(l, verify_row, &v, e, &torn);
+	memset(&head, 0, sizeof head);
+	if (archived_head(l, &head.seq, head.head)) {
+		snprintf(head.reason, sizeof head.reason, "archive");
+		snprintf(head.subject, sizeof head.subject, "archive/%.40s/head",
+		    l->def->name);
+		snprintf(head.at, sizeof head.at, "-");
+		snprintf(head.by, sizeof head.by, "-");
+		v.anchors = xrealloc(v.anchors, (v.nanchors + 1) *
+		    sizeof *v.anchors);
+		v.anchors[v.nanchors++] = head;
+	}
+	rc = verify_volumes(&v);
+	if (rc == 0)
+		rc = scan_all(l, verify_row, &v, e, &torn);
 	if (rc == 0 && !v.bad && torn)
 		warnmsg(_("%s: the last row is torn (an interrupted write); "
 		    "it is not data, and the next write sets it aside"), l->path);
@@ -1175,6 +2225,7 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	if (rows)
 		*rows = v.rows;
 	free(v.anchors);
+	free(v.gaps);
 	buf_free(&v.content);
 	EVP_MD_CTX_free(v.md);
 	return rc;
@@ -1199,6 +2250,20 @@ ledger_verify_books(const char *dir, const struct ledger_def *const *defs,
 		if (rc != 0)
 			return -1;
 		if (defs[i] == NULL)
-			return 0;
+			break;
+	}
+	/* the record of purged volumes, once there is one */
+	{
+		struct ledger *l = ledger_open(&ledger_purges, dir);
+		int rc = 0;
+
+		if (access(ledger_path(l), F_OK) == 0) {
+			rc = ledger_verify(l, e, &rows);
+			if (rc == 0)
+				fprintf(out, _("%s: %ld rows, chain intact\n"),
+				    ledger_path(l), rows);
+		}
+		ledger_close(l);
+		return rc == 0 ? 0 : -1;
 	}
 }

@@ -721,6 +721,33 @@ owner_summarize(struct pm_ctx *ctx, const char *month,
 	return 0;
 }
 
+/* ---- archiving ------------------------------------------------------------------------ */
+
+static long
+access_month(const struct ledger *l, const struct row *r, void *arg)
+{
+	time_t t;
+
+	(void)arg;
+	if (clock_parse(row_get(l, r, "at"), &t, NULL) != 0)
+		return -1;
+	return clock_month_key(t);
+}
+
+long
+owner_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg)
+{
+	struct ledger *l = ledger_open(&access_def, ctx->data);
+	long moved = 0;
+
+	if (ledger_exists(l))
+		moved = ledger_archive(ledger_begin(l, ctx->conf.lock_timeout), before,
+	    access_month, NULL, dry_run, report, rarg, ctx->now, ctx->user);
+	ledger_close(l);
+	return moved;
+}
+
 int
 owner_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 {

@@ -91,6 +91,12 @@ int owner_summarize(struct pm_ctx *ctx, const char *month,
     struct owner_summary *sum, struct pm_err *e);
 
 int owner_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
+/*
+ * Archiving (SPEC 3): the access register by month.  The owner records
+ * themselves are the current archive and always stay live.
+ */
+long owner_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg);
 int owner_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e);
 

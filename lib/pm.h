@@ -81,6 +81,8 @@ void clock_format_date(time_t t, char out[11]);	/* YYYY-MM-DD */
 time_t clock_day_start(time_t t);
 time_t clock_add_days(time_t t, int days);	/* calendar days, same clock time */
 time_t clock_month_start(int year, int month);
+/* year * 12 + month - 1 of a time: months as one number. */
+long clock_month_key(time_t t);
 time_t clock_month_end(int year, int month);	/* first instant of next month */
 int clock_days_in_month(int year, int month);
 int clock_same_day(time_t a, time_t b);
@@ -252,6 +254,7 @@ struct ledger;
 struct ledger *ledger_open(const struct ledger_def *def, const char *dir);
 void ledger_close(struct ledger *l);
 const char *ledger_path(const struct ledger *l);
+int ledger_exists(const struct ledger *l);	/* begun, or not yet */
 int ledger_ncols(const struct ledger *l);
 /* Index of a column by name in the full row, or -1. */
 int ledger_col(const struct ledger *l, const char *name);
@@ -259,9 +262,20 @@ const char *row_get(const struct ledger *l, const struct row *r,
     const char *col);
 long row_seq(const struct row *r);
 
-/* Scan archived volumes then the live file, in order, in constant memory. */
+/*
+ * Read the whole book, archived volumes and the live file merged in row
+ * order, in memory bounded by the number of volumes.
+ */
 typedef int (*row_fn)(const struct row *r, void *arg);
 int ledger_scan(struct ledger *l, row_fn fn, void *arg);
+/*
+ * Read only the volumes of matters closed in or after year-month, and
+ * the live file: every open matter and every matter closed since.
+ */
+int ledger_scan_since(struct ledger *l, int year, int month, row_fn fn,
+    void *arg);
+/* Read the live file only: every open matter (and some closed ones). */
+int ledger_scan_live(struct ledger *l, row_fn fn, void *arg);
 
 /*
  * Appending.  ledger_begin takes the lock (waiting conf lock_timeout
@@ -315,6 +329,32 @@ int ledger_verify_books(const char *dir, const struct ledger_def *const *defs,
 /* Archive volumes of a ledger (read path), sorted oldest first. */
 int archive_volumes(const char *dir, const char *ledger, char ***paths);
 void archive_volumes_free(char **paths, int n);
+/* The month of a volume (year * 12 + month - 1) from its name, or -1. */
+long archive_volume_month(const char *path);
+
+/*
+ * Archiving (SPEC 3).  The form says, for each live row, the month its
+ * matter was closed (year * 12 + month - 1), or -1 while it is open.
+ * Rows of matters closed before the month `before` move, bytes unchanged,
+ * into archive/<ledger>/<YYYY>/<ledger>-<YYYY-MM>.csv.gz with a
+ * .manifest (rows, SHA-256 of the volume, the book's head, the runs of
+ * rows it holds); the live book keeps the rest.  Crash-atomic through a
+ * journal; the chain head is anchored.  Ends tx.  Returns rows moved.
+ */
+typedef long (*archive_fn)(const struct ledger *l, const struct row *r,
+    void *arg);
+typedef void (*archive_report_fn)(const char *ledger, const char *volume,
+    long rows, void *arg);
+long ledger_archive(struct ledger_tx *tx, long before, archive_fn fn,
+    void *arg, int dry_run, archive_report_fn report, void *rarg,
+    time_t now, const char *by);
+/*
+ * Retention: remove one volume (its manifest stays, so verify can carry
+ * the chain over the rows), recorded first in purges.csv.
+ */
+extern const struct ledger_def ledger_purges;
+int ledger_purge(struct ledger *l, const char *volume, const char *reason,
+    long lock_timeout, time_t now, const char *by, struct pm_err *e);
 
 /* ---- import: read a foreign CSV, validate all, write all or nothing --- */
 

@@ -313,7 +313,8 @@ gather_weekly(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	if (clock_parse(d->period, &from, NULL) != 0)
 		return errset(e, EX_DATAERR, _("--week: expected a date"));
 	to = clock_add_days(from, 7);
-	complaint_read(ctx, 0, &b, e);
+	/* the week's registrations closed in its month or later, or open */
+	complaint_read_since(ctx, 0, clock_month_key(from), &b, e);
 	t = table(d, "reception", "接待记录", cols);
 	for (i = 0; i < b.n; i++) {
 		const struct complaint *c = &b.v[i];
@@ -941,4 +942,109 @@ cantcreate:
 	buf_free(&dir);
 	buf_free(&tmp);
 	return -1;
+}
+
+/* ---- archival and retention (SPEC 3) -------------------------------------------- */
+
+long
+report_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg)
+{
+	long moved = 0;
+
+	/* each form knows which of its matters are closed, and when */
+	moved += duty_archive(ctx, before, dry_run, report, rarg);
+	moved += key_archive(ctx, before, dry_run, report, rarg);
+	moved += complaint_archive(ctx, before, dry_run, report, rarg);
+	moved += visit_archive(ctx, before, dry_run, report, rarg);
+	moved += owner_archive(ctx, before, dry_run, report, rarg);
+	return moved;
+}
+
+const struct report_retention report_retention[] = {
+	{ "duty_log", 3, "值班记录 duty log" },
+	{ "duty_roster", 3, "值班表 duty roster" },
+	{ "keys", 2, "钥匙记录 key records" },
+	{ "visits", 2, "回访记录 visit sheets" },
+	{ "complaints", 0, "投诉 complaints" },
+	{ "requests", 0, "请求 requests" },
+	{ "complaint_events", 0, "投诉处理记录 complaint steps" },
+	{ "owners", 0, "业主档案 owner archive" },
+	{ "owner_access", 0, "业主档案查阅 owner archive access" },
+};
+const size_t report_nretention = sizeof report_retention /
+    sizeof report_retention[0];
+
+size_t
+report_expired(struct pm_ctx *ctx, struct report_expired **out)
+{
+	size_t k, n = 0;
+	char **vols;
+	int nv, i;
+
+	*out = NULL;
+	for (k = 0; k < report_nretention; k++) {
+		const struct report_retention *r = &report_retention[k];
+
+		if (r->years == 0)
+			continue;	/* kept permanently: never purged */
+		nv = archive_volumes(ctx->data, r->ledger, &vols);
+		for (i = 0; i < nv; i++) {
+			long m = archive_volume_month(vols[i]);
+			time_t until;
+			struct report_expired *x;
+
+			if (m < 0)
+				continue;
+			/* kept to the end of its month, N years on */
+			until = clock_month_end((int)(m / 12) + r->years,
+			    (int)(m % 12) + 1);
+			if (ctx->now < until)
+				continue;
+			*out = xrealloc(*out, (n + 1) * sizeof **out);
+			x = &(*out)[n++];
+			x->ledger = r->ledger;
+			x->volume = xstrdup(vols[i]);
+			snprintf(x->month, sizeof x->month, "%04d-%02d",
+			    (int)(m / 12) % 10000, (int)(m % 12) + 1);
+			clock_format_date(until, x->until);
+		}
+		archive_volumes_free(vols, nv);
+	}
+	return n;
+}
+
+void
+report_expired_free(struct report_expired *v, size_t n)
+{
+	while (n > 0)
+		free(v[--n].volume);
+	free(v);
+}
+
+int
+report_purge(struct pm_ctx *ctx, const struct report_expired *x,
+    struct pm_err *e)
+{
+	/* only books with a retention can be purged */
+	static const struct ledger_def *const purgeable[] = { &duty_log_def,
+		&duty_roster_def, &key_def, &visit_def };
+	const struct ledger_def *def = NULL;
+	struct buf reason = { 0 };
+	struct ledger *l;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < sizeof purgeable / sizeof purgeable[0]; k++)
+		if (strcmp(purgeable[k]->name, x->ledger) == 0)
+			def = purgeable[k];
+	if (def == NULL)
+		return errset(e, EX_SOFTWARE, "%s: no such book", x->ledger);
+	buf_addf(&reason, "retention ended %s", x->until);
+	l = ledger_open(def, ctx->data);
+	rc = ledger_purge(l, x->volume, reason.s, ctx->conf.lock_timeout,
+	    ctx->now, ctx->user, e);
+	ledger_close(l);
+	buf_free(&reason);
+	return rc;
 }

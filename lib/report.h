@@ -35,4 +35,32 @@ int report_store(struct pm_ctx *ctx, const char *report, const char *period,
     enum report_format f, int *made, char *path, size_t pathsize,
     struct pm_err *e);
 
+/*
+ * Archival (SPEC 3): every form binds its matters closed before the month
+ * `before` (a month key); report gets one call a volume.
+ */
+long report_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg);
+
+/* Retention (SPEC 3): how long each book's volumes are kept. */
+struct report_retention {
+	const char *ledger;
+	int years;		/* 0: permanently */
+	const char *form;
+};
+extern const struct report_retention report_retention[];
+extern const size_t report_nretention;
+
+struct report_expired {
+	const char *ledger;
+	char *volume;		/* its path */
+	char month[16], until[11];
+};
+/* The volumes whose retention ended by now; returns how many. */
+size_t report_expired(struct pm_ctx *ctx, struct report_expired **out);
+void report_expired_free(struct report_expired *v, size_t n);
+/* Remove one expired volume, recorded in purges.csv first. */
+int report_purge(struct pm_ctx *ctx, const struct report_expired *x,
+    struct pm_err *e);
+
 #endif

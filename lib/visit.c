@@ -24,7 +24,7 @@ static const char *const visit_cols[] = { "event", "ref", "type", "unit",
 	"done", "end", "window", "visitor", "quality", "attitude",
 	"satisfaction", "suggestion", "owner_signed", "verdict", "comment",
 	"complaint", NULL };
-static const struct ledger_def visit_def = { "visits", visit_cols, 0640 };
+const struct ledger_def visit_def = { "visits", visit_cols, 0640 };
 enum { V_EVENT, V_REF, V_TYPE, V_UNIT, V_DONE, V_END, V_WINDOW, V_VISITOR,
 	V_QUALITY, V_ATTITUDE, V_SATISFACTION, V_SUGGESTION, V_SIGNED,
 	V_VERDICT, V_COMMENT, V_COMPLAINT, V_NCOLS };
@@ -780,6 +780,93 @@ visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
 }
 
 /* ---- verify and import ---------------------------------------------------------------------- */
+
+/* ---- archiving ------------------------------------------------------------------------- */
+
+struct ref_month {
+	char ref[VISIT_REF_MAX];
+	long month;		/* -1: a sheet still to be recorded */
+};
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ref_month *)a)->ref,
+	    ((const struct ref_month *)b)->ref);
+}
+
+struct ref_months {
+	struct ref_month *v;
+	size_t n;
+};
+
+static long
+visit_closed_month(const struct ledger *l, const struct row *r, void *arg)
+{
+	struct ref_months *m = arg;
+	struct ref_month probe, *hit;
+
+	if (m->n == 0)
+		return -1;
+	snprintf(probe.ref, sizeof probe.ref, "%s", row_get(l, r, "ref"));
+	hit = bsearch(&probe, m->v, m->n, sizeof *m->v, ref_cmp);
+	return hit ? hit->month : -1;
+}
+
+long
+visit_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg)
+{
+	struct ledger *l = ledger_open(&visit_def, ctx->data);
+	struct ledger_tx *tx;
+	struct visit_book b;
+	struct ref_months m;
+	size_t i, k, out;
+	long moved;
+	int s;
+
+	if (!ledger_exists(l)) {
+		ledger_close(l);
+		return 0;
+	}
+	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	fold_all(ctx, &b);
+	m.v = xcalloc(b.n + 1, sizeof *m.v);
+	for (i = 0; i < b.n; i++) {
+		const struct visit_item *it = &b.v[i];
+		time_t last = 0;
+
+		snprintf(m.v[i].ref, sizeof m.v[i].ref, "%s", it->ref);
+		for (s = 0; s < it->nsheets; s++) {
+			if (!it->sheet[s].recorded)
+				break;
+			if (it->sheet[s].recorded > last)
+				last = it->sheet[s].recorded;
+		}
+		m.v[i].month = s < it->nsheets || last == 0 ? -1 :
+		    clock_month_key(last);
+	}
+	m.n = b.n;
+	if (m.n > 0)
+		qsort(m.v, m.n, sizeof *m.v, ref_cmp);
+	/* one entry a ref: open if any of its items is, else the latest */
+	for (i = 0, out = 0; i < m.n; i = k) {
+		struct ref_month r = m.v[i];
+
+		for (k = i + 1; k < m.n && strcmp(m.v[k].ref, r.ref) == 0; k++)
+			if (r.month >= 0 && (m.v[k].month < 0 ||
+			    m.v[k].month > r.month))
+				r.month = m.v[k].month;
+		m.v[out++] = r;
+	}
+	m.n = out;
+	moved = ledger_archive(tx, before, visit_closed_month, &m, dry_run,
+	    report, rarg, ctx->now, ctx->user);
+	free(m.v);
+	visit_book_free(&b);
+	ledger_close(l);
+	return moved;
+}
 
 int
 visit_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)

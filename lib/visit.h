@@ -11,6 +11,9 @@
 
 #include "pm.h"
 
+/* The book, for archival and retention (pm-report). */
+extern const struct ledger_def visit_def;
+
 #define VISIT_REF_MAX 40
 #define VISIT_RETENTION_YEARS 2	/* SPEC 3: visit sheets are kept 2 years */
 
@@ -109,6 +112,13 @@ size_t visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
 void visit_findings_free(struct visit_finding *f, size_t n);
 
 int visit_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
+/*
+ * Archiving (SPEC 3): the rows of one visited matter (a ref) are one
+ * matter, closed once every sheet of it is recorded; bound into the
+ * volume of the month of its last record.
+ */
+long visit_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg);
 int visit_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e);
 

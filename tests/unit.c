@@ -504,6 +504,23 @@ test_ledger(void)
 	ledger_close(l);
 }
 
+/* The unit test's form: kind "old" is a matter closed in October 2026. */
+static long
+closed_in_october(const struct ledger *l, const struct row *r, void *arg)
+{
+	(void)l;
+	(void)arg;
+	return strcmp(r->f[2], "old") == 0 ? 2026L * 12 + 9 : -1;
+}
+
+static void
+count_volume(const char *ledger, const char *volume, long rows, void *arg)
+{
+	(void)ledger;
+	(void)volume;
+	*(long *)arg += rows;
+}
+
 static void
 test_volumes(void)
 {
@@ -511,37 +528,93 @@ test_volumes(void)
 	struct collected c;
 	struct ledger *l;
 	struct pm_err e;
-	char path[512], *s;
+	char path[512], *s, line[256];
+	long moved = 0, reported = 0;
 	size_t n;
 	gzFile gz;
+	int rc;
 
 	l = ledger_open(&vbook, tmpdir);
-	append(l, "old", "october");
-	append(l, "old", "october 2");
+	append(l, "old", "a");
+	append(l, "new", "b");
+	append(l, "old", "c");
+	append(l, "new", "d");
+	append(l, "old", "e");	/* the last row leaves the live book */
+	moved = ledger_archive(ledger_begin(l, 1), 2026L * 12 + 10,
+	    closed_in_october, NULL, 1, count_volume, &reported, clock_now(),
+	    "tester");
+	CHECK(moved == 3 && reported == 3, "archive: --dry-run counts 3 rows");
 	s = read_file(ledger_path(l), &n);
-	snprintf(path, sizeof path, "%s/archive", tmpdir);
-	mkdir(path, 0750);
-	snprintf(path, sizeof path, "%s/archive/vbook", tmpdir);
-	mkdir(path, 0750);
-	snprintf(path, sizeof path, "%s/archive/vbook/2026", tmpdir);
-	mkdir(path, 0750);
-	snprintf(path, sizeof path, "%s/archive/vbook/2026/vbook-2026-10.csv.gz",
-	    tmpdir);
-	gz = gzopen(path, "wb");
-	gzwrite(gz, s, n);
-	gzclose(gz);
+	CHECK(strstr(s, ",a,") != NULL, "archive: --dry-run writes nothing");
 	free(s);
-	unlink(ledger_path(l));
-	snprintf(path, sizeof path, "%s/archive/vbook/seq", tmpdir);
-	write_file(path, "2\n", 2);
-	append(l, "new", "november");
+	reported = 0;
+	moved = ledger_archive(ledger_begin(l, 1), 2026L * 12 + 10,
+	    closed_in_october, NULL, 0, count_volume, &reported, clock_now(),
+	    "tester");
+	CHECK(moved == 3, "archive: three closed rows move");
+	s = read_file(ledger_path(l), &n);
+	CHECK(strstr(s, ",a,") == NULL && strstr(s, ",b,") != NULL &&
+	    strstr(s, ",d,") != NULL, "archive: the live book keeps the open");
+	free(s);
+	snprintf(path, sizeof path,
+	    "%s/archive/vbook/2026/vbook-2026-10.csv.gz", tmpdir);
+	gz = gzopen(path, "rb");
+	CHECK(gz != NULL && gzgets(gz, line, sizeof line) != NULL &&
+	    strncmp(line, "seq,at,kind,text,", 17) == 0,
+	    "archive: the volume is gzip with the header first");
+	if (gz)
+		gzclose(gz);
 	memset(&c, 0, sizeof c);
 	ledger_scan(l, collect, &c);
-	CHECK(c.n == 3 && strcmp(c.text[0], "october") == 0 &&
-	    strcmp(c.text[2], "november") == 0,
-	    "archive: volumes and the live book read as one");
-	CHECK(c.seq[2] == 3, "archive: seq continues after the volumes");
-	CHECK(ledger_verify(l, &e, NULL) == 0, "archive: verify walks volumes");
+	CHECK(c.n == 5 && c.seq[0] == 1 && c.seq[4] == 5 &&
+	    strcmp(c.text[0], "a") == 0 && strcmp(c.text[1], "b") == 0 &&
+	    strcmp(c.text[4], "e") == 0,
+	    "archive: volumes and the live book read as one, in row order");
+	memset(&c, 0, sizeof c);
+	ledger_scan_live(l, collect, &c);
+	CHECK(c.n == 2, "archive: the live book alone holds the open matters");
+	memset(&c, 0, sizeof c);
+	ledger_scan_since(l, 2026, 11, collect, &c);
+	CHECK(c.n == 2, "archive: a scan since November skips October's volume");
+	append(l, "new", "f");
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 6 && c.seq[5] == 6,
+	    "archive: seq continues after an archived last row");
+	CHECK(ledger_verify(l, &e, NULL) == 0,
+	    "archive: verify walks volumes and live as one chain");
+	append(l, "old", "g");
+	append(l, "new", "h");
+	moved = ledger_archive(ledger_begin(l, 1), 2026L * 12 + 10,
+	    closed_in_october, NULL, 0, NULL, NULL, clock_now(), "tester");
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(moved == 1 && c.n == 8 && strcmp(c.text[6], "g") == 0,
+	    "archive: a second archive adds to the month's volume");
+	CHECK(ledger_verify(l, &e, NULL) == 0, "archive: verify after two");
+	/* a volume changed after archiving */
+	s = read_file(path, &n);
+	gz = gzopen(path, "wb");
+	gzwrite(gz, "seq\n", 4);
+	gzclose(gz);
+	CHECK(ledger_verify(l, &e, NULL) != 0 && strstr(e.msg, "SHA-256"),
+	    "archive: a changed volume is found by its manifest");
+	write_file(path, s, n);
+	CHECK(ledger_verify(l, &e, NULL) == 0, "archive: restored volume");
+	unlink(path);
+	CHECK(ledger_verify(l, &e, NULL) != 0 && strstr(e.msg, "missing"),
+	    "archive: a removed volume is missing unless purged");
+	write_file(path, s, n);
+	free(s);
+	CHECK(ledger_purge(l, path, "test", 1, clock_now(), "tester", &e) == 0 &&
+	    access(path, F_OK) != 0, "purge: the volume is removed");
+	rc = ledger_verify(l, &e, NULL);
+	CHECK(rc == 0, "purge: verify carries the chain over the purged rows");
+	if (rc != 0)
+		printf("# %s\n", e.msg);
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 4, "purge: the purged rows are gone, the rest stay");
 	ledger_close(l);
 }
 

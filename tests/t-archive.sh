@@ -1,0 +1,218 @@
+#!/bin/sh
+# pm-report archive and purge (SPEC 3): closed matters of past months
+# bound into gzip volumes, open ones live, every read unchanged, verify
+# clean, atomic under kill -9, safe beside clerks; retention by purge.
+. "$(dirname "$0")/lib.sh"
+
+cat >"$PM_DATA/pm.conf" <<'CONF'
+office = GD
+households = 100
+manager = 刘经理
+supervisors = 张主管
+CONF
+export PM_USER=孙丽
+
+# ---- two years of a small desk --------------------------------------------------------
+# Each month of 2024: a complaint handled, visited and closed; a unit's
+# keys received and handed over; a night's log.  Left open: March's
+# complaint, unit 0010100007's keys, an incident of May.
+build() {
+	for m in 01 02 03 04 05 06 07 08; do
+		n=${m#0}
+		unit=00101000$(printf %02d "$n")
+		export PM_NOW="2024-$m-03 09:00"
+		code=$(pm-complaint add --unit "$unit" --name 业主$n --text "第${n}月的事" --importance B --category GC) || return 1
+		pm-duty log --kind inquiry --text "第${n}月咨询" >/dev/null || return 1
+		pm-key receive --unit "$unit" --count 2 --from 李工 >/dev/null || return 1
+		[ "$m" = 05 ] && { pm-duty log --kind incident --text "五月的火警, 未结" >/dev/null || return 1; }
+		[ "$m" = 03 ] && continue
+		PM_NOW="2024-$m-04 09:00" pm-complaint resolve "$code" --result 已处理 >/dev/null &&
+		PM_NOW="2024-$m-05 09:00" pm-complaint notify "$code" --how phone >/dev/null &&
+		PM_NOW="2024-$m-06 09:00" pm-visit checkout "$code" --visitor 张主管 >/dev/null &&
+		PM_NOW="2024-$m-06 10:00" pm-visit record "$code" --visitor 张主管 --quality 5 --attitude 5 --satisfaction satisfied >/dev/null &&
+		PM_NOW="2024-$m-07 09:00" pm-complaint close "$code" >/dev/null || return 1
+		[ "$m" = 07 ] && continue
+		PM_NOW="2024-$m-08 09:00" pm-key issue --unit "$unit" --count 2 --to 业主$n --id-doc 身份证 >/dev/null || return 1
+	done
+	export PM_NOW="2026-11-02 09:00"
+	pm-complaint add --unit 0010100099 --name 新业主 --text 本月的事 --importance C --category QT >/dev/null
+}
+
+# Everything a clerk or the supervisor can read, to compare before and after.
+reads() {
+	pm-complaint list --format csv &&
+	pm-complaint list --open --format csv &&
+	pm-complaint list --month 2024-02 --format csv &&
+	pm-complaint overdue --format csv &&
+	pm-complaint show GD-B-GC-000002 | grep -v '^$' &&
+	pm-complaint show GD-B-GC-000003 &&
+	pm-key list --format csv &&
+	pm-key show --unit 0010100002 &&
+	pm-duty show --date 2024-02-03 &&
+	pm-duty pending &&
+	pm-visit list --format csv &&
+	pm-report complaints --month 2024-02 --format csv &&
+	pm-report keys --month 2024-04 --format csv
+}
+
+export PM_NOW="2026-11-23 09:00"
+test_expect_success 'a desk of 2024: complaints, keys, visits and the log' '
+	build && PM_NOW="2026-11-23 09:00" reads >"$T/before" &&
+	grep -q GD-B-GC-000008 "$T/before"
+'
+export PM_NOW="2026-11-23 09:00"
+cp -a "$PM_DATA" "$T/pristine"
+
+test_expect_success 'archive --dry-run lists the volumes and writes nothing' '
+	before=$(find "$PM_DATA" -type f ! -name "*.lock" | sort | xargs cksum) &&
+	expect_status 0 pm-report archive --dry-run &&
+	out_has "complaints *archive/complaints/2024/complaints-2024-01.csv.gz *1$" &&
+	err_has "dry run: 62 rows would move" &&
+	test "$(find "$PM_DATA" -type f ! -name "*.lock" | sort | xargs cksum)" = "$before"
+'
+
+test_expect_success 'archive: closed matters move into gzip volumes with manifests' '
+	expect_status 0 pm-report archive &&
+	out_has "complaint_events" && out_has "keys" && out_has "duty_log" &&
+	test -f "$PM_DATA/archive/complaints/2024/complaints-2024-01.csv.gz" &&
+	test -f "$PM_DATA/archive/complaints/2024/complaints-2024-01.manifest" &&
+	zcat "$PM_DATA/archive/complaints/2024/complaints-2024-01.csv.gz" | head -1 | grep -q "^seq,at,code," &&
+	zcat "$PM_DATA/archive/complaints/2024/complaints-2024-01.csv.gz" | grep -q GD-B-GC-000001 &&
+	grep -q "^sha256	[0-9a-f]\{64\}$" "$PM_DATA/archive/complaints/2024/complaints-2024-01.manifest" &&
+	grep -q "^book_head	" "$PM_DATA/archive/complaints/2024/complaints-2024-01.manifest" &&
+	grep -q "^rows	1$" "$PM_DATA/archive/complaints/2024/complaints-2024-01.manifest"
+'
+
+test_expect_success 'archive: open matters stay in the live books' '
+	grep -q GD-B-GC-000003 "$PM_DATA/complaints.csv" &&
+	grep -q GD-C-QT-000009 "$PM_DATA/complaints.csv" &&
+	! grep -q GD-B-GC-000001 "$PM_DATA/complaints.csv" &&
+	grep -q 0010100007 "$PM_DATA/keys.csv" &&
+	! grep -q 0010100001 "$PM_DATA/keys.csv" &&
+	grep -q 五月的火警 "$PM_DATA/duty_log.csv" &&
+	! grep -q 第1月咨询 "$PM_DATA/duty_log.csv"
+'
+
+test_expect_success 'archive: every read gives what it gave before' '
+	reads >"$T/after" && cmp "$T/before" "$T/after"
+'
+
+test_expect_success 'archive: verify of every book is clean across volumes' '
+	pm-complaint verify && pm-key verify && pm-duty verify &&
+	pm-visit verify && pm-owner verify
+'
+
+test_expect_success 'archive: the books go on after it (codes, seqs, chain)' '
+	code=$(pm-complaint add --unit 0010100098 --name 又一位 --text 又一件 --importance C --category QT) &&
+	test "$code" = GD-C-QT-000010 &&
+	pm-key receive --unit 0010100098 --count 1 --from 李工 >/dev/null &&
+	pm-duty log --kind inquiry --text 归档之后 >/dev/null &&
+	pm-complaint verify && pm-key verify && pm-duty verify
+'
+
+test_expect_success 'archive twice: nothing more to move, volumes unchanged' '
+	sum=$(cksum "$PM_DATA"/archive/*/2024/*.csv.gz) &&
+	expect_status 0 pm-report archive --format csv &&
+	out_is "ledger,volume,rows" &&
+	test "$(cksum "$PM_DATA"/archive/*/2024/*.csv.gz)" = "$sum"
+'
+
+test_expect_success 'archive: an edited volume or a removed one is found by verify' '
+	v="$PM_DATA/archive/complaints/2024/complaints-2024-02.csv.gz" &&
+	cp "$v" "$T/v.keep" &&
+	zcat "$T/v.keep" | sed "s/第2月的事/第2月的好事/" | gzip >"$v" &&
+	expect_status 65 pm-complaint verify && err_has "complaints-2024-02.csv.gz" &&
+	rm "$v" &&
+	expect_status 65 pm-complaint verify && err_has "missing" &&
+	cp "$T/v.keep" "$v" && pm-complaint verify
+'
+
+test_expect_success 'archive: a closed complaint reopened by a failed visit is still overdue-listed' '
+	PM_NOW="2026-11-23 10:00" pm-visit review GD-B-GC-000006 --by 张主管 --verdict fail --comment 仍漏水 >/dev/null &&
+	PM_NOW="2026-12-30 10:00" pm-complaint overdue --format csv >"$T/od" &&
+	grep -q GD-B-GC-000006 "$T/od"
+'
+
+test_expect_success 'archive: bad --before is refused, nothing written' '
+	expect_status 65 pm-report archive --before 2026-13 && err_has "before" &&
+	expect_status 65 pm-report archive --before 2027-01 && err_has "after this month" &&
+	expect_status 64 pm-report archive --confirm && err_has "does not apply"
+'
+
+# ---- kill -9 at every point of an archive ------------------------------------------------
+for point in archive-before-commit archive-mid-rename; do
+test_expect_success "archive killed at $point: the old state or the new, reads unchanged" "
+	rm -rf \"\$T/k\" && cp -a \"\$T/pristine\" \"\$T/k\" &&
+	PM_DATA=\$T/k PM_TEST_CRASH=$point pm-report archive >/dev/null 2>&1; test \$? = 137 &&
+	PM_DATA=\$T/k reads >\"\$T/k.out\" && cmp \"\$T/before\" \"\$T/k.out\" &&
+	PM_DATA=\$T/k pm-complaint verify >/dev/null && PM_DATA=\$T/k pm-key verify >/dev/null &&
+	PM_DATA=\$T/k pm-duty verify >/dev/null &&
+	PM_DATA=\$T/k pm-report archive >/dev/null &&
+	PM_DATA=\$T/k reads >\"\$T/k.out\" && cmp \"\$T/before\" \"\$T/k.out\" &&
+	PM_DATA=\$T/k pm-complaint verify >/dev/null && PM_DATA=\$T/k pm-visit verify >/dev/null &&
+	test -z \"\$(find \"\$T/k\" -name \"*.new\" -o -name \"*.part\" -o -name journal)\"
+"
+done
+
+test_expect_success 'archive killed at random moments: always old or new, never lost' '
+	i=0
+	while [ $i -lt 25 ]; do
+		rm -rf "$T/r" && cp -a "$T/pristine" "$T/r" &&
+		(PM_DATA=$T/r pm-report archive >/dev/null 2>&1 & pid=$!;
+		 sleep 0.0$((i * 4 % 100 / 10))$((i % 10)); kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null); 
+		PM_DATA=$T/r reads >"$T/r.out" 2>"$T/r.err" && cmp -s "$T/before" "$T/r.out" || { echo "run $i: reads differ"; cat "$T/r.err"; exit 1; }
+		PM_DATA=$T/r pm-complaint verify >/dev/null && PM_DATA=$T/r pm-duty verify >/dev/null &&
+		PM_DATA=$T/r pm-key verify >/dev/null || { echo "run $i: verify"; exit 1; }
+		i=$((i + 1))
+	done
+'
+
+test_expect_success 'archive beside eight clerks: every row they were told of is there' '
+	rm -rf "$T/c" && cp -a "$T/pristine" "$T/c" && : >"$T/c.ids" &&
+	for k in 1 2 3 4 5 6 7 8; do
+		(for j in 1 2 3 4 5; do
+			PM_DATA=$T/c pm-duty log --kind inquiry --text "并发$k-$j" 2>/dev/null >>"$T/c.ids"
+		done) &
+	done
+	PM_DATA=$T/c pm-report archive >/dev/null; wait
+	PM_DATA=$T/c pm-duty verify >/dev/null &&
+	test "$(wc -l <"$T/c.ids")" -ge 30 &&
+	for id in $(cat "$T/c.ids"); do
+		PM_DATA=$T/c pm-duty show --date 2026-11-23 | grep -q "$id" || { echo "$id lost"; exit 1; }
+	done
+'
+
+# ---- retention --------------------------------------------------------------------------
+export PM_NOW="2027-03-01 09:00"
+test_expect_success 'purge needs --expired; lists, removes nothing without --confirm' '
+	expect_status 64 pm-report purge && err_has "expired" &&
+	before=$(find "$PM_DATA/archive" -type f | sort | xargs cksum) &&
+	expect_status 0 pm-report purge --expired --format csv &&
+	out_has "^keys,archive/keys/2024/keys-2024-01.csv.gz,2024-01,2026-02-01,expired" &&
+	out_has "^visits,archive/visits/2024/" &&
+	out_has "^duty_log,archive/duty_log/2024/duty_log-2024-02.csv.gz,2024-02,2027-03-01,expired" &&
+	! out_has "duty_log-2024-03" && ! out_has "complaint" &&
+	err_has "nothing removed" &&
+	test "$(find "$PM_DATA/archive" -type f | sort | xargs cksum)" = "$before"
+'
+
+test_expect_success 'purge --confirm removes expired volumes, records them, verify stays clean' '
+	expect_status 0 pm-report purge --expired --confirm --format csv &&
+	out_has ",removed$" &&
+	test ! -f "$PM_DATA/archive/keys/2024/keys-2024-01.csv.gz" &&
+	test -f "$PM_DATA/archive/keys/2024/keys-2024-01.manifest" &&
+	grep -q "keys-2024-01.csv.gz" "$PM_DATA/purges.csv" &&
+	pm-key verify && pm-visit verify && pm-complaint verify &&
+	pm-key show --unit 0010100007 | grep -q "in the cabinet: 2"
+'
+
+test_expect_success 'purge never touches complaints, requests or the owner archive' '
+	export PM_NOW="2040-01-01 09:00" &&
+	pm-report purge --expired --confirm --format csv >"$T/p" &&
+	grep -q "^duty_log," "$T/p" &&
+	! grep -q "^complaint\|^requests\|^owner" "$T/p" &&
+	test -f "$PM_DATA/archive/complaints/2024/complaints-2024-01.csv.gz" &&
+	test -f "$PM_DATA/archive/complaint_events/2024/complaint_events-2024-01.csv.gz" &&
+	pm-complaint verify && pm-duty verify &&
+	pm-complaint show GD-B-GC-000001 | grep -q 第1月的事
+'

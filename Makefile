@@ -77,6 +77,9 @@ bin/pm-%: bin/pm-%.o lib/libpm.a
 tests/unit: tests/unit.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
+tests/histgen: tests/histgen.o lib/libpm.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
+
 tests/crashpoint: tests/crashpoint.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
@@ -86,7 +89,7 @@ check: all tests/unit
 demo: all
 	@sh data/demo.sh
 
-bench: all
+bench: all tests/histgen
 	@sh tests/bench.sh
 
 install: all
@@ -96,7 +99,7 @@ install: all
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
 
 clean:
-	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit
+	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen
 	rm -rf tests/tmp
 
 .PHONY: all check demo bench install clean

@@ -40,7 +40,7 @@ usage(int status)
 "  visits --quarter Q      visit rates and the quarter's analysis\n"
 "  archive [--before M] [--dry-run]\n"
 "                          bind matters closed before month M (default:\n"
-"                          last month) into gzip volumes; open ones stay\n"
+"                          this month) into gzip volumes; open ones stay\n"
 "  purge --expired [--confirm]\n"
 "                          list volumes past retention; --confirm removes\n"
 "                          them (keys, visits 2 years; duty 3; complaints,\n"
@@ -309,7 +309,7 @@ cmd_archive(int argc, char **argv)
 			die(EX_DATAERR, _("--before: %s is after this month: "
 			    "only past months are archived"), o.before);
 	} else
-		before = clock_month_key(ctx.now) - 1;	/* keep last month */
+		before = clock_month_key(ctx.now);	/* every past month */
 	out = out_open(stdout, format == REPORT_CSV ? OUT_CSV : format ==
 	    REPORT_JSON ? OUT_JSON : OUT_TABLE, 0, cols);
 	moved = report_archive(&ctx, before, o.dry_run, archived, out);

@@ -452,7 +452,7 @@ complaint_rates(struct pm_ctx *ctx, int y, int m, struct visit_rate *cr)
 	size_t i, n;
 
 	memset(cr, 0, sizeof *cr);
-	visit_read(ctx, &vb, &e);
+	visit_read_since(ctx, y, m, &vb, &e);
 	n = visit_rates(ctx, &vb, clock_month_start(y, m), clock_month_end(y,
 	    m), r);
 	for (i = 0; i < n; i++)

@@ -280,7 +280,7 @@ fold_row(const struct row *r, void *arg)
 }
 
 static void
-fold_all(struct pm_ctx *ctx, struct visit_book *b)
+fold_since(struct pm_ctx *ctx, struct visit_book *b, long since)
 {
 	struct complaint_book cb;
 	struct pm_err e;
@@ -288,8 +288,12 @@ fold_all(struct pm_ctx *ctx, struct visit_book *b)
 	size_t i;
 
 	memset(b, 0, sizeof *b);
-	/* SPEC 4: a handled complaint is due for its visit with no extra step */
-	complaint_read(ctx, 0, &cb, &e);
+	/*
+	 * SPEC 4: a handled complaint is due for its visit with no extra
+	 * step.  A visit window opens at most days after the handling, and a
+	 * complaint closes after its visit: the month before holds them all.
+	 */
+	complaint_read_since(ctx, 0, since > 0 ? since - 1 : 0, &cb, &e);
 	for (i = 0; i < cb.n; i++) {
 		const struct complaint *c = &cb.v[i];
 		struct visit_item *it;
@@ -317,8 +321,18 @@ fold_all(struct pm_ctx *ctx, struct visit_book *b)
 	f.b = b;
 	for (i = 0; i < V_NCOLS; i++)
 		f.col[i] = ledger_col(f.l, visit_cols[i]);
-	ledger_scan(f.l, fold_row, &f);
+	if (since > 0)
+		ledger_scan_since(f.l, (int)(since / 12), (int)(since % 12) + 1,
+		    fold_row, &f);
+	else
+		ledger_scan(f.l, fold_row, &f);
 	ledger_close(f.l);
+}
+
+static void
+fold_all(struct pm_ctx *ctx, struct visit_book *b)
+{
+	fold_since(ctx, b, 0);
 }
 
 int
@@ -326,6 +340,15 @@ visit_read(struct pm_ctx *ctx, struct visit_book *b, struct pm_err *e)
 {
 	(void)e;
 	fold_all(ctx, b);
+	return 0;
+}
+
+int
+visit_read_since(struct pm_ctx *ctx, int year, int month,
+    struct visit_book *b, struct pm_err *e)
+{
+	(void)e;
+	fold_since(ctx, b, (long)year * 12 + month - 1);
 	return 0;
 }
 

@@ -69,6 +69,13 @@ struct visit_book {
 void visit_book_free(struct visit_book *b);
 
 int visit_read(struct pm_ctx *ctx, struct visit_book *b, struct pm_err *e);
+/*
+ * The items whose sheets can open in or after year-month: read from the
+ * volumes of that month on (and the month before, for complaints) and
+ * the live books, whatever the length of the history.
+ */
+int visit_read_since(struct pm_ctx *ctx, int year, int month,
+    struct visit_book *b, struct pm_err *e);
 struct visit_item *visit_find(struct visit_book *b, const char *ref);
 /* The sheet a visit now would fill: the first open window not visited. */
 struct visit_sheet *visit_current(struct visit_item *it, time_t now);

@@ -71,6 +71,16 @@ test_expect_success 'archive --dry-run lists the volumes and writes nothing' '
 	test "$(find "$PM_DATA" -type f ! -name "*.lock" | sort | xargs cksum)" = "$before"
 '
 
+test_expect_success 'archive --before binds only the months before it' '
+	rm -rf "$T/b" && cp -a "$T/pristine" "$T/b" &&
+	PM_DATA=$T/b expect_status 0 pm-report archive --before 2024-03 --format csv &&
+	out_has "^complaints,archive/complaints/2024/complaints-2024-02.csv.gz,1$" &&
+	! out_has "2024-03" && ! out_has "2024-04" &&
+	grep -q GD-B-GC-000004 "$T/b/complaints.csv" &&
+	! grep -q GD-B-GC-000002 "$T/b/complaints.csv" &&
+	PM_DATA=$T/b reads >"$T/b.out" && cmp "$T/before" "$T/b.out"
+'
+
 test_expect_success 'archive: closed matters move into gzip volumes with manifests' '
 	expect_status 0 pm-report archive &&
 	out_has "complaint_events" && out_has "keys" && out_has "duty_log" &&

@@ -25,9 +25,11 @@ PM_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 PM_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs zlib libcrypto 2>/dev/null || \
               echo -lz -lcrypto)
 
-# The Debian packages the build and the tests need.
-BUILD_DEBS = build-essential pkg-config libcsv-dev zlib1g-dev libssl-dev
-TEST_DEBS  = mandoc util-linux procps
+# The Debian packages the build and the tests need: the tests open the
+# html reports in headless Chromium and an export in LibreOffice Calc,
+# and read messages in a generated zh_CN.UTF-8 locale.
+BUILD_DEBS = build-essential pkg-config libcsv-dev zlib1g-dev libssl-dev gettext
+TEST_DEBS  = mandoc util-linux procps chromium libreoffice-calc-nogui locales
 
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
            lib/ledger.o lib/import.o
@@ -40,23 +42,28 @@ all: .deps-ok $(COMMANDS)
 
 # On a fresh Debian machine: install what is missing when we are root,
 # else say exactly what to install.
-.deps-ok:
-	@missing=""; \
-	for p in $(BUILD_DEBS) $(TEST_DEBS); do \
+DEBS_OK = missing=""; \
+	for p in $$want; do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || \
 	    missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing:$$missing"; \
-	    (apt-get install -y -q $$missing || \
-	     (apt-get update -q && apt-get install -y -q $$missing)) >/dev/null || exit 1; \
+	    (apt-get install -y -q --no-install-recommends $$missing || \
+	     (apt-get update -q && apt-get install -y -q --no-install-recommends $$missing)) \
+	     >/dev/null || exit 1; \
 	  else \
 	    echo "missing packages; run as root:  apt-get install$$missing" >&2; \
 	    exit 1; \
 	  fi; \
-	fi; \
-	touch $@
+	fi
+
+.deps-ok:
+	@want="$(BUILD_DEBS)"; $(DEBS_OK); touch $@
+
+.test-deps-ok: .deps-ok
+	@want="$(TEST_DEBS)"; $(DEBS_OK); touch $@
 
 lib/%.o: lib/%.c $(HEADERS) | .deps-ok
 	$(CC) $(CFLAGS) $(PM_CFLAGS) -c -o $@ $<
@@ -77,13 +84,16 @@ bin/pm-%: bin/pm-%.o lib/libpm.a
 tests/unit: tests/unit.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
+tests/pngcount: tests/pngcount.o
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(PM_LIBS)
+
 tests/histgen: tests/histgen.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
 tests/crashpoint: tests/crashpoint.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
-check: all tests/unit
+check: all tests/unit tests/pngcount .test-deps-ok
 	@sh tests/run
 
 demo: all
@@ -99,7 +109,7 @@ install: all
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
 
 clean:
-	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen
+	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen tests/pngcount
 	rm -rf tests/tmp
 
 .PHONY: all check demo bench install clean

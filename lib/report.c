@@ -164,6 +164,8 @@ struct doc_table {
 	int ncols;
 	char **cells;
 	size_t nrows, cap;
+	/* html: bars of these numeric columns per row, against a target */
+	int series[2], nseries, target;
 };
 
 struct doc {
@@ -223,7 +225,18 @@ table(struct doc *d, const char *key, const char *title,
 	t->title = title;
 	for (t->ncols = 0; cols[t->ncols]; t->ncols++)
 		t->cols[t->ncols] = cols[t->ncols];
+	t->target = -1;
 	return t;
+}
+
+/* Draw columns a (and b, when >= 0) of the table as bars in html. */
+static void
+table_chart(struct doc_table *t, int a, int b, int target)
+{
+	t->series[0] = a;
+	t->series[1] = b;
+	t->nseries = b >= 0 ? 2 : 1;
+	t->target = target;
 }
 
 static void
@@ -373,7 +386,8 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	struct key_loan **loans;
 	struct key_book b;
 	struct doc_table *t;
-	long on_hand = 0, lent = 0, lost = 0;
+	static const char *const mcols[] = { "keys", "count", NULL };
+	long on_hand = 0, lent = 0, lost = 0, issued = 0;
 	size_t i, n;
 
 	if (key_read(ctx, NULL, &b, e) != 0)
@@ -391,6 +405,7 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		on_hand += b.units[i].on_hand;
 		lent += b.units[i].lent_out;
 		lost += b.units[i].lost;
+		issued += b.units[i].issued;
 	}
 	n = key_overdue(ctx, &b, ctx->conf.loan_days, &loans);
 	t = table(d, "overdue", "逾期未还", lcols);
@@ -405,6 +420,25 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		table_row(t, v);
 	}
 	free(loans);
+	/* where the keys are: a picture of the cabinet's movements */
+	t = table(d, "movements", "钥匙去向", mcols);
+	table_chart(t, 1, -1, -1);
+	{
+		const char *const label[] = { "在柜 in the cabinet",
+			"借出未还 out on loan", "逾期借出 overdue loans",
+			"已交业主 issued to owners", "遗失 lost" };
+		long count[] = { on_hand, lent, (long)n, issued, lost };
+		char c[24];
+
+		for (i = 0; i < 5; i++) {
+			const char *v[2];
+
+			snprintf(c, sizeof c, "%ld", count[i]);
+			v[0] = label[i];
+			v[1] = c;
+			table_row(t, v);
+		}
+	}
 	put_num(d, "units", "房号数", (long)b.nunits);
 	put_num(d, "on_hand", "在柜钥匙", on_hand);
 	put_num(d, "lent_out", "借出未还", lent);
@@ -508,6 +542,7 @@ gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	stats_json(v->value, sizeof v->value, &prev, &pr);
 	/* the previous month beside this one */
 	t = table(d, "comparison", "与上月对比", cols);
+	table_chart(t, 1, 2, -1);
 	for (i = 0; i < 3; i++) {
 		const char *row[3];
 		char label[16];
@@ -563,6 +598,7 @@ gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	visit_read(ctx, &b, e);
 	n = visit_rates(ctx, &b, from, to, r);
 	t = table(d, "rates", "回访率", rcols);
+	table_chart(t, 3, -1, 4);
 	for (i = 0; i < n; i++) {
 		char c1[24], c2[24], c3[24], c4[24];
 		const char *v[] = { r[i].type, c1, c2, c3, c4, r[i].due == 0 ?
@@ -740,6 +776,66 @@ html_text(struct buf *b, const char *s)
 		}
 }
 
+/*
+ * A table as grouped horizontal bars: one group a row, one bar a series
+ * (this month, and last month paler), scaled to the largest value, or
+ * to 1 with a red line at each row's target for rates.
+ */
+static void
+table_svg(struct buf *b, const struct doc_table *t)
+{
+	double max = 0, v;
+	size_t r;
+	int k, y = 0, group = 6 + 18 * t->nseries;
+
+	for (r = 0; r < t->nrows; r++)
+		for (k = 0; k < t->nseries; k++) {
+			v = atof(t->cells[r * t->ncols + t->series[k]]);
+			if (v > max)
+				max = v;
+		}
+	if (t->target >= 0 || max <= 0)
+		max = t->target >= 0 ? 1 : 1;
+	buf_addf(b, "<svg class=\"chart\" width=\"640\" height=\"%d\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\">", (int)t->nrows * group + 22);
+	for (k = 0; k < t->nseries; k++) {
+		buf_addf(b, "<rect class=\"%s\" x=\"%d\" y=\"2\" width=\"12\" "
+		    "height=\"12\"/><text x=\"%d\" y=\"13\" font-size=\"12\">",
+		    k ? "bar2" : "bar", 120 + 160 * k, 136 + 160 * k);
+		html_text(b, t->cols[t->series[k]]);
+		buf_adds(b, "</text>");
+	}
+	y = 22;
+	for (r = 0; r < t->nrows; r++) {
+		buf_addf(b, "<text x=\"0\" y=\"%d\" font-size=\"13\">", y + 14);
+		html_text(b, t->cells[r * t->ncols]);
+		buf_adds(b, "</text>");
+		for (k = 0; k < t->nseries; k++) {
+			const char *cell = t->cells[r * t->ncols + t->series[k]];
+
+			v = atof(cell);
+			buf_addf(b, "<rect class=\"%s\" x=\"120\" y=\"%d\" "
+			    "width=\"%.0f\" height=\"16\"/><text x=\"%.0f\" "
+			    "y=\"%d\" font-size=\"11\">", k ? "bar2" : "bar",
+			    y + 18 * k, v / max * 400, 126 + v / max * 400,
+			    y + 18 * k + 13);
+			if (t->target >= 0 && *cell)
+				buf_addf(b, "%.1f%%", v * 100);
+			else
+				html_text(b, cell);
+			buf_adds(b, "</text>");
+		}
+		if (t->target >= 0) {
+			v = atof(t->cells[r * t->ncols + t->target]);
+			buf_addf(b, "<line class=\"target\" x1=\"%.0f\" y1=\"%d\" "
+			    "x2=\"%.0f\" y2=\"%d\"/>", 120 + v * 400, y - 2,
+			    120 + v * 400, y + 18 * t->nseries);
+		}
+		y += group;
+	}
+	buf_adds(b, "</svg>\n");
+}
+
 /* A self-contained page: no network, inline CSS, SVG bars for rates. */
 static void
 render_html(const struct doc *d, FILE *out)
@@ -756,6 +852,7 @@ render_html(const struct doc *d, FILE *out)
 	buf_adds(&b, "</title><style>body{font-family:sans-serif;margin:2em}"
 	    "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid "
 	    "#999;padding:.2em .6em}th{background:#eee}.bar{fill:#3a7}"
+	    ".bar2{fill:#9cd}svg{display:block;margin:1em 0}"
 	    ".target{stroke:#c33;stroke-width:2}@media print{body{margin:0}}"
 	    "</style></head><body>\n<h1>");
 	html_text(&b, d->title);
@@ -779,7 +876,7 @@ render_html(const struct doc *d, FILE *out)
 	if (bars) {
 		int y = 0;
 
-		buf_addf(&b, "<svg class=\"chart\" width=\"520\" height=\"%d\" "
+		buf_addf(&b, "<svg class=\"chart\" width=\"640\" height=\"%d\" "
 		    "xmlns=\"http://www.w3.org/2000/svg\">", bars * 26 + 4);
 		for (i = 0; i < d->nv; i++) {
 			double v;
@@ -820,6 +917,8 @@ render_html(const struct doc *d, FILE *out)
 			buf_adds(&b, "</tr>\n");
 		}
 		buf_adds(&b, "</table>\n");
+		if (t->nseries > 0)
+			table_svg(&b, t);
 	}
 	buf_adds(&b, "</body></html>\n");
 	fwrite(b.s, 1, b.len, out);

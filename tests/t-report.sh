@@ -129,3 +129,34 @@ test_expect_success 'bad input' '
 	expect_status 64 pm-report frobnicate &&
 	expect_status 73 pm-report complaints --month 2026-11 --out /nonexistent/dir/x.txt
 '
+
+# ---- the html pages in a real browser ----------------------------------------------------
+# Headless Chromium (Debian chromium) renders each page to a PNG; the chart
+# bars (.bar, #3a7) must show, and vanish when their colour is taken away,
+# so the pixels counted are the charts and nothing else.
+shot() {
+	HOME=$T chromium --headless --no-sandbox --disable-gpu --no-first-run \
+	    --disable-background-networking --disable-dev-shm-usage \
+	    --hide-scrollbars --user-data-dir="$T/chrome" --window-size=1000,3000 \
+	    --screenshot="$2" "file://$1" >/dev/null 2>&1 && test -s "$2"
+}
+green() { "$TOP/tests/pngcount" "$1" 33aa77 | cut -d' ' -f1; }
+if command -v chromium >/dev/null 2>&1; then
+	test_expect_success 'html: Chromium renders every report page, and its charts show' '
+		for r in "complaints --month 2026-11" "keys --month 2026-11" \
+		    "visits --quarter 2026Q4"; do
+			pm-report $r --format html --out "$T/page.html" &&
+			! grep -Eiq "(src|href)=.?(https?:)?//|@import|url\(" "$T/page.html" &&
+			grep -q "<svg" "$T/page.html" &&
+			shot "$T/page.html" "$T/page.png" && n=$(green "$T/page.png") &&
+			sed "s/\.bar{fill:#3a7}/.bar{fill:#fff}/" "$T/page.html" >"$T/plain.html" &&
+			shot "$T/plain.html" "$T/plain.png" && n0=$(green "$T/plain.png") &&
+			test "$n" -gt 300 && test "$n0" -lt 20 ||
+			{ echo "$r: ${n:-?} bar pixels, ${n0:-?} without the bars"; exit 1; }
+		done
+	'
+elif [ "${CI:-}" = true ]; then
+	echo "not ok - html in Chromium: chromium is not installed (apt-get install chromium)"
+else
+	echo "ok - html in Chromium # SKIP chromium not installed (apt-get install chromium)"
+fi

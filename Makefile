@@ -38,7 +38,27 @@ COMMANDS = bin/pm-duty bin/pm-key bin/pm-owner bin/pm-complaint bin/pm-visit bin
 HEADERS  = lib/pm.h lib/duty.h lib/key.h lib/owner.h lib/complaint.h lib/visit.h lib/report.h
 MANPAGES = man/pm-duty.1 man/pm-key.1 man/pm-files.5
 
-all: .deps-ok $(COMMANDS)
+# The message catalogues (po/LANG.po), compiled in the layout gettext
+# reads, so that TEXTDOMAINDIR=po/locale works from the build tree.
+LANGS   = zh_CN
+MOFILES = $(LANGS:%=po/locale/%/LC_MESSAGES/pm-tools.mo)
+
+all: .deps-ok $(COMMANDS) $(MOFILES)
+
+po/locale/%/LC_MESSAGES/pm-tools.mo: po/%.po | .deps-ok
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# After changing messages: refresh the template and merge it into each
+# catalogue, then translate what msgfmt --statistics reports missing.
+po: .deps-ok
+	xgettext --from-code=UTF-8 -k_ --language=C --package-name=pm-tools \
+	    --package-version=$$(sed -n 's/^#define PM_VERSION "\(.*\)"/\1/p' lib/pm.h) \
+	    --msgid-bugs-address=none -o po/pm-tools.pot lib/*.c bin/*.c
+	for l in $(LANGS); do \
+	  msgmerge -q --update --backup=none po/$$l.po po/pm-tools.pot && \
+	  msgfmt --statistics -o /dev/null po/$$l.po; \
+	done
 
 # On a fresh Debian machine: install what is missing when we are root,
 # else say exactly what to install.
@@ -107,10 +127,15 @@ install: all
 	install -m 755 $(COMMANDS) $(DESTDIR)$(BINDIR)
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	for l in $(LANGS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 644 po/locale/$$l/LC_MESSAGES/pm-tools.mo \
+	    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/pm-tools.mo || exit 1; \
+	done
 
 clean:
 	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen tests/pngcount
-	rm -rf tests/tmp
+	rm -rf tests/tmp po/locale
 
-.PHONY: all check demo bench install clean
+.PHONY: all check demo bench install clean po
 .SECONDARY:

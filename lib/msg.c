@@ -22,7 +22,7 @@ const char *progname = "pm";
 void
 msg_init(const char *argv0)
 {
-	const char *slash;
+	const char *slash, *dir;
 
 	if (argv0 != NULL && *argv0 != '\0') {
 		slash = strrchr(argv0, '/');
@@ -32,7 +32,14 @@ msg_init(const char *argv0)
 	/* Widths of Chinese text need a UTF-8 character type, even under cron. */
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		setlocale(LC_CTYPE, "C.UTF-8");
-	bindtextdomain("pm-tools", LOCALEDIR);
+	/*
+	 * The catalogue of make install, or TEXTDOMAINDIR's (as gettext.sh
+	 * knows it): the tests use the build tree's po/locale.
+	 */
+	dir = getenv("TEXTDOMAINDIR");
+	bindtextdomain("pm-tools", dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+	/* every byte we write is UTF-8, whatever the locale's charset */
+	bind_textdomain_codeset("pm-tools", "UTF-8");
 	textdomain("pm-tools");
 }
 

@@ -104,6 +104,9 @@ bin/pm-%: bin/pm-%.o lib/libpm.a
 tests/unit: tests/unit.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
+tests/maxrss: tests/maxrss.o
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $<
+
 tests/pngcount: tests/pngcount.o
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(PM_LIBS)
 
@@ -113,7 +116,7 @@ tests/histgen: tests/histgen.o lib/libpm.a
 tests/crashpoint: tests/crashpoint.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
-check: all tests/unit tests/pngcount .test-deps-ok
+check: all tests/unit tests/pngcount tests/maxrss .test-deps-ok
 	@sh tests/run
 
 demo: all
@@ -134,7 +137,7 @@ install: all
 	done
 
 clean:
-	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen tests/pngcount
+	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen tests/pngcount tests/maxrss
 	rm -rf tests/tmp po/locale
 
 .PHONY: all check demo bench install clean po

@@ -48,7 +48,22 @@ struct import_src {
 	size_t ncarry;
 	struct buf pending;	/* converted text not yet split into lines */
 	struct pm_err err;
+	int ncols;		/* the header's, once it is read */
 };
+
+/* libcsv's strict mode refuses a quote inside an unquoted field. */
+static void
+csv_error_at(struct import_src *src)
+{
+	if (csv_error(&src->p) == CSV_EPARSE)
+		errset(&src->err, EX_DATAERR, _("line %ld: a quote inside a field "
+		    "that does not start with one (quote the whole field and "
+		    "double the quote: \"a\"\"b\")"), src->line);
+	else
+		errset(&src->err, EX_DATAERR, _("line %ld: not valid CSV (%s)"),
+		    src->line, csv_strerror(csv_error(&src->p)));
+	src->failed = 1;
+}
 
 static int
 no_space(unsigned char c)
@@ -181,9 +196,7 @@ feed(struct import_src *src, const char *s, size_t n, int last)
 		src->line++;
 		if (csv_parse(&src->p, src->pending.s + start, i + 1 - start,
 		    imp_field, imp_row, src) != i + 1 - start) {
-			errset(&src->err, EX_DATAERR, _("line %ld: not valid CSV "
-			    "(%s)"), src->line, csv_strerror(csv_error(&src->p)));
-			src->failed = 1;
+			csv_error_at(src);
 		}
 		start = i + 1;
 	}
@@ -194,9 +207,7 @@ feed(struct import_src *src, const char *s, size_t n, int last)
 		if (csv_parse(&src->p, src->pending.s + start,
 		    src->pending.len - start, imp_field, imp_row, src) !=
 		    src->pending.len - start) {
-			errset(&src->err, EX_DATAERR, _("line %ld: not valid CSV "
-			    "(%s)"), src->line, csv_strerror(csv_error(&src->p)));
-			src->failed = 1;
+			csv_error_at(src);
 			return;
 		}
 		start = src->pending.len;
@@ -309,9 +320,20 @@ import_next(struct import_src *src, struct row *r, struct pm_err *e)
 	for (i = 0; i < r->n; i++) {
 		r->f[i] = src->cur.data + src->cur.off[i];
 		r->len[i] = src->cur.len[i];
+		/* '=1+1 from an --excel export (or a spreadsheet) is =1+1 */
+		if (r->len[i] >= 2 && r->f[i][0] == '\'' &&
+		    out_formula_like(r->f[i] + 1)) {
+			r->f[i]++;
+			r->len[i]--;
+		}
 	}
 	r->line = src->cur.line;
 	r->file = src->name;
+	/* more fields than the header: an unquoted comma shifted the row */
+	if (src->ncols > 0 && r->n > src->ncols)
+		return errset(e, EX_DATAERR, _("line %ld: %d fields, but the "
+		    "header has %d (a comma in an unquoted field?)"), r->line,
+		    r->n, src->ncols);
 	return 1;
 }
 
@@ -404,6 +426,7 @@ import_header(struct import_src *src, const char *const *names, int *col,
 	if (rc <= 0)
 		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: empty, "
 		    "expected a header row"), file);
+	src->ncols = r.n;
 	for (i = 0; names[i]; i++) {
 		col[i] = -1;
 		for (k = 0; k < r.n && col[i] < 0; k++) {

@@ -129,8 +129,8 @@ json_string(struct buf *b, const char *s)
 }
 
 /* SPEC 5: a cell a spreadsheet would execute as a formula stays text. */
-static int
-formula_like(const char *s)
+int
+out_formula_like(const char *s)
 {
 	return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
 	    s[0] == '\t' || s[0] == '\r';
@@ -147,7 +147,7 @@ csv_line(struct out *o, const char *const *vals)
 
 		if (i > 0)
 			buf_add(&b, ",", 1);
-		if (o->excel && formula_like(v)) {
+		if (o->excel && out_formula_like(v)) {
 			struct buf t = { 0 };
 
 			buf_add(&t, "'", 1);

@@ -126,6 +126,12 @@ void out_close(struct out *o);
 int out_width(const char *s);
 /* Text padded with spaces to a display width (printed forms). */
 void out_pad(struct buf *b, const char *s, int width);
+/*
+ * A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR);
+ * --excel writes it after an apostrophe, the spreadsheets' text mark,
+ * and import takes that apostrophe away again.
+ */
+int out_formula_like(const char *s);
 /* One CSV field, quoted when needed (libcsv). */
 void csv_field(struct buf *b, const char *s, size_t len);
 void json_string(struct buf *b, const char *s);

@@ -87,6 +87,16 @@ say "The 25th: the cabinet is counted"
 printf 'unit,counted\n0010102030,3\n0010102031,1\n' >"$PM_DATA/count.csv"
 PM_NOW="2026-11-25 09:00" run pm-key inventory --counted "$PM_DATA/count.csv"
 
-say "Someone edits the log with a text editor..."
-sed -i 's/5栋老人求助开门/5栋老人求助(已删)/' "$PM_DATA/duty_log.csv"
-PM_NOW="2026-11-22 09:00" run pm-duty verify || echo "(exit $?: the change is found)"
+say "30 November: cron produces the month's complaint statistics"
+PM_NOW="2026-11-30 07:30" run pm-report run
+PM_NOW="2026-11-30 07:31" run pm-report complaints --month 2026-11
+
+say "1 December, 02:15: cron binds November's closed matters into volumes"
+PM_NOW="2026-12-01 02:15" run pm-report archive
+PM_NOW="2026-12-01 08:00" run pm-complaint show XFJY-B-GC-000001
+PM_NOW="2026-12-01 08:01" run pm-complaint verify
+
+say "Someone edits the log with a text editor, even in its archived volume..."
+vol=$PM_DATA/archive/duty_log/2026/duty_log-2026-11.csv.gz
+zcat "$vol" | sed 's/5栋老人求助开门/5栋老人求助(已删)/' | gzip >"$vol.edited" && mv "$vol.edited" "$vol"
+PM_NOW="2026-12-01 09:00" run pm-duty verify || echo "(exit $?: the change is found)"

@@ -526,7 +526,14 @@ cursor_open(struct cursor *c, struct ledger *l, const char *path, int gz,
 	c->sc.err = e;
 	c->sc.file = c->path;
 	if (gz) {
+		errno = 0;
 		c->gz = gzopen(path, "rb");
+		if (c->gz == NULL && errno == ENOENT) {
+			/* purged since we listed it: its rows are gone */
+			c->done = 1;
+			c->seq = -1;
+			return 0;
+		}
 		if (c->gz == NULL)
 			return errset(e, EX_IOERR, "%s: %s", path,
 			    errno ? strerror(errno) : "gzopen failed");
@@ -1776,6 +1783,12 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 	size_t i;
 	int fd;
 
+	/* bind only a sound book: a damaged one is shown by verify first */
+	if (ledger_verify(l, &e, NULL) != 0) {
+		tx_free(tx);
+		die(EX_DATAERR, _("%s; nothing was archived (SPEC 3: verify "
+		    "must be clean before and after)"), e.msg);
+	}
 	memset(&a, 0, sizeof a);
 	a.l = l;
 	a.before = before;

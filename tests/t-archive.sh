@@ -143,6 +143,15 @@ test_expect_success 'archive: a closed complaint reopened by a failed visit is s
 	grep -q GD-B-GC-000006 "$T/od"
 '
 
+test_expect_success 'archive refuses a damaged book: exit 65, nothing moved' '
+	rm -rf "$T/x" && cp -a "$T/pristine" "$T/x" &&
+	sed -i "s/第2月咨询/第2月咨询(改)/" "$T/x/duty_log.csv" &&
+	sum=$(book_sum "$T/x/duty_log.csv") &&
+	PM_DATA=$T/x expect_status 65 pm-report archive &&
+	err_has "duty_log.csv line 3: row 2 does not match the hash chain" && err_has "nothing was archived" &&
+	test "$(book_sum "$T/x/duty_log.csv")" = "$sum" && test ! -d "$T/x/archive/duty_log"
+'
+
 test_expect_success 'archive: bad --before is refused, nothing written' '
 	expect_status 65 pm-report archive --before 2026-13 && err_has "before" &&
 	expect_status 65 pm-report archive --before 2027-01 && err_has "after this month" &&

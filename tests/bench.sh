@@ -8,6 +8,10 @@
 #     parse + SHA-256 chain; pm-duty show: parse + fold) in MB/s, beside
 #     wc -l, sqlite3 and Miller answering the same question on the same
 #     data.
+#  3. pm-complaint add and overdue on a book of 1,000 events and one of
+#     1,000,000, both archived monthly (pm-report archive): ratio <= 1.2.
+#  4. pm-report complaints for last month on 1 and on 10 years of
+#     archived history: ratio <= 1.2 (the report reads its volumes).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$top/bin:$PATH

@@ -1206,13 +1206,14 @@ complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	}
 	import_close(src);
 	import_seen_free(&seen);
-	for (k = 0; k < 2; k++) {
-		if (rc < 0 || errors || dry_run)
+	/* both books or neither (SPEC 6) */
+	if (rc < 0 || errors || dry_run)
+		for (k = 0; k < 2; k++)
 			ledger_rollback(tx[k]);
-		else
-			ledger_commit(tx[k]);
+	else
+		ledger_commit_group(tx, 2);
+	for (k = 0; k < 2; k++)
 		ledger_close(l[k]);
-	}
 	if (rc < 0)
 		return -1;
 	if (errors)

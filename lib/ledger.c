@@ -33,6 +33,7 @@
 #define BATCH_FLUSH (1024 * 1024)
 
 static void archive_recover(struct ledger *l);
+static void group_recover(struct ledger *l);
 
 static const char *const common_head[] = { "seq", "at", NULL };
 static const char *const common_tail[] = { "by", "written_at", "hash", NULL };
@@ -53,6 +54,8 @@ struct ledger_tx {
 	char head[HASH_HEX + 1];
 	struct buf rows;	/* rows not yet written */
 	long nrows;
+	int staged;		/* BOOK.group written, not yet committed */
+	struct ledger_tx *next;	/* the transactions still open */
 	EVP_MD_CTX *md;
 };
 
@@ -1066,6 +1069,20 @@ create_book(struct ledger *l)
 	buf_free(&hdr);
 }
 
+/*
+ * A command that dies (die() calls exit) with a transaction open takes it
+ * back: its new copy and staged copy are removed, a partly written row
+ * is cut off.  A crash leaves them to the next writer's sweep.
+ */
+static struct ledger_tx *open_txs;
+
+static void
+rollback_open(void)
+{
+	while (open_txs != NULL)
+		ledger_rollback(open_txs);
+}
+
 struct ledger_tx *
 ledger_begin(struct ledger *l, long lock_timeout)
 {
@@ -1078,6 +1095,10 @@ ledger_begin(struct ledger *l, long lock_timeout)
 
 	/* A full disk must fail cleanly, not kill us (SPEC 6). */
 	signal(SIGXFSZ, SIG_IGN);
+	static int registered;
+
+	if (!registered && atexit(rollback_open) == 0)
+		registered = 1;
 	tx->l = l;
 	tx->tmpfd = -1;
 	tx->md = EVP_MD_CTX_new();
@@ -1092,6 +1113,7 @@ ledger_begin(struct ledger *l, long lock_timeout)
 		die(EX_TEMPFAIL, _("%s is busy: another clerk or job holds its "
 		    "lock (waited %ld s); try again"), l->path, lock_timeout);
 	archive_recover(l);
+	group_recover(l);
 	tx->fd = open(l->path, O_RDWR | O_APPEND | O_CLOEXEC);
 	if (tx->fd < 0 && errno == ENOENT) {
 		create_book(l);
@@ -1117,6 +1139,9 @@ ledger_begin(struct ledger *l, long lock_timeout)
 		tx->last_seq = floor;
 		memcpy(tx->head, hash, sizeof hash);
 	}
+	/* only now is good_end known: a rollback may cut back to it */
+	tx->next = open_txs;
+	open_txs = tx;
 	return tx;
 }
 
@@ -1138,8 +1163,9 @@ ledger_tx_head(const struct ledger_tx *tx)
 	return tx->head;
 }
 
-static void
-write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
+/* 0, or the errno of the write that failed */
+static int
+write_full(int fd, const char *s, size_t n)
 {
 	ssize_t w;
 
@@ -1147,16 +1173,25 @@ write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
 		w = write(fd, s, n);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			int saved = w < 0 ? errno : ENOSPC;
-			struct ledger *l = tx->l;
-
-			ledger_rollback(tx);
-			die(EX_IOERR, _("cannot write %s: %s; nothing was "
-			    "recorded"), l->path, strerror(saved));
-		}
+		if (w <= 0)
+			return w < 0 ? errno : ENOSPC;
 		s += w;
 		n -= w;
+	}
+	return 0;
+}
+
+static void
+write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
+{
+	int saved = write_full(fd, s, n);
+
+	if (saved != 0) {
+		struct ledger *l = tx->l;
+
+		ledger_rollback(tx);
+		die(EX_IOERR, _("cannot write %s: %s; nothing was "
+		    "recorded"), l->path, strerror(saved));
 	}
 }
 
@@ -1243,6 +1278,13 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 static void
 tx_free(struct ledger_tx *tx)
 {
+	struct ledger_tx **p;
+
+	for (p = &open_txs; *p != NULL; p = &(*p)->next)
+		if (*p == tx) {
+			*p = tx->next;
+			break;
+		}
 	if (tx->fd >= 0)
 		close(tx->fd);
 	if (tx->tmpfd >= 0)
@@ -1305,6 +1347,13 @@ ledger_commit(struct ledger_tx *tx)
 void
 ledger_rollback(struct ledger_tx *tx)
 {
+	if (tx->staged) {
+		struct buf staged = { 0 };
+
+		buf_addf(&staged, "%s.group", tx->l->path);
+		unlink(staged.s);
+		buf_free(&staged);
+	}
 	if (tx->tmpfd >= 0) {
 		struct buf tmp = { 0 };
 
@@ -1317,6 +1366,216 @@ ledger_rollback(struct ledger_tx *tx)
 			fsync(tx->fd);
 	}
 	tx_free(tx);
+}
+
+/* ---- several books at once ------------------------------------------- */
+
+/*
+ * A command that writes to two books (an import of complaints and
+ * requests) must leave both changed or neither.  Each book's new contents
+ * are written and synced beside it as BOOK.csv.group; the journal
+ * commit.journal, naming those books, is renamed into place: that is the
+ * commit point.  Then each staged copy replaces its book and the journal
+ * goes.  Whoever next takes a named book's lock (or verifies it) finishes
+ * what a crash cut off; a staged copy without a journal is swept away.
+ * The journal has a lock of its own, so that checking whether it is
+ * finished and removing it is one step.
+ */
+
+static void
+group_paths(const char *dir, struct buf *journal, struct buf *lock)
+{
+	buf_reset(journal);
+	buf_addf(journal, "%s/commit.journal", dir);
+	if (lock != NULL) {
+		buf_reset(lock);
+		buf_addf(lock, "%s/commit.journal.lock", dir);
+	}
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+static int
+group_lock(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0)
+		die(EX_CANTCREAT, _("cannot create %s: %s"), path,
+		    strerror(errno));
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR)
+			die(EX_IOERR, "%s: %s", path, strerror(errno));
+	return fd;
+}
+
+/*
+ * With the journal's lock held: finish the books of the journal whose
+ * lock we hold (mine, or every one when mine is NULL), and remove the
+ * journal once none is waiting.  Returns how many are still waiting.
+ */
+static int
+group_apply(const char *dir, const char *journal, const char *mine)
+{
+	struct buf staged = { 0 }, book = { 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int waiting = 0;
+	FILE *fp = fopen(journal, "r");
+
+	if (fp == NULL)
+		return 0;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n == 0 || strchr(line, '/') != NULL)
+			continue;
+		buf_reset(&book);
+		buf_reset(&staged);
+		buf_addf(&book, "%s/%s", dir, line);
+		buf_addf(&staged, "%s.group", book.s);
+		if (access(staged.s, F_OK) != 0)
+			continue;
+		if (mine != NULL && strcmp(line, mine) != 0) {
+			waiting++;
+			continue;
+		}
+		if (rename(staged.s, book.s) != 0)
+			die(EX_IOERR, _("cannot finish writing %s: rename %s: "
+			    "%s"), book.s, staged.s, strerror(errno));
+		fsync_dir(dir);
+		if (mine == NULL && crash_point("group-mid-rename"))
+			raise(SIGKILL);
+	}
+	fclose(fp);
+	free(line);
+	buf_free(&staged);
+	buf_free(&book);
+	if (waiting == 0) {
+		if (unlink(journal) != 0 && errno != ENOENT)
+			die(EX_IOERR, "%s: %s", journal, strerror(errno));
+		fsync_dir(dir);
+	}
+	return waiting;
+}
+
+/* Called with the book's lock held. */
+static void
+group_recover(struct ledger *l)
+{
+	struct buf j = { 0 }, lk = { 0 }, staged = { 0 };
+
+	group_paths(l->dir, &j, &lk);
+	if (access(j.s, F_OK) == 0) {
+		int fd = group_lock(lk.s);
+
+		group_apply(l->dir, j.s, base_name(l->path));
+		close(fd);
+	} else {
+		/* a group commit that died before its commit point */
+		buf_addf(&staged, "%s.group", l->path);
+		unlink(staged.s);
+	}
+	buf_free(&j);
+	buf_free(&lk);
+	buf_free(&staged);
+}
+
+static void
+group_abort(struct ledger_tx **tx, int n, const char *path, int err)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		ledger_rollback(tx[i]);
+	die(EX_IOERR, _("cannot write %s: %s; nothing was recorded"), path,
+	    strerror(err));
+}
+
+void
+ledger_commit_group(struct ledger_tx **tx, int n)
+{
+	struct buf tmp = { 0 }, staged = { 0 }, names = { 0 }, j = { 0 },
+	    lk = { 0 }, jn = { 0 };
+	int i, fd, err, books = 0, lockfd;
+
+	for (i = 0; i < n; i++)
+		books += tx[i]->nrows > 0;
+	if (books < 2) {
+		/* one book or none: an ordinary commit is already atomic */
+		for (i = 0; i < n; i++)
+			ledger_commit(tx[i]);
+		return;
+	}
+	/* 1. every book's new contents, written and synced beside it */
+	for (i = 0; i < n; i++) {
+		struct ledger_tx *t = tx[i];
+
+		if (t->nrows == 0)
+			continue;
+		if (t->tmpfd < 0)
+			begin_batch(t);
+		err = write_full(t->tmpfd, t->rows.s, t->rows.len);
+		if (err == 0 && fsync(t->tmpfd) != 0)
+			err = errno;
+		buf_reset(&t->rows);
+		buf_reset(&tmp);
+		buf_reset(&staged);
+		buf_addf(&tmp, "%s.tmp", t->l->path);
+		buf_addf(&staged, "%s.group", t->l->path);
+		if (err == 0 && rename(tmp.s, staged.s) != 0)
+			err = errno;
+		t->staged = err == 0;
+		if (err != 0)
+			group_abort(tx, n, t->l->path, err);
+		buf_addf(&names, "%s\n", base_name(t->l->path));
+	}
+	/* 2. the commit point: the journal naming them */
+	group_paths(tx[0]->l->dir, &j, &lk);
+	buf_addf(&jn, "%s.new", j.s);
+	lockfd = group_lock(lk.s);
+	if (access(j.s, F_OK) == 0 &&
+	    group_apply(tx[0]->l->dir, j.s, "") != 0) {
+		close(lockfd);
+		group_abort(tx, n, j.s, EBUSY);
+	}
+	fd = open(jn.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	err = fd < 0 ? errno : write_full(fd, names.s, names.len);
+	if (err == 0 && fsync(fd) != 0)
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	if (err == 0 && crash_point("group-before-commit"))
+		raise(SIGKILL);
+	if (err == 0 && rename(jn.s, j.s) != 0)
+		err = errno;
+	if (err != 0) {
+		unlink(jn.s);
+		close(lockfd);
+		group_abort(tx, n, j.s, err);
+	}
+	fsync_dir(tx[0]->l->dir);
+	/* committed: from here on a staged copy belongs to the journal */
+	for (i = 0; i < n; i++)
+		tx[i]->staged = 0;
+	/* 3. each staged copy replaces its book; then the journal goes */
+	group_apply(tx[0]->l->dir, j.s, NULL);
+	close(lockfd);
+	for (i = 0; i < n; i++)
+		tx_free(tx[i]);
+	buf_free(&tmp);
+	buf_free(&staged);
+	buf_free(&names);
+	buf_free(&j);
+	buf_free(&lk);
+	buf_free(&jn);
 }
 
 /* ---- anchors ----------------------------------------------------------- */
@@ -2192,6 +2451,10 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	/* an archive cut off by a crash is finished first, under the lock */
 	journal_path(&j, l);
 	if (access(j.s, F_OK) == 0)
+		tx_free(ledger_begin(l, 10));
+	/* and so is a commit of several books */
+	group_paths(l->dir, &j, NULL);
+	if (access(j.s, F_OK) == 0 && ledger_exists(l))
 		tx_free(ledger_begin(l, 10));
 	buf_free(&j);
 	memset(&v, 0, sizeof v);

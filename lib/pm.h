@@ -301,6 +301,11 @@ long ledger_add(struct ledger_tx *tx, time_t at, const char *by,
     time_t written_at, const char *const *vals);
 void ledger_commit(struct ledger_tx *tx);
 void ledger_rollback(struct ledger_tx *tx);
+/*
+ * Commit several books (locked in a fixed order) all or none: their new
+ * contents are staged beside them and a journal makes them one commit.
+ */
+void ledger_commit_group(struct ledger_tx **tx, int n);
 
 /* Anchors: a ledger's chain head recorded outside it (reviews, archives). */
 long ledger_anchor(struct ledger_tx *tx, const char *dir, const char *reason,

@@ -6,6 +6,7 @@
 #                            fail unless it exits N
 #   err_has TEXT / out_has TEXT   the last command's stderr/stdout has TEXT
 #   book_sum FILE            a checksum, to prove a refusal wrote nothing
+#   PM_TRACE=1 sh tests/t-x.sh   runs each test's commands under set -x
 set -u
 TOP=${PM_TOP:-$(pwd)}
 T=$TOP/tests/tmp/$(basename "$0" .sh)
@@ -22,6 +23,7 @@ mkdir -p "$PM_DATA"
 umask 022
 
 test_expect_success() {
+	if [ -n "${PM_TRACE:-}" ]; then (set -x; eval "$2"); return; fi
 	if (eval "$2") >"$T/last.out" 2>&1; then
 		echo "ok - $1"
 	else

@@ -181,3 +181,72 @@ test_expect_success 'a full disk fails an import with exit 74, book unchanged' '
 test_expect_success 'after the disk is freed, appending goes on' '
 	expect_status 0 pm-duty log --text "空间已释放" && out_is L000007
 '
+
+# ---- one command, two books: a complaint import ---------------------------------------------
+# Complaints and requests live in two books; an import of both changes both or neither.
+G=$T/two-books
+export PM_DATA=$G
+mkdir -p "$G" && printf 'office = XDZA\nlock_timeout = 30\n' >"$G/pm.conf"
+CB=$G/complaints.csv RB=$G/requests.csv
+both_sums() { echo "$(book_sum "$CB") $(book_sum "$RB")"; }
+mixed() {	# $1 complaints and $2 requests, texts tagged $3
+	echo "kind,unit,name,text,registered_at"
+	i=1; while [ $i -le "$1" ]; do
+		echo "complaint,0010102030,业主$i,$3 投诉$i,2026-11-01 09:00"; i=$((i + 1)); done
+	i=1; while [ $i -le "$2" ]; do
+		echo "request,0010102030,业主$i,$3 请求$i,2026-11-01 10:00"; i=$((i + 1)); done
+}
+mixed 1 1 起始 >"$T/m0.csv" && mixed 3 2 甲 >"$T/m1.csv"
+test_expect_success 'a mixed import is killed after staging, before its commit point: neither book changes' '
+	expect_status 0 pm-complaint import "$T/m0.csv" && sums=$(both_sums) &&
+	PM_TEST_CRASH=group-before-commit pm-complaint import "$T/m1.csv" >/dev/null 2>&1
+	test $? = 137 && test "$(both_sums)" = "$sums" && test -e "$CB.group" &&
+	expect_status 0 pm-complaint verify && test "$(both_sums)" = "$sums" &&
+	test ! -e "$G/commit.journal" &&
+	expect_status 0 pm-complaint import --dry-run "$T/m1.csv" && test "$(both_sums)" = "$sums" &&
+	test ! -e "$CB.group" && test ! -e "$RB.group"
+'
+test_expect_success 'killed between its two renames: the next command finishes both' '
+	csum=$(book_sum "$CB") rsum=$(book_sum "$RB") &&
+	PM_TEST_CRASH=group-mid-rename pm-complaint import "$T/m1.csv" >/dev/null 2>&1
+	test $? = 137 && test -e "$G/commit.journal" &&
+	test "$(book_sum "$CB")" != "$csum" && test "$(book_sum "$RB")" = "$rsum" &&
+	expect_status 0 pm-complaint verify && test ! -e "$G/commit.journal" &&
+	test "$(rows "$CB")" = 4 && test "$(rows "$RB")" = 3 &&
+	expect_status 0 pm-complaint import "$T/m1.csv" && out_is "0 rows imported, 5 already present"
+'
+test_expect_success 'a clerk'"'"'s next request finishes a cut-off import before its own row' '
+	mixed 2 2 乙 >"$T/m2.csv" &&
+	PM_TEST_CRASH=group-mid-rename pm-complaint import "$T/m2.csv" >/dev/null 2>&1
+	test $? = 137 && test "$(rows "$RB")" = 3 &&
+	expect_status 0 pm-complaint add --kind request --unit 0010102030 --name 林 --text 门禁卡 &&
+	out_is XDZA-R-000006 && test "$(rows "$RB")" = 6 && test "$(rows "$CB")" = 6 &&
+	test ! -e "$G/commit.journal" && expect_status 0 pm-complaint verify
+'
+mixed 300 300 丙 >"$T/big.csv"
+test_expect_success 'mixed imports killed at 20 random moments: both books or neither, always' '
+	i=1; while [ $i -le 20 ]; do
+		c0=$(rows "$CB") r0=$(rows "$RB")
+		pm-complaint import "$T/big.csv" >/dev/null 2>&1 &
+		pid=$!
+		sleep "$(rnd 0.06 $i)"
+		kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+		pm-complaint verify >"$T/v.$i" 2>&1 || { cat "$T/v.$i"; exit 1; }
+		c=$(rows "$CB") r=$(rows "$RB")
+		if [ "$c" = "$c0" ]; then test "$r" = "$r0" || { echo "run $i: requests alone"; exit 1; }
+		else test "$c" = $((c0 + 300)) && test "$r" = $((r0 + 300)) ||
+			{ echo "run $i: $c0/$r0 -> $c/$r"; exit 1; }; fi
+		if [ "$c" != "$c0" ]; then break; fi
+		i=$((i + 1))
+	done
+'
+test_expect_success 'a full disk while staging the second book: exit 74, neither book changed' '
+	mixed 0 200 丁 >"$T/many.csv" && expect_status 0 pm-complaint import "$T/many.csv" &&
+	test "$(stat -c %s "$RB")" -gt $(($(stat -c %s "$CB") + 8192)) &&
+	sums=$(both_sums) && mixed 1 1 戊 >"$T/m3.csv" &&
+	bash -c "ulimit -f $(($(stat -c %s "$RB") / 1024)); exec pm-complaint import \"$T/m3.csv\"" \
+	    >"$T/out" 2>"$T/err"
+	test $? = 74 && err_has "requests.csv.*nothing was recorded" && test ! -s "$T/out" &&
+	test "$(both_sums)" = "$sums" && test ! -e "$CB.group" && test ! -e "$CB.tmp" &&
+	test ! -e "$RB.tmp" && test ! -e "$G/commit.journal" && expect_status 0 pm-complaint verify
+'

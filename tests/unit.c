@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -521,6 +522,103 @@ count_volume(const char *ledger, const char *volume, long rows, void *arg)
 	*(long *)arg += rows;
 }
 
+static const struct ledger_def book_one = { "one", book_cols, 0640 };
+static const struct ledger_def book_two = { "two", book_cols, 0640 };
+
+static int
+scan_count(struct ledger *l)
+{
+	struct collected c;
+
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	return c.n;
+}
+
+static int
+exists_in(const char *dir, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Two books committed as one: both or neither, a cut-off commit finished. */
+static void
+test_group(void)
+{
+	char dir[400], path[512];
+	const char *vals[] = { "g", "row" };
+	struct ledger *a, *b;
+	struct ledger_tx *tx[2];
+	struct pm_err e;
+	long rows;
+	pid_t pid;
+	int status = 0, fd;
+
+	snprintf(dir, sizeof dir, "%s/group", tmpdir);
+	mkdir(dir, 0750);
+	a = ledger_open(&book_one, dir);
+	b = ledger_open(&book_two, dir);
+	tx[0] = ledger_begin(a, 1);
+	tx[1] = ledger_begin(b, 1);
+	ledger_add(tx[0], clock_now(), "tester", clock_now(), vals);
+	ledger_add(tx[0], clock_now(), "tester", clock_now(), vals);
+	ledger_add(tx[1], clock_now(), "tester", clock_now(), vals);
+	ledger_commit_group(tx, 2);
+	CHECK(scan_count(a) == 2 && scan_count(b) == 1,
+	    "group: both books written");
+	CHECK(!exists_in(dir, "commit.journal") && !exists_in(dir,
+	    "one.csv.group") && !exists_in(dir, "two.csv.group") &&
+	    !exists_in(dir, "one.csv.tmp"), "group: nothing left beside them");
+
+	tx[0] = ledger_begin(a, 1);
+	tx[1] = ledger_begin(b, 1);
+	ledger_add(tx[1], clock_now(), "tester", clock_now(), vals);
+	ledger_commit_group(tx, 2);
+	CHECK(scan_count(a) == 2 && scan_count(b) == 2 &&
+	    !exists_in(dir, "commit.journal"),
+	    "group: one book with rows is an ordinary commit");
+
+	/* killed after the first rename: the other book's next writer finishes */
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		setenv("PM_TEST_CRASH", "group-mid-rename", 1);
+		tx[0] = ledger_begin(a, 1);
+		tx[1] = ledger_begin(b, 1);
+		ledger_add(tx[0], clock_now(), "tester", clock_now(), vals);
+		ledger_add(tx[1], clock_now(), "tester", clock_now(), vals);
+		ledger_add(tx[1], clock_now(), "tester", clock_now(), vals);
+		ledger_commit_group(tx, 2);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && scan_count(a) == 3 && scan_count(b) == 2
+	    && exists_in(dir, "commit.journal") && exists_in(dir,
+	    "two.csv.group"), "group: a kill between the renames is seen");
+	ledger_rollback(ledger_begin(b, 1));
+	CHECK(scan_count(b) == 4 && !exists_in(dir, "commit.journal") &&
+	    !exists_in(dir, "two.csv.group"),
+	    "group: the next writer of the other book finishes the commit");
+	CHECK(ledger_verify(a, &e, &rows) == 0 && rows == 3 &&
+	    ledger_verify(b, &e, &rows) == 0 && rows == 4,
+	    "group: both chains verify after the finished commit");
+
+	/* a staged copy without a journal died before the commit point */
+	snprintf(path, sizeof path, "%s/one.csv.group", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	CHECK(fd >= 0 && write(fd, "not a book\n", 11) == 11,
+	    "group: planted a staged copy");
+	close(fd);
+	ledger_rollback(ledger_begin(a, 1));
+	CHECK(!exists_in(dir, "one.csv.group") && scan_count(a) == 3,
+	    "group: a staged copy without its journal is swept, never used");
+	ledger_close(a);
+	ledger_close(b);
+}
+
 static void
 test_volumes(void)
 {
@@ -907,6 +1005,7 @@ main(void)
 	test_out();
 	test_conf();
 	test_ledger();
+	test_group();
 	test_volumes();
 	test_import();
 	test_owner_summary();

@@ -274,8 +274,7 @@ cmd_overdue(int argc, char **argv)
 	days = ctx.conf.loan_days;
 	if (o.days && field_count(&e, "--days", o.days, 0, 3650, &days) != 0)
 		errdie(&e);
-	if (key_read(&ctx, NULL, &b, &e) != 0)
-		errdie(&e);
+	key_read_open(&ctx, &b);
 	n = key_overdue(&ctx, &b, days, &loans);
 	if (o.slip)
 		key_slips(&ctx, loans, n, days, stdout);

@@ -285,6 +285,7 @@ struct log_state {
 	long last_seq;
 	char holder[FIELD_NAME_MAX * 4 + 1];	/* who holds the desk */
 	char handover_id[DUTY_ID_MAX];
+	char handover_at[20];
 	char *items;
 	/* the day to show, and its entries */
 	const char *day;
@@ -326,6 +327,8 @@ fold_log(const struct row *r, void *arg)
 		snprintf(st->holder, sizeof st->holder, "%s",
 		    row_get(l, r, "to_staff"));
 		snprintf(st->handover_id, sizeof st->handover_id, "%s", id);
+		snprintf(st->handover_at, sizeof st->handover_at, "%s",
+		    row_get(l, r, "at"));
 		free(st->items);
 		st->items = xstrdup(row_get(l, r, "items"));
 	}
@@ -381,6 +384,33 @@ state_free(struct log_state *st)
 	free(st->items);
 }
 
+/*
+ * Who holds the desk, with what, and what is open: the rows since last
+ * month (archiving moves a closed month at most), so that a handover
+ * costs the same in the tenth year as in the first.  A desk not handed
+ * over for that long is looked up in the whole book.
+ */
+static void
+fold_recent(struct pm_ctx *ctx, struct ledger *l, struct log_state *st)
+{
+	long key = clock_month_key(ctx->now) - 1;
+	char since[48];
+
+	snprintf(since, sizeof since, "%04ld-%02ld-01", key / 12,
+	    key % 12 + 1);
+	memset(st, 0, sizeof *st);
+	st->l = l;
+	ledger_scan_since(l, (int)(key / 12), (int)(key % 12) + 1, fold_log,
+	    st);
+	/* an older handover seen here may be live for its open matters only */
+	if (st->holder[0] == '\0' || strcmp(st->handover_at, since) < 0) {
+		state_free(st);
+		memset(st, 0, sizeof *st);
+		st->l = l;
+		ledger_scan(l, fold_log, st);
+	}
+}
+
 /* ---- the log -------------------------------------------------------------- */
 
 int
@@ -430,12 +460,13 @@ duty_log_add(struct pm_ctx *ctx, const char *kind, const char *text,
 
 		memset(&st, 0, sizeof st);
 		st.l = l;
-		ledger_scan(l, fold_log, &st);
+		/* open matters are never archived: the live book has them */
+		ledger_scan_live(l, fold_log, &st);
 		for (i = 0; i < st.open.n; i++)
 			if (strcmp(st.open.v[i].id, done_id) == 0)
 				break;
 		if (i == st.open.n) {
-			if (dseq > st.last_seq)
+			if (dseq > ledger_tx_last_seq(tx))
 				rc = errset(e, EX_NOINPUT, _("--done: no log "
 				    "entry %s"), done_id);
 			else
@@ -508,9 +539,7 @@ duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
 
 	l = open_book(ctx, &duty_log_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	memset(&st, 0, sizeof st);
-	st.l = l;
-	ledger_scan(l, fold_log, &st);
+	fold_recent(ctx, l, &st);
 	if (st.holder[0] && strcmp(st.holder, from) != 0) {
 		rc = errset(e, EX_DATAERR, _("--from: %s does not hold the desk: "
 		    "%s took it over at %s"), from, st.holder, st.handover_id);
@@ -660,7 +689,9 @@ duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
 	st.l = l;
 	st.day = day;
 	st.shown = es;
-	ledger_scan(l, fold_log, &st);
+	/* the day's month on: its entries and every later correction */
+	ledger_scan_since(l, (int)(clock_month_key(t) / 12),
+	    (int)(clock_month_key(t) % 12) + 1, fold_log, &st);
 	state_free(&st);
 	ledger_close(l);
 	memset(&sig, 0, sizeof sig);
@@ -683,7 +714,7 @@ duty_pending(struct pm_ctx *ctx, struct duty_entries *es, struct pm_err *e)
 	memset(&st, 0, sizeof st);
 	l = open_book(ctx, &duty_log_def);
 	st.l = l;
-	ledger_scan(l, fold_log, &st);
+	ledger_scan_live(l, fold_log, &st);
 	*es = st.open;
 	st.open.v = NULL;
 	st.open.n = 0;

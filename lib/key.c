@@ -285,7 +285,8 @@ fold_row(const struct row *r, void *arg)
 }
 
 static void
-fold_book(struct ledger *l, struct key_book *b, struct import_seen *seen)
+fold_book_from(struct ledger *l, struct key_book *b, struct import_seen *seen,
+    int live)
 {
 	struct fold f;
 	int i;
@@ -295,7 +296,16 @@ fold_book(struct ledger *l, struct key_book *b, struct import_seen *seen)
 	f.seen = seen;
 	for (i = 0; i < K_NCOLS; i++)
 		f.col[i] = ledger_col(l, key_cols[i]);
-	ledger_scan(l, fold_row, &f);
+	if (live)
+		ledger_scan_live(l, fold_row, &f);
+	else
+		ledger_scan(l, fold_row, &f);
+}
+
+static void
+fold_book(struct ledger *l, struct key_book *b, struct import_seen *seen)
+{
+	fold_book_from(l, b, seen, 0);
 }
 
 int
@@ -310,6 +320,18 @@ key_read(struct pm_ctx *ctx, const char *history_unit, struct key_book *b,
 	b->history_unit = history_unit;
 	l = ledger_open(&key_def, ctx->data);
 	fold_book(l, b, NULL);
+	ledger_close(l);
+	return 0;
+}
+
+int
+key_read_open(struct pm_ctx *ctx, struct key_book *b)
+{
+	struct ledger *l;
+
+	memset(b, 0, sizeof *b);
+	l = ledger_open(&key_def, ctx->data);
+	fold_book_from(l, b, NULL, 1);
 	ledger_close(l);
 	return 0;
 }
@@ -535,13 +557,27 @@ key_record(struct pm_ctx *ctx, const struct key_event *ev, char *id,
 	struct ledger_tx *tx;
 	struct ledger *l;
 	char at[20];
+	int rc;
 
 	memset(&b, 0, sizeof b);
 	l = ledger_open(&key_def, ctx->data);
 	/* The cabinet is read under the lock: concurrent clerks see each other. */
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	fold_book(l, &b, NULL);
-	if (check_event(ctx, &b, ev, &row, e) != 0) {
+	/*
+	 * A unit is archived only with nothing in the cabinet or on loan, and
+	 * all its rows with it: the live book has every key and open loan, so
+	 * what it allows the whole history allows.  A refusal is checked
+	 * against the whole history, which words it.
+	 */
+	fold_book_from(l, &b, NULL, 1);
+	rc = check_event(ctx, &b, ev, &row, e);
+	if (rc != 0) {
+		key_book_free(&b);
+		memset(&b, 0, sizeof b);
+		fold_book(l, &b, NULL);
+		rc = check_event(ctx, &b, ev, &row, e);
+	}
+	if (rc != 0) {
 		ledger_rollback(tx);
 		ledger_close(l);
 		key_book_free(&b);

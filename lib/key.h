@@ -74,6 +74,11 @@ int key_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 /* Reads. */
 int key_read(struct pm_ctx *ctx, const char *history_unit,
     struct key_book *b, struct pm_err *e);
+/*
+ * The live book only: every key in the cabinet and every open loan (a
+ * unit is archived only when it has neither), without the history.
+ */
+int key_read_open(struct pm_ctx *ctx, struct key_book *b);
 const struct key_unit *key_find_unit(const struct key_book *b,
     const char *unit);
 /* Loans out longer than days at ctx->now, oldest first. */

@@ -120,6 +120,21 @@ test_expect_success 'archive: the books go on after it (codes, seqs, chain)' '
 	pm-complaint verify && pm-key verify && pm-duty verify
 '
 
+test_expect_success 'keys: a clerk'"'"'s lend and return read the live book, refusals word the same' '
+	lend="pm-key lend --unit 0010100001 --count 1 --to 张工 --dept 工程部 --work-id G1" &&
+	PM_DATA=$T/pristine expect_status 65 $lend && cp "$T/err" "$T/err.before" &&
+	expect_status 65 $lend && cmp "$T/err.before" "$T/err" &&
+	PM_DATA=$T/pristine expect_status 66 pm-key return K000002 --count 1 --received-by 孙丽 &&
+	cp "$T/err" "$T/err.before" &&
+	expect_status 66 pm-key return K000002 --count 1 --received-by 孙丽 && cmp "$T/err.before" "$T/err" &&
+	expect_status 0 pm-key lend --unit 0010100007 --count 1 --to 张工 --dept 工程部 --work-id G1 &&
+	loan=$(cat "$T/out") &&
+	expect_status 65 pm-key lend --unit 0010100007 --count 2 --to 张工 --dept 工程部 --work-id G1 &&
+	err_has "0010100007" &&
+	expect_status 0 pm-key return "$loan" --count 1 --received-by 孙丽 &&
+	pm-key show --unit 0010100007 | grep -q "in the cabinet: 2" && pm-key verify
+'
+
 test_expect_success 'archive twice: nothing more to move, volumes unchanged' '
 	sum=$(cksum "$PM_DATA"/archive/*/2024/*.csv.gz) &&
 	expect_status 0 pm-report archive --format csv &&
@@ -234,4 +249,38 @@ test_expect_success 'purge never touches complaints, requests or the owner archi
 	test -f "$PM_DATA/archive/complaint_events/2024/complaint_events-2024-01.csv.gz" &&
 	pm-complaint verify && pm-duty verify &&
 	pm-complaint show GD-B-GC-000001 | grep -q 第1月的事
+'
+
+# ---- the desk's holder, read from recent months -----------------------------------------------
+# A handover reads the log from last month on; an older handover may be
+# live only for its open pending matter, and must not pass for the last.
+export PM_DATA=$T/h PM_NOW="2024-02-01 09:00"
+mkdir -p "$PM_DATA" && printf 'office = GD\n' >"$PM_DATA/pm.conf"
+test_expect_success 'the last handover is found though it lies in an archived month' '
+	pm-duty handover --from 甲 --to 乙 --items 对讲机=2 --pending 二月的待办 >/dev/null &&
+	prev=乙 && for m in 03 04 05 06 07 08; do
+		PM_NOW="2024-$m-01 09:00" pm-duty handover --from $prev --to 员$m --items 对讲机=2 \
+		    >/dev/null || exit 1
+		prev=员$m
+	done &&
+	export PM_NOW="2026-11-23 09:00" &&
+	expect_status 65 pm-duty handover --from 乙 --to 甲 --items 对讲机=2 &&
+	err_has "乙 does not hold the desk: 员08 took it over at L000007" &&
+	expect_status 0 pm-report archive && grep -q 二月的待办 "$PM_DATA/duty_log.csv" &&
+	! grep -q 员08 "$PM_DATA/duty_log.csv" &&
+	expect_status 65 pm-duty handover --from 乙 --to 甲 --items 对讲机=2 &&
+	err_has "乙 does not hold the desk: 员08 took it over at L000007" &&
+	expect_status 0 pm-duty handover --from 员08 --to 甲 --items 对讲机=2 &&
+	expect_status 65 pm-duty handover --from 员08 --to 乙 --items 对讲机=2 &&
+	err_has "员08 does not hold the desk: 甲 took it over at L000008" &&
+	pm-duty pending | grep -q 二月的待办 && pm-duty verify >/dev/null
+'
+test_expect_success 'a day of an archived month shows its entries and later corrections' '
+	PM_NOW="2024-05-01 10:00" pm-duty log --text 五月一日的记录 >/dev/null &&
+	PM_NOW="2024-06-02 10:00" pm-duty log --text 更正 --corrects L000009 --at "2024-06-02 10:00" >/dev/null &&
+	pm-duty show --date 2024-05-01 >"$T/day.before" &&
+	grep -q "corrected by L000010" "$T/day.before" &&
+	PM_NOW="2026-12-01 09:00" pm-report archive --before 2026-12 >/dev/null &&
+	! grep -q 五月一日的记录 "$PM_DATA/duty_log.csv" &&
+	pm-duty show --date 2024-05-01 >"$T/day.after" && cmp "$T/day.before" "$T/day.after"
 '

@@ -12,6 +12,8 @@
 #     1,000,000, both archived monthly (pm-report archive): ratio <= 1.2.
 #  4. pm-report complaints for last month on 1 and on 10 years of
 #     archived history: ratio <= 1.2 (the report reads its volumes).
+#  5. pm-duty handover and pm-key lend on 1 and on 10 years of archived
+#     history: ratio <= 1.2 (they read the live book and last month).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$top/bin:$PATH
@@ -127,3 +129,27 @@ r1=$(median_ms 11 pm-report -D "$work/y1" complaints --month 2026-10 --format cs
 r10=$(median_ms 11 pm-report -D "$work/y10" complaints --month 2026-10 --format csv)
 printf '   %-28s %10s ms %10s ms\n' "" "1 year" "10 years" "complaints --month" "$r1" "$r10"
 awk -v a="$r1" -v b="$r10" 'BEGIN { printf "   ratio %.2f (bound: 1.2)\n", b / a }'
+rm -rf "$work/y1" "$work/y10"
+
+echo
+echo "5. a clerk's handover and key loan: 1 year of history and 10 years"
+echo "   (300 log entries and 100 units' keys a month, archived monthly; a refused"
+echo "   handover and a loan from a full cabinet, so each run does the same work)"
+for years in 1 10; do
+	mkdir -p "$work/d$years" "$work/k$years"
+	"$top/tests/histgen" --duty "$work/d$years" $((years * 12)) 300
+	"$top/tests/histgen" --keys "$work/k$years" $((years * 12)) 100
+	pm-report -D "$work/d$years" archive >/dev/null
+	pm-report -D "$work/k$years" archive >/dev/null
+done
+handover() { pm-duty -D "$1" handover --from 乙 --to 甲 --items 对讲机=2 --refuse --reason 未到岗; }
+lend() { pm-key -D "$1" lend --unit 0010199999 --count 1 --to 张工 --dept 工程部 --work-id G1; }
+h1=$(median_ms 11 handover "$work/d1")
+h10=$(median_ms 11 handover "$work/d10")
+k1=$(median_ms 11 lend "$work/k1")
+k10=$(median_ms 11 lend "$work/k10")
+printf '   %-28s %10s ms %10s ms\n' "" "1 year" "10 years" "pm-duty handover" "$h1" "$h10" \
+    "pm-key lend" "$k1" "$k10"
+awk -v a="$h1" -v b="$h10" -v c="$k1" -v d="$k10" 'BEGIN {
+	printf "   handover ratio %.2f, lend ratio %.2f (bound: 1.2)\n", b / a, d / c }'
+rm -rf "$work/d1" "$work/d10" "$work/k1" "$work/k10"

@@ -1,7 +1,9 @@
 /*
- * histgen - write years of complaint history for `make bench`.
+ * histgen - write years of history for `make bench`.
  *
  *   histgen DIR OFFICE MONTHS PER_MONTH OPEN
+ *   histgen --duty DIR MONTHS PER_MONTH
+ *   histgen --keys DIR MONTHS PER_MONTH
  *
  * Each of the MONTHS months before PM_NOW's month gets PER_MONTH
  * complaints, each registered, resolved, told and closed within the
@@ -9,12 +11,19 @@
  * left open.  The rows go through the ledger library as one batch a
  * book, the way an import writes, so the chain is the real one.  The
  * columns are pm-files(5)'s; a mismatch makes the ledger refuse.
+ *
+ * --duty: PER_MONTH handovers a month between 甲 and 乙 (对讲机=2), the
+ * last to 乙.  --keys: PER_MONTH units a month, each with 2 keys received,
+ * lent, returned and handed to the owner (closed); then unit 0010199999
+ * holds 1,000 keys, so that lending one can be repeated.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pm.h"
+#include "duty.h"
+#include "key.h"
 
 static const char *const reg_cols[] = { "code", "kind", "unit", "name",
 	"phone", "channel", "text", "importance", "category", "cosigners",
@@ -35,6 +44,96 @@ event(struct ledger_tx *tx, time_t t, const char *code, const char *step,
 	ledger_add(tx, t, "bench", t, v);
 }
 
+
+static time_t
+month_day(long mk, long i)
+{
+	return clock_month_start((int)(mk / 12), (int)(mk % 12) + 1) +
+	    (i % 28) * DAY_SECONDS + 8 * HOUR_SECONDS + i % 3000;
+}
+
+static void
+gen_duty(const char *dir, long months, long per)
+{
+	struct ledger *l = ledger_open(&duty_log_def, dir);
+	struct ledger_tx *tx = ledger_begin(l, 10);
+	long mk0 = clock_month_key(clock_now()), m, i, n = 0;
+
+	for (m = months; m >= 1; m--)
+		for (i = 0; i < per; i++, n++) {
+			const char *from = n % 2 ? "乙" : "甲";
+			const char *to = n % 2 ? "甲" : "乙";
+			const char *v[10] = { "handover", "", "", "", from, to,
+				"对讲机=2", "", "", NULL };
+
+			/* end with 乙 holding the desk */
+			if (m == 1 && i == per - 1) {
+				v[4] = "甲";
+				v[5] = "乙";
+			}
+			ledger_add(tx, month_day(mk0 - m, i), "bench",
+			    month_day(mk0 - m, i), v);
+		}
+	ledger_commit(tx);
+	ledger_close(l);
+}
+
+static void
+key_row(struct ledger_tx *tx, time_t t, const char *event, const char *unit,
+    const char *count, const char *loan)
+{
+	const char *v[16] = { event, unit, count, "", "", "", "", "", "", "",
+		"", "", "", "", "", NULL };
+
+	if (strcmp(event, "receive") == 0) {
+		v[3] = count;
+		v[4] = "contractor";
+		v[5] = "李工";
+		v[6] = "bench";
+		v[14] = "✓";
+	} else if (strcmp(event, "lend") == 0) {
+		v[6] = "张工";
+		v[7] = "工程部";
+		v[8] = "G1";
+	} else if (strcmp(event, "return") == 0) {
+		v[5] = "张工";
+		v[6] = "bench";
+		v[11] = loan;
+	} else if (strcmp(event, "issue") == 0) {
+		v[6] = "业主";
+		v[10] = "身份证";
+	}
+	ledger_add(tx, t, "bench", t, v);
+}
+
+static void
+gen_keys(const char *dir, long months, long per)
+{
+	struct ledger *l = ledger_open(&key_def, dir);
+	struct ledger_tx *tx = ledger_begin(l, 10);
+	long mk0 = clock_month_key(clock_now()), m, i, u = 0, seq;
+	char unit[11], loan[16];
+	time_t t;
+
+	for (m = months; m >= 1; m--)
+		for (i = 0; i < per; i++, u++) {
+			t = month_day(mk0 - m, i);
+			snprintf(unit, sizeof unit, "00101%05ld", u % 99999);
+			key_row(tx, t, "receive", unit, "2", NULL);
+			seq = ledger_tx_next_seq(tx);
+			snprintf(loan, sizeof loan, "K%06ld", seq);
+			key_row(tx, t + HOUR_SECONDS, "lend", unit, "1", NULL);
+			key_row(tx, t + 2 * HOUR_SECONDS, "return", unit, "1",
+			    loan);
+			key_row(tx, t + 3 * HOUR_SECONDS, "issue", unit, "2",
+			    NULL);
+		}
+	key_row(tx, month_day(mk0 - 1, 1), "receive", "0010199999", "1000",
+	    NULL);
+	ledger_commit(tx);
+	ledger_close(l);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -47,6 +146,14 @@ main(int argc, char **argv)
 	time_t now, t;
 
 	msg_init(argv[0]);
+	if (argc == 5 && strcmp(argv[1], "--duty") == 0) {
+		gen_duty(argv[2], atol(argv[3]), atol(argv[4]));
+		return 0;
+	}
+	if (argc == 5 && strcmp(argv[1], "--keys") == 0) {
+		gen_keys(argv[2], atol(argv[3]), atol(argv[4]));
+		return 0;
+	}
 	if (argc != 6)
 		die(EX_USAGE, "usage: histgen DIR OFFICE MONTHS PER_MONTH OPEN");
 	months = atol(argv[3]);

@@ -2233,8 +2233,7 @@ ledger_purge(struct ledger *l, const char *volume, const char *reason,
 	struct manifest m;
 	struct buf man = { 0 };
 	char rows[24], month[48];
-	const char *base = strrchr(volume, '/') ? strrchr(volume, '/') + 1 :
-	    volume;
+	const char *base = base_name(volume);
 	const char *vals[7];
 	long mk = volume_month(volume);
 

@@ -20,11 +20,11 @@ usage(int status)
 	size_t i;
 
 	if (status) {
-		fprintf(fp, _("Try 'pm-complaint --help' for more "
-		    "information.\n"));
+		fputs(_("Try 'pm-complaint --help' for more "
+		    "information.\n"), fp);
 		exit(status);
 	}
-	fprintf(fp, _(
+	fputs(_(
 "Usage: pm-complaint [OPTION]... COMMAND [ARG]...\n"
 "Owner complaints (投诉) and requests (非投诉类), coded and on deadlines.\n"
 "\n"
@@ -64,7 +64,7 @@ usage(int status)
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
-"Deadlines (SPEC 2.1):\n"));
+"Deadlines (SPEC 2.1):\n"), fp);
 	for (i = 0; i < complaint_nrules; i++) {
 		const struct complaint_rule *r = &complaint_rules[i];
 
@@ -72,11 +72,11 @@ usage(int status)
 		    r->deadline, r->kind, r->importance, r->what,
 		    r->escalate_to);
 	}
-	fprintf(fp, _(
+	fputs(_(
 "\n"
 "Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
 "record, 73 cannot create, 74 I/O error, 75 busy, 78 bad configuration.\n"
-"See pm-complaint(1) and pm-files(5).\n"));
+"See pm-complaint(1) and pm-files(5).\n"), fp);
 	exit(0);
 }
 
@@ -416,12 +416,12 @@ cmd_show(int argc, char **argv)
 	list_row(out, c);
 	out_close(out);
 	if (ctx.format == OUT_TABLE) {
-		printf(_("\nhistory:\n"));
+		fputs(_("\nhistory:\n"), stdout);
 		for (i = 0; i < c->nevents; i++)
 			printf("  %-8s %s  %-9s %s  (%s)\n", c->events[i].id,
 			    c->events[i].at, c->events[i].step,
 			    c->events[i].detail, c->events[i].by);
-		printf(_("\ndeadlines:\n"));
+		fputs(_("\ndeadlines:\n"), stdout);
 		n = complaint_deadlines(c, ctx.now, d);
 		for (i = 0; i < n; i++) {
 			char due[20];

@@ -19,10 +19,10 @@ usage(int status)
 	int i;
 
 	if (status) {
-		fprintf(fp, _("Try 'pm-duty --help' for more information.\n"));
+		fputs(_("Try 'pm-duty --help' for more information.\n"), fp);
 		exit(status);
 	}
-	fprintf(fp, _(
+	fputs(_(
 "Usage: pm-duty [OPTION]... COMMAND [ARG]...\n"
 "The duty roster, the duty log (值班记录), handovers and the daily review.\n"
 "\n"
@@ -51,16 +51,16 @@ usage(int status)
 "      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
-"\n"));
-	fprintf(fp, _("Log kinds:"));
+"\n"), fp);
+	fputs(_("Log kinds:"), fp);
 	for (i = 0; duty_entry_kinds[i]; i++)
 		fprintf(fp, " %s", duty_entry_kinds[i]);
-	fprintf(fp, _(" (an incident stays open until an entry with --done\n"
+	fputs(_(" (an incident stays open until an entry with --done\n"
 "finishes it, and blocks the handover meanwhile)\n"
 "\n"
 "Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
 "record, 73 cannot create, 74 I/O error, 75 busy, 78 bad configuration.\n"
-"See pm-duty(1) and pm-files(5).\n"));
+"See pm-duty(1) and pm-files(5).\n"), fp);
 	exit(0);
 }
 
@@ -85,7 +85,7 @@ print_entries(const struct duty_entries *es, int footer)
 			printf(_("signed by %s at %s\n"), es->signed_by,
 			    es->signed_at);
 		else
-			printf(_("not signed\n"));
+			fputs(_("not signed\n"), stdout);
 	}
 }
 

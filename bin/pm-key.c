@@ -18,7 +18,7 @@ usage(int status)
 	FILE *fp = status ? stderr : stdout;
 
 	if (status) {
-		fprintf(fp, _("Try 'pm-key --help' for more information.\n"));
+		fputs(_("Try 'pm-key --help' for more information.\n"), fp);
 		exit(status);
 	}
 	fprintf(fp, _(

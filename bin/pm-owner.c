@@ -19,10 +19,10 @@ usage(int status)
 	FILE *fp = status ? stderr : stdout;
 
 	if (status) {
-		fprintf(fp, _("Try 'pm-owner --help' for more information.\n"));
+		fputs(_("Try 'pm-owner --help' for more information.\n"), fp);
 		exit(status);
 	}
-	fprintf(fp, _(
+	fputs(_(
 "Usage: pm-owner [OPTION]... COMMAND [ARG]...\n"
 "The owner archive (业主档案, 绝密): one record per unit, never deleted.\n"
 "\n"
@@ -55,7 +55,7 @@ usage(int status)
 "\n"
 "Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
 "record, 73 cannot create, 74 I/O error, 75 busy, 78 bad configuration.\n"
-"See pm-owner(1) and pm-files(5).\n"));
+"See pm-owner(1) and pm-files(5).\n"), fp);
 	exit(0);
 }
 
@@ -238,7 +238,7 @@ cmd_show(int argc, char **argv)
 	record_row(out, rec, o.reveal);
 	out_close(out);
 	if (ctx.format == OUT_TABLE && b.nchanges > 0) {
-		printf(_("\nchanges (approved):\n"));
+		fputs(_("\nchanges (approved):\n"), stdout);
 		for (i = 0; i < b.nchanges; i++) {
 			const struct owner_change *c = &b.changes[i];
 			char masked[64];

@@ -21,10 +21,10 @@ usage(int status)
 	FILE *fp = status ? stderr : stdout;
 
 	if (status) {
-		fprintf(fp, _("Try 'pm-report --help' for more information.\n"));
+		fputs(_("Try 'pm-report --help' for more information.\n"), fp);
 		exit(status);
 	}
-	fprintf(fp, _(
+	fputs(_(
 "Usage: pm-report [OPTION]... COMMAND [ARG]...\n"
 "The desk's reports, due on fixed days (SPEC 2.6).\n"
 "\n"
@@ -60,7 +60,7 @@ usage(int status)
 "\n"
 "Stored reports: $PM_DATA/reports/REPORT/PERIOD.EXT.\n"
 "Exit status: 0 done, 64 usage, 65 bad data, 73 cannot create, 74 I/O\n"
-"error, 75 busy, 78 bad configuration.  See pm-report(1).\n"));
+"error, 75 busy, 78 bad configuration.  See pm-report(1).\n"), fp);
 	exit(0);
 }
 

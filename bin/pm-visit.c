@@ -19,10 +19,10 @@ usage(int status)
 	size_t i;
 
 	if (status) {
-		fprintf(fp, _("Try 'pm-visit --help' for more information.\n"));
+		fputs(_("Try 'pm-visit --help' for more information.\n"), fp);
 		exit(status);
 	}
-	fprintf(fp, _(
+	fputs(_(
 "Usage: pm-visit [OPTION]... COMMAND [ARG]...\n"
 "Return visits (回访): who must be visited, by whom, by when, and how it went.\n"
 "\n"
@@ -58,16 +58,16 @@ usage(int status)
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
-"Windows and targets (SPEC 2.4):\n"));
+"Windows and targets (SPEC 2.4):\n"), fp);
 	for (i = 0; i < visit_nrules; i++)
 		fprintf(fp, "  %-10s %-46s %3.0f%%  %s\n", visit_rules[i].type,
 		    visit_rules[i].window, visit_rules[i].target * 100,
 		    visit_rules[i].visitor_role);
-	fprintf(fp, _(
+	fputs(_(
 "\n"
 "Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
 "record, 73 cannot create, 74 I/O error, 75 busy, 78 bad configuration.\n"
-"See pm-visit(1) and pm-files(5).\n"));
+"See pm-visit(1) and pm-files(5).\n"), fp);
 	exit(0);
 }
 
@@ -511,10 +511,10 @@ cmd_analysis(int argc, char **argv)
 					any = 1;
 				}
 			if (!any)
-				printf(_("  无\n"));
+				fputs(_("  无\n"), stdout);
 		}
-		printf(_("\n呈报: 责任部门经理 ____________   客服主管: "
-		    "____________\n"));
+		fputs(_("\n呈报: 责任部门经理 ____________   客服主管: "
+		    "____________\n"), stdout);
 	} else {
 		out = out_open(stdout, ctx.format, ctx.excel, cols);
 		for (i = 0; i < n; i++) {

@@ -10,6 +10,7 @@
  *   is blocked by important unfinished work; every morning the
  *   supervisor signs the previous day's log, fixing its chain head.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,15 +179,24 @@ entries_push(struct duty_entries *es, const char *id, const char *at,
 	d->note = xstrdup("");
 }
 
+/* Adds "corrects L000002" and the like to an entry's note, "; " between. */
+static void entry_note(struct duty_entry *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
-entry_note(struct duty_entry *d, const char *fmt, const char *id)
+entry_note(struct duty_entry *d, const char *fmt, ...)
 {
 	struct buf b = { 0 };
+	char note[256];
+	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(note, sizeof note, fmt, ap);
+	va_end(ap);
 	buf_adds(&b, d->note);
 	if (b.len > 0)
 		buf_adds(&b, "; ");
-	buf_addf(&b, fmt, id);
+	buf_adds(&b, note);
 	free(d->note);
 	d->note = b.s;
 }

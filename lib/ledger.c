@@ -2095,7 +2095,8 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 		free(a.parts);
 		if (a.live) {
 			fclose(a.live);
-			unlink(p.s);
+			if (p.s != NULL)	/* a.live is opened once p names it */
+				unlink(p.s);
 		}
 		buf_free(&p);
 		tx_free(tx);
@@ -2176,14 +2177,13 @@ manifest_read(const char *path, struct manifest *m)
 {
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t n;
 	FILE *fp = fopen(path, "r");
 	struct run r;
 
 	memset(m, 0, sizeof *m);
 	if (fp == NULL)
 		return -1;
-	while ((n = getline(&line, &cap, fp)) > 0) {
+	while (getline(&line, &cap, fp) > 0) {
 		if (strncmp(line, "sha256\t", 7) == 0)
 			sscanf(line + 7, "%64s", m->sha256);
 		else if (strncmp(line, "rows\t", 5) == 0)
@@ -2412,7 +2412,7 @@ verify_volumes(struct verify *v)
 				rc = errset(v->err, EX_DATAERR, _("%s is missing: "
 				    "its manifest lists %ld rows and no purge "
 				    "recorded it"), vol.s, m.rows);
-			else {
+			else if (m.nruns > 0) {
 				v->gaps = xrealloc(v->gaps, (v->ngaps +
 				    m.nruns) * sizeof *v->gaps);
 				memcpy(v->gaps + v->ngaps, m.runs, m.nruns *

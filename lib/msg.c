@@ -49,6 +49,8 @@ msg_gettext(const char *s)
 	return gettext(s);
 }
 
+static void vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static void
 vmsg(const char *fmt, va_list ap)
 {

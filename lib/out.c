@@ -171,7 +171,7 @@ out_open(FILE *fp, enum out_format f, int excel, const char *const *cols)
 	o->fp = fp;
 	o->format = f;
 	o->excel = excel && f == OUT_CSV;
-	for (i = 0; cols[i] && i < LEDGER_COLS_MAX; i++) {
+	for (i = 0; i < LEDGER_COLS_MAX && cols[i]; i++) {
 		const char *colon = strchr(cols[i], ':');
 
 		o->names[i] = colon ? strndup(cols[i], colon - cols[i]) :
@@ -263,7 +263,7 @@ table_line(struct out *o, char *const *cells, const int *width)
 void
 out_close(struct out *o)
 {
-	int width[LEDGER_COLS_MAX], i;
+	int width[LEDGER_COLS_MAX] = { 0 }, i;
 	size_t r;
 
 	if (o->format == OUT_JSON)
@@ -271,7 +271,7 @@ out_close(struct out *o)
 	if (o->format == OUT_TABLE) {
 		for (i = 0; i < o->ncols; i++)
 			width[i] = out_width(o->names[i]);
-		for (r = 0; r < o->ncells; r++) {
+		for (r = 0; o->ncols > 0 && r < o->ncells; r++) {
 			int w = out_width(o->cells[r]);
 
 			if (w > width[r % o->ncols])

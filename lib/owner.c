@@ -830,13 +830,11 @@ owner_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 		free(lists[0]);
 		free(lists[1]);
 		if (rc != 0) {
-			rc = 1;
 			if (++errors <= 50)
 				warnmsg("line %ld: %s", row.line, fe.msg);
 			owner_row_free(&r);
 			continue;
 		}
-		rc = 1;
 		if ((o = owner_find(&b, in.unit)) != NULL) {
 			/* The same owner again is the same record. */
 			if (strcmp(o->name, r.v[O_NAME]) == 0)

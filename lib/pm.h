@@ -31,7 +31,8 @@
 extern const char *progname;
 
 void msg_init(const char *argv0);
-const char *msg_gettext(const char *s);
+/* format_arg: a translated literal is still checked as that literal's format. */
+const char *msg_gettext(const char *s) __attribute__((format_arg(1)));
 void die(int status, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

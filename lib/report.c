@@ -6,6 +6,7 @@
  * tables), then laid out as text (for mail and print, Chinese headings),
  * CSV, JSON or a self-contained HTML page with SVG bars.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,20 +240,26 @@ table_chart(struct doc_table *t, int a, int b, int target)
 	t->target = target;
 }
 
+/*
+ * A row of n cells (the caller's array: table_row passes its length), one
+ * for each of the table's columns.
+ */
 static void
-table_row(struct doc_table *t, const char *const *vals)
+table_row_n(struct doc_table *t, const char *const *vals, size_t n)
 {
-	int i;
+	size_t i;
 
+	assert(n == (size_t)t->ncols);
 	if ((t->nrows + 1) * t->ncols > t->cap) {
 		t->cap = (t->nrows + 1) * t->ncols * 2;
 		t->cells = xrealloc(t->cells, t->cap * sizeof *t->cells);
 	}
-	for (i = 0; i < t->ncols; i++)
+	for (i = 0; i < n; i++)
 		t->cells[t->nrows * t->ncols + i] = xstrdup(vals[i] ? vals[i] :
 		    "");
 	t->nrows++;
 }
+#define table_row(t, vals) table_row_n((t), (vals), sizeof(vals) / sizeof *(vals))
 
 static void
 doc_free(struct doc *d)

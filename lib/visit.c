@@ -621,7 +621,7 @@ visit_review(struct pm_ctx *ctx, const char *ref, const char *by,
 			rc = errset(e, EX_DATAERR, _("%s: no recorded sheet waits "
 			    "for review (record the visit first)"), ref);
 	}
-	if (rc == 0 && strcmp(verdict, "fail") == 0) {
+	if (rc == 0 && it != NULL && strcmp(verdict, "fail") == 0) {
 		/* SPEC 2.4: back into the complaint procedure */
 		struct buf why = { 0 };
 
@@ -827,7 +827,7 @@ static long
 visit_closed_month(const struct ledger *l, const struct row *r, void *arg)
 {
 	struct ref_months *m = arg;
-	struct ref_month probe, *hit;
+	struct ref_month probe = { 0 }, *hit;
 
 	if (m->n == 0)
 		return -1;

@@ -475,9 +475,7 @@ cmd_overdue(int argc, char **argv)
 			clock_format(d[k].due, due);
 			snprintf(hours, sizeof hours, "%ld", (long)((ctx.now -
 			    d[k].due) / HOUR_SECONDS));
-			name = strcmp(d[k].rule->escalate_to, "manager") == 0 ?
-			    ctx.conf.manager : ctx.conf.nsupervisors ?
-			    ctx.conf.supervisors[0] : NULL;
+			name = complaint_escalate_name(&ctx.conf, d[k].rule);
 			vals[0] = c->code;
 			vals[1] = d[k].rule->deadline;
 			vals[2] = due;

@@ -497,6 +497,48 @@ complaint_deadlines(const struct complaint *c, time_t now,
 	return n;
 }
 
+/* SPEC 3: the person pm.conf names for a role of the rules, or NULL. */
+const char *
+complaint_escalate_name(const struct conf *conf, const struct complaint_rule *r)
+{
+	if (strcmp(r->escalate_to, "manager") == 0)
+		return conf->manager;
+	return conf->nsupervisors ? conf->supervisors[0] : NULL;
+}
+
+int
+complaint_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg,
+    struct pm_err *e)
+{
+	struct complaint_book b;
+	size_t i, k, n;
+
+	/* SPEC 2.1: every open matter is live; closed ones are not overdue */
+	if (complaint_read_since(ctx, 0, LONG_MAX, &b, e) != 0)
+		return -1;
+	for (i = 0; i < b.n; i++) {
+		struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
+		const struct complaint *c = &b.v[i];
+
+		if (c->closed)
+			continue;
+		n = complaint_deadlines(c, ctx->now, d);
+		for (k = 0; k < n; k++) {
+			const char *name = complaint_escalate_name(&ctx->conf,
+			    d[k].rule);
+			struct pm_breach br = { "complaints", c->code, c->unit,
+				d[k].rule->deadline, d[k].due,
+				d[k].rule->escalate_to, name ? name : "",
+				d[k].rule->what };
+
+			if (strcmp(d[k].state, "overdue") == 0)
+				fn(&br, arg);
+		}
+	}
+	complaint_book_free(&b);
+	return 0;
+}
+
 /* ---- registration ------------------------------------------------------------------- */
 
 int

@@ -100,6 +100,12 @@ struct complaint *complaint_find(struct complaint_book *b, const char *code);
 const char *complaint_status(const struct complaint *c);
 size_t complaint_deadlines(const struct complaint *c, time_t now,
     struct complaint_deadline *out);
+/* The person a rule escalates to, as pm.conf names them, or NULL. */
+const char *complaint_escalate_name(const struct conf *conf,
+    const struct complaint_rule *r);
+/* Every deadline of an open matter passed by ctx->now (SPEC 2.10). */
+int complaint_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg,
+    struct pm_err *e);
 /* The printed 投诉登记表 / 投诉处理记录表, 80 columns. */
 void complaint_form(struct pm_ctx *ctx, const struct complaint *c, FILE *out);
 

@@ -625,6 +625,44 @@ key_overdue(struct pm_ctx *ctx, struct key_book *b, long days,
 	return n;
 }
 
+/*
+ * SPEC 2.2: a loan out longer than loan_days gets a reminder slip to the
+ * borrower's department: that is whom the breach reaches.
+ */
+int
+key_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg, struct pm_err *e)
+{
+	struct key_loan **loans;
+	struct key_book b;
+	size_t i, n;
+
+	(void)e;
+	key_read_open(ctx, &b);
+	n = key_overdue(ctx, &b, ctx->conf.loan_days, &loans);
+	for (i = 0; i < n; i++) {
+		const struct key_loan *loan = loans[i];
+		struct buf what = { 0 };
+		struct pm_breach br;
+
+		buf_addf(&what, "%ld key(s) lent %s, out longer than %ld days",
+		    loan->count - loan->returned, loan->lent_at,
+		    ctx->conf.loan_days);
+		br.book = "keys";
+		br.id = loan->id;
+		br.unit = loan->unit;
+		br.deadline = "return";
+		br.due = loan->lent + ctx->conf.loan_days * DAY_SECONDS;
+		br.escalate_to = loan->dept;
+		br.escalate_name = loan->borrower;
+		br.what = what.s;
+		fn(&br, arg);
+		buf_free(&what);
+	}
+	free(loans);
+	key_book_free(&b);
+	return 0;
+}
+
 int
 key_inventory_count(struct pm_ctx *ctx, struct key_book *b, const char *file,
     long *discrepancies, struct pm_err *e)

@@ -84,6 +84,9 @@ const struct key_unit *key_find_unit(const struct key_book *b,
 /* Loans out longer than days at ctx->now, oldest first. */
 size_t key_overdue(struct pm_ctx *ctx, struct key_book *b, long days,
     struct key_loan ***out);
+/* Every loan out past loan_days at ctx->now (SPEC 2.10). */
+int key_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg,
+    struct pm_err *e);
 /* Inventory of the 25th: adds counted numbers from a unit,counted CSV. */
 int key_inventory_count(struct pm_ctx *ctx, struct key_book *b,
     const char *file, long *discrepancies, struct pm_err *e);

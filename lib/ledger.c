@@ -66,8 +66,8 @@ struct ledger_tx {
  * PM_TEST_CRASH=mid-row|before-fsync|before-rename.  Like SQLite's test
  * controls, this costs one getenv() per write and nothing else.
  */
-static int
-crash_point(const char *point)
+int
+ledger_crash_point(const char *point)
 {
 	const char *want = getenv("PM_TEST_CRASH");
 
@@ -1040,6 +1040,24 @@ lock_wait(int fd, long timeout)
 	}
 }
 
+void
+ledger_lock_job(const char *dir, const char *name, long lock_timeout)
+{
+	struct buf p = { 0 };
+	int fd;
+
+	buf_addf(&p, "%s/%s.lock", dir, name);
+	fd = open(p.s, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		die(EX_CANTCREAT, _("cannot create %s: %s"), p.s,
+		    strerror(errno));
+	/* held by the open descriptor until exit */
+	if (lock_wait(fd, lock_timeout) != 0)
+		die(EX_TEMPFAIL, _("%s is busy: another run holds it (waited "
+		    "%ld s); try again"), p.s, lock_timeout);
+	buf_free(&p);
+}
+
 static void
 create_book(struct ledger *l)
 {
@@ -1313,7 +1331,7 @@ ledger_commit(struct ledger_tx *tx)
 			    "recorded"), l->path, strerror(saved));
 		}
 		buf_addf(&tmp, "%s.tmp", l->path);
-		if (crash_point("before-rename"))
+		if (ledger_crash_point("before-rename"))
 			raise(SIGKILL);
 		if (rename(tmp.s, l->path) != 0) {
 			int saved = errno;
@@ -1326,12 +1344,12 @@ ledger_commit(struct ledger_tx *tx)
 		buf_free(&tmp);
 		fsync_dir(l->dir);
 	} else if (tx->rows.len > 0) {
-		if (crash_point("mid-row")) {
+		if (ledger_crash_point("mid-row")) {
 			write_all(tx, tx->fd, tx->rows.s, tx->rows.len / 2);
 			raise(SIGKILL);
 		}
 		write_all(tx, tx->fd, tx->rows.s, tx->rows.len);
-		if (crash_point("before-fsync"))
+		if (ledger_crash_point("before-fsync"))
 			raise(SIGKILL);
 		if (fsync(tx->fd) != 0) {
 			int saved = errno;
@@ -1451,7 +1469,7 @@ group_apply(const char *dir, const char *journal, const char *mine)
 			die(EX_IOERR, _("cannot finish writing %s: rename %s: "
 			    "%s"), book.s, staged.s, strerror(errno));
 		fsync_dir(dir);
-		if (mine == NULL && crash_point("group-mid-rename"))
+		if (mine == NULL && ledger_crash_point("group-mid-rename"))
 			raise(SIGKILL);
 	}
 	fclose(fp);
@@ -1552,7 +1570,7 @@ ledger_commit_group(struct ledger_tx **tx, int n)
 		err = errno;
 	if (fd >= 0)
 		close(fd);
-	if (err == 0 && crash_point("group-before-commit"))
+	if (err == 0 && ledger_crash_point("group-before-commit"))
 		raise(SIGKILL);
 	if (err == 0 && rename(jn.s, j.s) != 0)
 		err = errno;
@@ -2134,13 +2152,13 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 	journal_path(&p, l);
 	buf_addf(&jn, "%s.new", p.s);
 	write_synced(jn.s, j.s, j.len, l->def->mode);
-	if (crash_point("archive-before-commit"))
+	if (ledger_crash_point("archive-before-commit"))
 		raise(SIGKILL);
 	if (rename(jn.s, p.s) != 0)
 		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
 		    p.s, strerror(errno));
 	parent_sync(p.s);
-	journal_apply(l, p.s, crash_point("archive-mid-rename") ? 1 : 0);
+	journal_apply(l, p.s, ledger_crash_point("archive-mid-rename") ? 1 : 0);
 	for (i = 0; i < a.nparts; i++) {
 		if (report)
 			report(l->def->name, a.parts[i].rel, a.parts[i].rows,

@@ -228,6 +228,26 @@ int cli_common(struct pm_ctx *ctx, int c, const char *arg,
 void cli_ready(struct pm_ctx *ctx);
 const char *cli_user(struct pm_ctx *ctx);
 
+/* ---- deadlines: what every form tells when one has passed (SPEC 2.10) - */
+
+/*
+ * One deadline passed: the shape in which every form module gives its
+ * breaches (the columns of pm-complaint overdue: which matter, which
+ * deadline, since when, to whom it escalates), so that pm-report alert
+ * reads a new form's deadlines without knowing the form.
+ */
+struct pm_breach {
+	const char *book;	/* complaints, keys, visits, ... */
+	const char *id;		/* the matter: code, loan, ref */
+	const char *unit;
+	const char *deadline;	/* the rule's name */
+	time_t due;		/* it passed after this instant */
+	const char *escalate_to;	/* a role (manager, supervisor) or a dept */
+	const char *escalate_name;	/* the person pm.conf names, or "" */
+	const char *what;	/* the rule in words */
+};
+typedef void (*breach_fn)(const struct pm_breach *b, void *arg);
+
 /* ---- ledger: append-only, locked, durable, hash-chained CSV ----------- */
 
 /*
@@ -307,6 +327,15 @@ void ledger_rollback(struct ledger_tx *tx);
  * contents are staged beside them and a journal makes them one commit.
  */
 void ledger_commit_group(struct ledger_tx **tx, int n);
+
+/*
+ * A job's lock, not a book's: DIR/NAME.lock held until the process exits
+ * (pm-report alert runs one at a time), waiting lock_timeout seconds,
+ * then exit 75.
+ */
+void ledger_lock_job(const char *dir, const char *name, long lock_timeout);
+/* PM_TEST_CRASH names this point (crash tests kill a command there). */
+int ledger_crash_point(const char *point);
 
 /* Anchors: a ledger's chain head recorded outside it (reviews, archives). */
 long ledger_anchor(struct ledger_tx *tx, const char *dir, const char *reason,

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "complaint.h"
 #include "duty.h"
 #include "key.h"
@@ -276,6 +277,37 @@ doc_free(struct doc *d)
 
 /* ---- gathering each report ---------------------------------------------------------- */
 
+/* SPEC 2.10: the day's alerts, and which of them are still open now. */
+static int
+gather_day_alerts(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	static const char *const cols[] = { "book", "id", "deadline", "due_at",
+		"escalate_to", "status", NULL };
+	struct alert_list al;
+	struct doc_table *t;
+	time_t day;
+	long open = 0;
+	size_t i;
+
+	if (clock_parse(d->period, &day, NULL) != 0)
+		return errset(e, EX_DATAERR, _("--date: expected a date"));
+	if (alert_read(ctx, day, clock_add_days(day, 1), &al, e) != 0)
+		return -1;
+	t = table(d, "alerts", "当日期限提醒", cols);
+	for (i = 0; i < al.n; i++) {
+		const struct alert *a = &al.v[i];
+		const char *v[] = { a->book, a->id, a->deadline, a->due_at,
+			a->escalate_to, a->open ? "open" : "done" };
+
+		table_row(t, v);
+		open += a->open;
+	}
+	put_num(d, "alerts", "当日提醒", (long)al.n);
+	put_num(d, "alerts_open", "提醒仍未完成", open);
+	alert_list_free(&al);
+	return 0;
+}
+
 static int
 gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
@@ -316,7 +348,7 @@ gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	}
 	put_num(d, "open_pending", "未完成事项", (long)pend.n);
 	duty_entries_free(&pend);
-	return 0;
+	return gather_day_alerts(ctx, d, e);
 }
 
 static int

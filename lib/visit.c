@@ -189,6 +189,49 @@ visit_state(const struct visit_sheet *s, time_t now)
 	return "due";
 }
 
+/*
+ * SPEC 2.4: a visit not made by the end of its window is the
+ * supervisor's to chase (the supervisor reviews every sheet).
+ */
+int
+visit_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg, struct pm_err *e)
+{
+	struct visit_book b;
+	size_t i;
+	int k;
+
+	if (visit_read(ctx, &b, e) != 0)
+		return -1;
+	for (i = 0; i < b.n; i++)
+		for (k = 0; k < b.v[i].nsheets; k++) {
+			const struct visit_item *it = &b.v[i];
+			const struct visit_sheet *s = &it->sheet[k];
+			struct buf what = { 0 }, deadline = { 0 };
+			struct pm_breach br;
+
+			if (strcmp(visit_state(s, ctx->now), "overdue") != 0)
+				continue;
+			buf_addf(&deadline, "visit%s%s", *s->label ? "-" : "",
+			    s->label);
+			buf_addf(&what, "%s visit by the %s, not made in its "
+			    "window", it->type, it->visitor_role);
+			br.book = "visits";
+			br.id = it->ref;
+			br.unit = it->unit;
+			br.deadline = deadline.s;
+			br.due = s->to;
+			br.escalate_to = "supervisor";
+			br.escalate_name = ctx->conf.nsupervisors ?
+			    ctx->conf.supervisors[0] : "";
+			br.what = what.s;
+			fn(&br, arg);
+			buf_free(&what);
+			buf_free(&deadline);
+		}
+	visit_book_free(&b);
+	return 0;
+}
+
 struct visit_sheet *
 visit_current(struct visit_item *it, time_t now)
 {

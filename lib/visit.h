@@ -80,6 +80,9 @@ struct visit_item *visit_find(struct visit_book *b, const char *ref);
 /* The sheet a visit now would fill: the first open window not visited. */
 struct visit_sheet *visit_current(struct visit_item *it, time_t now);
 const char *visit_state(const struct visit_sheet *s, time_t now);
+/* Every visit window passed without a visit at ctx->now (SPEC 2.10). */
+int visit_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg,
+    struct pm_err *e);
 
 int visit_service(struct pm_ctx *ctx, const char *type, const char *ref,
     const char *unit, const char *done, const char *end, char *id,

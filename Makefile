@@ -34,6 +34,7 @@ TEST_DEBS  = mandoc util-linux procps chromium libreoffice-calc-nogui locales
 ANALYZE_DEBS = clang clang-tools cppcheck
 
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
+           lib/files.o \
            lib/ledger.o lib/import.o
 FORMS    = lib/duty.o lib/key.o lib/owner.o lib/complaint.o lib/visit.o lib/alert.o \
            lib/report.o

@@ -93,6 +93,7 @@ cli_ready(struct pm_ctx *ctx)
 	if (conf_load(&ctx->conf, ctx->data, &e) != 0)
 		errdie(&e);
 	ctx->conf_loaded = 1;
+	files_share(ctx->data, ctx->conf.shared);
 	ctx->now = clock_now();
 	cli_user(ctx);
 }

@@ -190,6 +190,15 @@ set_key(struct conf *c, const char *key, const char *v, struct pm_err *e)
 		return parse_number(&c->lock_timeout, key, v, 0, 3600, e);
 	if (strcmp(key, "activity_visit_target") == 0)
 		return parse_number(&c->activity_visit_target, key, v, 0, 100, e);
+	if (strcmp(key, "shared") == 0) {
+		/* as git's core.sharedRepository: group, or the default */
+		if (strcmp(v, "group") == 0 || strcmp(v, "no") == 0) {
+			c->shared = v[0] == 'g';
+			return 0;
+		}
+		return errset(e, EX_CONFIG, _("shared: expected group or no, "
+		    "got \"%.20s\""), v);
+	}
 	if (strcmp(key, "duty_hours") == 0)
 		return parse_duty_hours(c, v, e);
 	if (strcmp(key, "holidays") == 0)

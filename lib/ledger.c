@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,13 +37,23 @@ static void archive_recover(struct ledger *l);
 static void group_recover(struct ledger *l);
 
 static const char *const common_head[] = { "seq", "at", NULL };
-static const char *const common_tail[] = { "by", "written_at", "hash", NULL };
+/*
+ * SPEC 3: by is --as (or PM_USER), login the Unix account that wrote the
+ * row, so that a typed name never hides who was at the keyboard.  A book
+ * begun before login existed keeps its header (the chain starts from
+ * it) and goes on without it.
+ */
+static const char *const common_tail[] = { "by", "login", "written_at",
+	"hash", NULL };
+static const char *const legacy_tail[] = { "by", "written_at", "hash",
+	NULL };
 
 struct ledger {
 	const struct ledger_def *def;
 	char *dir, *path, *lockpath;
 	const char *cols[LEDGER_COLS_MAX];
 	int ncols;
+	int has_login;
 	char *header;		/* the header line, without its newline */
 };
 
@@ -141,31 +152,66 @@ row_content(struct buf *b, char *const *f, const size_t *len, int n)
 
 /* ---- opening ----------------------------------------------------------- */
 
-struct ledger *
-ledger_open(const struct ledger_def *def, const char *dir)
+/* The full column list and header line, with the given common tail. */
+static void
+set_columns(struct ledger *l, const char *const *tail)
 {
-	struct ledger *l = xcalloc(1, sizeof *l);
 	struct buf b = { 0 };
 	int i, n = 0;
 
-	l->def = def;
-	l->dir = xstrdup(dir);
 	for (i = 0; common_head[i]; i++)
 		l->cols[n++] = common_head[i];
-	for (i = 0; def->cols[i]; i++)
-		l->cols[n++] = def->cols[i];
-	for (i = 0; common_tail[i]; i++)
-		l->cols[n++] = common_tail[i];
+	for (i = 0; l->def->cols[i]; i++)
+		l->cols[n++] = l->def->cols[i];
+	for (i = 0; tail[i]; i++)
+		l->cols[n++] = tail[i];
 	l->ncols = n;
+	l->has_login = tail == common_tail;
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_add(&b, ",", 1);
 		buf_adds(&b, l->cols[i]);
 	}
+	free(l->header);
 	l->header = b.s;
-	memset(&b, 0, sizeof b);
+}
+
+/* Is the book's first line the header of a book begun without login? */
+static int
+legacy_book(struct ledger *l)
+{
+	char first[LEDGER_COLS_MAX * 40];
+	struct ledger old = *l;
+	size_t hl;
+	ssize_t n;
+	int fd = open(l->path, O_RDONLY | O_CLOEXEC), legacy = 0;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, first, sizeof first - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	old.header = NULL;
+	set_columns(&old, legacy_tail);
+	hl = strlen(old.header);
+	legacy = (size_t)n > hl && memcmp(first, old.header, hl) == 0 &&
+	    (first[hl] == '\n' || first[hl] == '\r');
+	free(old.header);
+	return legacy;
+}
+
+struct ledger *
+ledger_open(const struct ledger_def *def, const char *dir)
+{
+	struct ledger *l = xcalloc(1, sizeof *l);
+	struct buf b = { 0 };
+
+	l->def = def;
+	l->dir = xstrdup(dir);
 	buf_addf(&b, "%s/%s.csv", dir, def->name);
 	l->path = b.s;
+	set_columns(l, legacy_book(l) ? legacy_tail : common_tail);
 	memset(&b, 0, sizeof b);
 	buf_addf(&b, "%s/%s.lock", dir, def->name);
 	l->lockpath = b.s;
@@ -892,7 +938,7 @@ set_aside(struct ledger_tx *tx, const char *torn, size_t len)
 	    when, len, l->def->name);
 	buf_add(&note, torn, len);
 	buf_adds(&note, "\n");
-	fd = open(path.s, O_WRONLY | O_APPEND | O_CREAT, l->def->mode);
+	fd = files_open(path.s, O_WRONLY | O_APPEND, l->def->mode);
 	if (fd < 0 || write(fd, note.s, note.len) != (ssize_t)note.len ||
 	    fsync(fd) != 0)
 		die(EX_IOERR, _("%s: cannot set a torn row aside: %s"), path.s,
@@ -1047,7 +1093,7 @@ ledger_lock_job(const char *dir, const char *name, long lock_timeout)
 	int fd;
 
 	buf_addf(&p, "%s/%s.lock", dir, name);
-	fd = open(p.s, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	fd = files_open(p.s, O_RDWR | O_CLOEXEC, 0640);
 	if (fd < 0)
 		die(EX_CANTCREAT, _("cannot create %s: %s"), p.s,
 		    strerror(errno));
@@ -1066,7 +1112,7 @@ create_book(struct ledger *l)
 
 	buf_addf(&tmp, "%s.new", l->path);
 	buf_addf(&hdr, "%s\n", l->header);
-	fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC, l->def->mode);
+	fd = files_open(tmp.s, O_WRONLY | O_TRUNC, l->def->mode);
 	if (fd < 0)
 		die(EX_CANTCREAT, _("cannot create %s: %s"), l->path,
 		    strerror(errno));
@@ -1122,8 +1168,7 @@ ledger_begin(struct ledger *l, long lock_timeout)
 	tx->md = EVP_MD_CTX_new();
 	if (tx->md == NULL)
 		die(EX_OSERR, "EVP_MD_CTX_new failed");
-	tx->lockfd = open(l->lockpath, O_RDWR | O_CREAT | O_CLOEXEC,
-	    l->def->mode);
+	tx->lockfd = files_open(l->lockpath, O_RDWR | O_CLOEXEC, l->def->mode);
 	if (tx->lockfd < 0)
 		die(EX_CANTCREAT, _("cannot create %s: %s"), l->lockpath,
 		    strerror(errno));
@@ -1223,7 +1268,7 @@ begin_batch(struct ledger_tx *tx)
 	ssize_t n;
 
 	buf_addf(&tmp, "%s.tmp", tx->l->path);
-	tx->tmpfd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	tx->tmpfd = files_open(tmp.s, O_WRONLY | O_TRUNC | O_CLOEXEC,
 	    tx->l->def->mode);
 	buf_free(&tmp);
 	if (tx->tmpfd < 0)
@@ -1249,6 +1294,23 @@ begin_batch(struct ledger_tx *tx)
 	free(chunk);
 }
 
+/* The account at the keyboard: the real uid's name, whatever --as says. */
+static const char *
+unix_login(void)
+{
+	static char name[64];
+
+	if (name[0] == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+
+		if (pw != NULL && strlen(pw->pw_name) < sizeof name)
+			snprintf(name, sizeof name, "%s", pw->pw_name);
+		else
+			snprintf(name, sizeof name, "uid%ld", (long)getuid());
+	}
+	return name;
+}
+
 long
 ledger_add(struct ledger_tx *tx, time_t at, const char *by,
     time_t written_at, const char *const *vals)
@@ -1268,6 +1330,8 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 	for (i = 0; l->def->cols[i]; i++)
 		f[n++] = (char *)(vals[i] ? vals[i] : "");
 	f[n++] = (char *)by;
+	if (l->has_login)
+		f[n++] = (char *)unix_login();
 	f[n++] = wts;
 	for (i = 0; i < n; i++)
 		len[i] = strlen(f[i]);
@@ -1422,7 +1486,7 @@ base_name(const char *path)
 static int
 group_lock(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	int fd = files_open(path, O_RDWR | O_CLOEXEC, 0640);
 
 	if (fd < 0)
 		die(EX_CANTCREAT, _("cannot create %s: %s"), path,
@@ -1564,7 +1628,7 @@ ledger_commit_group(struct ledger_tx **tx, int n)
 		close(lockfd);
 		group_abort(tx, n, j.s, EBUSY);
 	}
-	fd = open(jn.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	fd = files_open(jn.s, O_WRONLY | O_TRUNC | O_CLOEXEC, 0640);
 	err = fd < 0 ? errno : write_full(fd, names.s, names.len);
 	if (err == 0 && fsync(fd) != 0)
 		err = errno;
@@ -1690,7 +1754,7 @@ mkdir_p(const char *dir, const char *sub, mode_t mode)
 		buf_reset(&b);
 		buf_addf(&b, "%s/%.*s", dir, (int)(slash ? slash - sub :
 		    (long)strlen(sub)), sub);
-		if (mkdir(b.s, mode) != 0 && errno != EEXIST)
+		if (files_mkdir(b.s, mode) != 0)
 			die(EX_CANTCREAT, _("cannot create %s: %s"), b.s,
 			    strerror(errno));
 		if (slash == NULL)
@@ -1836,7 +1900,7 @@ out:
 static void
 write_synced(const char *path, const char *s, size_t n, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	int fd = files_open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, mode);
 
 	if (fd < 0 || write(fd, s, n) != (ssize_t)n || fsync(fd) != 0) {
 		int saved = errno;
@@ -1901,7 +1965,7 @@ part_get(struct arch *a, long month)
 		buf_addf(&sub, "archive/%s/%04ld", a->l->def->name, month / 12);
 		mkdir_p(a->l->dir, sub.s, a->l->def->mode & 0040 ? 0750 : 0700);
 		buf_addf(&full, "%s/%s.part", a->l->dir, p->rel);
-		fd = open(full.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		fd = files_open(full.s, O_WRONLY | O_TRUNC | O_CLOEXEC,
 		    a->l->def->mode);
 		if (fd < 0 || (p->fp = fdopen(fd, "w")) == NULL)
 			die(EX_CANTCREAT, _("cannot create %s: %s"), full.s,
@@ -1994,8 +2058,7 @@ build_volume(struct arch *a, struct part *p, struct ledger_tx *tx,
 		errdie(&e);
 	if (cursor_open(&c[nc++], l, partp.s, 0, -1, &e) != 0)
 		errdie(&e);
-	fd = open(tmp.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    l->def->mode);
+	fd = files_open(tmp.s, O_WRONLY | O_TRUNC | O_CLOEXEC, l->def->mode);
 	if (fd < 0 || (w.gz = gzdopen(fd, "wb")) == NULL)
 		die(EX_CANTCREAT, _("cannot create %s: %s"), tmp.s,
 		    strerror(errno));
@@ -2079,7 +2142,7 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 		mkdir_p(l->dir, p.s, 0750);
 		buf_reset(&p);
 		buf_addf(&p, "%s.arch", l->path);
-		fd = open(p.s, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		fd = files_open(p.s, O_WRONLY | O_TRUNC | O_CLOEXEC,
 		    l->def->mode);
 		if (fd < 0 || (a.live = fdopen(fd, "w")) == NULL)
 			die(EX_CANTCREAT, _("cannot create %s: %s"), p.s,

@@ -157,6 +157,7 @@ struct conf {
 	int nsupervisors;
 	long lock_timeout;	/* seconds */
 	long activity_visit_target;	/* percent (SPEC 2.4, default 10) */
+	int shared;		/* shared = group: several Unix accounts */
 };
 
 int conf_load(struct conf *c, const char *dir, struct pm_err *e);
@@ -227,6 +228,19 @@ int cli_common(struct pm_ctx *ctx, int c, const char *arg,
 /* Resolve data directory, user and configuration; dies on error. */
 void cli_ready(struct pm_ctx *ctx);
 const char *cli_user(struct pm_ctx *ctx);
+
+/* ---- files: what the commands create, with the office's modes -------- */
+
+/*
+ * SPEC 3: 0640/0750 (a private book 0600/0700), or with shared = group
+ * 0660/2770 in the data directory's group, whatever the umask.
+ * cli_ready sets the policy from pm.conf; files_open adds O_CREAT.
+ */
+void files_share(const char *dir, int shared);
+int files_shared(void);
+int files_open(const char *path, int flags, mode_t mode);
+/* 0, or -1 with errno; a directory that exists already is fine. */
+int files_mkdir(const char *path, mode_t mode);
 
 /* ---- deadlines: what every form tells when one has passed (SPEC 2.10) - */
 

@@ -8,6 +8,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1034,14 +1035,14 @@ report_store(struct pm_ctx *ctx, const char *report, const char *period,
 {
 	struct buf dir = { 0 }, tmp = { 0 };
 	FILE *fp;
-	int rc;
+	int rc, fd;
 
 	*made = 0;
 	buf_addf(&dir, "%s/reports", ctx->data);
-	if (mkdir(dir.s, 0750) != 0 && errno != EEXIST)
+	if (files_mkdir(dir.s, 0750) != 0)
 		goto cantcreate;
 	buf_addf(&dir, "/%s", report);
-	if (mkdir(dir.s, 0750) != 0 && errno != EEXIST)
+	if (files_mkdir(dir.s, 0750) != 0)
 		goto cantcreate;
 	snprintf(path, pathsize, "%s/%s.%s", dir.s, period,
 	    report_extension(f));
@@ -1051,8 +1052,9 @@ report_store(struct pm_ctx *ctx, const char *report, const char *period,
 		return 0;
 	}
 	buf_addf(&tmp, "%s.tmp", path);
-	fp = fopen(tmp.s, "w");
-	if (fp == NULL)
+	/* SPEC 3: reports have the books' modes, whatever the umask */
+	fd = files_open(tmp.s, O_WRONLY | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL)
 		goto cantcreate;
 	rc = report_write(ctx, report, period, f, fp, e);
 	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || ferror(fp)) {

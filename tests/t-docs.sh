@@ -54,3 +54,16 @@ test_expect_success 'make install honours PREFIX and DESTDIR' '
 	done &&
 	test -f "$T/root/opt/pm/share/man/man5/pm-files.5"
 '
+test_expect_success 'contrib timers fire at the office'"'"'s time and parse' '
+	for t in "$TOP"/contrib/*.timer; do
+		cal=$(sed -n "s/^OnCalendar=//p" "$t") && test -n "$cal" || exit 1
+		case "$cal" in
+		*Asia/Shanghai|\**/*) ;;
+		*) echo "$t: $cal has no zone"; exit 1 ;;
+		esac
+		if command -v systemd-analyze >/dev/null; then
+			systemd-analyze calendar "$cal" >/dev/null || exit 1
+		fi
+		test -f "${t%.timer}.service" || { echo "$t: no service"; exit 1; }
+	done
+'

@@ -396,7 +396,7 @@ test_ledger(void)
 	CHECK(ledger_verify(l, &e, &rows) == 0 && rows == 3,
 	    "ledger: verify clean");
 	s = read_file(ledger_path(l), &n);
-	CHECK(strncmp(s, "seq,at,kind,text,by,written_at,hash\n", 36) == 0,
+	CHECK(strncmp(s, "seq,at,kind,text,by,login,written_at,hash\n", 42) == 0,
 	    "ledger: header names the common and form columns");
 
 	/* A torn last row: never data, set aside by the next writer. */

@@ -34,7 +34,7 @@ TEST_DEBS  = mandoc util-linux procps chromium libreoffice-calc-nogui locales
 ANALYZE_DEBS = clang clang-tools cppcheck
 
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
-           lib/files.o \
+           lib/files.o lib/words.o \
            lib/ledger.o lib/import.o
 FORMS    = lib/duty.o lib/key.o lib/owner.o lib/complaint.o lib/visit.o lib/alert.o \
            lib/report.o
@@ -57,7 +57,7 @@ po/locale/%/LC_MESSAGES/pm-tools.mo: po/%.po | .deps-ok
 # After changing messages: refresh the template and merge it into each
 # catalogue, then translate what msgfmt --statistics reports missing.
 po: .deps-ok
-	xgettext --from-code=UTF-8 -k_ --language=C --package-name=pm-tools \
+	xgettext --from-code=UTF-8 -k_ -kN_ --language=C --package-name=pm-tools \
 	    --package-version=$$(sed -n 's/^#define PM_VERSION "\(.*\)"/\1/p' lib/pm.h) \
 	    --msgid-bugs-address=none -o po/pm-tools.pot lib/*.c bin/*.c
 	for l in $(LANGS); do \
@@ -115,6 +115,9 @@ tests/unit: tests/unit.o lib/libpm.a
 tests/maxrss: tests/maxrss.o
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $<
 
+tests/width: tests/width.o
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $<
+
 tests/pngcount: tests/pngcount.o
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(PM_LIBS)
 
@@ -124,7 +127,7 @@ tests/histgen: tests/histgen.o lib/libpm.a
 tests/crashpoint: tests/crashpoint.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
-check: all tests/unit tests/pngcount tests/maxrss .test-deps-ok
+check: all tests/unit tests/pngcount tests/maxrss tests/width .test-deps-ok
 	@sh tests/run
 
 # Static analysis of lib/ and bin/: both must report nothing.  A false
@@ -160,7 +163,8 @@ install: all
 	done
 
 clean:
-	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen tests/pngcount tests/maxrss
+	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen tests/pngcount tests/maxrss \
+	    tests/width
 	rm -rf tests/tmp po/locale
 
 .PHONY: all check demo bench install clean po analyze

@@ -61,16 +61,23 @@ usage(int status)
 "      --as NAME      record as NAME (default $PM_USER, else login name)\n"
 "      --format F     table, csv or json (default table)\n"
 "      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
+"      --wide         tables in full, never cut to the terminal\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
 "Deadlines (SPEC 2.1):\n"), fp);
 	for (i = 0; i < complaint_nrules; i++) {
 		const struct complaint_rule *r = &complaint_rules[i];
+		struct buf b = { 0 }, what = { 0 };
 
-		fprintf(fp, "  %-10s %-9s %-3s %s; escalates to the %s\n",
-		    r->deadline, r->kind, r->importance, r->what,
-		    r->escalate_to);
+		buf_addf(&b, "  %-10s %-9s %-3s ", r->deadline, r->kind,
+		    r->importance);
+		buf_addf(&what, _("%s; escalates to the %s"), _(r->what),
+		    words_say(NULL, r->escalate_to));
+		out_wrap(&b, what.s, 27, 27, 79);
+		fputs(b.s, fp);
+		buf_free(&b);
+		buf_free(&what);
 	}
 	fputs(_(
 "\n"
@@ -302,9 +309,9 @@ cmd_close(int argc, char **argv)
 	return step(argc, argv, "close", allowed, NULL);
 }
 
-static const char *const list_cols[] = { "code", "kind", "unit",
-	"importance", "category", "status", "registered_at", "name", "phone",
-	"channel", "handler", "valid", "resolved_at", "text", NULL };
+static const char *const list_cols[] = { "code", "kind:wo", "unit",
+	"importance:o", "category:o", "status:w", "registered_at:d", "name:o", "phone:o",
+	"channel:wo", "handler:o", "valid:wo", "resolved_at:do", "text:t", NULL };
 
 static void
 list_row(struct out *out, const struct complaint *c)
@@ -416,21 +423,37 @@ cmd_show(int argc, char **argv)
 	list_row(out, c);
 	out_close(out);
 	if (ctx.format == OUT_TABLE) {
+		static const char *const hcols[] = { "id", "at:d", "step:w",
+			"detail:t", "by", NULL };
+		static const char *const dcols[] = { "deadline:w", "due_at:d",
+			"status:w", "escalate_to:w", "what:tm", NULL };
+
 		fputs(_("\nhistory:\n"), stdout);
-		for (i = 0; i < c->nevents; i++)
-			printf("  %-8s %s  %-9s %s  (%s)\n", c->events[i].id,
-			    c->events[i].at, c->events[i].step,
-			    c->events[i].detail, c->events[i].by);
+		out = out_open(stdout, OUT_TABLE, 0, hcols);
+		for (i = 0; i < c->nevents; i++) {
+			const struct complaint_event *ev = &c->events[i];
+			const char *v[] = { ev->id, ev->at, ev->step, ev->detail,
+				ev->by };
+
+			out_row(out, v);
+		}
+		out_close(out);
 		fputs(_("\ndeadlines:\n"), stdout);
+		out = out_open(stdout, OUT_TABLE, 0, dcols);
 		n = complaint_deadlines(c, ctx.now, d);
 		for (i = 0; i < n; i++) {
 			char due[20];
+			const char *v[5];
 
 			clock_format(d[i].due, due);
-			printf("  %-10s %s  %-8s %s; escalates to the %s\n",
-			    d[i].rule->deadline, due, d[i].state,
-			    d[i].rule->what, d[i].rule->escalate_to);
+			v[0] = d[i].rule->deadline;
+			v[1] = due;
+			v[2] = d[i].state;
+			v[3] = d[i].rule->escalate_to;
+			v[4] = d[i].rule->what;
+			out_row(out, v);
 		}
+		out_close(out);
 		if (c->cosigners >= 3 && !c->reported)
 			printf(_("\n%ld co-signers: report it in writing to the "
 			    "company today (pm-complaint report %s)\n"),
@@ -443,9 +466,9 @@ cmd_show(int argc, char **argv)
 static int
 cmd_overdue(int argc, char **argv)
 {
-	static const char *const cols[] = { "code", "deadline", "due_at",
-		"escalate_to", "escalate_name", "kind", "importance", "unit",
-		"hours_over:n", "what", NULL };
+	static const char *const cols[] = { "code", "deadline:w", "due_at:d",
+		"escalate_to:w", "escalate_name:o", "kind:wo", "importance:o", "unit:o",
+		"hours_over:no", "what:tm", NULL };
 	struct complaint_book b;
 	struct pm_err e;
 	struct opts o;

@@ -49,13 +49,14 @@ usage(int status)
 "      --as NAME      record as NAME (default $PM_USER, else login name)\n"
 "      --format F     table, csv or json (default table)\n"
 "      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
+"      --wide         tables in full, never cut to the terminal\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"), fp);
 	fputs(_("Log kinds:"), fp);
 	for (i = 0; duty_entry_kinds[i]; i++)
 		fprintf(fp, " %s", duty_entry_kinds[i]);
-	fputs(_(" (an incident stays open until an entry with --done\n"
+	fputs(_("\n(an incident stays open until an entry with --done\n"
 "finishes it, and blocks the handover meanwhile)\n"
 "\n"
 "Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
@@ -67,8 +68,8 @@ usage(int status)
 static void
 print_entries(const struct duty_entries *es, int footer)
 {
-	static const char *const cols[] = { "id", "at", "kind", "text", "by",
-		"note", NULL };
+	static const char *const cols[] = { "id", "at:d", "kind:w", "text:t", "by",
+		"note:to", NULL };
 	struct out *o = out_open(stdout, ctx.format, ctx.excel, cols);
 	size_t i;
 
@@ -264,7 +265,7 @@ static int
 cmd_who(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_AT, 0 };
-	static const char *const cols[] = { "date", "staff", "swapped", NULL };
+	static const char *const cols[] = { "date:d", "staff", "swapped:w", NULL };
 	struct duty_roster_day day;
 	struct pm_err e;
 	struct opts o;
@@ -325,7 +326,7 @@ static int
 cmd_roster(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_MONTH, OPT_ENCODING, 0 };
-	static const char *const cols[] = { "date", "staff", "swapped", NULL };
+	static const char *const cols[] = { "date:d", "staff", "swapped:w", NULL };
 	struct duty_roster r;
 	struct pm_err e;
 	struct opts o;

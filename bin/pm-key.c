@@ -58,12 +58,14 @@ usage(int status)
 "      --as NAME      record as NAME (default $PM_USER, else login name)\n"
 "      --format F     table, csv or json (default table)\n"
 "      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
+"      --wide         tables in full, never cut to the terminal\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
-"Lending: 工程部, 绿化部, 营销部 and 售楼部 staff borrow against their work\n"
-"ID; 施工单位 (contractors) only --via an 工程部 member, 业主 (owners not\n"
-"yet moved in) only --via a 售楼部 member.  Counts are 1 to %d.\n"
+"Lending: 工程部, 绿化部, 营销部 and 售楼部 staff borrow against\n"
+"their work ID; 施工单位 (contractors) only --via an 工程部 member,\n"
+"业主 (owners not yet moved in) only --via a 售楼部 member.  Counts\n"
+"are 1 to %d.\n"
 "\n"
 "Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
 "record, 73 cannot create, 74 I/O error, 75 busy, 78 bad configuration.\n"
@@ -259,7 +261,7 @@ cmd_overdue(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_DAYS, OPT_SLIP, 0 };
 	static const char *const cols[] = { "loan", "unit", "count:n",
-		"borrower", "dept", "lent_at", "days_out:n", "work_id", "via",
+		"borrower", "dept", "lent_at:d", "days_out:n", "work_id:o", "via:o",
 		NULL };
 	struct key_loan **loans;
 	struct key_book b;
@@ -390,8 +392,8 @@ static int
 cmd_show(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_UNIT, 0 };
-	static const char *const cols[] = { "id", "at", "event", "count:n",
-		"detail", "by", NULL };
+	static const char *const cols[] = { "id", "at:d", "event:w", "count:n",
+		"detail:t", "by:o", NULL };
 	const struct key_unit *u;
 	struct key_book b;
 	struct pm_err e;

@@ -50,6 +50,7 @@ usage(int status)
 "      --as NAME      record as NAME (default $PM_USER, else login name)\n"
 "      --format F     table, csv or json (default table)\n"
 "      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
+"      --wide         tables in full, never cut to the terminal\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
@@ -134,7 +135,7 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 }
 
 static const char *const record_cols[] = { "unit", "name", "phone", "id_no",
-	"members", "vehicles", "area", "handover", "added_at", "changed_at",
+	"members:to", "vehicles:o", "area:o", "handover:do", "added_at:do", "changed_at:do",
 	NULL };
 
 /* SPEC 2.5: phone and ID numbers masked unless revealed. */
@@ -294,7 +295,7 @@ static int
 cmd_audit(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_MONTH, 0 };
-	static const char *const cols[] = { "at", "by", "unit", "reason",
+	static const char *const cols[] = { "at:d", "by", "unit", "reason:t",
 		"approved_by", NULL };
 	struct pm_err e;
 	struct opts o;

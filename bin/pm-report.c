@@ -63,6 +63,7 @@ usage(int status)
 "      --as NAME      act as NAME (default $PM_USER, else login name)\n"
 "      --format F     text, csv, json or html (default text)\n"
 "      --out FILE     write the report to FILE\n"
+"      --wide         tables in full, never cut to the terminal\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
@@ -302,7 +303,7 @@ static int
 cmd_archive(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_BEFORE, OPT_DRYRUN, 0 };
-	static const char *const cols[] = { "ledger", "volume", "rows:n",
+	static const char *const cols[] = { "ledger:w", "volume", "rows:n",
 		NULL };
 	struct opts o;
 	struct out *out;
@@ -334,8 +335,8 @@ static int
 cmd_purge(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_EXPIRED, OPT_CONFIRM, 0 };
-	static const char *const cols[] = { "ledger", "volume", "month",
-		"kept_until", "status", NULL };
+	static const char *const cols[] = { "ledger:w", "volume", "month",
+		"kept_until:d", "status:w", NULL };
 	struct report_expired *x;
 	struct pm_err e;
 	struct opts o;
@@ -377,9 +378,18 @@ cmd_purge(int argc, char **argv)
 	return rc;
 }
 
+/* A value in Chinese, in every locale: the alerts are mailed as reports. */
+static const char *
+zh(const char *col, const char *value)
+{
+	const char *w = words_value(col, value);
+
+	return w ? w : value;
+}
+
 /*
  * The alerts for people: grouped by whom to tell (SPEC 2.10).  Chinese
- * headings in every locale, as the reports: cron mails it to the desk.
+ * in every locale, as the reports: cron mails it to the desk.
  */
 static void
 alert_text(FILE *fp, const struct alert_list *l, int period)
@@ -396,24 +406,24 @@ alert_text(FILE *fp, const struct alert_list *l, int period)
 		if (i == 0 || strcmp(a->escalate_to, l->v[i - 1].escalate_to) ||
 		    strcmp(a->escalate_name, l->v[i - 1].escalate_name))
 			fprintf(fp, "%s致 %s%s%s:\n", i ? "\n" : "",
-			    a->escalate_to, *a->escalate_name ? " " : "",
-			    a->escalate_name);
-		fprintf(fp, "  %s %s  %s  逾期自 %s", a->book, a->id, a->deadline,
-		    a->due_at);
+			    zh(NULL, a->escalate_to),
+			    *a->escalate_name ? " " : "", a->escalate_name);
+		fprintf(fp, "  %s %s  %s  逾期自 %s", zh(NULL, a->book), a->id,
+		    zh("deadline", a->deadline), a->due_at);
 		if (*a->unit)
 			fprintf(fp, "  单元 %s", a->unit);
 		if (period)
 			fprintf(fp, "  %s", a->open ? "未完成" : "已完成");
-		fprintf(fp, "\n      %s\n", a->what);
+		fprintf(fp, "\n      %s\n", _(a->what));
 	}
 }
 
 static void
 alert_lay_out(FILE *fp, const struct alert_list *l, int period)
 {
-	static const char *const cols[] = { "book", "id", "deadline", "due_at",
-		"escalate_to", "escalate_name", "unit", "what", "alerted_at",
-		"status", NULL };
+	static const char *const cols[] = { "book:w", "id", "deadline:w", "due_at:d",
+		"escalate_to:w", "escalate_name", "unit", "what:t", "alerted_at:d",
+		"status:w", NULL };
 	struct out *out;
 	size_t i;
 

@@ -55,14 +55,23 @@ usage(int status)
 "      --as NAME      record as NAME (default $PM_USER, else login name)\n"
 "      --format F     table, csv or json (default table)\n"
 "      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
+"      --wide         tables in full, never cut to the terminal\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
 "\n"
 "Windows and targets (SPEC 2.4):\n"), fp);
-	for (i = 0; i < visit_nrules; i++)
-		fprintf(fp, "  %-10s %-46s %3.0f%%  %s\n", visit_rules[i].type,
-		    visit_rules[i].window, visit_rules[i].target * 100,
+	for (i = 0; i < visit_nrules; i++) {
+		struct buf b = { 0 }, what = { 0 };
+
+		buf_addf(&b, "  %-10s %3.0f%%  ", visit_rules[i].type,
+		    visit_rules[i].target * 100);
+		buf_addf(&what, "%s; %s", visit_rules[i].window,
 		    visit_rules[i].visitor_role);
+		out_wrap(&b, what.s, 19, 19, 79);
+		fputs(b.s, fp);
+		buf_free(&b);
+		buf_free(&what);
+	}
 	fputs(_(
 "\n"
 "Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
@@ -233,10 +242,10 @@ cmd_review(int argc, char **argv)
 	return 0;
 }
 
-static const char *const sheet_cols[] = { "ref", "type", "unit", "window",
-	"due_by", "visitor_role", "status", "opens_at", "checked_out_by",
-	"visitor", "quality:n", "attitude:n", "satisfaction", "owner_signed",
-	"verdict", "complaint", NULL };
+static const char *const sheet_cols[] = { "ref", "type:w", "unit", "window:wo",
+	"due_by:d", "visitor_role:w", "status:w", "opens_at:do", "checked_out_by:o",
+	"visitor:o", "quality:no", "attitude:no", "satisfaction:wo", "owner_signed:wo",
+	"verdict:wo", "complaint:o", NULL };
 
 static void
 sheet_row(struct out *out, const struct visit_item *it,
@@ -403,13 +412,12 @@ period(const struct opts *o, time_t *from, time_t *to, char *label)
 	sprintf(label, "%04d-%02d", y, m);
 }
 
+/* SPEC 4: from 0 to 1 (out shows a table's as a percentage), "" with no data */
 static void
-ratio(char *out, size_t n, long num, long den, int percent)
+ratio(char *out, size_t n, long num, long den)
 {
 	if (den == 0)
 		snprintf(out, n, "%s", "");
-	else if (percent)
-		snprintf(out, n, "%.1f%%", 100.0 * num / den);
 	else
 		snprintf(out, n, "%.4f", (double)num / den);
 }
@@ -418,9 +426,9 @@ static int
 cmd_rates(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_MONTH, OPT_QUARTER, 0 };
-	static const char *const cols[] = { "type", "due:n", "visited:n",
-		"rate:n", "target:n", "met", "satisfaction_rate:n",
-		"correct_rate:n", "period", NULL };
+	static const char *const cols[] = { "type:w", "due:n", "visited:n",
+		"rate:r", "target:r", "met:w", "satisfaction_rate:r",
+		"correct_rate:ro", "period:o", NULL };
 	struct visit_rate r[16];
 	struct visit_book b;
 	struct pm_err e;
@@ -429,15 +437,12 @@ cmd_rates(int argc, char **argv)
 	time_t from, to;
 	char label[16];
 	size_t i, n;
-	int pct;
 
 	parse(argc, argv, allowed, &o);
 	cli_no_args(argc, argv);
 	period(&o, &from, &to, label);
 	visit_read(&ctx, &b, &e);
 	n = visit_rates(&ctx, &b, from, to, r);
-	/* SPEC 4: numbers from 0 to 1 in csv and json, percentages in tables */
-	pct = ctx.format == OUT_TABLE;
 	out = out_open(stdout, ctx.format, ctx.excel, cols);
 	for (i = 0; i < n; i++) {
 		char due[16], vis[16], rate[16], target[16], sat[16], cor[16];
@@ -445,14 +450,10 @@ cmd_rates(int argc, char **argv)
 
 		snprintf(due, sizeof due, "%ld", r[i].due);
 		snprintf(vis, sizeof vis, "%ld", r[i].visited);
-		ratio(rate, sizeof rate, r[i].visited, r[i].due, pct);
-		if (pct)
-			snprintf(target, sizeof target, "%.0f%%", r[i].target *
-			    100);
-		else
-			snprintf(target, sizeof target, "%.2f", r[i].target);
-		ratio(sat, sizeof sat, r[i].satisfied, r[i].visited, pct);
-		ratio(cor, sizeof cor, r[i].passed, r[i].reviewed, pct);
+		ratio(rate, sizeof rate, r[i].visited, r[i].due);
+		snprintf(target, sizeof target, "%.2f", r[i].target);
+		ratio(sat, sizeof sat, r[i].satisfied, r[i].visited);
+		ratio(cor, sizeof cor, r[i].passed, r[i].reviewed);
 		vals[0] = r[i].type;
 		vals[1] = due;
 		vals[2] = vis;
@@ -474,8 +475,8 @@ static int
 cmd_analysis(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_QUARTER, 0 };
-	static const char *const cols[] = { "finding", "unit", "category",
-		"count:n", "refs", NULL };
+	static const char *const cols[] = { "finding:w", "unit", "category",
+		"count:n", "refs:t", NULL };
 	struct visit_finding *f;
 	struct visit_book b;
 	struct pm_err e;

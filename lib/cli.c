@@ -38,6 +38,9 @@ cli_common(struct pm_ctx *ctx, int c, const char *arg, void (*usage)(int))
 	case OPT_EXCEL:
 		ctx->excel = 1;
 		return 1;
+	case OPT_WIDE:
+		out_set_wide(1);
+		return 1;
 	case OPT_DRYRUN:
 	case OPT_ENCODING:
 		return 0;	/* import's own; cli_import takes them */

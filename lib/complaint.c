@@ -64,30 +64,30 @@ static const char *const yes_no[] = { "yes", "no", NULL };
  */
 const struct complaint_rule complaint_rules[] = {
 	{ "forward", "complaint", "A", "opened", "forward", HOUR_SECONDS,
-	    "manager", "passed to the manager at once (flagged after 1 hour)" },
+	    "manager", N_("passed to the manager at once (flagged after 1 hour)") },
 	{ "forward", "complaint", "BC", "opened", "forward", HOUR_SECONDS,
-	    "supervisor", "passed to the department supervisor within 1 hour" },
+	    "supervisor", N_("passed to the department supervisor within 1 hour") },
 	{ "ack", "complaint", "ABC", "registered", "ack", 2 * DAY_SECONDS,
-	    "supervisor", "a letter, email or web complaint acknowledged in "
-	    "writing within 2 days" },
+	    "supervisor", N_("a letter, email or web complaint acknowledged in "
+	    "writing within 2 days") },
 	{ "company", "complaint", "A", "registered", "report", 0,
-	    "manager", "co-signed by 3 or more: reported in writing to the "
-	    "company the same day" },
+	    "manager", N_("co-signed by 3 or more: reported in writing to the "
+	    "company the same day") },
 	{ "answer", "complaint", "A", "opened", "reply", 2 * DAY_SECONDS,
-	    "manager", "a clear answer (明确答复) within 2 days" },
+	    "manager", N_("a clear answer (明确答复) within 2 days") },
 	{ "handle", "complaint", "A", "opened", "resolve", 10 * DAY_SECONDS,
-	    "manager", "handled within 10 days" },
+	    "manager", N_("handled within 10 days") },
 	{ "handle", "complaint", "B", "opened", "resolve", 3 * DAY_SECONDS,
-	    "manager", "handled within 3 days (later only by extend)" },
+	    "manager", N_("handled within 3 days (later only by extend)") },
 	{ "handle", "complaint", "C", "opened", "resolve", 2 * DAY_SECONDS,
-	    "manager", "handled within 2 days, or by the complainant's requested "
-	    "time (later only by extend)" },
+	    "manager", N_("handled within 2 days, or by the complainant's "
+	    "requested time (later only by extend)") },
 	{ "notify", "complaint", "ABC", "resolve", "notify", 2 * DAY_SECONDS,
-	    "supervisor", "the result told within 2 days after handled" },
+	    "supervisor", N_("the result told within 2 days after handled") },
 	{ "supervisor", "request", "", "opened", "resolve", 2 * DAY_SECONDS,
-	    "supervisor", "not done within 2 days: the supervisor owns it" },
+	    "supervisor", N_("not done within 2 days: the supervisor owns it") },
 	{ "manager", "request", "", "opened", "resolve", 7 * DAY_SECONDS,
-	    "manager", "not done within 7 days: the manager owns it" },
+	    "manager", N_("not done within 7 days: the manager owns it") },
 };
 const size_t complaint_nrules = sizeof complaint_rules /
     sizeof complaint_rules[0];

@@ -3,10 +3,28 @@
  * (double-width) text with wcwidth, RFC 4180 CSV (optionally safe for
  * spreadsheets, SPEC 5), and JSON arrays of objects.
  *
- * A column named "name:n" is a number: bare in JSON, "name" in headers.
+ * A column is named "name" or "name:FLAGS", FLAGS letters saying what its
+ * cells are (the header says "name"):
+ *   n  a number: bare in JSON
+ *   t  free text: cut with "…" to fit a terminal (never a code, unit,
+ *      date or number)
+ *   w  a word of the contract (a status, kind, role, deadline): said in
+ *      Chinese in a table in a zh locale
+ *   r  a rate from 0 to 1: "80.0%" in a table, "—" without data
+ *   m  a message of a rules table: translated by the catalogue in a table
+ *   d  a date or time
+ *   o  optional: left out of a table that does not fit (rightmost first)
+ * Tables fit the terminal they are printed on (its width, else COLUMNS,
+ * else 80; --wide: never cut); output to a pipe or file is never cut.
+ * A table that does not fit leaves out its empty columns, then its
+ * optional ones, then cuts its free text.  A one-row table that does not
+ * fit is printed as a record instead, a "title  value" line a column,
+ * long values wrapped.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include <csv.h>
@@ -20,6 +38,7 @@ struct out {
 	int ncols;
 	char *names[LEDGER_COLS_MAX];
 	int numeric[LEDGER_COLS_MAX];
+	char flags[LEDGER_COLS_MAX][8];
 	long nrows;
 	/* table: rows are kept until close to measure the columns */
 	char **cells;
@@ -176,7 +195,10 @@ out_open(FILE *fp, enum out_format f, int excel, const char *const *cols)
 
 		o->names[i] = colon ? strndup(cols[i], colon - cols[i]) :
 		    xstrdup(cols[i]);
-		o->numeric[i] = colon && colon[1] == 'n';
+		snprintf(o->flags[i], sizeof o->flags[i], "%s", colon ?
+		    colon + 1 : "");
+		o->numeric[i] = strchr(o->flags[i], 'n') != NULL ||
+		    strchr(o->flags[i], 'r') != NULL;
 	}
 	o->ncols = i;
 	if (f == OUT_CSV) {
@@ -212,6 +234,33 @@ json_row(struct out *o, const char *const *vals)
 	buf_free(&b);
 }
 
+/* What a person reads in a table cell: words in Chinese, rates as %. */
+static char *
+table_cell(const struct out *o, int i, const char *v)
+{
+	struct buf b = { 0 };
+	char *p;
+
+	if (strchr(o->flags[i], 'r')) {
+		if (*v == '\0' || strcmp(v, "null") == 0)
+			buf_adds(&b, "—");	/* no denominator */
+		else
+			buf_addf(&b, "%.1f%%", atof(v) * 100);
+	} else if (strchr(o->flags[i], 'w'))
+		buf_adds(&b, words_say(o->names[i], v));
+	else if (strchr(o->flags[i], 'm') && *v)
+		buf_adds(&b, _(v));
+	else
+		buf_adds(&b, v);
+	if (b.s == NULL)
+		return xstrdup("");
+	/* A table row is one line. */
+	for (p = b.s; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	return b.s;
+}
+
 void
 out_row(struct out *o, const char *const *vals)
 {
@@ -230,56 +279,270 @@ out_row(struct out *o, const char *const *vals)
 			o->cells = xrealloc(o->cells, o->capcells * sizeof
 			    *o->cells);
 		}
-		for (i = 0; i < o->ncols; i++) {
-			char *c = xstrdup(vals[i] ? vals[i] : ""), *p;
-
-			/* A table row is one line. */
-			for (p = c; *p; p++)
-				if (*p == '\n' || *p == '\r' || *p == '\t')
-					*p = ' ';
-			o->cells[o->ncells++] = c;
-		}
+		for (i = 0; i < o->ncols; i++)
+			o->cells[o->ncells++] = table_cell(o, i, vals[i] ?
+			    vals[i] : "");
 		break;
 	}
 	o->nrows++;
 }
 
+/* ---- tables that fit ------------------------------------------------------ */
+
+static int wide;
+
+void
+out_set_wide(int on)
+{
+	wide = on;
+}
+
+/* SPEC 6: the terminal's width, COLUMNS, or 80; 0 (never cut) off a tty. */
+int
+out_columns(FILE *fp)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	int fd = fileno(fp);
+
+	if (wide || fd < 0 || !isatty(fd))
+		return 0;
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (c != NULL && atoi(c) > 0)
+		return atoi(c);
+	return 80;
+}
+
+/* The first bytes of s that fit in width columns. */
+static size_t
+fit_bytes(const char *s, int width)
+{
+	mbstate_t st;
+	size_t n, off = 0, len = strlen(s);
+	wchar_t wc;
+	int w = 0, cw;
+
+	memset(&st, 0, sizeof st);
+	while (off < len) {
+		n = mbrtowc(&wc, s + off, len - off, &st);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memset(&st, 0, sizeof st);
+			n = 1, cw = 1;
+		} else {
+			if (n == 0)
+				n = 1;
+			cw = wcwidth(wc) < 0 ? 0 : wcwidth(wc);
+		}
+		if (w + cw > width)
+			break;
+		w += cw;
+		off += n;
+	}
+	return off;
+}
+
+void
+out_wrap(struct buf *b, const char *text, int at, int indent, int width)
+{
+	const char *s = text;
+
+	for (;;) {
+		int room = width - at > 8 ? width - at : 8;
+		size_t n = fit_bytes(s, room), k;
+
+		if (s[n] != '\0') {
+			/* break at the last space when there is one */
+			for (k = n; k > n / 2 && s[k] != ' '; k--)
+				;
+			if (s[k] == ' ' && k > n / 2)
+				n = k;
+		}
+		if (n == 0 && *s)
+			n = fit_bytes(s, 4) ? fit_bytes(s, 4) : 1;
+		buf_add(b, s, n);
+		buf_adds(b, "\n");
+		s += n;
+		while (*s == ' ')
+			s++;
+		if (*s == '\0')
+			return;
+		out_pad(b, "", indent);
+		at = indent;
+	}
+}
+
+/* s cut to width display columns, "…" marking the cut. */
+static void
+put_cut(struct buf *b, const char *s, int width)
+{
+	int ell = out_width("…");
+
+	if (out_width(s) <= width) {
+		buf_adds(b, s);
+		return;
+	}
+	buf_add(b, s, fit_bytes(s, width > ell ? width - ell : 0));
+	buf_adds(b, "…");
+}
+
+/* The width of a line of the shown columns (width 0: left out). */
+static int
+line_width(const struct out *o, const int *width)
+{
+	int i, total = 0, n = 0;
+
+	for (i = 0; i < o->ncols; i++)
+		if (width[i] > 0)
+			total += width[i], n++;
+	return total + (n > 1 ? 2 * (n - 1) : 0);
+}
+
+/* Leave out the columns empty in every row, then the optional ones. */
+static void
+leave_out(const struct out *o, int *width, int limit)
+{
+	size_t r;
+	int i;
+
+	for (i = 0; i < o->ncols && line_width(o, width) > limit; i++) {
+		for (r = i; r < o->ncells && !*o->cells[r]; r += o->ncols)
+			;
+		if (r >= o->ncells)
+			width[i] = 0;
+	}
+	for (i = o->ncols - 1; i >= 0 && line_width(o, width) > limit; i--)
+		if (strchr(o->flags[i], 'o'))
+			width[i] = 0;
+}
+
+/*
+ * Narrow the free-text columns, widest first, until the line fits in
+ * limit (never below their title, nor below 8 columns).
+ */
+static void
+fit_widths(const struct out *o, int *width, int limit)
+{
+	while (line_width(o, width) > limit) {
+		int i, widest = -1;
+
+		for (i = 0; i < o->ncols; i++) {
+			int floor = out_width(o->names[i]) > 8 ?
+			    out_width(o->names[i]) : 8;
+
+			if (strchr(o->flags[i], 't') && width[i] > floor &&
+			    (widest < 0 || width[i] > width[widest]))
+				widest = i;
+		}
+		if (widest < 0)
+			return;		/* codes, dates and numbers stay whole */
+		width[widest]--;
+	}
+}
+
 static void
 table_line(struct out *o, char *const *cells, const int *width)
 {
+	struct buf b = { 0 };
 	int i, pad;
 
 	for (i = 0; i < o->ncols; i++) {
-		fputs(cells[i], o->fp);
-		if (i + 1 == o->ncols)
+		size_t at = b.len;
+		int last = i;
+
+		if (width[i] == 0)
+			continue;	/* left out */
+		put_cut(&b, cells[i], width[i]);
+		while (++last < o->ncols && width[last] == 0)
+			;
+		if (last == o->ncols)
 			break;
-		pad = width[i] - out_width(cells[i]) + 2;
+		pad = width[i] - out_width(b.s + at) + 2;
 		while (pad-- > 0)
-			fputc(' ', o->fp);
+			buf_add(&b, " ", 1);
 	}
-	fputc('\n', o->fp);
+	buf_adds(&b, "\n");
+	fwrite(b.s, 1, b.len, o->fp);
+	buf_free(&b);
+}
+
+/* One record that does not fit a line: a line a column, values wrapped. */
+static void
+record_lines(struct out *o, char *const *titles, int limit)
+{
+	int i, tw = 0;
+
+	for (i = 0; i < o->ncols; i++)
+		if (out_width(titles[i]) > tw)
+			tw = out_width(titles[i]);
+	for (i = 0; i < o->ncols; i++) {
+		struct buf b = { 0 };
+		const char *v = o->cells[i];
+
+		if (*v == '\0')
+			continue;
+		out_pad(&b, titles[i], tw);
+		buf_adds(&b, "  ");
+		do {
+			size_t n = fit_bytes(v, limit - tw - 2 > 8 ?
+			    limit - tw - 2 : 8);
+
+			if (n == 0 && *v)
+				n = 1;
+			buf_add(&b, v, n);
+			buf_adds(&b, "\n");
+			v += n;
+			if (*v)
+				out_pad(&b, "", tw + 2);
+		} while (*v);
+		fwrite(b.s, 1, b.len, o->fp);
+		buf_free(&b);
+	}
+}
+
+static void
+table_close(struct out *o)
+{
+	int width[LEDGER_COLS_MAX] = { 0 }, i, limit = out_columns(o->fp);
+	char *titles[LEDGER_COLS_MAX];
+	size_t r;
+
+	for (i = 0; i < o->ncols; i++) {
+		const char *zh = words_chinese() ? words_title(o->names[i]) :
+		    NULL;
+
+		titles[i] = zh ? (char *)zh : o->names[i];
+		width[i] = out_width(titles[i]);
+	}
+	for (r = 0; o->ncols > 0 && r < o->ncells; r++) {
+		int w = out_width(o->cells[r]);
+
+		if (w > width[r % o->ncols])
+			width[r % o->ncols] = w;
+	}
+	if (limit > 0 && line_width(o, width) > limit && o->nrows == 1) {
+		record_lines(o, titles, limit);
+		return;
+	}
+	if (limit > 0) {
+		leave_out(o, width, limit);
+		fit_widths(o, width, limit);
+	}
+	table_line(o, titles, width);
+	for (r = 0; r < o->ncells; r += o->ncols)
+		table_line(o, o->cells + r, width);
 }
 
 void
 out_close(struct out *o)
 {
-	int width[LEDGER_COLS_MAX] = { 0 }, i;
 	size_t r;
+	int i;
 
 	if (o->format == OUT_JSON)
 		fputs(o->nrows > 0 ? "\n]\n" : "]\n", o->fp);
 	if (o->format == OUT_TABLE) {
-		for (i = 0; i < o->ncols; i++)
-			width[i] = out_width(o->names[i]);
-		for (r = 0; o->ncols > 0 && r < o->ncells; r++) {
-			int w = out_width(o->cells[r]);
-
-			if (w > width[r % o->ncols])
-				width[r % o->ncols] = w;
-		}
-		table_line(o, o->names, width);
-		for (r = 0; r < o->ncells; r += o->ncols)
-			table_line(o, o->cells + r, width);
+		table_close(o);
 		for (r = 0; r < o->ncells; r++)
 			free(o->cells[r]);
 		free(o->cells);

@@ -27,6 +27,8 @@
  * EX_IOERR 74, EX_TEMPFAIL 75, EX_CONFIG 78.
  */
 #define _(s) msg_gettext(s)
+/* A message in a table of rules: translated where it is printed. */
+#define N_(s) (s)
 
 extern const char *progname;
 
@@ -125,6 +127,23 @@ void out_row(struct out *o, const char *const *vals);
 void out_close(struct out *o);
 /* Display width of UTF-8 text in terminal columns (wcwidth). */
 int out_width(const char *s);
+/*
+ * text wrapped to width display columns (CJK counted double), breaking
+ * at spaces where it can: the first line goes on from column at, the
+ * next ones start indent columns in; every line ends with a newline.
+ */
+void out_wrap(struct buf *b, const char *text, int at, int indent,
+    int width);
+/* --wide: tables are never cut. */
+void out_set_wide(int on);
+/* The width to fit a table or text to on fp, or 0: do not cut (SPEC 6). */
+int out_columns(FILE *fp);
+/* words.c: the desk's words in Chinese; NULL when there is none. */
+const char *words_title(const char *col);
+const char *words_value(const char *col, const char *value);
+int words_chinese(void);	/* LC_MESSAGES is a zh locale */
+/* value as a person reads it here: Chinese in a zh locale. */
+const char *words_say(const char *col, const char *value);
 /* Text padded with spaces to a display width (printed forms). */
 void out_pad(struct buf *b, const char *s, int width);
 /*
@@ -181,13 +200,14 @@ struct pm_ctx {
 
 enum {
 	OPT_AS = 0x100, OPT_FORMAT, OPT_EXCEL, OPT_DRYRUN, OPT_ENCODING,
-	OPT_COMMON_LAST
+	OPT_WIDE, OPT_COMMON_LAST
 };
 #define CLI_COMMON_LONGOPTS \
 	{ "data", required_argument, NULL, 'D' }, \
 	{ "as", required_argument, NULL, OPT_AS }, \
 	{ "format", required_argument, NULL, OPT_FORMAT }, \
 	{ "excel", no_argument, NULL, OPT_EXCEL }, \
+	{ "wide", no_argument, NULL, OPT_WIDE }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }, \
 	{ "dry-run", no_argument, NULL, OPT_DRYRUN }, \

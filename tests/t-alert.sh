@@ -36,8 +36,8 @@ test_expect_success 'a B complaint: forward passes after 1 hour, not at the minu
 test_expect_success 'the first run after it passes tells the supervisor, once' '
 	at "2026-11-02 10:01" && expect_status 0 pm-report alert &&
 	out_has "^期限提醒 2026-11-02 10:01:00 新逾期 1 项$" &&
-	out_has "^致 supervisor 张主管:$" &&
-	out_has "^  complaints XDZA-B-GC-000001  forward  逾期自 2026-11-02 10:00:00  单元 $U$" &&
+	out_has "^致 主管 张主管:$" &&
+	out_has "^  投诉 XDZA-B-GC-000001  转交  逾期自 2026-11-02 10:00:00  单元 $U$" &&
 	test "$(grep -c XDZA "$T/out")" = 1 &&
 	at "2026-11-02 10:11" && expect_status 0 pm-report alert && test ! -s "$T/out"
 '
@@ -56,7 +56,7 @@ test_expect_success 'a key loan out longer than loan_days: to the borrowing depa
 	at "2026-11-12 10:00" && expect_status 0 pm-report alert && test ! -s "$T/out" &&
 	at "2026-11-12 10:01" && expect_status 0 pm-report alert &&
 	out_has "^致 工程部 王师傅:$" &&
-	out_has "^  keys K000002  return  逾期自 2026-11-12 10:00:00  单元 $U$" &&
+	out_has "^  钥匙 K000002  归还  逾期自 2026-11-12 10:00:00  单元 $U$" &&
 	at "2026-11-12 10:02" && expect_status 0 pm-report alert && test ! -s "$T/out"
 '
 test_expect_success 'a repair not visited within 2 months: to the supervisor' '
@@ -64,8 +64,8 @@ test_expect_success 'a repair not visited within 2 months: to the supervisor' '
 	pm-visit service --type repair --ref WX-1 --unit $U --done "2026-11-12 11:00" >/dev/null &&
 	at "2027-01-12 11:00" && expect_status 0 pm-report alert && test ! -s "$T/out" &&
 	at "2027-01-12 11:01" && expect_status 0 pm-report alert &&
-	out_has "^  visits WX-1  visit  逾期自 2027-01-12 11:00:00  单元 $U$" &&
-	test "$(grep -c "^  [a-z]" "$T/out")" = 1
+	out_has "^  回访 WX-1  回访  逾期自 2027-01-12 11:00:00  单元 $U$" &&
+	test "$(grep -c "^  回访 " "$T/out")" = 1
 '
 test_expect_success 'the alerts are a chained book: verify clean, an edit found' '
 	expect_status 0 pm-report verify && out_has "alerts.csv: 8 rows, chain intact" &&
@@ -120,7 +120,7 @@ test_expect_success 'output that cannot be written: exit 74, told again by the n
 	{ pm-report alert >/dev/full 2>"$T/err"; test $? = 74; } &&
 	err_has "^pm-report: alert: the output could not be written" &&
 	expect_status 0 pm-report alert &&
-	for c in $(cat "$T/codes"); do grep -q " $c  forward " "$T/out" || exit 1; done &&
+	for c in $(cat "$T/codes"); do grep -q " $c  转交 " "$T/out" || exit 1; done &&
 	expect_status 0 pm-report alert && test ! -s "$T/out"
 '
 test_expect_success 'two runs at once: each breach told exactly once' '
@@ -131,7 +131,7 @@ test_expect_success 'two runs at once: each breach told exactly once' '
 		pm-report alert >"$T/b.$day" 2>&1 &
 		wait
 		for c in $(cat "$T/codes"); do
-			n=$(cat "$T/a.$day" "$T/b.$day" | grep -c " $c  forward ")
+			n=$(cat "$T/a.$day" "$T/b.$day" | grep -c " $c  转交 ")
 			test "$n" = 1 || { echo "$c told $n times"; exit 1; }
 		done
 		day=$((day + 1))
@@ -144,7 +144,7 @@ test_expect_success 'killed after recording, before telling: the rerun tells the
 	test "$(grep -c ",alert," "$ALERTS")" -gt 0 &&
 	expect_status 0 pm-report alert &&
 	for c in $(cat "$T/codes"); do
-		test "$(grep -c " $c  forward " "$T/out")" = 1 || exit 1; done &&
+		test "$(grep -c " $c  转交 " "$T/out")" = 1 || exit 1; done &&
 	expect_status 0 pm-report alert && test ! -s "$T/out" &&
 	expect_status 0 pm-report verify
 '
@@ -157,7 +157,7 @@ test_expect_success 'killed inside the ledger'"'"'s commit of the alert rows: to
 		test $? = 137 || exit 1
 		pm-report alert >"$T/out" || exit 1
 		for c in $(cat "$T/codes"); do
-			m=$(cat "$T/killed" "$T/out" | grep -c " $c  forward ")
+			m=$(cat "$T/killed" "$T/out" | grep -c " $c  转交 ")
 			test "$m" = 1 || { echo "$point: $c told $m times"; exit 1; }
 		done
 	done &&
@@ -173,7 +173,7 @@ test_expect_success 'kill -9 at 16 random instants of a run, then a rerun: each 
 		sleep "$(rnd 0.008 $k)"; kill -9 $pid 2>/dev/null; wait $pid
 		pm-report alert >"$T/r.$k" 2>&1 || exit 1
 		for c in $(cat "$T/codes"); do
-			n=$(cat "$T/k.$k" "$T/r.$k" | grep -c " $c  forward ")
+			n=$(cat "$T/k.$k" "$T/r.$k" | grep -c " $c  转交 ")
 			test "$n" = 1 || { echo "run $k: $c told $n times"; exit 1; }
 		done
 		k=$((k + 1))

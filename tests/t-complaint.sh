@@ -40,7 +40,7 @@ test_expect_success '3 or more co-signers make it major, whatever was asked' '
 test_expect_success 'show demands the same-day written report to the company' '
 	expect_status 0 pm-complaint show XDZA-A-GC-000003 &&
 	out_has "report it in writing to the company today" &&
-	out_has "company    2026-11-03 00:00:00  pending"
+	out_has "^company  *2026-11-03 00:00:00  pending "
 '
 
 # ---- bad input -------------------------------------------------------------------------
@@ -88,7 +88,7 @@ test_expect_success 'B: forwarded late; the deadline shows late' '
 	at "2026-11-02 10:30" &&
 	expect_status 0 pm-complaint forward $B --to 王工程 --dept 工程部 && out_is E000001 &&
 	! overdue_has $B forward &&
-	expect_status 0 pm-complaint show $B && out_has "forward    2026-11-02 10:00:00  late"
+	expect_status 0 pm-complaint show $B && out_has "^forward  *2026-11-02 10:00:00  late "
 '
 test_expect_success 'B: forwarding to a department outside pm.conf is refused' '
 	expect_status 65 pm-complaint forward $B --to 某 --dept 财务部
@@ -247,9 +247,9 @@ test_expect_success 'json: one array of objects with the contract keys' '
 '
 test_expect_success 'show: the history and every deadline, met, late or pending' '
 	at "2026-11-12 10:00" && expect_status 0 pm-complaint show $A &&
-	out_has "register  电梯长期故障" && out_has "report    → 公司品质部" &&
-	out_has "forward    2026-11-02 10:00:00  met" &&
-	out_has "handle     2026-11-12 09:00:00  overdue"
+	out_has "  register  *电梯长期故障" && out_has "  report  *→ 公司品质部" &&
+	out_has "^forward  *2026-11-02 10:00:00  met " &&
+	out_has "^handle  *2026-11-12 09:00:00  overdue "
 '
 test_expect_success 'form: the printed form fits 80 columns, in Chinese' '
 	expect_status 0 pm-complaint form $A &&

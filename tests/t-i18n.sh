@@ -20,7 +20,7 @@ fi
 zh() { LOCPATH=$T/locale LC_ALL=zh_CN.UTF-8 "$@"; }
 
 test_expect_success 'the catalogue has every message of the sources, none fuzzy' '
-	(cd "$TOP" && xgettext --from-code=UTF-8 -k_ --language=C -o "$T/fresh.pot" lib/*.c bin/*.c) &&
+	(cd "$TOP" && xgettext --from-code=UTF-8 -k_ -kN_ --language=C -o "$T/fresh.pot" lib/*.c bin/*.c) &&
 	msgcmp "$TOP/po/zh_CN.po" "$T/fresh.pot" &&
 	msgfmt --check --statistics -o /dev/null "$TOP/po/zh_CN.po" 2>"$T/stat" &&
 	! grep -Eq "fuzzy|untranslated" "$T/stat"

@@ -166,7 +166,8 @@ test_expect_success 'rates per type, against a hand count (October)' '
 	out_has "^special,1,1,1.0000,0.95,yes,1.0000,"
 '
 test_expect_success 'rates in a table are percentages' '
-	expect_status 0 pm-visit rates --month 2026-10 && out_has "33.3%" && out_has "100%"
+	expect_status 0 pm-visit rates --month 2026-10 && out_has "^complaint  *3  *1  *33.3%  *100.0%" &&
+	out_has "^emergency  *0  *0  *—  *95.0%" && ! grep -q "null\|0\.[0-9][0-9][0-9][0-9]" "$T/out"
 '
 test_expect_success 'a bad period is refused' '
 	expect_status 65 pm-visit rates --quarter 2026Q5 && expect_status 65 pm-visit rates --month 2026-13 &&

@@ -1,0 +1,149 @@
+/*
+ * words.c - the desk's words in Chinese (SPEC 6: Chinese first).
+ *
+ * csv, json and xlsx keep the contract's ASCII names and values in every
+ * locale; what a person reads -- table column titles, statuses, kinds,
+ * roles, deadline names, in a zh locale, and the paper forms and reports
+ * in every locale -- says them in Chinese.  Two tables, one place: the
+ * title of each column name, and the word for each value (a value may
+ * read differently in one column, e.g. "visit" as a channel is 来访 and
+ * as a deadline 回访).
+ */
+#include <locale.h>
+#include <string.h>
+
+#include "pm.h"
+
+static const struct { const char *name, *zh; } titles[] = {
+	{ "added_at", "建档时间" }, { "alerted_at", "提醒时间" },
+	{ "approved_by", "批准人" }, { "area", "面积" }, { "at", "时间" },
+	{ "attitude", "态度" }, { "book", "账簿" }, { "borrower", "借用人" },
+	{ "by", "记录人" }, { "category", "问题类别" },
+	{ "changed_at", "变更时间" }, { "channel", "渠道" },
+	{ "checked_out_by", "领表人" }, { "code", "编号" },
+	{ "complaint", "投诉编号" }, { "correct_rate", "合格率" },
+	{ "count", "数量" }, { "counted", "盘点数" }, { "date", "日期" },
+	{ "days_out", "借出天数" }, { "deadline", "期限" },
+	{ "dept", "部门" }, { "detail", "详情" }, { "diff", "差异" },
+	{ "due", "应访" }, { "due_at", "到期时间" }, { "due_by", "截止时间" },
+	{ "escalate_name", "负责人" }, { "escalate_to", "上报对象" },
+	{ "event", "事项" }, { "finding", "发现" }, { "handler", "处理人" },
+	{ "handover", "交房日期" }, { "hours_over", "超时小时" },
+	{ "id", "编号" }, { "id_no", "身份证号" }, { "importance", "等级" },
+	{ "issued", "已交业主" }, { "item", "项目" },
+	{ "kept_until", "保存至" }, { "keys", "钥匙" }, { "kind", "类别" },
+	{ "last_month", "上月" }, { "ledger", "账簿" },
+	{ "lent_at", "借出时间" }, { "lent_out", "借出" }, { "loan", "借条" },
+	{ "lost", "遗失" }, { "members", "家庭成员" }, { "met", "达标" },
+	{ "month", "月份" }, { "name", "姓名" }, { "note", "备注" },
+	{ "on_hand", "在柜" }, { "opens_at", "开始时间" },
+	{ "owner_signed", "业主签字" }, { "period", "期间" },
+	{ "phone", "电话" }, { "quality", "质量" }, { "rate", "回访率" },
+	{ "reason", "事由" }, { "received", "接收" }, { "ref", "编号" },
+	{ "refs", "编号" }, { "registered_at", "登记时间" },
+	{ "report", "报表" }, { "resolved_at", "处理时间" },
+	{ "rows", "行数" }, { "satisfaction", "满意度" },
+	{ "satisfaction_rate", "满意率" }, { "section", "部分" },
+	{ "staff", "值班人员" }, { "status", "状态" }, { "swapped", "调班" },
+	{ "target", "目标" }, { "text", "内容" }, { "this_month", "本月" },
+	{ "type", "类型" }, { "unit", "单元" }, { "valid", "有效" },
+	{ "value", "数值" }, { "vehicles", "车辆" }, { "verdict", "审核" },
+	{ "via", "代借人" }, { "visited", "已访" }, { "visitor", "回访人" },
+	{ "visitor_role", "回访人员" }, { "volume", "卷" },
+	{ "what", "说明" }, { "window", "回访期" }, { "work_id", "工号" },
+};
+
+/* column NULL: the word in any column without its own. */
+static const struct { const char *col, *value, *zh; } values[] = {
+	/* statuses */
+	{ NULL, "open", "处理中" }, { NULL, "handled", "已处理" },
+	{ NULL, "closed", "已结案" },
+	{ NULL, "unresolvable", "无法解决 (经理结案)" },
+	{ NULL, "due", "待访" }, { NULL, "overdue", "逾期" },
+	{ NULL, "upcoming", "未到期" }, { NULL, "visited", "已访" },
+	{ NULL, "met", "按时" }, { NULL, "late", "超时" },
+	{ NULL, "pending", "未到期" }, { NULL, "missed", "未办" },
+	{ NULL, "new", "新" }, { NULL, "done", "已完成" },
+	{ NULL, "expired", "已过期" }, { NULL, "removed", "已删除" },
+	{ NULL, "yes", "是" }, { NULL, "no", "否" },
+	/* kinds of matter and of log entry */
+	{ NULL, "complaint", "投诉" }, { NULL, "request", "其他来访" },
+	{ NULL, "inquiry", "咨询" }, { NULL, "help", "求助" },
+	{ NULL, "incident", "事故" }, { "kind", "report", "上报" },
+	{ NULL, "other", "其他" }, { "kind", "handover", "交接班" },
+	{ "kind", "review", "审阅" },
+	/* roles (SPEC 3) */
+	{ NULL, "manager", "经理" }, { NULL, "supervisor", "主管" },
+	{ NULL, "quality_supervisor", "品质主管" }, { NULL, "clerk", "客服助理" },
+	/* deadlines (SPEC 2.1, 2.2, 2.4) */
+	{ "deadline", "forward", "转交" }, { "deadline", "ack", "书面确认" },
+	{ "deadline", "company", "报公司" }, { "deadline", "answer", "答复" },
+	{ "deadline", "handle", "处理" }, { "deadline", "notify", "告知结果" },
+	{ "deadline", "supervisor", "主管接手" },
+	{ "deadline", "manager", "经理接手" }, { "deadline", "return", "归还" },
+	{ "deadline", "visit", "回访" }, { "deadline", "visit-mid", "中期回访" },
+	{ "deadline", "visit-end", "完工回访" },
+	/* channels */
+	{ NULL, "visit", "来访" }, { NULL, "phone", "电话" },
+	{ NULL, "web", "网站" }, { NULL, "email", "电子邮件" },
+	{ NULL, "letter", "信函" },
+	/* services visited (SPEC 2.4) */
+	{ NULL, "repair", "维修" }, { NULL, "special", "特约工程" },
+	{ NULL, "emergency", "急救" }, { NULL, "activity", "社区活动" },
+	{ "window", "mid", "中期" }, { "window", "end", "完工后" },
+	{ NULL, "satisfied", "满意" }, { NULL, "basic", "基本满意" },
+	{ NULL, "unsatisfied", "不满意" },
+	{ NULL, "pass", "合格" }, { NULL, "fail", "不合格" },
+	/* key events (SPEC 2.2) */
+	{ "event", "receive", "接收" }, { "event", "issue", "交业主" },
+	{ "event", "lend", "借出" }, { "event", "return", "归还" },
+	{ "event", "lost", "遗失" }, { "event", "remedy", "补救" },
+	/* books */
+	{ NULL, "complaints", "投诉" }, { NULL, "requests", "其他来访" },
+	{ NULL, "keys", "钥匙" }, { NULL, "visits", "回访" },
+	{ NULL, "duty_log", "值班记录" }, { NULL, "owners", "业主档案" },
+};
+
+const char *
+words_title(const char *col)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof titles / sizeof titles[0]; i++)
+		if (strcmp(titles[i].name, col) == 0)
+			return titles[i].zh;
+	return NULL;
+}
+
+const char *
+words_value(const char *col, const char *value)
+{
+	const char *any = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof values / sizeof values[0]; i++) {
+		if (strcmp(values[i].value, value) != 0)
+			continue;
+		if (values[i].col == NULL)
+			any = values[i].zh;
+		else if (col != NULL && strcmp(values[i].col, col) == 0)
+			return values[i].zh;
+	}
+	return any;
+}
+
+int
+words_chinese(void)
+{
+	const char *lc = setlocale(LC_MESSAGES, NULL);
+
+	return lc != NULL && strncmp(lc, "zh", 2) == 0;
+}
+
+const char *
+words_say(const char *col, const char *value)
+{
+	const char *zh = words_chinese() ? words_value(col, value) : NULL;
+
+	return zh ? zh : value;
+}

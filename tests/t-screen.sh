@@ -1,0 +1,107 @@
+#!/bin/sh
+# A screen that fits (SPEC 6): tables fit the terminal with Chinese
+# counted double, free text cut with "…", codes, units and dates never;
+# --wide and a pipe uncut; one record wrapped; --help within 80 columns;
+# in a zh_CN locale the titles and words a person reads are Chinese.
+. "$(dirname "$0")/lib.sh"
+
+cat >"$PM_DATA/pm.conf" <<'CONF'
+office = XDZA
+manager = 刘经理
+supervisors = 张主管
+CONF
+U=0010102030
+W=$TOP/tests/width
+export PM_NOW="2026-11-02 09:00"
+long=$(i=0; while [ $i -lt 75 ]; do printf '楼上漏水'; i=$((i + 1)); done)	# 300 characters
+# run "$@" on a terminal COLUMNS wide (a pty of script(1)); output in $T/tty
+tty() {
+	cols=$1; shift
+	COLUMNS=$cols script -qec "$*" /dev/null </dev/null | tr -d '\r' >"$T/tty"
+}
+if ! command -v script >/dev/null; then
+	echo "not ok - script(1) from util-linux is needed for a terminal"
+	exit 1
+fi
+
+test_expect_success 'a desk with long Chinese texts in every book' '
+	pm-complaint add --unit $U --name 陈大文 --text "$long" --importance B \
+	    --category GC >/dev/null &&
+	pm-complaint add --unit $U --name 林小红 --text 咨询物业费 --kind request >/dev/null &&
+	pm-duty log --kind incident --text "$long" >/dev/null &&
+	pm-key receive --unit $U --count 3 --from 李工 --note "$long" >/dev/null &&
+	pm-key lend --unit $U --count 1 --to 王师傅 --dept 工程部 --work-id G01 >/dev/null &&
+	pm-owner add --unit $U --name 陈大文 --member "林小红:妻子" >/dev/null &&
+	pm-visit service --type repair --ref WX-1 --unit $U --done "2026-11-01 09:00" >/dev/null
+'
+LISTINGS="pm-complaint list|pm-complaint list --open|pm-complaint overdue|pm-complaint show XDZA-B-GC-000001|pm-duty show|pm-duty pending|pm-key show --unit $U|pm-key overdue --days 0|pm-key inventory|pm-owner list|pm-visit due|pm-visit list|pm-visit rates --month 2026-11|pm-report due"
+for cols in 80 120; do
+	test_expect_success "every listing fits a $cols-column terminal" "
+		at='2026-11-12 10:00' &&
+		echo '$LISTINGS' | tr '|' '\\n' | while read -r cmd; do
+			PM_NOW=\$at tty $cols \"\$cmd\" &&
+			w=\$($W <'$T/tty') &&
+			test \"\$w\" -le $cols || { echo \"\$cmd: \$w columns\"; cat '$T/tty'; exit 1; }
+		done
+	"
+done
+test_expect_success 'cut text ends in …; the code, unit and date stay whole' '
+	tty 80 pm-complaint list &&
+	grep -q "^XDZA-B-GC-000001  $U  open  *2026-11-02 09:00:00  楼上漏水.*…$" "$T/tty" &&
+	grep -q "^XDZA-R-000001  " "$T/tty"
+'
+test_expect_success 'one record that does not fit is wrapped, all of it kept' '
+	tty 80 pm-complaint show XDZA-B-GC-000001 &&
+	test "$($W <"$T/tty")" -le 80 &&
+	sed -n "/^text /,/^\$/p" "$T/tty" | sed "s/^text //; s/^ *//" | tr -d "\n" >"$T/text" &&
+	test "$(cat "$T/text")" = "$long"
+'
+test_expect_success '--wide on a terminal, and any pipe, are never cut' '
+	tty 80 pm-complaint --wide list && grep -q "$long" "$T/tty" &&
+	test "$($W <"$T/tty")" -gt 300 &&
+	COLUMNS=80 pm-complaint list | grep -q "$long" &&
+	COLUMNS=80 pm-duty show | grep -q "$long"
+'
+test_expect_success 'every --help fits 80 columns' '
+	for c in pm-duty pm-key pm-complaint pm-visit pm-owner pm-report; do
+		w=$($c --help | $W) && test "$w" -le 80 || { echo "$c --help: $w"; exit 1; }
+	done
+'
+
+# ---- Chinese first ---------------------------------------------------------------
+TEXTDOMAINDIR=$TOP/po/locale
+export TEXTDOMAINDIR
+mkdir -p "$T/locale"
+if ! localedef -i zh_CN -f UTF-8 "$T/locale/zh_CN.UTF-8" >/dev/null 2>&1; then
+	echo "not ok - zh_CN: localedef cannot make zh_CN.UTF-8 (apt-get install locales)"
+	exit 1
+fi
+zh() { LOCPATH=$T/locale LC_ALL=zh_CN.UTF-8 "$@"; }
+test_expect_success 'zh_CN: every --help fits 80 columns too' '
+	for c in pm-duty pm-key pm-complaint pm-visit pm-owner pm-report; do
+		w=$(zh $c --help | $W) && test "$w" -le 80 || { echo "$c --help: $w"; exit 1; }
+	done
+'
+test_expect_success 'zh_CN: no title, status, kind or role in a table is ASCII' '
+	at="2026-11-12 10:00" &&
+	echo "$LISTINGS" | tr "|" "\n" | grep -v "show XDZA" | while read -r cmd; do
+		PM_NOW=$at zh $cmd --wide >"$T/out" || exit 1
+		head -1 "$T/out" | grep -q "[a-z]" && { echo "$cmd: $(head -1 "$T/out")"; exit 1; }
+		! grep -Eq "(^| )(open|handled|closed|due|overdue|complaint|request|manager|supervisor|incident|repair|clerk|receive|lend|forward|handle)( |$)" "$T/out" ||
+			{ echo "$cmd:"; cat "$T/out"; exit 1; }
+	done
+'
+test_expect_success 'zh_CN: the words are the desk'"'"'s: 处理中, 投诉, 主管, 转交' '
+	PM_NOW="2026-11-12 10:00" zh pm-complaint overdue >"$T/out" &&
+	head -1 "$T/out" | grep -q "^编号  *期限  *到期时间  *上报对象" &&
+	grep -q "转交  *2026-11-02 10:00:00  主管" "$T/out" &&
+	zh pm-complaint list >"$T/out" && grep -q "投诉  *$U  *B  *GC  *处理中" "$T/out" &&
+	PM_NOW="2026-11-12 10:00" zh pm-visit rates --month 2026-11 >"$T/out" &&
+	grep -q "^维修  *1  *0  *0.0%  *95.0%  *否" "$T/out" && ! grep -q null "$T/out"
+'
+test_expect_success 'zh_CN: csv and json keep the contract'"'"'s names and values' '
+	zh pm-complaint list --format csv >"$T/out" &&
+	head -1 "$T/out" | grep -q "^code,kind,unit,importance,category,status,registered_at," &&
+	grep -q ",complaint,$U,B,GC,open," "$T/out" &&
+	zh pm-visit rates --month 2026-11 --format json | grep -q "\"type\":\"repair\",\"due\":1"
+'

@@ -744,12 +744,14 @@ check_step(struct pm_ctx *ctx, struct complaint *c,
 		for (k = 0; fen > authorities[k].max_fen; k++)
 			;
 		if (authorities[k].rank) {
+			/* the role as the clerk reads it: 经理 in a zh locale */
+			const char *role = words_say(NULL, authorities[k].rank);
+
 			if (s->approved_by == NULL || *s->approved_by == '\0')
 				return errset(e, EX_DATAERR, _("--approved-by is "
 				    "required: a cost of %.2f yuan is beyond the "
 				    "department supervisor's 1000 yuan and needs the "
-				    "%s (SPEC 2.1)"), fen / 100.0,
-				    authorities[k].rank);
+				    "%s (SPEC 2.1)"), fen / 100.0, role);
 			if (field_name(e, "--approved-by", s->approved_by) != 0)
 				return -1;
 			if (!approver_ok(ctx, authorities[k].rank,
@@ -757,8 +759,7 @@ check_step(struct pm_ctx *ctx, struct complaint *c,
 				return errset(e, EX_DATAERR, _("--approved-by: %s "
 				    "is not the %s (pm.conf); %.2f yuan needs the "
 				    "%s's approval (SPEC 2.1)"), s->approved_by,
-				    authorities[k].rank, fen / 100.0,
-				    authorities[k].rank);
+				    role, fen / 100.0, role);
 			v[E_APPROVED] = s->approved_by;
 		}
 		if (s->cost) {

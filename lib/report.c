@@ -163,7 +163,8 @@ struct doc_value {
 
 struct doc_table {
 	const char *key, *title;
-	const char *cols[16];
+	const char *cols[16];	/* the names (keys of csv and json) */
+	char names[16][32], flags[16][8];	/* "name:FLAGS" as out.c reads */
 	int ncols;
 	char **cells;
 	size_t nrows, cap;
@@ -226,8 +227,15 @@ table(struct doc *d, const char *key, const char *title,
 	memset(t, 0, sizeof *t);
 	t->key = key;
 	t->title = title;
-	for (t->ncols = 0; cols[t->ncols]; t->ncols++)
-		t->cols[t->ncols] = cols[t->ncols];
+	for (t->ncols = 0; cols[t->ncols]; t->ncols++) {
+		const char *c = cols[t->ncols], *colon = strchr(c, ':');
+
+		snprintf(t->names[t->ncols], sizeof t->names[0], "%.*s",
+		    (int)(colon ? colon - c : (long)strlen(c)), c);
+		snprintf(t->flags[t->ncols], sizeof t->flags[0], "%s",
+		    colon ? colon + 1 : "");
+		t->cols[t->ncols] = t->names[t->ncols];
+	}
 	t->target = -1;
 	return t;
 }
@@ -282,8 +290,8 @@ doc_free(struct doc *d)
 static int
 gather_day_alerts(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
-	static const char *const cols[] = { "book", "id", "deadline", "due_at",
-		"escalate_to", "status", NULL };
+	static const char *const cols[] = { "book:w", "id", "deadline:w",
+		"due_at", "escalate_to:w", "status:w", NULL };
 	struct alert_list al;
 	struct doc_table *t;
 	time_t day;
@@ -312,7 +320,7 @@ gather_day_alerts(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 static int
 gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
-	static const char *const cols[] = { "id", "at", "kind", "text", "by",
+	static const char *const cols[] = { "id", "at", "kind:w", "text", "by",
 		"note", NULL };
 	struct duty_entries es, pend;
 	struct doc_table *t;
@@ -355,8 +363,8 @@ gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 static int
 gather_weekly(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
-	static const char *const cols[] = { "code", "kind", "unit",
-		"importance", "status", "registered_at", "text", NULL };
+	static const char *const cols[] = { "code", "kind:w", "unit",
+		"importance", "status:w", "registered_at", "text", NULL };
 	struct complaint_book b;
 	struct doc_table *t;
 	time_t from, to;
@@ -618,9 +626,9 @@ gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 static int
 gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
-	static const char *const rcols[] = { "type", "due", "visited", "rate",
-		"target", "met", NULL };
-	static const char *const fcols[] = { "finding", "unit", "category",
+	static const char *const rcols[] = { "type:w", "due", "visited",
+		"rate:r", "target:r", "met:w", NULL };
+	static const char *const fcols[] = { "finding:w", "unit", "category",
 		"count", "refs", NULL };
 	struct visit_finding *f;
 	struct visit_rate r[16];
@@ -673,6 +681,33 @@ gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 
 /* ---- laying out ------------------------------------------------------------------------ */
 
+/* A report is a Chinese document in every locale: its column titles. */
+static const char *
+col_title(const struct doc_table *t, int c)
+{
+	const char *zh = words_title(t->cols[c]);
+
+	return zh ? zh : t->cols[c];
+}
+
+/* A cell as the page shows it: words in Chinese, rates as percentages. */
+static void
+cell_text(struct buf *b, const struct doc_table *t, size_t r, int c)
+{
+	const char *v = t->cells[r * t->ncols + c], *zh;
+
+	if (strchr(t->flags[c], 'r')) {
+		if (*v == '\0' || strcmp(v, "null") == 0)
+			buf_adds(b, "—");
+		else
+			buf_addf(b, "%.1f%%", atof(v) * 100);
+	} else if (strchr(t->flags[c], 'w') && (zh = words_value(t->cols[c],
+	    v)) != NULL)
+		buf_adds(b, zh);
+	else
+		buf_adds(b, v);
+}
+
 static void
 render_text(const struct doc *d, FILE *out)
 {
@@ -688,6 +723,8 @@ render_text(const struct doc *d, FILE *out)
 		out_pad(&b, d->v[i].label, 16);
 		if (d->v[i].chart && strcmp(d->v[i].value, "null") != 0)
 			buf_addf(&b, "%.1f%%\n", atof(d->v[i].value) * 100);
+		else if (strcmp(d->v[i].value, "null") == 0)
+			buf_adds(&b, "—\n");	/* a rate without a denominator */
 		else
 			buf_addf(&b, "%s\n", d->v[i].value);
 	}
@@ -696,28 +733,36 @@ render_text(const struct doc *d, FILE *out)
 
 		buf_addf(&b, "\n%s\n", t->title);
 		for (c = 0; c < t->ncols; c++) {
-			w[c] = out_width(t->cols[c]);
+			w[c] = out_width(col_title(t, c));
 			for (r = 0; r < t->nrows; r++) {
-				int x = out_width(t->cells[r * t->ncols + c]);
+				struct buf cell = { 0 };
+				int x;
 
+				cell_text(&cell, t, r, c);
+				x = cell.s ? out_width(cell.s) : 0;
 				if (x > w[c])
 					w[c] = x;
+				buf_free(&cell);
 			}
 		}
 		buf_adds(&b, "  ");
 		for (c = 0; c < t->ncols; c++)
-			out_pad(&b, t->cols[c], c + 1 < t->ncols ? w[c] + 2 : 0);
+			out_pad(&b, col_title(t, c), c + 1 < t->ncols ? w[c] + 2 :
+			    0);
 		buf_adds(&b, "\n");
 		for (r = 0; r < t->nrows; r++) {
 			buf_adds(&b, "  ");
 			for (c = 0; c < t->ncols; c++) {
-				char *cell = xstrdup(t->cells[r * t->ncols + c]), *p;
+				struct buf cell = { 0 };
+				char *p;
 
-				for (p = cell; *p; p++)
+				cell_text(&cell, t, r, c);
+				for (p = cell.s; p && *p; p++)
 					if (*p == '\n')
 						*p = ' ';
-				out_pad(&b, cell, c + 1 < t->ncols ? w[c] + 2 : 0);
-				free(cell);
+				out_pad(&b, cell.s ? cell.s : "", c + 1 < t->ncols ?
+				    w[c] + 2 : 0);
+				buf_free(&cell);
 			}
 			buf_adds(&b, "\n");
 		}
@@ -842,13 +887,19 @@ table_svg(struct buf *b, const struct doc_table *t)
 		buf_addf(b, "<rect class=\"%s\" x=\"%d\" y=\"2\" width=\"12\" "
 		    "height=\"12\"/><text x=\"%d\" y=\"13\" font-size=\"12\">",
 		    k ? "bar2" : "bar", 120 + 160 * k, 136 + 160 * k);
-		html_text(b, t->cols[t->series[k]]);
+		html_text(b, col_title(t, t->series[k]));
 		buf_adds(b, "</text>");
 	}
 	y = 22;
 	for (r = 0; r < t->nrows; r++) {
 		buf_addf(b, "<text x=\"0\" y=\"%d\" font-size=\"13\">", y + 14);
-		html_text(b, t->cells[r * t->ncols]);
+		{
+			struct buf cell = { 0 };
+
+			cell_text(&cell, t, r, 0);
+			html_text(b, cell.s ? cell.s : "");
+			buf_free(&cell);
+		}
 		buf_adds(b, "</text>");
 		for (k = 0; k < t->nseries; k++) {
 			const char *cell = t->cells[r * t->ncols + t->series[k]];
@@ -943,16 +994,20 @@ render_html(const struct doc *d, FILE *out)
 		buf_adds(&b, "</h2>\n<table><tr>");
 		for (c = 0; c < t->ncols; c++) {
 			buf_adds(&b, "<th>");
-			html_text(&b, t->cols[c]);
+			html_text(&b, col_title(t, c));
 			buf_adds(&b, "</th>");
 		}
 		buf_adds(&b, "</tr>\n");
 		for (r = 0; r < t->nrows; r++) {
 			buf_adds(&b, "<tr>");
 			for (c = 0; c < t->ncols; c++) {
+				struct buf cell = { 0 };
+
+				cell_text(&cell, t, r, c);
 				buf_adds(&b, "<td>");
-				html_text(&b, t->cells[r * t->ncols + c]);
+				html_text(&b, cell.s ? cell.s : "");
 				buf_adds(&b, "</td>");
+				buf_free(&cell);
 			}
 			buf_adds(&b, "</tr>\n");
 		}

@@ -44,7 +44,7 @@ static const struct { const char *name, *zh; } titles[] = {
 	{ "report", "报表" }, { "resolved_at", "处理时间" },
 	{ "rows", "行数" }, { "satisfaction", "满意度" },
 	{ "satisfaction_rate", "满意率" }, { "section", "部分" },
-	{ "staff", "值班人员" }, { "status", "状态" }, { "swapped", "调班" },
+	{ "staff", "值班人员" }, { "step", "步骤" }, { "status", "状态" }, { "swapped", "调班" },
 	{ "target", "目标" }, { "text", "内容" }, { "this_month", "本月" },
 	{ "type", "类型" }, { "unit", "单元" }, { "valid", "有效" },
 	{ "value", "数值" }, { "vehicles", "车辆" }, { "verdict", "审核" },
@@ -94,6 +94,13 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ NULL, "satisfied", "满意" }, { NULL, "basic", "基本满意" },
 	{ NULL, "unsatisfied", "不满意" },
 	{ NULL, "pass", "合格" }, { NULL, "fail", "不合格" },
+	/* a complaint's steps (SPEC 2.1) */
+	{ "step", "register", "登记" }, { "step", "forward", "转交" },
+	{ "step", "ack", "书面回执" }, { "step", "reply", "答复" },
+	{ "step", "report", "报告公司" }, { "step", "review", "审核" },
+	{ "step", "extend", "延期" }, { "step", "resolve", "处理" },
+	{ "step", "notify", "告知结果" }, { "step", "close", "结案" },
+	{ "step", "reopen", "重新处理" },
 	/* key events (SPEC 2.2) */
 	{ "event", "receive", "接收" }, { "event", "issue", "交业主" },
 	{ "event", "lend", "借出" }, { "event", "return", "归还" },

@@ -507,8 +507,15 @@ cmd_analysis(int argc, char **argv)
 			printf("\n%s\n", sections[s].title);
 			for (i = 0; i < n; i++)
 				if (strcmp(f[i].kind, sections[s].kind) == 0) {
-					printf("  %s  %-2s  %ld  %s\n", f[i].unit,
-					    f[i].category, f[i].count, f[i].refs);
+					struct buf line = { 0 };
+
+					/* 80 columns however many refs */
+					buf_addf(&line, "  %s  %-2s  %3ld  ", f[i].unit,
+					    f[i].category, f[i].count);
+					out_wrap(&line, f[i].refs, out_width(line.s),
+					    out_width(line.s), 80);
+					fputs(line.s, stdout);
+					buf_free(&line);
 					any = 1;
 				}
 			if (!any)

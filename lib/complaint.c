@@ -875,23 +875,13 @@ complaint_reopen(struct pm_ctx *ctx, const char *code, const char *reason,
 
 /* ---- the printed form ------------------------------------------------------------------ */
 
-/* The paper form's words for the book's values. */
-static const struct { const char *value, *label; } form_labels[] = {
-	{ "visit", "来访" }, { "phone", "电话" }, { "web", "网站" },
-	{ "email", "电子邮件" }, { "letter", "信函" },
-	{ "open", "处理中" }, { "handled", "已处理" }, { "closed", "已结案" },
-	{ "unresolvable", "无法解决 (经理结案)" },
-};
-
+/* The paper form is Chinese in every locale: the book's values in words. */
 static const char *
-form_label(const char *value)
+form_label(const char *col, const char *value)
 {
-	size_t i;
+	const char *zh = words_value(col, value);
 
-	for (i = 0; i < sizeof form_labels / sizeof form_labels[0]; i++)
-		if (strcmp(form_labels[i].value, value) == 0)
-			return form_labels[i].label;
-	return value;
+	return zh ? zh : value;
 }
 
 static void
@@ -899,9 +889,12 @@ form_line(FILE *out, const char *label, const char *value)
 {
 	struct buf b = { 0 };
 
+	/* SPEC 6: within 80 columns whatever the text; long text wraps */
 	out_pad(&b, label, 14);
-	buf_adds(&b, value && *value ? value : "");
-	buf_adds(&b, "\n");
+	if (value && *value)
+		out_wrap(&b, value, 14, 14, 80);
+	else
+		buf_adds(&b, "\n");
 	fwrite(b.s, 1, b.len, out);
 	buf_free(&b);
 }
@@ -931,7 +924,7 @@ complaint_form(struct pm_ctx *ctx, const struct complaint *c, FILE *out)
 	form_line(out, "房号", c->unit);
 	form_line(out, "业主姓名", c->name);
 	form_line(out, "联系电话", phone);
-	form_line(out, "来访方式", form_label(c->channel));
+	form_line(out, "来访方式", form_label("channel", c->channel));
 	if (!request) {
 		snprintf(buf, sizeof buf, "%s (%s)", c->importance,
 		    c->importance[0] == 'A' ? "重大" : c->importance[0] == 'B' ?
@@ -952,7 +945,7 @@ complaint_form(struct pm_ctx *ctx, const struct complaint *c, FILE *out)
 	}
 	form_line(out, "投诉评审", *c->valid ? (strcmp(c->valid, "yes") == 0 ?
 	    "有效" : "无效") : "未评审");
-	form_line(out, "状态", form_label(complaint_status(c)));
+	form_line(out, "状态", form_label("status", complaint_status(c)));
 	fprintf(out, "%s\n", rule);
 	fprintf(out, "时限:\n");
 	n = complaint_deadlines(c, ctx->now, d);
@@ -961,10 +954,10 @@ complaint_form(struct pm_ctx *ctx, const struct complaint *c, FILE *out)
 
 		clock_format(d[i].due, when);
 		buf_adds(&b, "  ");
-		out_pad(&b, d[i].rule->deadline, 12);
+		out_pad(&b, form_label("deadline", d[i].rule->deadline), 12);
 		out_pad(&b, when, 21);
-		out_pad(&b, d[i].state, 9);
-		buf_addf(&b, "%s\n", d[i].rule->escalate_to);
+		out_pad(&b, form_label("status", d[i].state), 9);
+		buf_addf(&b, "上报%s\n", form_label(NULL, d[i].rule->escalate_to));
 		fwrite(b.s, 1, b.len, out);
 		buf_free(&b);
 	}

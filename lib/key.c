@@ -713,6 +713,34 @@ key_inventory_count(struct pm_ctx *ctx, struct key_book *b, const char *file,
 	return 0;
 }
 
+/* A cell of the slip's table: cut to its width, the whole on slip_more. */
+static void
+slip_cell(struct buf *b, const char *s, int width)
+{
+	size_t at = b->len;
+
+	out_cut(b, s, width - 2);
+	out_pad(b, "", width - out_width(b->s + at));
+}
+
+/* Under a loan's row: the go-between, and names too long for their cell. */
+static void
+slip_more(struct buf *b, const struct key_loan *loan)
+{
+	struct buf more = { 0 };
+
+	if (out_width(loan->borrower) > 8 || out_width(loan->work_id) > 8)
+		buf_addf(&more, "借用人 %s, 工作证号 %s  ", loan->borrower,
+		    loan->work_id);
+	if (*loan->via)
+		buf_addf(&more, "(经 %s 代借)", loan->via);
+	if (more.len > 0) {
+		out_pad(b, "", 10);
+		out_wrap(b, more.s, 10, 10, 80);
+	}
+	buf_free(&more);
+}
+
 void
 key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n, long days,
     FILE *out)
@@ -738,7 +766,12 @@ key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n, long days,
 		first = 0;
 		buf_adds(&b, "                                  借匙催还单\n\n");
 		snprintf(head, sizeof head, "借用部门: %s", loans[i]->dept);
-		out_pad(&b, head, 56);
+		/* SPEC 6: 80 columns whatever the names' lengths */
+		if (out_width(head) > 54) {
+			out_wrap(&b, head, 0, 10, 80);
+			out_pad(&b, "", 56);
+		} else
+			out_pad(&b, head, 56);
 		buf_addf(&b, "签发日期: %s\n", today);
 		buf_addf(&b, "%s\n", rule);
 		out_pad(&b, "借匙单号", 10);
@@ -759,19 +792,17 @@ key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n, long days,
 			out_pad(&b, loans[j]->id, 10);
 			out_pad(&b, loans[j]->unit, 12);
 			out_pad(&b, cnt, 6);
-			out_pad(&b, loans[j]->borrower, 10);
-			out_pad(&b, loans[j]->work_id, 10);
+			slip_cell(&b, loans[j]->borrower, 10);
+			slip_cell(&b, loans[j]->work_id, 10);
 			out_pad(&b, loans[j]->lent_at, 21);
 			buf_addf(&b, "%s\n", dd);
-			if (*loans[j]->via)
-				buf_addf(&b, "          (经 %s 代借)\n",
-				    loans[j]->via);
+			slip_more(&b, loans[j]);
 		}
 		buf_addf(&b, "%s\n", rule);
 		buf_addf(&b, "上列钥匙借出已超过 %ld 天, 请借用人于接单当日归还"
 		    "客服中心, 并办理归还手续.\n\n", days);
-		buf_adds(&b, "客服中心签发: ____________    借用部门签收: "
-		    "____________    签收日期: ____________\n");
+		buf_adds(&b, "客服中心签发: __________  借用部门签收: "
+		    "__________  签收日期: __________\n");
 		fwrite(b.s, 1, b.len, out);
 		buf_free(&b);
 	}

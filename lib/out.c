@@ -352,10 +352,11 @@ out_wrap(struct buf *b, const char *text, int at, int indent, int width)
 		size_t n = fit_bytes(s, room), k;
 
 		if (s[n] != '\0') {
-			/* break at the last space when there is one */
-			for (k = n; k > n / 2 && s[k] != ' '; k--)
+			/* break at the last space, or after a , or ; */
+			for (k = n; k > n / 2 && s[k] != ' ' && s[k - 1] != ';' &&
+			    s[k - 1] != ','; k--)
 				;
-			if (s[k] == ' ' && k > n / 2)
+			if (k > n / 2)
 				n = k;
 		}
 		if (n == 0 && *s)
@@ -373,8 +374,8 @@ out_wrap(struct buf *b, const char *text, int at, int indent, int width)
 }
 
 /* s cut to width display columns, "…" marking the cut. */
-static void
-put_cut(struct buf *b, const char *s, int width)
+void
+out_cut(struct buf *b, const char *s, int width)
 {
 	int ell = out_width("…");
 
@@ -452,7 +453,7 @@ table_line(struct out *o, char *const *cells, const int *width)
 
 		if (width[i] == 0)
 			continue;	/* left out */
-		put_cut(&b, cells[i], width[i]);
+		out_cut(&b, cells[i], width[i]);
 		while (++last < o->ncols && width[last] == 0)
 			;
 		if (last == o->ncols)

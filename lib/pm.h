@@ -134,6 +134,8 @@ int out_width(const char *s);
  */
 void out_wrap(struct buf *b, const char *text, int at, int indent,
     int width);
+/* s cut to width display columns, "…" marking the cut. */
+void out_cut(struct buf *b, const char *s, int width);
 /* --wide: tables are never cut. */
 void out_set_wide(int on);
 /* The width to fit a table or text to on fp, or 0: do not cut (SPEC 6). */

@@ -52,7 +52,7 @@ test_expect_success 'the reminder slip, one per department, ready to print' '
 	test "$(grep -c "借匙催还单" "$T/out")" = 2 &&
 	out_has "借用部门: 工程部" && out_has "借用部门: 施工单位" &&
 	out_has "^K000003   $U  2     张工      G1001     2026-11-02 10:00:00  7$" &&
-	out_has "(经 张工 代借)" && out_has "借用部门签收: ____________" &&
+	out_has "(经 张工 代借)" && out_has "借用部门签收: __________  签收日期" &&
 	test "$(grep -c "$(printf "\f")" "$T/out")" = 1
 '
 test_expect_success 'the rest comes back' '

@@ -105,3 +105,34 @@ test_expect_success 'zh_CN: csv and json keep the contract'"'"'s names and value
 	grep -q ",complaint,$U,B,GC,open," "$T/out" &&
 	zh pm-visit rates --month 2026-11 --format json | grep -q "\"type\":\"repair\",\"due\":1"
 '
+
+# ---- paper that fits ---------------------------------------------------------------
+test_expect_success 'the complaint form with a 300-character 事由 fits 80 columns, all of it there' '
+	for loc in C.UTF-8 zh_CN.UTF-8; do
+		PM_NOW="2026-11-12 10:00" LOCPATH=$T/locale LC_ALL=$loc \
+		    pm-complaint form XDZA-B-GC-000001 >"$T/out" &&
+		test "$($W <"$T/out")" -le 80 || { echo "$loc: $($W <"$T/out")"; exit 1; }
+	done &&
+	sed -n "/^事由/,/^──/p" "$T/out" | sed "\$d; s/^事由//; s/^ *//" | tr -d "\n" >"$T/text" &&
+	test "$(cat "$T/text")" = "$long" &&
+	grep -q "^  转交  *2026-11-02 10:00:00  逾期  *上报主管$" "$T/out"
+'
+test_expect_success 'the 借匙催还单 fits 80 columns with long names, the names kept whole below' '
+	pm-key lend --unit $U --count 1 --to 欧阳长长长长长长长名字 --dept 工程部 \
+	    --work-id GONGCHENG-000123456 >/dev/null &&
+	PM_NOW="2026-12-20 09:00" pm-key overdue --slip >"$T/out" &&
+	test "$($W <"$T/out")" -le 80 &&
+	grep -q "借用人 欧阳长长长长长长长名字, 工作证号 GONGCHENG-000123456" "$T/out" &&
+	grep -q "^客服中心签发: __*  借用部门签收: __*  签收日期: __*$" "$T/out"
+'
+test_expect_success 'the quarterly analysis fits 80 columns however many repeats' '
+	mkdir -p "$T/q" && cp "$PM_DATA/pm.conf" "$T/q/" &&
+	i=1; while [ $i -le 14 ]; do
+		PM_DATA=$T/q PM_NOW="2026-08-0$((i % 9 + 1)) 12:00" pm-complaint add --unit $U \
+		    --name 陈大文 --text "漏水$i" --importance C --category GC >/dev/null || exit 1
+		i=$((i + 1))
+	done &&
+	PM_DATA=$T/q PM_NOW="2026-10-02 09:00" pm-visit analysis --quarter 2026Q3 >"$T/out" &&
+	grep -q "^二、" "$T/out" && grep -q "XDZA-C-GC-000014" "$T/out" &&
+	test "$($W <"$T/out")" -le 80
+'

@@ -29,7 +29,8 @@ PM_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs zlib libcrypto 2>/dev/null || \
 # html reports in headless Chromium and an export in LibreOffice Calc,
 # and read messages in a generated zh_CN.UTF-8 locale.
 BUILD_DEBS = build-essential pkg-config libcsv-dev zlib1g-dev libssl-dev gettext
-TEST_DEBS  = mandoc util-linux procps chromium libreoffice-calc-nogui locales
+TEST_DEBS  = mandoc util-linux procps chromium libreoffice-calc-nogui locales \
+             fonts-noto-cjk poppler-utils
 # `make analyze`: the clang static analyzer and cppcheck; CC=clang builds too.
 ANALYZE_DEBS = clang clang-tools cppcheck
 

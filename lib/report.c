@@ -661,7 +661,8 @@ gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		snprintf(c4, sizeof c4, "%.2f", r[i].target);
 		table_row(t, v);
 		if (r[i].due)
-			put_rate(d, r[i].type, r[i].type, r[i].rate);
+			put_rate(d, r[i].type, words_value(NULL, r[i].type) ?
+			    words_value(NULL, r[i].type) : r[i].type, r[i].rate);
 	}
 	n = visit_analysis(ctx, &b, from, to, &f);
 	t = table(d, "findings", "分析 (不合格回访, 重复投诉, 重复维修)", fcols);
@@ -862,6 +863,26 @@ html_text(struct buf *b, const char *s)
 }
 
 /*
+ * Charts fit an A4 page (180 mm between the margins, about 680 px) and
+ * their labels are never covered: the bars start after the longest
+ * label, at about 7.5 px a display column of 13 px text.
+ */
+#define CHART_PX 680
+
+static int
+label_px(const char *s)
+{
+	return out_width(s) * 15 / 2 + 12;
+}
+
+/* The bars' length for labels lx px wide: the rest of the page. */
+static int
+bars_px(int lx)
+{
+	return CHART_PX - lx - 70 < 400 ? CHART_PX - lx - 70 : 400;
+}
+
+/*
  * A table as grouped horizontal bars: one group a row, one bar a series
  * (this month, and last month paler), scaled to the largest value, or
  * to 1 with a red line at each row's target for rates.
@@ -871,8 +892,17 @@ table_svg(struct buf *b, const struct doc_table *t)
 {
 	double max = 0, v;
 	size_t r;
-	int k, y = 0, group = 6 + 18 * t->nseries;
+	int k, y = 0, group = 6 + 18 * t->nseries, lx = 120, px;
 
+	for (r = 0; r < t->nrows; r++) {
+		struct buf cell = { 0 };
+
+		cell_text(&cell, t, r, 0);
+		if (cell.s && label_px(cell.s) > lx)
+			lx = label_px(cell.s);
+		buf_free(&cell);
+	}
+	px = bars_px(lx);
 	for (r = 0; r < t->nrows; r++)
 		for (k = 0; k < t->nseries; k++) {
 			v = atof(t->cells[r * t->ncols + t->series[k]]);
@@ -881,12 +911,13 @@ table_svg(struct buf *b, const struct doc_table *t)
 		}
 	if (t->target >= 0 || max <= 0)
 		max = t->target >= 0 ? 1 : 1;
-	buf_addf(b, "<svg class=\"chart\" width=\"640\" height=\"%d\" "
-	    "xmlns=\"http://www.w3.org/2000/svg\">", (int)t->nrows * group + 22);
+	buf_addf(b, "<svg class=\"chart\" width=\"%d\" height=\"%d\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\">", lx + px + 70,
+	    (int)t->nrows * group + 22);
 	for (k = 0; k < t->nseries; k++) {
 		buf_addf(b, "<rect class=\"%s\" x=\"%d\" y=\"2\" width=\"12\" "
 		    "height=\"12\"/><text x=\"%d\" y=\"13\" font-size=\"12\">",
-		    k ? "bar2" : "bar", 120 + 160 * k, 136 + 160 * k);
+		    k ? "bar2" : "bar", lx + 160 * k, lx + 16 + 160 * k);
 		html_text(b, col_title(t, t->series[k]));
 		buf_adds(b, "</text>");
 	}
@@ -905,10 +936,10 @@ table_svg(struct buf *b, const struct doc_table *t)
 			const char *cell = t->cells[r * t->ncols + t->series[k]];
 
 			v = atof(cell);
-			buf_addf(b, "<rect class=\"%s\" x=\"120\" y=\"%d\" "
+			buf_addf(b, "<rect class=\"%s\" x=\"%d\" y=\"%d\" "
 			    "width=\"%.0f\" height=\"16\"/><text x=\"%.0f\" "
-			    "y=\"%d\" font-size=\"11\">", k ? "bar2" : "bar",
-			    y + 18 * k, v / max * 400, 126 + v / max * 400,
+			    "y=\"%d\" font-size=\"11\">", k ? "bar2" : "bar", lx,
+			    y + 18 * k, v / max * px, lx + 6 + v / max * px,
 			    y + 18 * k + 13);
 			if (t->target >= 0 && *cell)
 				buf_addf(b, "%.1f%%", v * 100);
@@ -919,8 +950,8 @@ table_svg(struct buf *b, const struct doc_table *t)
 		if (t->target >= 0) {
 			v = atof(t->cells[r * t->ncols + t->target]);
 			buf_addf(b, "<line class=\"target\" x1=\"%.0f\" y1=\"%d\" "
-			    "x2=\"%.0f\" y2=\"%d\"/>", 120 + v * 400, y - 2,
-			    120 + v * 400, y + 18 * t->nseries);
+			    "x2=\"%.0f\" y2=\"%d\"/>", lx + v * px, y - 2,
+			    lx + v * px, y + 18 * t->nseries);
 		}
 		y += group;
 	}
@@ -940,10 +971,21 @@ render_html(const struct doc *d, FILE *out)
 	html_text(&b, d->title);
 	buf_adds(&b, " ");
 	html_text(&b, d->period);
-	buf_adds(&b, "</title><style>body{font-family:sans-serif;margin:2em}"
+	/*
+	 * SPEC 6: printed on A4 by a manager on Windows, macOS or Linux: a
+	 * CJK font stack, a table or chart kept on one page where it fits,
+	 * a heading kept with what follows it.
+	 */
+	buf_adds(&b, "</title><style>@page{size:A4;margin:15mm}"
+	    "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
+	    "\"Microsoft YaHei\",\"PingFang SC\",SimSun,sans-serif;"
+	    "margin:2em;max-width:180mm}"
 	    "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid "
 	    "#999;padding:.2em .6em}th{background:#eee}.bar{fill:#3a7}"
 	    ".bar2{fill:#9cd}svg{display:block;margin:1em 0}"
+	    "table,svg,tr{break-inside:avoid;page-break-inside:avoid}"
+	    "h1,h2{break-after:avoid;page-break-after:avoid}"
+	    "svg text{font-family:inherit}"
 	    ".target{stroke:#c33;stroke-width:2}@media print{body{margin:0}}"
 	    "</style></head><body>\n<h1>");
 	html_text(&b, d->title);
@@ -965,10 +1007,15 @@ render_html(const struct doc *d, FILE *out)
 	}
 	buf_adds(&b, "</table>\n");
 	if (bars) {
-		int y = 0;
+		int y = 0, lx = 120, px;
 
-		buf_addf(&b, "<svg class=\"chart\" width=\"640\" height=\"%d\" "
-		    "xmlns=\"http://www.w3.org/2000/svg\">", bars * 26 + 4);
+		for (i = 0; i < d->nv; i++)
+			if (d->v[i].chart && label_px(d->v[i].label) > lx)
+				lx = label_px(d->v[i].label);
+		px = bars_px(lx);
+		buf_addf(&b, "<svg class=\"chart\" width=\"%d\" height=\"%d\" "
+		    "xmlns=\"http://www.w3.org/2000/svg\">", lx + px + 70,
+		    bars * 26 + 4);
 		for (i = 0; i < d->nv; i++) {
 			double v;
 
@@ -978,10 +1025,10 @@ render_html(const struct doc *d, FILE *out)
 			buf_addf(&b, "<text x=\"0\" y=\"%d\" font-size=\"13\">",
 			    y + 16);
 			html_text(&b, d->v[i].label);
-			buf_addf(&b, "</text><rect class=\"bar\" x=\"120\" y=\"%d\" "
+			buf_addf(&b, "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" "
 			    "width=\"%.0f\" height=\"20\"/><text x=\"%.0f\" y=\"%d\" "
-			    "font-size=\"12\">%.1f%%</text>", y + 2, v * 360,
-			    126 + v * 360, y + 16, v * 100);
+			    "font-size=\"12\">%.1f%%</text>", lx, y + 2, v * px,
+			    lx + 6 + v * px, y + 16, v * 100);
 			y += 26;
 		}
 		buf_adds(&b, "</svg>\n");

@@ -156,6 +156,63 @@ if command -v chromium >/dev/null 2>&1; then
 			{ echo "$r: ${n:-?} bar pixels, ${n0:-?} without the bars"; exit 1; }
 		done
 	'
+	# A page printed to PDF as a manager would: A4, its Chinese text there
+	# to extract, set in a CJK font (not boxes).
+	pdf() {
+		HOME=$T chromium --headless --no-sandbox --disable-gpu --no-first-run \
+		    --disable-background-networking --disable-dev-shm-usage \
+		    --user-data-dir="$T/chrome" --no-pdf-header-footer \
+		    --print-to-pdf="$2" "file://$1" >/dev/null 2>&1 && test -s "$2"
+	}
+	test_expect_success 'html: every report prints on A4, its Chinese text extractable' '
+		for r in "complaints --month 2026-11" "keys --month 2026-11" \
+		    "visits --quarter 2026Q4" "duty --date 2026-11-02"; do
+			pm-report $r --format html --out "$T/page.html" &&
+			pdf "$T/page.html" "$T/page.pdf" || { echo "$r: no pdf"; exit 1; }
+			pdfinfo "$T/page.pdf" | grep -Eq "^Page size: +59[45](\.[0-9]+)? x 84[12](\.[0-9]+)? pts \(A4\)" ||
+				{ echo "$r: $(pdfinfo "$T/page.pdf" | grep "Page size")"; exit 1; }
+			title=$(sed -n "s/.*<h1>\([^ <]*\).*/\1/p" "$T/page.html")
+			test -n "$title" && pdftotext "$T/page.pdf" - | grep -q "$title" ||
+				{ echo "$r: \"$title\" not in the text"; exit 1; }
+		done
+	'
+	# Boxes for missing glyphs all look alike: the title and the same
+	# characters reversed render differently only where glyphs are drawn.
+	# Without any font (an empty fontconfig) they render the same.
+	printf "<?xml version=\"1.0\"?>\n<fontconfig><dir>/nonexistent</dir></fontconfig>\n" >"$T/nofonts.conf"
+	glyphs_differ() {
+		title=$(sed -n "s/.*<h1>\([^ <]*\).*/\1/p" "$1") &&
+		rev=$(printf "%s" "$title" | sed "s/\(...\)/\1\n/g" | sed -n "1!G;h;\$p" | tr -d "\n") &&
+		sed "s|<h1>$title|<h1>$rev|" "$1" >"$T/rev.html" && test "$rev" != "$title" &&
+		shot "$1" "$T/a.png" && shot "$T/rev.html" "$T/b.png" &&
+		! cmp -s "$T/a.png" "$T/b.png"
+	}
+	test_expect_success 'html: Chinese glyphs render, not boxes' '
+		pm-report complaints --month 2026-11 --format html --out "$T/page.html" &&
+		glyphs_differ "$T/page.html" &&
+		FONTCONFIG_FILE=$T/nofonts.conf && export FONTCONFIG_FILE &&
+		shot "$T/page.html" "$T/a.png" && ! glyphs_differ "$T/page.html"
+	'
+	# Chromium measures every chart label against every bar with the real
+	# fonts (getBBox), and writes the number that overlap into the page.
+	overlaps() {
+		sed "s|</body>|<script>window.onload=function(){var n=0;document.querySelectorAll(\"svg\").forEach(function(s){var bars=[].slice.call(s.querySelectorAll(\"rect\"));s.querySelectorAll(\"text\").forEach(function(t){var a=t.getBBox();bars.forEach(function(r){var b=r.getBBox();if(a.x<b.x+b.width\&\&a.x+a.width>b.x\&\&a.y<b.y+b.height\&\&a.y+a.height>b.y)n++;});});});document.body.setAttribute(\"data-overlaps\",n);};</script></body>|" "$1" >"$T/measure.html" &&
+		HOME=$T chromium --headless --no-sandbox --disable-gpu --no-first-run \
+		    --disable-background-networking --disable-dev-shm-usage \
+		    --user-data-dir="$T/chrome" --virtual-time-budget=3000 \
+		    --dump-dom "file://$T/measure.html" 2>/dev/null |
+		    sed -n "s/.*data-overlaps=\"\([0-9]*\)\".*/\1/p"
+	}
+	test_expect_success 'html: no chart label is covered by a bar' '
+		for r in "complaints --month 2026-11" "keys --month 2026-11" \
+		    "visits --quarter 2026Q4"; do
+			pm-report $r --format html --out "$T/page.html" &&
+			n=$(overlaps "$T/page.html") && test "$n" = 0 ||
+				{ echo "$r: ${n:-no measure} overlaps"; exit 1; }
+		done &&
+		sed "s/x=\"[0-9]*\" y=\"\([0-9]*\)\" width/x=\"0\" y=\"\1\" width/g" "$T/page.html" >"$T/bad.html" &&
+		test "$(overlaps "$T/bad.html")" -gt 0
+	'
 elif [ "${CI:-}" = true ]; then
 	echo "not ok - html in Chromium: chromium is not installed (apt-get install chromium)"
 else

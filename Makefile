@@ -20,15 +20,16 @@ endif
 PM_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
             -Wno-missing-field-initializers -Ilib \
             -DLOCALEDIR='"$(LOCALEDIR)"' $(SANFLAGS) \
-            $(shell $(PKG_CONFIG) --cflags zlib libcrypto 2>/dev/null)
-# libcsv ships no .pc file; zlib and libcrypto do.
-PM_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs zlib libcrypto 2>/dev/null || \
-              echo -lz -lcrypto)
+            $(shell $(PKG_CONFIG) --cflags zlib libcrypto xlsxwriter 2>/dev/null)
+# libcsv ships no .pc file; zlib, libcrypto and libxlsxwriter do.
+PM_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs zlib libcrypto xlsxwriter \
+              2>/dev/null || echo -lz -lcrypto -lxlsxwriter)
 
 # The Debian packages the build and the tests need: the tests open the
 # html reports in headless Chromium and an export in LibreOffice Calc,
 # and read messages in a generated zh_CN.UTF-8 locale.
-BUILD_DEBS = build-essential pkg-config libcsv-dev zlib1g-dev libssl-dev gettext
+BUILD_DEBS = build-essential pkg-config libcsv-dev zlib1g-dev libssl-dev gettext \
+             libxlsxwriter-dev
 TEST_DEBS  = mandoc util-linux procps chromium libreoffice-calc-nogui locales \
              fonts-noto-cjk poppler-utils
 # `make analyze`: the clang static analyzer and cppcheck; CC=clang builds too.

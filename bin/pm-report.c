@@ -61,8 +61,8 @@ usage(int status)
 "Options:\n"
 "  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
 "      --as NAME      act as NAME (default $PM_USER, else login name)\n"
-"      --format F     text, csv, json or html (default text)\n"
-"      --out FILE     write the report to FILE\n"
+"      --format F     text, csv, json, html or xlsx (default text)\n"
+"      --out FILE     write the report to FILE (xlsx: needed for a tty)\n"
 "      --wide         tables in full, never cut to the terminal\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
@@ -74,7 +74,7 @@ usage(int status)
 }
 
 enum {
-	OPT_DATE = OPT_COMMON_LAST, OPT_WEEK, OPT_MONTH, OPT_QUARTER, OPT_OUT,
+	OPT_DATE = OPT_COMMON_LAST, OPT_WEEK, OPT_MONTH, OPT_QUARTER,
 	OPT_BEFORE, OPT_EXPIRED, OPT_CONFIRM, OPT_SINCE
 };
 
@@ -84,7 +84,6 @@ static const struct option longopts[] = {
 	{ "week", required_argument, NULL, OPT_WEEK },
 	{ "month", required_argument, NULL, OPT_MONTH },
 	{ "quarter", required_argument, NULL, OPT_QUARTER },
-	{ "out", required_argument, NULL, OPT_OUT },
 	{ "before", required_argument, NULL, OPT_BEFORE },
 	{ "expired", no_argument, NULL, OPT_EXPIRED },
 	{ "confirm", no_argument, NULL, OPT_CONFIRM },
@@ -93,7 +92,7 @@ static const struct option longopts[] = {
 };
 
 struct opts {
-	const char *date, *week, *month, *quarter, *out, *before, *since;
+	const char *date, *week, *month, *quarter, *before, *since;
 	int dry_run, expired, confirm;
 };
 
@@ -108,8 +107,10 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 		if (c == OPT_FORMAT) {
 			/* reports: text, csv, json, html */
 			if (report_parse_format(optarg, &format) != 0)
-				die(EX_USAGE, _("--format: expected text, csv, json "
-				    "or html, got \"%s\""), optarg);
+				die(EX_USAGE, _("--format: expected text, csv, json, "
+				    "html or xlsx, got \"%s\""), optarg);
+			/* the plumbing writes the spreadsheet, and refuses a tty */
+			ctx.format = format == REPORT_XLSX ? OUT_XLSX : OUT_TABLE;
 			format_given = 1;
 			continue;
 		}
@@ -121,7 +122,6 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 		case OPT_WEEK: o->week = optarg; break;
 		case OPT_MONTH: o->month = optarg; break;
 		case OPT_QUARTER: o->quarter = optarg; break;
-		case OPT_OUT: o->out = optarg; break;
 		case OPT_BEFORE: o->before = optarg; break;
 		case OPT_DRYRUN: o->dry_run = 1; break;
 		case OPT_EXPIRED: o->expired = 1; break;
@@ -133,6 +133,16 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 		die(EX_USAGE, _("unexpected argument \"%s\" (try 'pm-report "
 		    "--help')"), argv[optind]);
 	cli_ready(&ctx);
+}
+
+/* A report's format as a listing's (due, archive, purge). */
+static enum out_format
+listing_format(void)
+{
+	static const enum out_format of[] = { OUT_TABLE, OUT_CSV, OUT_JSON,
+		OUT_TABLE, OUT_XLSX };
+
+	return of[format];
 }
 
 static time_t
@@ -161,8 +171,7 @@ cmd_due(int argc, char **argv)
 
 	parse(argc, argv, allowed, &o);
 	n = report_due_on(day_of(o.date), due);
-	out = out_open(stdout, format == REPORT_CSV ? OUT_CSV : format ==
-	    REPORT_JSON ? OUT_JSON : OUT_TABLE, 0, cols);
+	out = out_open(stdout, listing_format(), 0, cols);
 	for (i = 0; i < n; i++) {
 		const char *v[] = { due[i].report, due[i].period };
 
@@ -184,6 +193,9 @@ cmd_run(int argc, char **argv)
 	int made, failed = 0;
 
 	parse(argc, argv, allowed, &o);
+	if (format == REPORT_XLSX || ctx.out)
+		die(EX_USAGE, _("run stores each report under reports/ as text, "
+		    "csv, json or html (no --format xlsx or --out)"));
 	n = report_due_on(day_of(o.date), due);
 	for (i = 0; i < n; i++) {
 		if (report_store(&ctx, due[i].report, due[i].period, format,
@@ -201,7 +213,7 @@ cmd_run(int argc, char **argv)
 	return failed;
 }
 
-/* One report to stdout or --out. */
+/* One report to stdout, or --out FILE (cli_ready sends stdout there). */
 static int
 one(int argc, char **argv, const char *report, const int *allowed)
 {
@@ -209,7 +221,6 @@ one(int argc, char **argv, const char *report, const int *allowed)
 	struct opts o;
 	char period[16];
 	const char *p;
-	FILE *fp = stdout;
 
 	parse(argc, argv, allowed, &o);
 	p = o.month ? o.month : o.quarter ? o.quarter : o.week ? o.week :
@@ -221,24 +232,17 @@ one(int argc, char **argv, const char *report, const int *allowed)
 		report_period(report, ctx.now, period);
 		p = period;
 	}
-	if (o.out && (fp = fopen(o.out, "w")) == NULL)
-		die(EX_CANTCREAT, _("--out: cannot create %s"), o.out);
-	if (report_write(&ctx, report, p, format, fp, &e) != 0) {
-		if (o.out) {
-			fclose(fp);
-			remove(o.out);
-		}
-		errdie(&e);
-	}
-	if (fflush(fp) != 0 || (o.out && fclose(fp) != 0))
-		die(EX_IOERR, _("%s: write error"), o.out ? o.out : "stdout");
+	if (report_write(&ctx, report, p, format, stdout, &e) != 0)
+		errdie(&e);	/* and a half-written --out FILE is removed */
+	if (fflush(stdout) != 0)
+		die(EX_IOERR, _("%s: write error"), ctx.out ? ctx.out : "stdout");
 	return 0;
 }
 
 static int
 cmd_duty(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_DATE, OPT_OUT, 0 };
+	static const int allowed[] = { OPT_DATE, 0 };
 
 	return one(argc, argv, "duty", allowed);
 }
@@ -246,7 +250,7 @@ cmd_duty(int argc, char **argv)
 static int
 cmd_weekly(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_WEEK, OPT_OUT, 0 };
+	static const int allowed[] = { OPT_WEEK, 0 };
 
 	return one(argc, argv, "weekly", allowed);
 }
@@ -254,7 +258,7 @@ cmd_weekly(int argc, char **argv)
 static int
 cmd_owners(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_MONTH, OPT_OUT, 0 };
+	static const int allowed[] = { OPT_MONTH, 0 };
 
 	return one(argc, argv, "owners", allowed);
 }
@@ -262,7 +266,7 @@ cmd_owners(int argc, char **argv)
 static int
 cmd_keys(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_MONTH, OPT_OUT, 0 };
+	static const int allowed[] = { OPT_MONTH, 0 };
 
 	return one(argc, argv, "keys", allowed);
 }
@@ -270,7 +274,7 @@ cmd_keys(int argc, char **argv)
 static int
 cmd_complaints(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_MONTH, OPT_OUT, 0 };
+	static const int allowed[] = { OPT_MONTH, 0 };
 
 	return one(argc, argv, "complaints", allowed);
 }
@@ -278,7 +282,7 @@ cmd_complaints(int argc, char **argv)
 static int
 cmd_visits(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_QUARTER, OPT_OUT, 0 };
+	static const int allowed[] = { OPT_QUARTER, 0 };
 
 	return one(argc, argv, "visits", allowed);
 }
@@ -321,8 +325,7 @@ cmd_archive(int argc, char **argv)
 			    "only past months are archived"), o.before);
 	} else
 		before = clock_month_key(ctx.now);	/* every past month */
-	out = out_open(stdout, format == REPORT_CSV ? OUT_CSV : format ==
-	    REPORT_JSON ? OUT_JSON : OUT_TABLE, 0, cols);
+	out = out_open(stdout, listing_format(), 0, cols);
 	moved = report_archive(&ctx, before, o.dry_run, archived, out);
 	out_close(out);
 	if (o.dry_run)
@@ -349,8 +352,7 @@ cmd_purge(int argc, char **argv)
 		die(EX_USAGE, _("purge: --expired is required (only volumes past "
 		    "their retention are ever removed)"));
 	n = report_expired(&ctx, &x);
-	out = out_open(stdout, format == REPORT_CSV ? OUT_CSV : format ==
-	    REPORT_JSON ? OUT_JSON : OUT_TABLE, 0, cols);
+	out = out_open(stdout, listing_format(), 0, cols);
 	for (i = 0; i < n && rc == 0; i++) {
 		const char *status = "expired";
 		const char *v[5];
@@ -484,9 +486,9 @@ cmd_alert(int argc, char **argv)
 	time_t since;
 
 	parse(argc, argv, allowed, &o);
-	if (format == REPORT_HTML)
-		die(EX_USAGE, _("alert: --format html is not offered (text, csv "
-		    "or json)"));
+	if (format == REPORT_HTML || format == REPORT_XLSX)
+		die(EX_USAGE, _("alert: --format %s is not offered (text, csv "
+		    "or json)"), format == REPORT_HTML ? "html" : "xlsx");
 	if (o.since == NULL) {
 		fflush(stdout);
 		if (alert_run(&ctx, alert_out, NULL, &e) < 0)

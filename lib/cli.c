@@ -32,14 +32,17 @@ cli_common(struct pm_ctx *ctx, int c, const char *arg, void (*usage)(int))
 		return 1;
 	case OPT_FORMAT:
 		if (out_parse_format(arg, &ctx->format) != 0)
-			die(EX_USAGE, _("--format: expected table, csv or json, "
-			    "got \"%s\""), arg);
+			die(EX_USAGE, _("--format: expected table, csv, json or "
+			    "xlsx, got \"%s\""), arg);
 		return 1;
 	case OPT_EXCEL:
 		ctx->excel = 1;
 		return 1;
 	case OPT_WIDE:
 		out_set_wide(1);
+		return 1;
+	case OPT_OUT:
+		ctx->out = arg;
 		return 1;
 	case OPT_DRYRUN:
 	case OPT_ENCODING:
@@ -73,6 +76,19 @@ cli_user(struct pm_ctx *ctx)
 	return u;
 }
 
+/* Where the output goes: --out FILE, and a spreadsheet never to a tty. */
+static void
+cli_output(struct pm_ctx *ctx)
+{
+	if (ctx->format == OUT_XLSX) {
+		if (ctx->out == NULL && isatty(STDOUT_FILENO))
+			die(EX_USAGE, _("--format xlsx: a spreadsheet is not for "
+			    "the terminal; give --out FILE (or a pipe)"));
+		out_xlsx_to(ctx->out);
+	} else if (ctx->out != NULL)
+		out_redirect(ctx->out);
+}
+
 void
 cli_ready(struct pm_ctx *ctx)
 {
@@ -97,6 +113,7 @@ cli_ready(struct pm_ctx *ctx)
 		errdie(&e);
 	ctx->conf_loaded = 1;
 	files_share(ctx->data, ctx->conf.shared);
+	cli_output(ctx);
 	ctx->now = clock_now();
 	cli_user(ctx);
 }
@@ -140,8 +157,13 @@ cli_main(struct pm_ctx *ctx, int argc, char **argv,
 		usage(EX_USAGE);
 	}
 	for (i = 0; i < ncmds; i++)
-		if (strcmp(argv[optind], cmds[i].name) == 0)
-			return cmds[i].run(argc - optind, argv + optind);
+		if (strcmp(argv[optind], cmds[i].name) == 0) {
+			int rc = cmds[i].run(argc - optind, argv + optind);
+
+			if (rc == 0)
+				out_finish();
+			return rc;
+		}
 	die(EX_USAGE, _("unknown command \"%s\" (try '%s --help')"),
 	    argv[optind], progname);
 }

@@ -1176,6 +1176,9 @@ complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 			    r.f[col[i]] : NULL;
 		kind = v[I_KIND] ? v[I_KIND] : "complaint";
 		importance = v[I_IMPORTANCE] ? v[I_IMPORTANCE] : "B";
+		/* an export masks the phone: it comes back unknown (SPEC 5) */
+		if (v[I_PHONE] && field_masked(v[I_PHONE]))
+			v[I_PHONE] = NULL;
 		if (field_enum(&fe, "kind", kind, complaint_kinds) != 0 ||
 		    v[I_UNIT] == NULL ||
 		    owner_unit_check(ctx, "unit", v[I_UNIT], &fe) != 0 ||

@@ -248,6 +248,15 @@ all_digits(const char *s, size_t n)
 
 /* A mainland mobile (1[3-9] and 9 digits) or a landline (0AA[A]-NNNNNNN[N]). */
 int
+field_masked(const char *v)
+{
+	size_t head = strspn(v, "0123456789"), stars = strspn(v + head, "*");
+
+	return stars >= 4 && v[head + stars + strspn(v + head + stars,
+	    "0123456789")] == '\0';
+}
+
+int
 field_phone(struct pm_err *e, const char *field, const char *p)
 {
 	size_t n = strlen(p);

@@ -21,6 +21,8 @@
  * fit is printed as a record instead, a "title  value" line a column,
  * long values wrapped.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -28,6 +30,7 @@
 #include <wchar.h>
 
 #include <csv.h>
+#include <xlsxwriter.h>
 
 #include "pm.h"
 
@@ -43,6 +46,9 @@ struct out {
 	/* table: rows are kept until close to measure the columns */
 	char **cells;
 	size_t ncells, capcells;
+	/* xlsx: this table's worksheet, its next row, its columns' widths */
+	lxw_worksheet *ws;
+	int xwidth[LEDGER_COLS_MAX];
 };
 
 int
@@ -54,6 +60,8 @@ out_parse_format(const char *s, enum out_format *f)
 		*f = OUT_CSV;
 	else if (strcmp(s, "json") == 0)
 		*f = OUT_JSON;
+	else if (strcmp(s, "xlsx") == 0)
+		*f = OUT_XLSX;
 	else
 		return -1;
 	return 0;
@@ -181,6 +189,224 @@ csv_line(struct out *o, const char *const *vals)
 	buf_free(&b);
 }
 
+/* ---- xlsx: a real spreadsheet (SPEC 5) ----------------------------------- */
+
+static void copy_to_stdout(const char *path);
+
+static struct {
+	lxw_workbook *wb;
+	char *path;		/* --out FILE, or a temporary for stdout */
+	int to_stdout, finished, nsheets;
+	char sheet[32];
+	lxw_format *head, *text, *date, *datetime, *pct;
+} xl;
+static char *redirected;	/* --out FILE of csv, json or a table */
+
+/* A command that fails leaves no --out file behind (SPEC 4, 5). */
+static void
+out_abandon(void)
+{
+	if (xl.finished)
+		return;
+	if (xl.path)
+		unlink(xl.path);
+	if (redirected)
+		unlink(redirected);
+}
+
+void
+out_xlsx_to(const char *path)
+{
+	if (xl.path != NULL)
+		return;
+	if (path == NULL) {
+		char tmp[] = "/tmp/pm-xlsx-XXXXXX";
+		int fd = mkstemp(tmp);
+
+		if (fd < 0)
+			die(EX_CANTCREAT, _("cannot create a temporary file: %s"),
+			    strerror(errno));
+		close(fd);
+		xl.to_stdout = 1;
+		xl.path = xstrdup(tmp);
+	} else {
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+
+		/* an unwritable --out is refused before anything is done */
+		if (fd < 0)
+			die(EX_CANTCREAT, _("--out: cannot create %s: %s"), path,
+			    strerror(errno));
+		close(fd);
+		xl.path = xstrdup(path);
+	}
+	atexit(out_abandon);
+}
+
+void
+out_redirect(const char *path)
+{
+	if (redirected != NULL)
+		return;
+	if (freopen(path, "w", stdout) == NULL)
+		die(EX_CANTCREAT, _("--out: cannot create %s: %s"), path,
+		    strerror(errno));
+	redirected = xstrdup(path);
+	atexit(out_abandon);
+}
+
+void
+out_sheet_name(const char *name)
+{
+	size_t i, n = 0;
+
+	/* Excel: at most 31 characters, none of []:*?/\ */
+	for (i = 0; name[i] && n + 4 < sizeof xl.sheet; i++)
+		xl.sheet[n++] = strchr("[]:*?/\\", name[i]) ? '_' : name[i];
+	xl.sheet[n] = '\0';
+}
+
+static void
+xlsx_formats(void)
+{
+	xl.head = workbook_add_format(xl.wb);
+	format_set_bold(xl.head);
+	format_set_bg_color(xl.head, 0xEEEEEE);
+	xl.text = workbook_add_format(xl.wb);
+	format_set_num_format(xl.text, "@");	/* 0011020304 stays text */
+	xl.date = workbook_add_format(xl.wb);
+	format_set_num_format(xl.date, "yyyy-mm-dd");
+	xl.datetime = workbook_add_format(xl.wb);
+	format_set_num_format(xl.datetime, "yyyy-mm-dd hh:mm");
+	xl.pct = workbook_add_format(xl.wb);
+	format_set_num_format(xl.pct, "0.0%");
+}
+
+static void
+xlsx_open(struct out *o)
+{
+	int i;
+
+	if (xl.wb == NULL) {
+		if (xl.path == NULL)
+			die(EX_USAGE, _("--format xlsx needs --out FILE"));
+		xl.wb = workbook_new(xl.path);
+		if (xl.wb == NULL)
+			die(EX_CANTCREAT, _("--out: cannot create %s"), xl.path);
+		xlsx_formats();
+	}
+	xl.nsheets++;
+	o->ws = workbook_add_worksheet(xl.wb, xl.sheet[0] ? xl.sheet : NULL);
+	xl.sheet[0] = '\0';
+	if (o->ws == NULL)
+		die(EX_SOFTWARE, "xlsx: cannot add worksheet %d", xl.nsheets);
+	for (i = 0; i < o->ncols; i++) {
+		const char *zh = words_chinese() ? words_title(o->names[i]) :
+		    NULL;
+
+		worksheet_write_string(o->ws, 0, i, zh ? zh : o->names[i],
+		    xl.head);
+		o->xwidth[i] = out_width(zh ? zh : o->names[i]);
+	}
+	worksheet_freeze_panes(o->ws, 1, 0);
+}
+
+/* "YYYY-MM-DD[ HH:MM[:SS]]" as a spreadsheet date; 0 when it is not one. */
+static int
+xlsx_date(const char *v, lxw_datetime *dt, int *timed)
+{
+	int n = 0;
+
+	memset(dt, 0, sizeof *dt);
+	if (sscanf(v, "%4d-%2d-%2d%n", &dt->year, &dt->month, &dt->day, &n) != 3
+	    || n != 10)
+		return 0;
+	*timed = v[10] == ' ';
+	if (*timed && sscanf(v + 11, "%2d:%2d", &dt->hour, &dt->min) != 2)
+		return 0;
+	if (*timed && strlen(v) >= 19)
+		dt->sec = atoi(v + 17);
+	return v[10] == '\0' || *timed;
+}
+
+static void
+xlsx_row(struct out *o, const char *const *vals)
+{
+	lxw_row_t r = (lxw_row_t)o->nrows + 1;
+	int i;
+
+	for (i = 0; i < o->ncols; i++) {
+		const char *v = vals[i] ? vals[i] : "", *f = o->flags[i];
+		lxw_datetime dt;
+		char *end;
+		double d = strtod(v, &end);
+		int timed, w = out_width(v);
+
+		if (*v && *end == '\0' && (strchr(f, 'n') || strchr(f, 'r')))
+			worksheet_write_number(o->ws, r, i, d, strchr(f, 'r') ?
+			    xl.pct : NULL);
+		else if (*v && strchr(f, 'd') && xlsx_date(v, &dt, &timed))
+			worksheet_write_datetime(o->ws, r, i, &dt, timed ?
+			    xl.datetime : xl.date);
+		else if (*v)
+			worksheet_write_string(o->ws, r, i, v, xl.text);
+		if (w > o->xwidth[i])
+			o->xwidth[i] = w;
+	}
+}
+
+static void
+xlsx_close(struct out *o)
+{
+	int i;
+
+	/* wide enough to read, never wider than a screen */
+	for (i = 0; i < o->ncols; i++)
+		worksheet_set_column(o->ws, i, i, (o->xwidth[i] > 60 ? 60 :
+		    o->xwidth[i]) + 2, NULL);
+}
+
+/* The spreadsheet made for a pipe: its bytes to stdout, then gone. */
+static void
+copy_to_stdout(const char *path)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die(EX_IOERR, "%s: %s", path, strerror(errno));
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		if (fwrite(chunk, 1, (size_t)n, stdout) != (size_t)n)
+			break;
+	close(fd);
+	unlink(path);
+	if (n != 0 || fflush(stdout) != 0)
+		die(EX_IOERR, _("%s: write error"), "stdout");
+}
+
+void
+out_finish(void)
+{
+	lxw_error err;
+
+	if (redirected != NULL && fflush(stdout) != 0)
+		die(EX_IOERR, _("%s: write error"), redirected);
+	if (xl.path == NULL || xl.finished) {
+		xl.finished = 1;
+		return;
+	}
+	if (xl.wb == NULL)
+		die(EX_USAGE, _("--format xlsx: this command writes no table"));
+	err = workbook_close(xl.wb);
+	xl.wb = NULL;
+	if (err != LXW_NO_ERROR)
+		die(EX_IOERR, _("%s: cannot write the spreadsheet: %s"),
+		    xl.to_stdout ? "stdout" : xl.path, lxw_strerror(err));
+	if (xl.to_stdout)
+		copy_to_stdout(xl.path);
+	xl.finished = 1;
+}
+
 struct out *
 out_open(FILE *fp, enum out_format f, int excel, const char *const *cols)
 {
@@ -201,7 +427,9 @@ out_open(FILE *fp, enum out_format f, int excel, const char *const *cols)
 		    strchr(o->flags[i], 'r') != NULL;
 	}
 	o->ncols = i;
-	if (f == OUT_CSV) {
+	if (f == OUT_XLSX)
+		xlsx_open(o);
+	else if (f == OUT_CSV) {
 		if (o->excel)
 			fputs("\xef\xbb\xbf", fp);
 		csv_line(o, (const char *const *)o->names);
@@ -272,6 +500,9 @@ out_row(struct out *o, const char *const *vals)
 		break;
 	case OUT_JSON:
 		json_row(o, vals);
+		break;
+	case OUT_XLSX:
+		xlsx_row(o, vals);
 		break;
 	case OUT_TABLE:
 		if (o->ncells + o->ncols > o->capcells) {
@@ -542,6 +773,8 @@ out_close(struct out *o)
 
 	if (o->format == OUT_JSON)
 		fputs(o->nrows > 0 ? "\n]\n" : "]\n", o->fp);
+	if (o->format == OUT_XLSX)
+		xlsx_close(o);
 	if (o->format == OUT_TABLE) {
 		table_close(o);
 		for (r = 0; r < o->ncells; r++)

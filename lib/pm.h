@@ -111,13 +111,15 @@ int field_date(struct pm_err *e, const char *field, const char *v,
 int field_not_future(struct pm_err *e, const char *field, time_t t,
     time_t now);
 int field_phone(struct pm_err *e, const char *field, const char *v);
+/* A number as listings mask it (138****8000): unknown, not an error. */
+int field_masked(const char *v);
 /* When an event happened: v (a date, not in the future) or now if NULL. */
 int field_event_time(struct pm_err *e, const char *field, const char *v,
     time_t now, time_t *t);
 
 /* ---- out: table (CJK widths), csv (RFC 4180), json -------------------- */
 
-enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
+enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_XLSX };
 
 struct out;
 int out_parse_format(const char *s, enum out_format *f);
@@ -136,6 +138,19 @@ void out_wrap(struct buf *b, const char *text, int at, int indent,
     int width);
 /* s cut to width display columns, "…" marking the cut. */
 void out_cut(struct buf *b, const char *s, int width);
+/*
+ * xlsx (SPEC 5): a real spreadsheet, written with libxlsxwriter to path
+ * (NULL: to stdout, which must not be a terminal) when out_finish runs.
+ * Each out_open adds a worksheet, named by out_sheet_name if given.
+ * Until out_finish succeeds, an exit removes path: a command that fails
+ * leaves no half-written --out file.
+ */
+void out_xlsx_to(const char *path);
+void out_sheet_name(const char *name);
+/* --out FILE for csv, json and tables: stdout goes there. */
+void out_redirect(const char *path);
+/* Ends the output: writes the spreadsheet; dies on an I/O error. */
+void out_finish(void);
 /* --wide: tables are never cut. */
 void out_set_wide(int on);
 /* The width to fit a table or text to on fp, or 0: do not cut (SPEC 6). */
@@ -193,6 +208,7 @@ int conf_is_supervisor(const struct conf *c, const char *name);
 struct pm_ctx {
 	const char *data;	/* the data directory */
 	const char *user;	/* --as, PM_USER, login name */
+	const char *out;	/* --out FILE */
 	enum out_format format;
 	int excel;
 	time_t now;
@@ -202,7 +218,7 @@ struct pm_ctx {
 
 enum {
 	OPT_AS = 0x100, OPT_FORMAT, OPT_EXCEL, OPT_DRYRUN, OPT_ENCODING,
-	OPT_WIDE, OPT_COMMON_LAST
+	OPT_WIDE, OPT_OUT, OPT_COMMON_LAST
 };
 #define CLI_COMMON_LONGOPTS \
 	{ "data", required_argument, NULL, 'D' }, \
@@ -210,6 +226,7 @@ enum {
 	{ "format", required_argument, NULL, OPT_FORMAT }, \
 	{ "excel", no_argument, NULL, OPT_EXCEL }, \
 	{ "wide", no_argument, NULL, OPT_WIDE }, \
+	{ "out", required_argument, NULL, OPT_OUT }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }, \
 	{ "dry-run", no_argument, NULL, OPT_DRYRUN }, \

@@ -131,10 +131,11 @@ report_due_on(time_t day, struct report_due *out)
 int
 report_parse_format(const char *s, enum report_format *f)
 {
-	static const char *const names[] = { "text", "csv", "json", "html" };
+	static const char *const names[] = { "text", "csv", "json", "html",
+		"xlsx" };
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*f = i;
 			return 0;
@@ -145,7 +146,8 @@ report_parse_format(const char *s, enum report_format *f)
 const char *
 report_extension(enum report_format f)
 {
-	static const char *const ext[] = { "txt", "csv", "json", "html" };
+	static const char *const ext[] = { "txt", "csv", "json", "html",
+		"xlsx" };
 
 	return ext[f];
 }
@@ -958,6 +960,50 @@ table_svg(struct buf *b, const struct doc_table *t)
 	buf_adds(b, "</svg>\n");
 }
 
+/*
+ * A spreadsheet (SPEC 5): the figures on a first sheet, rates as
+ * percentages, then a sheet a table, each with its Chinese title.
+ */
+static void
+render_xlsx(const struct doc *d)
+{
+	/* the figures: counts and words under value, rates under rate */
+	static const char *const vcols[] = { "name", "item", "value:n",
+		"rate:r", NULL };
+	const char *cols[17];
+	struct out *o;
+	int i, c;
+	size_t r;
+
+	out_sheet_name(d->title);
+	o = out_open(stdout, OUT_XLSX, 0, vcols);
+	for (i = 0; i < d->nv; i++) {
+		const char *rate = d->v[i].chart ? d->v[i].value : "";
+		const char *v[] = { d->v[i].key, d->v[i].label, d->v[i].chart ?
+			"" : d->v[i].value, strcmp(rate, "null") ? rate : "" };
+
+		if (d->v[i].kind != 2)
+			out_row(o, v);
+	}
+	out_close(o);
+	for (i = 0; i < d->nt; i++) {
+		const struct doc_table *t = &d->t[i];
+		char spec[16][48];
+
+		for (c = 0; c < t->ncols; c++) {
+			snprintf(spec[c], sizeof spec[c], "%s:%s", t->cols[c],
+			    t->flags[c]);
+			cols[c] = spec[c];
+		}
+		cols[c] = NULL;
+		out_sheet_name(t->title);
+		o = out_open(stdout, OUT_XLSX, 0, cols);
+		for (r = 0; r < t->nrows; r++)
+			out_row(o, (const char *const *)t->cells + r * t->ncols);
+		out_close(o);
+	}
+}
+
 /* A self-contained page: no network, inline CSS, SVG bars for rates. */
 static void
 render_html(const struct doc *d, FILE *out)
@@ -1125,6 +1171,7 @@ report_write(struct pm_ctx *ctx, const char *report, const char *period,
 		case REPORT_CSV: render_csv(&d, out); break;
 		case REPORT_JSON: render_json(&d, out); break;
 		case REPORT_HTML: render_html(&d, out); break;
+		case REPORT_XLSX: render_xlsx(&d); break;
 		}
 	doc_free(&d);
 	return rc;

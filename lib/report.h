@@ -8,7 +8,8 @@
 
 #include "pm.h"
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_HTML };
+enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON, REPORT_HTML,
+	REPORT_XLSX };
 
 struct report_due {
 	const char *report;	/* duty weekly owners keys complaints visits */

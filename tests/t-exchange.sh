@@ -164,6 +164,18 @@ test_expect_success 'round trip: export, import into a new office, the same book
 	content "$T/a/complaints.csv" >"$T/a.c" && content "$T/b/complaints.csv" >"$T/b.c" &&
 	cmp "$T/a.c" "$T/b.c"
 '
+test_expect_success 'round trip: a masked phone in an export comes back as unknown, not a refusal' '
+	fresh "$T/p" &&
+	PM_NOW="2026-11-03 09:00" PM_DATA=$T/p pm-complaint add --unit 0010100001 --name 陈大文 \
+	    --phone 13812345678 --text 漏水 --importance B --category GC >/dev/null &&
+	PM_DATA=$T/p pm-complaint list --format csv >"$T/masked.csv" &&
+	grep -q ",138\*\*\*\*5678," "$T/masked.csv" &&
+	fresh "$T/q" && PM_DATA=$T/q expect_status 0 pm-complaint import "$T/masked.csv" &&
+	out_has "^1 row" && ! grep -q "138" "$T/q/complaints.csv" &&
+	printf "unit,name,phone,text\n0010100001,陈,138-12,漏水\n" >"$T/bad-phone.csv" &&
+	PM_DATA=$T/q expect_status 65 pm-complaint import "$T/bad-phone.csv" &&
+	err_has "phone: expected a phone number"
+'
 test_expect_success 'round trip: --excel export (BOM, CRLF, formulas neutralised) imports to the same books' '
 	PM_DATA=$T/a pm-duty show --date 2026-11-03 --format csv --excel >"$T/duty-x.csv" &&
 	test "$(head -c 3 "$T/duty-x.csv" | od -An -tx1 | tr -d " ")" = efbbbf &&
@@ -208,6 +220,45 @@ if command -v soffice >/dev/null 2>&1; then
 		content "$T/d/duty_log.csv" >"$T/d.duty" && cmp "$T/a.duty" "$T/d.duty" &&
 		content "$T/d/complaints.csv" >"$T/d.c" && cmp "$T/a.c" "$T/d.c"
 	'
+	# A real spreadsheet (libxlsxwriter), opened by Calc and saved as CSV.
+	xlsx_csv() { # IN.xlsx OUT-DIR
+		HOME=$T/lo soffice --headless --norestore --nolockcheck \
+		    --convert-to "csv:Text - txt - csv (StarCalc):44,34,76,1" \
+		    --outdir "$2" "$1" >/dev/null 2>&1 &&
+		test -s "$2/$(basename "$1" .xlsx).csv"
+	}
+	fresh "$T/x"
+	mkdir -p "$T/locale" &&
+	localedef -i zh_CN -f UTF-8 "$T/locale/zh_CN.UTF-8" >/dev/null 2>&1 && ZH_LOCPATH=$T/locale
+	test_expect_success 'xlsx: unit 0011020304, an 18-digit ID and a phone survive as text, Chinese intact' '
+		PM_NOW="2026-11-03 09:00" PM_DATA=$T/x pm-owner add --unit 0011020304 --name 陈大文 \
+		    --phone 13812345678 --id-no 440106198001010019 >/dev/null &&
+		PM_DATA=$T/x pm-owner show --unit 0011020304 --reveal --reason 核对 \
+		    --approved-by 刘经理 --format xlsx --out "$T/owner.xlsx" &&
+		test "$(head -c 2 "$T/owner.xlsx")" = PK &&
+		xlsx_csv "$T/owner.xlsx" "$T/xl" &&
+		grep -q "^\"0011020304\",\"陈大文\",\"13812345678\",\"440106198001010019\"," "$T/xl/owner.csv"
+	'
+	test_expect_success 'xlsx: counts are numbers, dates are dates, rates are percentages' '
+		PM_NOW="2026-11-03 09:00" PM_DATA=$T/a pm-complaint list --format xlsx --out "$T/list.xlsx" &&
+		xlsx_csv "$T/list.xlsx" "$T/xl" &&
+		grep -q ",2026-11-03 09:00," "$T/xl/list.csv" &&
+		PM_DATA=$T/a pm-report complaints --month 2026-11 --format xlsx --out "$T/month.xlsx" &&
+		xlsx_csv "$T/month.xlsx" "$T/xl" &&
+		grep -q "^\"total\",\"投诉总数\",8,$" "$T/xl/month.csv" &&
+		PM_DATA=$T/x pm-visit service --type repair --ref WX-1 --unit 0011020304 \
+		    --done "2026-11-03 09:00" >/dev/null &&
+		PM_NOW="2026-11-20 09:00" PM_DATA=$T/x pm-visit rates --month 2026-11 \
+		    --format xlsx --out "$T/rates.xlsx" && xlsx_csv "$T/rates.xlsx" "$T/xl" &&
+		grep -q "^\"repair\",1,0,0.0%,95.0%,\"no\"," "$T/xl/rates.csv"
+	'
+	if [ -n "${ZH_LOCPATH:-}" ]; then
+		test_expect_success 'xlsx: Chinese headings in a zh_CN locale' '
+			LOCPATH=$ZH_LOCPATH LC_ALL=zh_CN.UTF-8 PM_DATA=$T/a pm-complaint list \
+			    --format xlsx --out "$T/zh.xlsx" && xlsx_csv "$T/zh.xlsx" "$T/xl" &&
+			head -1 "$T/xl/zh.csv" | grep -q "^\"编号\",\"类别\",\"单元\","
+		'
+	fi
 elif [ "${CI:-}" = true ]; then
 	echo "not ok - LibreOffice round trip: soffice is not installed (apt-get install libreoffice-calc-nogui)"
 else

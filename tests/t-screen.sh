@@ -136,3 +136,23 @@ test_expect_success 'the quarterly analysis fits 80 columns however many repeats
 	grep -q "^二、" "$T/out" && grep -q "XDZA-C-GC-000014" "$T/out" &&
 	test "$($W <"$T/out")" -le 80
 '
+
+# ---- a spreadsheet is not for the terminal ---------------------------------------------
+test_expect_success '--format xlsx to a terminal without --out is refused, exit 64' '
+	tty 80 "pm-complaint list --format xlsx; echo rc=\$?" &&
+	grep -q "^pm-complaint: --format xlsx: a spreadsheet is not for the terminal; give --out FILE (or a pipe)$" "$T/tty" &&
+	grep -q "^rc=64$" "$T/tty" && ! grep -q PK "$T/tty"
+'
+test_expect_success 'to a pipe it is the spreadsheet itself; an unwritable --out is exit 73' '
+	test "$(pm-complaint list --format xlsx | head -c 2)" = PK &&
+	expect_status 73 pm-complaint list --format xlsx --out /nonexistent/dir/l.xlsx &&
+	err_has "^pm-complaint: --out: cannot create /nonexistent/dir/l.xlsx: " &&
+	expect_status 73 pm-report complaints --month 2026-11 --format xlsx --out /nonexistent/x.xlsx
+'
+test_expect_success 'a refused command leaves no --out file behind' '
+	expect_status 65 pm-report complaints --month 2026-13 --format xlsx --out "$T/bad.xlsx" &&
+	test ! -e "$T/bad.xlsx" &&
+	expect_status 65 pm-report complaints --month 2026-13 --out "$T/bad.txt" &&
+	test ! -e "$T/bad.txt" &&
+	expect_status 64 pm-report run --format xlsx && test ! -d "$PM_DATA/reports"
+'

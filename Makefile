@@ -5,7 +5,10 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 LOCALEDIR ?= $(PREFIX)/share/locale
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR   ?=
+# make demo DEMO=dir: where the demo office is left for a newcomer.
+DEMO      ?= demo-office
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -50,7 +53,20 @@ MANPAGES = man/pm-duty.1 man/pm-key.1 man/pm-files.5
 LANGS   = zh_CN
 MOFILES = $(LANGS:%=po/locale/%/LC_MESSAGES/pm-tools.mo)
 
-all: .deps-ok $(COMMANDS) $(MOFILES)
+COMPLETIONS = $(COMMANDS:bin/%=contrib/bash-completion/%)
+
+all: .deps-ok $(COMMANDS) $(MOFILES) $(COMPLETIONS)
+
+# As git's GIT-CFLAGS: the commands carry LOCALEDIR, so a change of PREFIX
+# (make install PREFIX=/opt/x after a plain make) rebuilds what uses it.
+BUILD_OPTS = LOCALEDIR=$(LOCALEDIR)
+.build-opts: FORCE
+	@echo '$(BUILD_OPTS)' | cmp -s - $@ || echo '$(BUILD_OPTS)' >$@
+lib/msg.o: .build-opts
+
+contrib/bash-completion/%: bin/%.c lib/pm.h contrib/mkcompletion.sh
+	@mkdir -p $(dir $@)
+	sh contrib/mkcompletion.sh $< lib/pm.h >$@.tmp && mv $@.tmp $@
 
 po/locale/%/LC_MESSAGES/pm-tools.mo: po/%.po | .deps-ok
 	@mkdir -p $(dir $@)
@@ -148,7 +164,7 @@ analyze: .analyze-deps-ok
 	@echo "analyze: scan-build and cppcheck found nothing"
 
 demo: all
-	@sh data/demo.sh
+	@sh data/demo.sh "$(DEMO)"
 
 bench: all tests/histgen
 	@sh tests/bench.sh
@@ -163,11 +179,24 @@ install: all
 	  install -m 644 po/locale/$$l/LC_MESSAGES/pm-tools.mo \
 	    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/pm-tools.mo || exit 1; \
 	done
+	install -d $(DESTDIR)$(COMPLETIONDIR)
+	install -m 644 $(COMPLETIONS) $(DESTDIR)$(COMPLETIONDIR)
+
+# Everything install put there, and nothing else.
+uninstall:
+	for c in $(COMMANDS:bin/%=%); do \
+	  rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1 \
+	    $(DESTDIR)$(COMPLETIONDIR)/$$c; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man5/pm-files.5
+	for l in $(LANGS); do \
+	  rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/pm-tools.mo; \
+	done
 
 clean:
 	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen tests/pngcount tests/maxrss \
 	    tests/width
-	rm -rf tests/tmp po/locale
+	rm -rf tests/tmp po/locale contrib/bash-completion .build-opts
 
-.PHONY: all check demo bench install clean po analyze
+.PHONY: all check demo bench install uninstall clean po analyze FORCE
 .SECONDARY:

@@ -1,15 +1,23 @@
 #!/bin/sh
-# data/demo.sh - a scripted evening and morning at the desk of the demo
-# office, run in a scratch copy of data/ so the demo office stays clean.
-# `make demo` runs it.
+# data/demo.sh [DIR] - a scripted evening and morning at the desk of the
+# demo office, set up in DIR (default demo-office) from data/, and left
+# there for a newcomer to go on typing in.  `make demo DEMO=dir` runs it.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$top/bin:$PATH
-scratch=${TMPDIR:-/tmp}/pm-demo.$$
-trap 'rm -rf "$scratch"' EXIT
-mkdir -m 750 "$scratch"
-cp "$top/data/pm.conf" "$scratch/"
-PM_DATA=$scratch
+office=${1:-demo-office}
+case $office in /*) ;; *) office=$(pwd)/$office ;; esac
+# never clobber a directory that is not an earlier demo office
+if [ -e "$office" ] && [ ! -f "$office/.pm-demo" ] &&
+    [ -n "$(ls -A "$office" 2>/dev/null)" ]; then
+	echo "demo: $office exists and is not a demo office; give make demo DEMO=dir" >&2
+	exit 1
+fi
+rm -rf "$office"
+mkdir -p -m 750 "$office"
+: >"$office/.pm-demo"
+cp "$top/data/pm.conf" "$office/"
+PM_DATA=$office
 TZ=${TZ:-Asia/Shanghai}
 LC_ALL=${LC_ALL:-C.UTF-8}
 export PATH PM_DATA TZ LC_ALL
@@ -96,7 +104,23 @@ PM_NOW="2026-12-01 02:15" run pm-report archive
 PM_NOW="2026-12-01 08:00" run pm-complaint show XFJY-B-GC-000001
 PM_NOW="2026-12-01 08:01" run pm-complaint verify
 
-say "Someone edits the log with a text editor, even in its archived volume..."
-vol=$PM_DATA/archive/duty_log/2026/duty_log-2026-11.csv.gz
+say "Someone edits a copy of the log with a text editor, even its archived volume..."
+copy=${TMPDIR:-/tmp}/pm-demo-edited.$$
+trap 'rm -rf "$copy"' EXIT
+cp -Rp "$PM_DATA" "$copy"
+vol=$copy/archive/duty_log/2026/duty_log-2026-11.csv.gz
 zcat "$vol" | sed 's/5栋老人求助开门/5栋老人求助(已删)/' | gzip >"$vol.edited" && mv "$vol.edited" "$vol"
-PM_NOW="2026-12-01 09:00" run pm-duty verify || echo "(exit $?: the change is found)"
+PM_DATA=$copy PM_NOW="2026-12-01 09:00" run pm-duty verify || echo "(exit $?: the change is found)"
+
+say "The demo office is yours to go on with"
+for c in pm-duty pm-complaint pm-key pm-visit pm-owner pm-report; do
+	$c verify >/dev/null
+done
+cat <<EOF
+Its books are in $office, and every one verifies.  To go on typing in it:
+
+    export PM_DATA=$office PATH=$top/bin:\$PATH PM_USER=王五
+    pm-complaint list
+    pm-duty log --text "巡查完毕"
+
+EOF

@@ -34,12 +34,12 @@ static const struct schedule {
 	const char *due;	/* daily, monday, day N, last-or-30, quarter-10 */
 	const char *title;
 } schedule[] = {
-	{ "duty", "daily", "值班记录审阅 (duty review)" },
-	{ "weekly", "monday", "接待记录周报 (weekly reception review)" },
-	{ "owners", "day 5", "业主档案月报 (owner archive)" },
-	{ "keys", "day 25", "钥匙盘点 (key inventory)" },
-	{ "complaints", "day 30", "投诉统计 (complaint statistics)" },
-	{ "visits", "day 10 of a quarter", "回访季度分析 (visit analysis)" },
+	{ "duty", "daily", "值班记录审阅" },
+	{ "weekly", "monday", "接待记录周报" },
+	{ "owners", "day 5", "业主档案月报" },
+	{ "keys", "day 25", "钥匙盘点" },
+	{ "complaints", "day 30", "投诉统计" },
+	{ "visits", "day 10 of a quarter", "回访季度分析" },
 };
 #define NSCHEDULE (sizeof schedule / sizeof schedule[0])
 
@@ -474,9 +474,8 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	t = table(d, "movements", "钥匙去向", mcols);
 	table_chart(t, 1, -1, -1);
 	{
-		const char *const label[] = { "在柜 in the cabinet",
-			"借出未还 out on loan", "逾期借出 overdue loans",
-			"已交业主 issued to owners", "遗失 lost" };
+		const char *const label[] = { "在柜", "借出未还", "逾期借出",
+			"已交业主", "遗失" };
 		long count[] = { on_hand, lent, (long)n, issued, lost };
 		char c[24];
 
@@ -548,7 +547,7 @@ complaint_rates(struct pm_ctx *ctx, int y, int m, struct visit_rate *cr)
 static int
 gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
-	static const char *const cols[] = { "item", "this_month",
+	static const char *const cols[] = { "item:w", "this_month",
 		"last_month", NULL };
 	struct complaint_stats st, prev;
 	struct visit_rate cr, pr;

@@ -105,6 +105,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ "event", "receive", "接收" }, { "event", "issue", "交业主" },
 	{ "event", "lend", "借出" }, { "event", "return", "归还" },
 	{ "event", "lost", "遗失" }, { "event", "remedy", "补救" },
+	{ "item", "total", "合计" },
 	/* books */
 	{ NULL, "complaints", "投诉" }, { NULL, "requests", "其他来访" },
 	{ NULL, "keys", "钥匙" }, { NULL, "visits", "回访" },

@@ -252,6 +252,12 @@ if command -v soffice >/dev/null 2>&1; then
 		    --format xlsx --out "$T/rates.xlsx" && xlsx_csv "$T/rates.xlsx" "$T/xl" &&
 		grep -q "^\"repair\",1,0,0.0%,95.0%,\"no\"," "$T/xl/rates.csv"
 	'
+	test_expect_success 'xlsx: the header row is frozen, the columns wide enough for their codes' '
+		unzip -p "$T/list.xlsx" xl/worksheets/sheet1.xml >"$T/sheet.xml" &&
+		grep -q "<pane ySplit=\"1\" topLeftCell=\"A2\"[^>]*state=\"frozen\"" "$T/sheet.xml" &&
+		w=$(sed -n "s/.*<col min=\"1\" max=\"1\" width=\"\([0-9]*\).*/\1/p" "$T/sheet.xml") &&
+		test "$w" -ge 14	# EX-B-GC-000001: 14 characters
+	'
 	if [ -n "${ZH_LOCPATH:-}" ]; then
 		test_expect_success 'xlsx: Chinese headings in a zh_CN locale' '
 			LOCPATH=$ZH_LOCPATH LC_ALL=zh_CN.UTF-8 PM_DATA=$T/a pm-complaint list \

@@ -95,6 +95,21 @@ say "The 25th: the cabinet is counted"
 printf 'unit,counted\n0010102030,3\n0010102031,1\n' >"$PM_DATA/count.csv"
 PM_NOW="2026-11-25 09:00" run pm-key inventory --counted "$PM_DATA/count.csv"
 
+say "Friday 28 November: a morning at the front hall"
+export PM_USER=孙丽
+PM_NOW="2026-11-28 09:02" run pm-desk visitor in --name 李四 --org 顺丰快递 --visiting 12栋302住户 --id-doc 110105194912310029
+PM_NOW="2026-11-28 09:10" run pm-desk parcel in --to 陈大文 --carrier 顺丰 --tracking SF1234567890 --urgent
+PM_NOW="2026-11-28 09:12" run pm-desk parcel notify P000001 --how phone
+PM_NOW="2026-11-28 09:20" run pm-desk call --from 业主陈 --number 13812345678 --text "周六上午停水, 请提前通知12栋" --to 工程部李工
+PM_NOW="2026-11-28 09:25" run pm-desk visitor out V000001
+PM_NOW="2026-11-28 09:40" run pm-desk release --unit 0010102030 --items "旧沙发一套, 书柜一个" --carrier 搬家公司王师傅 --confirmed-by 租户刘 || echo "(exit $?: a tenant needs the owner's written word)"
+PM_NOW="2026-11-28 09:41" run pm-desk release --unit 0010102030 --items "旧沙发一套, 书柜一个" --carrier 搬家公司王师傅 --confirmed-by 租户刘 --authorisation "业主陈大文书面授权"
+PM_NOW="2026-11-28 09:42" run pm-desk form F000001
+PM_NOW="2026-11-28 10:30" run pm-desk release out F000001 --guard 保安赵
+PM_NOW="2026-11-28 11:00" run pm-desk parcel out P000001 --by 林小红 --id-doc 身份证
+PM_NOW="2026-11-28 17:30" run pm-desk call list --open
+PM_NOW="2026-11-29 00:10" run pm-report alert
+
 say "30 November: cron produces the month's complaint statistics"
 PM_NOW="2026-11-30 07:30" run pm-report run
 PM_NOW="2026-11-30 07:31" run pm-report complaints --month 2026-11

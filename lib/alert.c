@@ -11,6 +11,7 @@
 
 #include "alert.h"
 #include "complaint.h"
+#include "desk.h"
 #include "key.h"
 #include "visit.h"
 
@@ -19,6 +20,7 @@ const struct alert_source alert_sources[] = {
 	{ "complaints", complaint_breaches },
 	{ "keys", key_breaches },
 	{ "visits", visit_breaches },
+	{ "desk", desk_breaches },
 };
 const size_t alert_nsources = sizeof alert_sources / sizeof alert_sources[0];
 

@@ -217,3 +217,18 @@ clock_minutes_of_day(time_t t)
 	localtime_r(&t, &tm);
 	return tm.tm_hour * 60 + tm.tm_min;
 }
+
+int
+clock_weekday(time_t t)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	return tm.tm_wday == 0 ? 7 : tm.tm_wday;
+}
+
+time_t
+clock_week_start(time_t t)
+{
+	return clock_add_days(clock_day_start(t), -(clock_weekday(t) - 1));
+}

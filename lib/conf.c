@@ -186,6 +186,8 @@ set_key(struct conf *c, const char *key, const char *v, struct pm_err *e)
 		return parse_number(&c->households, key, v, 0, 1000000, e);
 	if (strcmp(key, "loan_days") == 0)
 		return parse_number(&c->loan_days, key, v, 1, 365, e);
+	if (strcmp(key, "parcel_days") == 0)
+		return parse_number(&c->parcel_days, key, v, 1, 365, e);
 	if (strcmp(key, "lock_timeout") == 0)
 		return parse_number(&c->lock_timeout, key, v, 0, 3600, e);
 	if (strcmp(key, "activity_visit_target") == 0)
@@ -244,6 +246,7 @@ conf_defaults(struct conf *c)
 	c->duty_start = 17 * 60 + 30;
 	c->duty_end = 8 * 60 + 30;
 	c->loan_days = 7;
+	c->parcel_days = 7;	/* SPEC 2.7: a second notice after a week */
 	c->lock_timeout = 10;
 	c->activity_visit_target = 10;
 	c->ndepartments = split_names(default_departments, c->departments,

@@ -82,6 +82,8 @@ int clock_parse_hm(const char *s, int *minutes);
 void clock_format(time_t t, char out[20]);	/* YYYY-MM-DD HH:MM:SS */
 void clock_format_date(time_t t, char out[11]);	/* YYYY-MM-DD */
 time_t clock_day_start(time_t t);
+int clock_weekday(time_t t);		/* 1 Monday .. 7 Sunday */
+time_t clock_week_start(time_t t);	/* its Monday, 00:00 */
 time_t clock_add_days(time_t t, int days);	/* calendar days, same clock time */
 time_t clock_month_start(int year, int month);
 /* year * 12 + month - 1 of a time: months as one number. */
@@ -185,6 +187,7 @@ struct conf {
 	struct { time_t from, to; } holidays[CONF_HOLIDAYS_MAX];	/* days */
 	int nholidays;
 	long loan_days;
+	long parcel_days;	/* SPEC 2.7: before an item's second notice */
 	char *departments[CONF_LIST_MAX];
 	int ndepartments;
 	char *manager;

@@ -16,6 +16,7 @@
 
 #include "alert.h"
 #include "complaint.h"
+#include "desk.h"
 #include "duty.h"
 #include "key.h"
 #include "owner.h"
@@ -54,15 +55,6 @@ ymd(time_t t, int *y, int *m, int *d)
 	*d = tm.tm_mday;
 }
 
-static int
-weekday(time_t t)	/* 1 Monday .. 7 Sunday */
-{
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	return tm.tm_wday == 0 ? 7 : tm.tm_wday;
-}
-
 int
 report_period(const char *report, time_t day, char *period)
 {
@@ -74,7 +66,7 @@ report_period(const char *report, time_t day, char *period)
 		clock_format_date(clock_add_days(day, -1), period);
 	else if (strcmp(report, "weekly") == 0)
 		/* the week before: its Monday */
-		clock_format_date(clock_add_days(day, -(weekday(day) - 1) - 7),
+		clock_format_date(clock_add_days(day, -(clock_weekday(day) - 1) - 7),
 		    period);
 	else if (strcmp(report, "owners") == 0) {
 		/* before the 5th: the month that ended */
@@ -109,7 +101,7 @@ report_due_on(time_t day, struct report_due *out)
 		if (strcmp(r, "duty") == 0)
 			due = 1;
 		else if (strcmp(r, "weekly") == 0)
-			due = weekday(day) == 1;
+			due = clock_weekday(day) == 1;
 		else if (strcmp(r, "owners") == 0)
 			due = d == 5;
 		else if (strcmp(r, "keys") == 0)
@@ -288,6 +280,52 @@ doc_free(struct doc *d)
 
 /* ---- gathering each report ---------------------------------------------------------- */
 
+/*
+ * SPEC 2.7: what the front hall leaves open at the end of the day:
+ * parcels not collected, calls not signed for, visitors still inside.
+ */
+static int
+gather_day_desk(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	static const char *const cols[] = { "id", "at", "status:w", "unit",
+		"name", NULL };
+	static const char *const regs[] = { "parcel", "call", "visitor" };
+	static const char *const keys[] = { "parcels_waiting",
+		"calls_unconfirmed", "visitors_inside" };
+	static const char *const labels[] = { "包裹待领取", "电话未签收",
+		"访客过夜未离" };
+	struct doc_table *t;
+	time_t day, end;
+	size_t i, k;
+
+	if (clock_parse(d->period, &day, NULL) != 0)
+		return errset(e, EX_DATAERR, _("--date: expected a date"));
+	end = clock_add_days(day, 1);
+	t = table(d, "desk", "前台未结事项", cols);
+	for (k = 0; k < 3; k++) {
+		struct desk_book b;
+		long n = 0;
+
+		if (desk_read(ctx, regs[k], &b, e) != 0)
+			return -1;
+		for (i = 0; i < b.n; i++) {
+			const struct desk_item *it = &b.v[i];
+			time_t closed = k == 1 ? it->confirmed : it->out;
+			const char *v[] = { it->id, it->at, desk_status(it),
+				it->unit, k == 2 ? it->name : k == 0 ? it->to :
+				it->to };
+
+			if (it->t >= end || (closed && closed < end))
+				continue;
+			table_row(t, v);
+			n++;
+		}
+		put_num(d, keys[k], labels[k], n);
+		desk_book_free(&b);
+	}
+	return 0;
+}
+
 /* SPEC 2.10: the day's alerts, and which of them are still open now. */
 static int
 gather_day_alerts(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
@@ -359,7 +397,39 @@ gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	}
 	put_num(d, "open_pending", "未完成事项", (long)pend.n);
 	duty_entries_free(&pend);
+	if (gather_day_desk(ctx, d, e) != 0)
+		return -1;
 	return gather_day_alerts(ctx, d, e);
+}
+
+/* SPEC 2.7: the week's important calls are bound into the weekly review. */
+static int
+gather_week_calls(struct pm_ctx *ctx, struct doc *d, time_t from, time_t to,
+    struct pm_err *e)
+{
+	static const char *const cols[] = { "id", "at", "name", "text",
+		"to_name", "status:w", NULL };
+	struct desk_book b;
+	struct doc_table *t;
+	long n = 0;
+	size_t i;
+
+	if (desk_read(ctx, "call", &b, e) != 0)
+		return -1;
+	t = table(d, "calls", "重要电话记录 (本周)", cols);
+	for (i = 0; i < b.n; i++) {
+		const struct desk_item *it = &b.v[i];
+		const char *v[] = { it->id, it->at, it->name, it->text, it->to,
+			desk_status(it) };
+
+		if (it->t < from || it->t >= to)
+			continue;
+		table_row(t, v);
+		n++;
+	}
+	put_num(d, "calls", "重要电话", n);
+	desk_book_free(&b);
+	return 0;
 }
 
 static int
@@ -402,7 +472,7 @@ gather_weekly(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	put_num(d, "open", "处理中", open);
 	put_num(d, "handled", "已处理", handled);
 	put_num(d, "closed", "已结案", closed);
-	return 0;
+	return gather_week_calls(ctx, d, from, to, e);
 }
 
 static int
@@ -1156,7 +1226,7 @@ report_write(struct pm_ctx *ctx, const char *report, const char *period,
 
 		/* any day names its week: from its Monday */
 		clock_parse(period, &t, NULL);
-		clock_format_date(clock_add_days(t, -(weekday(t) - 1)), d.period);
+		clock_format_date(clock_week_start(t), d.period);
 	}
 	rc = strcmp(report, "duty") == 0 ? gather_duty(ctx, &d, e) :
 	    strcmp(report, "weekly") == 0 ? gather_weekly(ctx, &d, e) :
@@ -1246,6 +1316,7 @@ report_archive(struct pm_ctx *ctx, long before, int dry_run,
 	moved += complaint_archive(ctx, before, dry_run, report, rarg);
 	moved += visit_archive(ctx, before, dry_run, report, rarg);
 	moved += owner_archive(ctx, before, dry_run, report, rarg);
+	moved += desk_archive(ctx, before, dry_run, report, rarg);
 	return moved;
 }
 
@@ -1259,6 +1330,11 @@ const struct report_retention report_retention[] = {
 	{ "complaint_events", 0, "投诉处理记录 complaint steps" },
 	{ "owners", 0, "业主档案 owner archive" },
 	{ "owner_access", 0, "业主档案查阅 owner archive access" },
+	/* desk.c's registers: 2 years, the calls 3 as the duty log */
+	{ "desk_visitors", 2, "来访登记表 visitors" },
+	{ "desk_parcels", 2, "邮件包裹登记 mail and parcels" },
+	{ "desk_calls", 3, "重要电话记录 important calls" },
+	{ "desk_releases", 2, "放行条 release slips" },
 };
 const size_t report_nretention = sizeof report_retention /
     sizeof report_retention[0];
@@ -1326,6 +1402,9 @@ report_purge(struct pm_ctx *ctx, const struct report_expired *x,
 	for (k = 0; k < sizeof purgeable / sizeof purgeable[0]; k++)
 		if (strcmp(purgeable[k]->name, x->ledger) == 0)
 			def = purgeable[k];
+	for (k = 0; register_defs[k]; k++)
+		if (strcmp(register_defs[k]->name, x->ledger) == 0)
+			def = register_defs[k];
 	if (def == NULL)
 		return errset(e, EX_SOFTWARE, "%s: no such book", x->ledger);
 	buf_addf(&reason, "retention ended %s", x->until);

@@ -51,6 +51,14 @@ static const struct { const char *name, *zh; } titles[] = {
 	{ "via", "代借人" }, { "visited", "已访" }, { "visitor", "回访人" },
 	{ "visitor_role", "回访人员" }, { "volume", "卷" },
 	{ "what", "说明" }, { "window", "回访期" }, { "work_id", "工号" },
+	/* the front hall (SPEC 2.7) */
+	{ "org", "单位" }, { "visiting", "被访人" }, { "id_doc", "证件" },
+	{ "out_at", "离开/放行时间" }, { "to_name", "收件/接听人" },
+	{ "carrier", "承运/搬运人" }, { "tracking", "单号" },
+	{ "urgent", "急件" }, { "second_notice", "再次通知" },
+	{ "notified_at", "通知时间" }, { "collected_by", "领取人" },
+	{ "number", "电话" }, { "confirmed_by", "确认人" },
+	{ "result", "跟进结果" }, { "items", "物品" }, { "guard", "保安" },
 };
 
 /* column NULL: the word in any column without its own. */
@@ -66,6 +74,11 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ NULL, "new", "新" }, { NULL, "done", "已完成" },
 	{ NULL, "expired", "已过期" }, { NULL, "removed", "已删除" },
 	{ NULL, "yes", "是" }, { NULL, "no", "否" },
+	{ NULL, "inside", "在场" }, { NULL, "left", "已离开" },
+	{ NULL, "waiting", "待领取" }, { NULL, "notified", "已通知" },
+	{ NULL, "collected", "已领取" }, { NULL, "confirmed", "已签收" },
+	{ NULL, "unconfirmed", "待签收" },
+	{ NULL, "issued", "已开具" }, { "status", "out", "已放行" },
 	/* kinds of matter and of log entry */
 	{ NULL, "complaint", "投诉" }, { NULL, "request", "其他来访" },
 	{ NULL, "inquiry", "咨询" }, { NULL, "help", "求助" },
@@ -75,6 +88,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	/* roles (SPEC 3) */
 	{ NULL, "manager", "经理" }, { NULL, "supervisor", "主管" },
 	{ NULL, "quality_supervisor", "品质主管" }, { NULL, "clerk", "客服助理" },
+	{ NULL, "recipient", "接听人" },
 	/* deadlines (SPEC 2.1, 2.2, 2.4) */
 	{ "deadline", "forward", "转交" }, { "deadline", "ack", "书面确认" },
 	{ "deadline", "company", "报公司" }, { "deadline", "answer", "答复" },
@@ -83,6 +97,8 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ "deadline", "manager", "经理接手" }, { "deadline", "return", "归还" },
 	{ "deadline", "visit", "回访" }, { "deadline", "visit-mid", "中期回访" },
 	{ "deadline", "visit-end", "完工回访" },
+	{ "deadline", "confirm", "签收确认" },
+	{ "deadline", "notify-urgent", "急件通知" },
 	/* channels */
 	{ NULL, "visit", "来访" }, { NULL, "phone", "电话" },
 	{ NULL, "web", "网站" }, { NULL, "email", "电子邮件" },
@@ -110,6 +126,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ NULL, "complaints", "投诉" }, { NULL, "requests", "其他来访" },
 	{ NULL, "keys", "钥匙" }, { NULL, "visits", "回访" },
 	{ NULL, "duty_log", "值班记录" }, { NULL, "owners", "业主档案" },
+	{ NULL, "desk", "前台" },
 };
 
 const char *

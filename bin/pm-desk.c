@@ -387,7 +387,7 @@ find_or_die(struct desk_book *b, const char *id)
 	if (desk_read(&ctx, r->name, b, &e) != 0)
 		errdie(&e);
 	if ((it = desk_find(b, id)) == NULL)
-		die(EX_NOINPUT, _("%s: no such %s"), id, r->name);
+		die(EX_NOINPUT, _("%s: no such %s"), id, words_say(NULL, r->name));
 	return it;
 }
 
@@ -422,7 +422,7 @@ cmd_form(int argc, char **argv)
 	it = find_or_die(&b, one_id(argc, argv));
 	if (it->reg->letter != 'F')
 		die(EX_DATAERR, _("form: %s is a %s; only a release (F...) has a "
-		    "printed slip"), it->id, it->reg->name);
+		    "printed slip"), it->id, words_say(NULL, it->reg->name));
 	desk_form(it, stdout);
 	desk_book_free(&b);
 	return 0;

@@ -371,7 +371,7 @@ check_state(const struct desk_step *s, struct desk_book *b,
 
 	if (it == NULL)
 		return errset(e, EX_NOINPUT, _("%s: no %s with this ID"), in->ref,
-		    s->reg);
+		    words_say(NULL, s->reg));
 	st = desk_status(it);
 	n = strlen(st);
 	for (p = s->from; p != NULL; p = strchr(p, '|') ? strchr(p, '|') + 1 :
@@ -434,13 +434,13 @@ desk_record(struct pm_ctx *ctx, const struct desk_in *in, char *id,
 		return -1;
 	if (s->from && desk_register_of(in->ref) != reg)
 		return errset(e, EX_NOINPUT, _("%s: not a %s ID (%c000001)"),
-		    in->ref, in->reg, reg->letter);
+		    in->ref, words_say(NULL, in->reg), reg->letter);
 	l = ledger_open(def_of(reg), ctx->data);
 	/* the register read under its lock: concurrent clerks see each other */
 	if (s->from && !ledger_exists(l)) {
 		ledger_close(l);
 		return errset(e, EX_NOINPUT, _("%s: no %s with this ID"),
-		    in->ref, in->reg);
+		    in->ref, words_say(NULL, in->reg));
 	}
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
 	read_book(l, reg, &b);

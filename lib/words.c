@@ -126,7 +126,9 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ NULL, "complaints", "投诉" }, { NULL, "requests", "其他来访" },
 	{ NULL, "keys", "钥匙" }, { NULL, "visits", "回访" },
 	{ NULL, "duty_log", "值班记录" }, { NULL, "owners", "业主档案" },
-	{ NULL, "desk", "前台" },
+	{ NULL, "desk", "前台" }, { NULL, "visitor", "访客" },
+	{ NULL, "parcel", "邮件包裹" }, { NULL, "call", "重要电话" },
+	{ NULL, "release", "放行条" },
 };
 
 const char *

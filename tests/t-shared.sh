@@ -30,7 +30,8 @@ desk_day() {
 	    --importance C --category GC >/dev/null &&
 	PM_NOW="\$1" pm-key receive --unit $U --count 1 --from 李工 >/dev/null &&
 	PM_NOW="\$1" pm-visit service --type other \\
-	    --ref "R\$(echo "\$1" | tr -dc 0-9)" --unit $U --done "\$1" >/dev/null
+	    --ref "R\$(echo "\$1" | tr -dc 0-9)" --unit $U --done "\$1" >/dev/null &&
+	PM_NOW="\$1" pm-desk parcel in --to 陈大文 >/dev/null
 }
 EOF
 . "$T/day.sh"
@@ -92,7 +93,7 @@ for mask in 022 002 000; do
 		all_modes '$S' 660 2770 pmdesk
 	"
 	test_expect_success "umask $mask: every book verifies; rows name the login beside --as" "
-		for c in pm-duty pm-complaint pm-key pm-visit pm-owner pm-report; do
+		for c in pm-duty pm-complaint pm-key pm-visit pm-owner pm-desk pm-report; do
 			as pmclerk2 \$c verify >/dev/null || exit 1
 		done &&
 		zcat '$S'/archive/duty_log/2026/*.csv.gz | grep -q ',王五,pmclerk2,2026-10-05 12:00:00,' &&

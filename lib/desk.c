@@ -193,10 +193,12 @@ static void
 read_book(struct ledger *l, const struct desk_register *reg,
     struct desk_book *b)
 {
-	struct fold f = { l, b };
+	struct fold f;
 
 	memset(b, 0, sizeof *b);
 	b->reg = reg;
+	f.l = l;
+	f.b = b;
 	if (ledger_exists(l))
 		ledger_scan(l, fold_row, &f);
 }
@@ -208,6 +210,7 @@ desk_read(struct pm_ctx *ctx, const char *reg, struct desk_book *b,
 	const struct desk_register *r = register_named(reg);
 	struct ledger *l;
 
+	memset(b, 0, sizeof *b);
 	if (r == NULL)
 		return errset(e, EX_USAGE, _("--register: expected visitor, "
 		    "parcel, call or release, got \"%.20s\""), reg);
@@ -609,7 +612,6 @@ import_row(struct pm_ctx *ctx, struct import_run *ir, const char *dflt,
 	for (i = 0; i < I_N; i++)
 		x[i] = col[i] >= 0 && col[i] < r->n ? r->f[col[i]] : "";
 	reg = register_named(*x[I_REG] ? x[I_REG] : dflt ? dflt : "");
-	k = 0;
 	memset(&in, 0, sizeof in);
 	if (reg != NULL) {
 		in.reg = reg->name;

@@ -1116,7 +1116,9 @@ render_html(const struct doc *d, FILE *out)
 		if (d->v[i].chart && strcmp(d->v[i].value, "null") != 0) {
 			buf_addf(&b, "%.1f%%", atof(d->v[i].value) * 100);
 			bars++;
-		} else
+		} else if (strcmp(d->v[i].value, "null") == 0)
+			buf_adds(&b, "—");	/* a rate without a denominator */
+		else
 			html_text(&b, d->v[i].value);
 		buf_adds(&b, "</td></tr>");
 	}

@@ -148,7 +148,7 @@ if command -v chromium >/dev/null 2>&1; then
 		    "visits --quarter 2026Q4"; do
 			pm-report $r --format html --out "$T/page.html" &&
 			! grep -Eiq "(src|href)=.?(https?:)?//|@import|url\(" "$T/page.html" &&
-			grep -q "<svg" "$T/page.html" &&
+			grep -q "<svg" "$T/page.html" && ! grep -q ">null<" "$T/page.html" &&
 			shot "$T/page.html" "$T/page.png" && n=$(green "$T/page.png") &&
 			sed "s/\.bar{fill:#3a7}/.bar{fill:#fff}/" "$T/page.html" >"$T/plain.html" &&
 			shot "$T/plain.html" "$T/plain.png" && n0=$(green "$T/plain.png") &&

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fee.h"
 #include "owner.h"
 
 static struct pm_ctx ctx;
@@ -37,6 +38,9 @@ usage(int status)
 "                          registered before it is shown\n"
 "  list                    every record, masked\n"
 "  audit [--month YYYY-MM] who saw which full record, when, why\n"
+"  census --unit U --by NAME [--note TEXT]\n"
+"                          the quarter's household census of a unit\n"
+"  census --quarter Q      each unit: confirmed this quarter, or not yet\n"
 "  verify                  check the books' hash chains\n"
 "  import FILE|- [--dry-run] [--encoding E]\n"
 "                          an owner list (columns unit,name[,phone,id_no,\n"
@@ -64,7 +68,8 @@ usage(int status)
 enum {
 	OPT_UNIT = OPT_COMMON_LAST, OPT_NAME, OPT_PHONE, OPT_IDNO, OPT_MEMBER,
 	OPT_VEHICLE, OPT_AREA, OPT_HANDOVER, OPT_FIELD, OPT_VALUE,
-	OPT_APPROVED, OPT_REVEAL, OPT_REASON, OPT_MONTH, OPT_AT
+	OPT_APPROVED, OPT_REVEAL, OPT_REASON, OPT_MONTH, OPT_AT, OPT_BY,
+	OPT_NOTE, OPT_QUARTER
 };
 
 static const struct option longopts[] = {
@@ -84,12 +89,16 @@ static const struct option longopts[] = {
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "month", required_argument, NULL, OPT_MONTH },
 	{ "at", required_argument, NULL, OPT_AT },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "note", required_argument, NULL, OPT_NOTE },
+	{ "quarter", required_argument, NULL, OPT_QUARTER },
 	{ NULL, 0, NULL, 0 }
 };
 
 struct opts {
 	struct owner_in in;
-	const char *field, *value, *approved, *reason, *month, *encoding;
+	const char *field, *value, *approved, *reason, *month, *encoding,
+	    *by, *note, *quarter;
 	int reveal, dry_run;
 };
 
@@ -118,6 +127,9 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 		case OPT_REVEAL: o->reveal = 1; break;
 		case OPT_REASON: o->reason = optarg; break;
 		case OPT_MONTH: o->month = optarg; break;
+		case OPT_BY: o->by = optarg; break;
+		case OPT_NOTE: o->note = optarg; break;
+		case OPT_QUARTER: o->quarter = optarg; break;
 		case OPT_DRYRUN: o->dry_run = 1; break;
 		case OPT_ENCODING: o->encoding = optarg; break;
 		case OPT_MEMBER:
@@ -202,7 +214,52 @@ cmd_change(int argc, char **argv)
 	if (owner_change(&ctx, o.in.unit, o.field, o.value, o.approved, id,
 	    &e) != 0)
 		errdie(&e);
+	/* SPEC 2.9: a unit owing over 3 months is watched for a sale */
+	if (strcmp(o.field, "name") == 0)
+		fee_watch_owner_change(&ctx, o.in.unit);
 	cli_print_id(id);
+	return 0;
+}
+
+/* SPEC 2.9: each household confirmed once a quarter. */
+static int
+cmd_census(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_UNIT, OPT_BY, OPT_NOTE, OPT_QUARTER,
+		0 };
+	static const char *const cols[] = { "unit", "status:w", "at:d", "by",
+		NULL };
+	struct owner_census *c;
+	struct pm_err e;
+	struct opts o;
+	struct out *out;
+	char id[24];
+	size_t i, n;
+
+	parse(argc, argv, allowed, &o);
+	cli_no_args(argc, argv);
+	if (o.quarter == NULL) {
+		cli_need(o.in.unit, "--unit");
+		cli_need(o.by, "--by");
+		if (owner_census(&ctx, o.in.unit, o.by, o.note, id, &e) != 0)
+			errdie(&e);
+		cli_print_id(id);
+		return 0;
+	}
+	if (o.in.unit || o.by)
+		die(EX_USAGE, _("census --quarter lists a quarter; --unit and --by "
+		    "record one unit"));
+	if (owner_census_quarter(&ctx, o.quarter, &c, &n, &e) != 0)
+		errdie(&e);
+	out = out_open(stdout, ctx.format, ctx.excel, cols);
+	for (i = 0; i < n; i++) {
+		const char *v[] = { c[i].unit, *c[i].at ? "done" : "missing",
+			c[i].at, c[i].by };
+
+		out_row(out, v);
+	}
+	out_close(out);
+	free(c);
 	return 0;
 }
 
@@ -326,6 +383,7 @@ cmd_import(int argc, char **argv)
 static const struct cli_command commands[] = {
 	{ "add", cmd_add },
 	{ "change", cmd_change },
+	{ "census", cmd_census },
 	{ "show", cmd_show },
 	{ "list", cmd_list },
 	{ "audit", cmd_audit },

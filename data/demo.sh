@@ -110,6 +110,19 @@ PM_NOW="2026-11-28 11:00" run pm-desk parcel out P000001 --by 林小红 --id-doc
 PM_NOW="2026-11-28 17:30" run pm-desk call list --open
 PM_NOW="2026-11-29 00:10" run pm-report alert
 
+say "Arrears: the billing system's list, followed for half a year"
+printf 'unit,fee,amount,since\n0010102031,管理费,1860,2026-05\n0010102030,水费,45.5,2026-06\n' >"$PM_DATA/arrears-06.csv"
+PM_NOW="2026-06-05 09:00" run pm-fee import "$PM_DATA/arrears-06.csv" --as-of 2026-06-05
+PM_NOW="2026-06-05 09:05" run pm-fee due
+PM_NOW="2026-06-08 10:00" run pm-fee contact --unit 0010102031 --how phone --result "答应本月缴清"
+PM_NOW="2026-06-10 10:00" run pm-fee notice --unit 0010102031 --signed-by 林小红
+printf 'unit,fee,amount,since\n0010102031,管理费,2480,2026-05\n' >"$PM_DATA/arrears-07.csv"
+PM_NOW="2026-07-05 09:00" run pm-fee import "$PM_DATA/arrears-07.csv" --as-of 2026-07-05
+PM_NOW="2026-10-20 09:00" run pm-fee letter --unit 0010102031 --tracking EMS1234567 || echo "(exit $?: not before 6 months owed)"
+PM_NOW="2026-11-02 09:00" run pm-fee due
+PM_NOW="2026-11-03 09:00" run pm-fee letter --unit 0010102031 --tracking EMS1234567
+PM_NOW="2026-11-03 09:05" run pm-fee form --unit 0010102031
+
 say "30 November: cron produces the month's complaint statistics"
 PM_NOW="2026-11-30 07:30" run pm-report run
 PM_NOW="2026-11-30 07:31" run pm-report complaints --month 2026-11

@@ -12,6 +12,7 @@
 #include "alert.h"
 #include "complaint.h"
 #include "desk.h"
+#include "fee.h"
 #include "key.h"
 #include "visit.h"
 
@@ -21,6 +22,7 @@ const struct alert_source alert_sources[] = {
 	{ "keys", key_breaches },
 	{ "visits", visit_breaches },
 	{ "desk", desk_breaches },
+	{ "fees", fee_breaches },
 };
 const size_t alert_nsources = sizeof alert_sources / sizeof alert_sources[0];
 

@@ -186,6 +186,14 @@ set_key(struct conf *c, const char *key, const char *v, struct pm_err *e)
 		return parse_number(&c->households, key, v, 0, 1000000, e);
 	if (strcmp(key, "loan_days") == 0)
 		return parse_number(&c->loan_days, key, v, 1, 365, e);
+	if (strcmp(key, "large_client") == 0) {
+		long yuan;
+
+		if (parse_number(&yuan, key, v, 0, 100000000, e) != 0)
+			return -1;
+		c->large_client_fen = yuan * 100;
+		return 0;
+	}
 	if (strcmp(key, "parcel_days") == 0)
 		return parse_number(&c->parcel_days, key, v, 1, 365, e);
 	if (strcmp(key, "lock_timeout") == 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "desk.h"
+#include "fee.h"
 #include "owner.h"
 
 /* ---- the registers ------------------------------------------------------------ */
@@ -342,6 +343,7 @@ check_release(struct pm_ctx *ctx, const struct desk_in *in, struct pm_err *e)
 {
 	struct owner_book ob;
 	const struct owner *o;
+	long owed = 0;
 	int rc = 0;
 
 	if (owner_read(ctx, NULL, &ob, e) != 0)
@@ -353,10 +355,15 @@ check_release(struct pm_ctx *ctx, const struct desk_in *in, struct pm_err *e)
 		    "owner of %s (%s); a tenant needs --authorisation, the "
 		    "owner's written authorisation (SPEC 2.7)"), in->confirmed_by,
 		    in->unit, o->name);
-	else if (in->move_out && in->approved_by == NULL)
-		rc = errset(e, EX_DATAERR, _("--move-out needs --approved-by: a "
-		    "move out is approved by the manager (SPEC 2.7)"));
-	else if (in->move_out && !conf_is_manager(&ctx->conf, in->approved_by))
+	else if (in->move_out && (owed = fee_owed_fen(ctx, in->unit)) > 0 &&
+	    in->approved_by == NULL)
+		/* SPEC 2.9 (seed 003 客户迁出): all fees settled before moving out */
+		rc = errset(e, EX_DATAERR, _("--move-out: %s still owes %ld.%02ld "
+		    "yuan (pm-fee show --unit %s); a move out with arrears needs "
+		    "the manager's --approved-by (SPEC 2.9)"), in->unit, owed / 100,
+		    owed % 100, in->unit);
+	else if (in->approved_by != NULL &&
+	    !conf_is_manager(&ctx->conf, in->approved_by))
 		rc = errset(e, EX_DATAERR, _("--approved-by: %s is not the "
 		    "manager (pm.conf: manager)"), in->approved_by);
 	owner_book_free(&ob);

@@ -90,6 +90,18 @@ int owner_summarize(struct pm_ctx *ctx, const char *month,
     int (*keys_issued)(const char *unit, void *arg), void *arg,
     struct owner_summary *sum, struct pm_err *e);
 
+/*
+ * The quarterly census (SPEC 2.9): each household's situation confirmed
+ * once a quarter, by whom; a quarter's list says which units are done.
+ */
+int owner_census(struct pm_ctx *ctx, const char *unit, const char *by,
+    const char *note, char *id, struct pm_err *e);
+struct owner_census {
+	char unit[11], at[20], by[128];	/* at "": not yet this quarter */
+};
+int owner_census_quarter(struct pm_ctx *ctx, const char *quarter,
+    struct owner_census **out, size_t *n, struct pm_err *e);
+
 int owner_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
 /*
  * Archiving (SPEC 3): the access register by month.  The owner records

@@ -188,6 +188,7 @@ struct conf {
 	int nholidays;
 	long loan_days;
 	long parcel_days;	/* SPEC 2.7: before an item's second notice */
+	long large_client_fen;	/* SPEC 2.9: a large client owes this much */
 	char *departments[CONF_LIST_MAX];
 	int ndepartments;
 	char *manager;

@@ -17,6 +17,7 @@
 #include "alert.h"
 #include "complaint.h"
 #include "desk.h"
+#include "fee.h"
 #include "duty.h"
 #include "key.h"
 #include "owner.h"
@@ -475,6 +476,47 @@ gather_weekly(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	return gather_week_calls(ctx, d, from, to, e);
 }
 
+/*
+ * SPEC 2.9: the 5th's summary adds the arrears by months owed, the
+ * ladder's steps on time, and the quarter's household census.
+ */
+static int
+gather_owner_followups(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	static const char *const keys[] = { "arrears_1_6", "arrears_6_18",
+		"arrears_18" };
+	static const char *const labels[] = { "欠费 1-6 个月 (户)",
+		"欠费 6-18 个月 (户)", "欠费 18 个月以上 (户)" };
+	struct owner_census *c;
+	struct fee_summary fs;
+	struct doc_value *v;
+	char quarter[24];
+	long done = 0;
+	size_t i, n;
+	int y, m;
+
+	if (fee_summarize(ctx, &fs, e) != 0)
+		return -1;
+	for (i = 0; i < 3; i++)
+		put_num(d, keys[i], labels[i], fs.units[i]);
+	v = put(d, "arrears_yuan", "欠费金额 (元)", 1);
+	snprintf(v->value, sizeof v->value, "%ld.%02ld", fs.fen[3] / 100,
+	    fs.fen[3] % 100);
+	put_num(d, "steps_due", "催缴应办步骤", fs.steps);
+	put_rate(d, "steps_on_time", "催缴按时率", ratio(fs.on_time, fs.steps));
+	if (clock_parse_month(d->period, &y, &m) != 0)
+		return errset(e, EX_DATAERR, _("--month: expected YYYY-MM"));
+	snprintf(quarter, sizeof quarter, "%04dQ%d", y % 10000, (m + 2) / 3);
+	if (owner_census_quarter(ctx, quarter, &c, &n, e) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		done += *c[i].at != '\0';
+	free(c);
+	put_num(d, "census_done", "本季度已普查 (户)", done);
+	put_num(d, "census_missing", "本季度未普查 (户)", (long)n - done);
+	return 0;
+}
+
 static int
 gather_owners(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
@@ -493,7 +535,7 @@ gather_owners(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	put_num(d, "changed", "本月变更", s.changed);
 	put_num(d, "incomplete", "资料不全", s.incomplete);
 	put_num(d, "no_keys", "未领钥匙", s.no_keys);
-	return 0;
+	return gather_owner_followups(ctx, d, e);
 }
 
 static int

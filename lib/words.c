@@ -51,6 +51,10 @@ static const struct { const char *name, *zh; } titles[] = {
 	{ "via", "代借人" }, { "visited", "已访" }, { "visitor", "回访人" },
 	{ "visitor_role", "回访人员" }, { "volume", "卷" },
 	{ "what", "说明" }, { "window", "回访期" }, { "work_id", "工号" },
+	{ "amount", "金额" }, { "months_owed", "欠费月数" },
+	{ "contacts", "联系次数" }, { "notices", "通知次数" },
+	{ "letters", "律师函" }, { "sued", "已起诉" }, { "large", "大客户" },
+	{ "fee", "费用" },
 	/* the front hall (SPEC 2.7) */
 	{ "org", "单位" }, { "visiting", "被访人" }, { "id_doc", "证件" },
 	{ "out_at", "离开/放行时间" }, { "to_name", "收件/接听人" },
@@ -77,7 +81,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ NULL, "inside", "在场" }, { NULL, "left", "已离开" },
 	{ NULL, "waiting", "待领取" }, { NULL, "notified", "已通知" },
 	{ NULL, "collected", "已领取" }, { NULL, "confirmed", "已签收" },
-	{ NULL, "unconfirmed", "待签收" },
+	{ NULL, "unconfirmed", "待签收" }, { NULL, "missing", "未普查" },
 	{ NULL, "issued", "已开具" }, { "status", "out", "已放行" },
 	/* kinds of matter and of log entry */
 	{ NULL, "complaint", "投诉" }, { NULL, "request", "其他来访" },
@@ -122,6 +126,14 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ "event", "lend", "借出" }, { "event", "return", "归还" },
 	{ "event", "lost", "遗失" }, { "event", "remedy", "补救" },
 	{ "item", "total", "合计" },
+	/* fees and the dunning ladder (SPEC 2.9) */
+	{ "fee", "management", "管理费" }, { "fee", "water", "水费" },
+	{ "fee", "electricity", "电费" }, { "fee", "parking", "停车费" },
+	{ "fee", "other", "其他" }, { "step", "contact", "联系" },
+	{ "step", "notice", "催缴通知" }, { "step", "letter", "律师函" },
+	{ "step", "sue", "起诉" }, { "deadline", "contact", "联系" },
+	{ "deadline", "notice", "催缴通知" }, { "deadline", "letter", "律师函" },
+	{ "deadline", "sue", "起诉" }, { NULL, "fees", "欠费" },
 	/* books */
 	{ NULL, "complaints", "投诉" }, { NULL, "requests", "其他来访" },
 	{ NULL, "keys", "钥匙" }, { NULL, "visits", "回访" },

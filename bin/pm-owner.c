@@ -215,7 +215,7 @@ cmd_change(int argc, char **argv)
 	    &e) != 0)
 		errdie(&e);
 	/* SPEC 2.9: a unit owing over 3 months is watched for a sale */
-	if (strcmp(o.field, "name") == 0)
+	if (o.field != NULL && strcmp(o.field, "name") == 0)	/* (cli_need) */
 		fee_watch_owner_change(&ctx, o.in.unit);
 	cli_print_id(id);
 	return 0;

@@ -201,9 +201,11 @@ fold_row(const struct row *r, void *arg)
 static void
 read_book(struct ledger *l, struct fee_book *b)
 {
-	void *arg[2] = { l, b };
+	void *arg[2];
 
 	memset(b, 0, sizeof *b);
+	arg[0] = l;
+	arg[1] = b;
 	if (ledger_exists(l))
 		ledger_scan(l, fold_row, arg);
 }

@@ -1115,25 +1115,20 @@ render_xlsx(const struct doc *d)
 	}
 }
 
-/* A self-contained page: no network, inline CSS, SVG bars for rates. */
+/*
+ * SPEC 6: printed on A4 by a manager on Windows, macOS or Linux: a CJK
+ * font stack, a table or chart kept on one page where it fits, a
+ * heading kept with what follows it.
+ */
 static void
-render_html(const struct doc *d, FILE *out)
+html_head(struct buf *b, const struct doc *d)
 {
-	struct buf b = { 0 };
-	int i, c, bars = 0;
-	size_t r;
-
-	buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
+	buf_adds(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
 	    "<meta charset=\"utf-8\"><title>");
-	html_text(&b, d->title);
-	buf_adds(&b, " ");
-	html_text(&b, d->period);
-	/*
-	 * SPEC 6: printed on A4 by a manager on Windows, macOS or Linux: a
-	 * CJK font stack, a table or chart kept on one page where it fits,
-	 * a heading kept with what follows it.
-	 */
-	buf_adds(&b, "</title><style>@page{size:A4;margin:15mm}"
+	html_text(b, d->title);
+	buf_adds(b, " ");
+	html_text(b, d->period);
+	buf_adds(b, "</title><style>@page{size:A4;margin:15mm}"
 	    "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
 	    "\"Microsoft YaHei\",\"PingFang SC\",SimSun,sans-serif;"
 	    "margin:2em;max-width:180mm}"
@@ -1145,82 +1140,113 @@ render_html(const struct doc *d, FILE *out)
 	    "svg text{font-family:inherit}"
 	    ".target{stroke:#c33;stroke-width:2}@media print{body{margin:0}}"
 	    "</style></head><body>\n<h1>");
-	html_text(&b, d->title);
-	buf_adds(&b, " ");
-	html_text(&b, d->period);
-	buf_adds(&b, "</h1>\n<table>");
+	html_text(b, d->title);
+	buf_adds(b, " ");
+	html_text(b, d->period);
+	buf_adds(b, "</h1>\n");
+}
+
+/* The figures as a table; returns how many are rates to draw. */
+static int
+html_figures(struct buf *b, const struct doc *d)
+{
+	int i, bars = 0;
+
+	buf_adds(b, "<table>");
 	for (i = 0; i < d->nv; i++) {
 		if (d->v[i].kind == 2)
 			continue;
-		buf_adds(&b, "<tr><th>");
-		html_text(&b, d->v[i].label);
-		buf_adds(&b, "</th><td>");
+		buf_adds(b, "<tr><th>");
+		html_text(b, d->v[i].label);
+		buf_adds(b, "</th><td>");
 		if (d->v[i].chart && strcmp(d->v[i].value, "null") != 0) {
-			buf_addf(&b, "%.1f%%", atof(d->v[i].value) * 100);
+			buf_addf(b, "%.1f%%", atof(d->v[i].value) * 100);
 			bars++;
 		} else if (strcmp(d->v[i].value, "null") == 0)
-			buf_adds(&b, "—");	/* a rate without a denominator */
+			buf_adds(b, "—");	/* a rate without a denominator */
 		else
-			html_text(&b, d->v[i].value);
-		buf_adds(&b, "</td></tr>");
+			html_text(b, d->v[i].value);
+		buf_adds(b, "</td></tr>");
 	}
-	buf_adds(&b, "</table>\n");
-	if (bars) {
-		int y = 0, lx = 120, px;
+	buf_adds(b, "</table>\n");
+	return bars;
+}
 
-		for (i = 0; i < d->nv; i++)
-			if (d->v[i].chart && label_px(d->v[i].label) > lx)
-				lx = label_px(d->v[i].label);
-		px = bars_px(lx);
-		buf_addf(&b, "<svg class=\"chart\" width=\"%d\" height=\"%d\" "
-		    "xmlns=\"http://www.w3.org/2000/svg\">", lx + px + 70,
-		    bars * 26 + 4);
-		for (i = 0; i < d->nv; i++) {
-			double v;
+/* The rates as bars, their labels before them. */
+static void
+html_rate_bars(struct buf *b, const struct doc *d, int bars)
+{
+	int i, y = 0, lx = 120, px;
 
-			if (!d->v[i].chart || strcmp(d->v[i].value, "null") == 0)
-				continue;
-			v = atof(d->v[i].value);
-			buf_addf(&b, "<text x=\"0\" y=\"%d\" font-size=\"13\">",
-			    y + 16);
-			html_text(&b, d->v[i].label);
-			buf_addf(&b, "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" "
-			    "width=\"%.0f\" height=\"20\"/><text x=\"%.0f\" y=\"%d\" "
-			    "font-size=\"12\">%.1f%%</text>", lx, y + 2, v * px,
-			    lx + 6 + v * px, y + 16, v * 100);
-			y += 26;
-		}
-		buf_adds(&b, "</svg>\n");
+	for (i = 0; i < d->nv; i++)
+		if (d->v[i].chart && label_px(d->v[i].label) > lx)
+			lx = label_px(d->v[i].label);
+	px = bars_px(lx);
+	buf_addf(b, "<svg class=\"chart\" width=\"%d\" height=\"%d\" "
+	    "xmlns=\"http://www.w3.org/2000/svg\">", lx + px + 70,
+	    bars * 26 + 4);
+	for (i = 0; i < d->nv; i++) {
+		double v;
+
+		if (!d->v[i].chart || strcmp(d->v[i].value, "null") == 0)
+			continue;
+		v = atof(d->v[i].value);
+		buf_addf(b, "<text x=\"0\" y=\"%d\" font-size=\"13\">", y + 16);
+		html_text(b, d->v[i].label);
+		buf_addf(b, "</text><rect class=\"bar\" x=\"%d\" y=\"%d\" "
+		    "width=\"%.0f\" height=\"20\"/><text x=\"%.0f\" y=\"%d\" "
+		    "font-size=\"12\">%.1f%%</text>", lx, y + 2, v * px,
+		    lx + 6 + v * px, y + 16, v * 100);
+		y += 26;
 	}
-	for (i = 0; i < d->nt; i++) {
-		const struct doc_table *t = &d->t[i];
+	buf_adds(b, "</svg>\n");
+}
 
-		buf_adds(&b, "<h2>");
-		html_text(&b, t->title);
-		buf_adds(&b, "</h2>\n<table><tr>");
+static void
+html_table(struct buf *b, const struct doc_table *t)
+{
+	size_t r;
+	int c;
+
+	buf_adds(b, "<h2>");
+	html_text(b, t->title);
+	buf_adds(b, "</h2>\n<table><tr>");
+	for (c = 0; c < t->ncols; c++) {
+		buf_adds(b, "<th>");
+		html_text(b, col_title(t, c));
+		buf_adds(b, "</th>");
+	}
+	buf_adds(b, "</tr>\n");
+	for (r = 0; r < t->nrows; r++) {
+		buf_adds(b, "<tr>");
 		for (c = 0; c < t->ncols; c++) {
-			buf_adds(&b, "<th>");
-			html_text(&b, col_title(t, c));
-			buf_adds(&b, "</th>");
-		}
-		buf_adds(&b, "</tr>\n");
-		for (r = 0; r < t->nrows; r++) {
-			buf_adds(&b, "<tr>");
-			for (c = 0; c < t->ncols; c++) {
-				struct buf cell = { 0 };
+			struct buf cell = { 0 };
 
-				cell_text(&cell, t, r, c);
-				buf_adds(&b, "<td>");
-				html_text(&b, cell.s ? cell.s : "");
-				buf_adds(&b, "</td>");
-				buf_free(&cell);
-			}
-			buf_adds(&b, "</tr>\n");
+			cell_text(&cell, t, r, c);
+			buf_adds(b, "<td>");
+			html_text(b, cell.s ? cell.s : "");
+			buf_adds(b, "</td>");
+			buf_free(&cell);
 		}
-		buf_adds(&b, "</table>\n");
-		if (t->nseries > 0)
-			table_svg(&b, t);
+		buf_adds(b, "</tr>\n");
 	}
+	buf_adds(b, "</table>\n");
+	if (t->nseries > 0)
+		table_svg(b, t);
+}
+
+/* A self-contained page: no network, inline CSS, SVG bars for rates. */
+static void
+render_html(const struct doc *d, FILE *out)
+{
+	struct buf b = { 0 };
+	int i, bars;
+
+	html_head(&b, d);
+	if ((bars = html_figures(&b, d)) > 0)
+		html_rate_bars(&b, d, bars);
+	for (i = 0; i < d->nt; i++)
+		html_table(&b, &d->t[i]);
 	buf_adds(&b, "</body></html>\n");
 	fwrite(b.s, 1, b.len, out);
 	buf_free(&b);

@@ -159,7 +159,7 @@ due_rows(struct out *out, const struct fee_unit *u, long within)
 	}
 }
 
-static const char *const due_cols[] = { "unit", "fee:o", "amount:n",
+static const char *const due_cols[] = { "unit", "fee:wo", "amount:n",
 	"months_owed:n", "step:w", "due_by:d", "status:w", "what:tom", NULL };
 
 static int
@@ -204,7 +204,7 @@ list_row(struct out *out, const struct fee_unit *u)
 	out_row(out, v);
 }
 
-static const char *const list_cols[] = { "unit", "fee", "amount:n",
+static const char *const list_cols[] = { "unit", "fee:w", "amount:n",
 	"months_owed:n", "contacts:n", "notices:n", "letters:n", "sued:w",
 	"large:wo", NULL };
 

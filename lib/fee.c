@@ -521,6 +521,10 @@ check_ladder(const struct pm_ctx *ctx, const struct fee_unit *u,
 	    u->sued != 0) >= r->times)
 		return errset(e, EX_DATAERR, _("%s: done %d times already; %s"),
 		    s->step, r->times, _(r->what));
+	if (r->every_months && strcmp(s->step, "letter") == 0 && u->letters &&
+	    ctx->now < add_months(u->last_letter, r->every_months))
+		return errset(e, EX_DATAERR, _("letter: the last one was sent "
+		    "less than %d months ago; %s"), r->every_months, _(r->what));
 	return 0;
 }
 

@@ -474,8 +474,21 @@ table_cell(const struct out *o, int i, const char *v)
 			buf_adds(&b, "—");	/* no denominator */
 		else
 			buf_addf(&b, "%.1f%%", atof(v) * 100);
-	} else if (strchr(o->flags[i], 'w'))
-		buf_adds(&b, words_say(o->names[i], v));
+	} else if (strchr(o->flags[i], 'w')) {
+		/* a list of words ("management,water") said word by word */
+		const char *w = v;
+
+		do {
+			size_t n = strcspn(w, ",");
+			char word[64];
+
+			snprintf(word, sizeof word, "%.*s", (int)n, w);
+			buf_adds(&b, words_say(o->names[i], word));
+			w += n;
+			if (*w == ',')
+				buf_adds(&b, words_chinese() ? "、" : ","), w++;
+		} while (*w);
+	}
 	else if (strchr(o->flags[i], 'm') && *v)
 		buf_adds(&b, _(v));
 	else

@@ -71,7 +71,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ NULL, "open", "处理中" }, { NULL, "handled", "已处理" },
 	{ NULL, "closed", "已结案" },
 	{ NULL, "unresolvable", "无法解决 (经理结案)" },
-	{ NULL, "due", "待访" }, { NULL, "overdue", "逾期" },
+	{ NULL, "due", "待办" }, { NULL, "overdue", "逾期" },
 	{ NULL, "upcoming", "未到期" }, { NULL, "visited", "已访" },
 	{ NULL, "met", "按时" }, { NULL, "late", "超时" },
 	{ NULL, "pending", "未到期" }, { NULL, "missed", "未办" },

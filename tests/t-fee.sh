@@ -65,6 +65,8 @@ test_expect_success 'six months: the first letter comes due; recorded, the next 
 	at "2025-07-01 00:00" && due_of $U | grep -q "^letter due 2025-07-16 00:00:00$" &&
 	at "2025-07-03 09:00" && expect_status 0 pm-fee letter --unit $U --tracking EMS1 &&
 	! due_of $U | grep -q letter &&
+	at "2025-08-01 09:00" && expect_status 65 pm-fee letter --unit $U --tracking EMS1b &&
+	err_has "^pm-fee: letter: the last one was sent less than 6 months ago" &&
 	pm-fee due --within 200 --format csv | grep -q "^$U,.*,letter,2026-01-18 09:00:00,upcoming," &&
 	at "2025-08-01 00:00" && ! due_of $U | grep -q notice
 '

@@ -36,9 +36,11 @@ test_expect_success 'a desk with long Chinese texts in every book' '
 	pm-desk visitor in --name 李四 --org 幸福家园物业服务有限公司第一分公司维修部 --visiting 陈大文 >/dev/null &&
 	pm-desk parcel in --to 陈大文 --unit $U --carrier 顺丰速运 --tracking SF0123456789 --urgent >/dev/null &&
 	pm-desk call --from 业主陈 --number 13812345678 --text "$long" --to 工程部 >/dev/null &&
-	pm-desk release --unit $U --items "$long" --carrier 搬家公司 --confirmed-by 陈大文 >/dev/null
+	pm-desk release --unit $U --items "$long" --carrier 搬家公司 --confirmed-by 陈大文 >/dev/null &&
+	printf "unit,fee,amount,since\n$U,管理费,300,2026-09\n$U,water,20,2026-10\n" >"$T/fees.csv" &&
+	pm-fee import "$T/fees.csv" >/dev/null
 '
-LISTINGS="pm-complaint list|pm-complaint list --open|pm-complaint overdue|pm-complaint show XDZA-B-GC-000001|pm-duty show|pm-duty pending|pm-key show --unit $U|pm-key overdue --days 0|pm-key inventory|pm-owner list|pm-visit due|pm-visit list|pm-visit rates --month 2026-11|pm-report due|pm-desk visitor list|pm-desk parcel list|pm-desk call list|pm-desk release list"
+LISTINGS="pm-complaint list|pm-complaint list --open|pm-complaint overdue|pm-complaint show XDZA-B-GC-000001|pm-duty show|pm-duty pending|pm-key show --unit $U|pm-key overdue --days 0|pm-key inventory|pm-owner list|pm-visit due|pm-visit list|pm-visit rates --month 2026-11|pm-report due|pm-desk visitor list|pm-desk parcel list|pm-desk call list|pm-desk release list|pm-fee due|pm-fee list"
 for cols in 80 120; do
 	test_expect_success "every listing fits a $cols-column terminal" "
 		at='2026-11-12 10:00' &&
@@ -91,7 +93,7 @@ test_expect_success 'zh_CN: no title, status, kind or role in a table is ASCII' 
 	echo "$LISTINGS" | tr "|" "\n" | while read -r cmd; do
 		PM_NOW=$at zh $cmd --wide >"$T/out" || exit 1
 		head -1 "$T/out" | grep -q "[a-z]" && { echo "$cmd: $(head -1 "$T/out")"; exit 1; }
-		! grep -Eq "(^| )(open|handled|closed|due|overdue|complaint|request|manager|supervisor|incident|repair|clerk|receive|lend|forward|handle|register|step|deadline|status)( |$)" "$T/out" ||
+		! grep -Eq "(^| )(open|handled|closed|due|overdue|complaint|request|manager|supervisor|incident|repair|clerk|receive|lend|forward|handle|register|step|deadline|status|management|water|contact|notice)( |$)" "$T/out" ||
 			{ echo "$cmd:"; cat "$T/out"; exit 1; }
 	done
 '

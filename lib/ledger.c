@@ -6,11 +6,18 @@
  * rows (an import) go to a new file that is renamed over the old one,
  * so that a crash leaves all of them or none (SPEC 6).
  *
- * Reading streams every archived volume and then the live file through
- * libcsv in constant memory.  A torn last row (a writer killed half-way)
- * is never returned as data; the next writer sets it aside.
+ * Sections:
+ *   helpers        hashing (one SHA-256 fetched once), syncing, paths
+ *   opening        a book's columns and header
+ *   the tail       where the last whole row ends; a torn row set aside
+ *   appending      lock, begin, add, commit, rollback
+ *   several books  a group commit through a journal
+ *   journals       the one replay of a committed journal (group, archive)
+ *   anchors        a book's head recorded outside it
+ *   verify         the chain, the volumes, the anchors
+ *
+ * Reading is scan.c's; binding volumes is archive.c's (ledger_priv.h).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,13 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <csv.h>
-#include <openssl/evp.h>
-#include <zlib.h>
+#include "ledger_priv.h"
 
-#include "pm.h"
-
-#define READ_CHUNK (64 * 1024)
 #define TAIL_MAX (2 * LEDGER_ROW_MAX)
 #define BATCH_FLUSH (1024 * 1024)
 
@@ -48,28 +50,6 @@ static const char *const common_tail[] = { "by", "login", "written_at",
 static const char *const legacy_tail[] = { "by", "written_at", "hash",
 	NULL };
 
-struct ledger {
-	const struct ledger_def *def;
-	char *dir, *path, *lockpath;
-	const char *cols[LEDGER_COLS_MAX];
-	int ncols;
-	int has_login;
-	char *header;		/* the header line, without its newline */
-};
-
-struct ledger_tx {
-	struct ledger *l;
-	int lockfd, fd, tmpfd;
-	off_t good_end;		/* where the last whole row ends */
-	long last_seq;
-	char head[HASH_HEX + 1];
-	struct buf rows;	/* rows not yet written */
-	long nrows;
-	int staged;		/* BOOK.group written, not yet committed */
-	struct ledger_tx *next;	/* the transactions still open */
-	EVP_MD_CTX *md;
-};
-
 /* ---- small helpers ----------------------------------------------------- */
 
 /*
@@ -85,7 +65,21 @@ ledger_crash_point(const char *point)
 	return want != NULL && strcmp(want, point) == 0;
 }
 
-static void
+/*
+ * SHA-256 fetched once (OpenSSL 3): EVP_sha256() in every init looks the
+ * algorithm up again, behind a lock, on every row.
+ */
+const EVP_MD *
+sha256_md(void)
+{
+	static EVP_MD *md;
+
+	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		die(EX_SOFTWARE, "SHA-256 is not available");
+	return md;
+}
+
+void
 sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,
     size_t blen, char out[HASH_HEX + 1])
 {
@@ -93,7 +87,7 @@ sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 
-	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
+	if (EVP_DigestInit_ex2(md, sha256_md(), NULL) != 1 ||
 	    EVP_DigestUpdate(md, a, alen) != 1 ||
 	    (b != NULL && (EVP_DigestUpdate(md, "\n", 1) != 1 ||
 	    EVP_DigestUpdate(md, b, blen) != 1)) ||
@@ -106,7 +100,7 @@ sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,
 	out[2 * n] = '\0';
 }
 
-static int
+int
 is_hash(const char *s, size_t len)
 {
 	size_t i;
@@ -119,14 +113,7 @@ is_hash(const char *s, size_t len)
 	return 1;
 }
 
-static int
-no_space(unsigned char c)
-{
-	(void)c;
-	return 0;
-}
-
-static void
+void
 fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -253,6 +240,10 @@ ledger_col(const struct ledger *l, const char *name)
 {
 	int i;
 
+	/* the forms pass the very strings of their column tables */
+	for (i = 0; i < l->ncols; i++)
+		if (l->cols[i] == name)
+			return i;
 	for (i = 0; i < l->ncols; i++)
 		if (strcmp(l->cols[i], name) == 0)
 			return i;
@@ -273,592 +264,6 @@ long
 row_seq(const struct row *r)
 {
 	return r->n > 0 ? atol(r->f[0]) : 0;
-}
-
-/* ---- reading ----------------------------------------------------------- */
-
-struct scan {
-	struct ledger *l;
-	row_fn fn;
-	void *arg;
-	const char *file;
-	struct buf store;	/* the current row's fields, NUL-separated */
-	size_t off[LEDGER_COLS_MAX];
-	size_t len[LEDGER_COLS_MAX];
-	int nf;
-	long line, rowline;
-	int header_done, stop, at_eof, torn, damaged;
-	long torn_bytes;
-	struct pm_err *err;
-	int foreign;		/* an import file: no fixed columns */
-};
-
-static void
-scan_field(void *s, size_t len, void *data)
-{
-	struct scan *sc = data;
-
-	if (sc->stop)
-		return;
-	if (sc->nf < LEDGER_COLS_MAX) {
-		sc->off[sc->nf] = sc->store.len;
-		sc->len[sc->nf] = len;
-	}
-	buf_add(&sc->store, s ? s : "", s ? len : 0);
-	buf_add(&sc->store, "", 1);
-	sc->nf++;
-}
-
-static void
-scan_row(int c, void *data)
-{
-	struct scan *sc = data;
-	struct row r;
-	long lines = 1;
-	int i;
-
-	(void)c;
-	if (sc->stop) {
-		sc->nf = 0;
-		buf_reset(&sc->store);
-		return;
-	}
-	if (sc->at_eof) {
-		/* The file ended inside this row: a writer died half-way. */
-		sc->torn = 1;
-		goto done;
-	}
-	for (i = 0; i < (int)sc->store.len; i++)
-		if (sc->store.s[i] == '\n')
-			lines++;
-	sc->rowline = sc->line + 1;
-	sc->line += lines;
-	if (!sc->header_done) {
-		sc->header_done = 1;
-		if (sc->foreign)
-			goto deliver;
-		for (i = 0; i < sc->nf && i < sc->l->ncols; i++)
-			if (strcmp(sc->store.s + sc->off[i], sc->l->cols[i]) != 0)
-				break;
-		if (i != sc->l->ncols || sc->nf != sc->l->ncols) {
-			struct buf found = { 0 };
-
-			for (i = 0; i < sc->nf && i < LEDGER_COLS_MAX; i++) {
-				if (i > 0)
-					buf_add(&found, ",", 1);
-				buf_adds(&found, sc->store.s + sc->off[i]);
-			}
-			errset(sc->err, EX_DATAERR, _("%s: the header does not "
-			    "match: expected \"%s\", found \"%s\""), sc->file,
-			    sc->l->header, found.s ? found.s : "");
-			buf_free(&found);
-			sc->stop = sc->damaged = 1;
-		}
-		goto done;
-	}
-	if (!sc->foreign && sc->nf != sc->l->ncols) {
-		errset(sc->err, EX_DATAERR, _("%s line %ld: expected %d fields, "
-		    "found %d"), sc->file, sc->rowline, sc->l->ncols, sc->nf);
-		sc->stop = sc->damaged = 1;
-		goto done;
-	}
-deliver:
-	memset(&r, 0, sizeof r);
-	r.n = sc->nf < LEDGER_COLS_MAX ? sc->nf : LEDGER_COLS_MAX;
-	for (i = 0; i < r.n; i++) {
-		r.f[i] = sc->store.s + sc->off[i];
-		r.len[i] = sc->len[i];
-	}
-	r.line = sc->rowline;
-	r.file = sc->file;
-	if (sc->fn(&r, sc->arg) != 0)
-		sc->stop = 1;
-done:
-	sc->nf = 0;
-	buf_reset(&sc->store);
-}
-
-/* Feed one file (plain or gzip) through libcsv; fd >= 0: already open. */
-static int
-scan_file(struct scan *sc, const char *path, int gz, int fd)
-{
-	struct csv_parser p;
-	char *chunk = xmalloc(READ_CHUNK);
-	gzFile gzf = NULL;
-	int rc = 0;
-	ssize_t n;
-
-	if (fd >= 0)
-		;
-	else if (gz) {
-		gzf = gzopen(path, "rb");
-		if (gzf == NULL) {
-			free(chunk);
-			return errset(sc->err, EX_IOERR, "%s: %s", path,
-			    strerror(errno));
-		}
-	} else {
-		fd = open(path, O_RDONLY);
-		if (fd < 0) {
-			free(chunk);
-			if (errno == ENOENT)
-				return 0;	/* a book not yet begun is empty */
-			return errset(sc->err, EX_IOERR, "%s: %s", path,
-			    strerror(errno));
-		}
-	}
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		die(EX_OSERR, "csv_init failed");
-	csv_set_space_func(&p, no_space);
-	sc->file = path;
-	sc->header_done = sc->at_eof = sc->torn = 0;
-	sc->line = 0;
-	sc->nf = 0;
-	buf_reset(&sc->store);
-	for (;;) {
-		n = gz ? gzread(gzf, chunk, READ_CHUNK) :
-		    read(fd, chunk, READ_CHUNK);
-		if (n < 0) {
-			if (!gz && errno == EINTR)
-				continue;
-			rc = errset(sc->err, EX_IOERR, "%s: %s", path,
-			    gz ? "gzip read error" : strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		if (csv_parse(&p, chunk, n, scan_field, scan_row, sc) !=
-		    (size_t)n) {
-			rc = errset(sc->err, EX_DATAERR, _("%s line %ld: not "
-			    "valid CSV (%s)"), path, sc->line + 1,
-			    csv_strerror(csv_error(&p)));
-			sc->damaged = 1;
-			break;
-		}
-		if (sc->stop)
-			break;
-	}
-	if (rc == 0 && !sc->stop) {
-		sc->at_eof = 1;
-		if (csv_fini(&p, scan_field, scan_row, sc) != 0)
-			sc->torn = 1;	/* ended inside a quoted field */
-	}
-	if (rc == 0 && sc->damaged)
-		rc = -1;
-	csv_free(&p);
-	free(chunk);
-	if (gz)
-		gzclose(gzf);
-	else
-		close(fd);
-	return rc;
-}
-
-/*
- * Merging: archiving moves closed matters into monthly volumes and
- * leaves open ones live, so a book's rows lie in several files, each in
- * row order.  Readers see them as one book, in row order, by pulling the
- * next row from whichever file holds it.  A pull reader queues the rows
- * libcsv hands over for one chunk.
- */
-struct qrow {
-	long line;
-	int n;
-	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
-};
-
-struct cursor {
-	struct scan sc;
-	struct csv_parser p;
-	gzFile gz;
-	int fd, done, failed;
-	char *chunk, *path;
-	struct buf data;
-	struct qrow *q;
-	size_t nq, capq, pos;
-	struct row row;		/* the head: the next row this file gives */
-	long seq;		/* its seq; -1 when the file is done */
-};
-
-static int
-cursor_enqueue(const struct row *r, void *arg)
-{
-	struct cursor *c = arg;
-	struct qrow *q;
-	int i;
-
-	if (c->nq == c->capq) {
-		c->capq = c->capq ? 2 * c->capq : 256;
-		c->q = xrealloc(c->q, c->capq * sizeof *c->q);
-	}
-	q = &c->q[c->nq++];
-	q->line = r->line;
-	q->n = r->n;
-	for (i = 0; i < r->n; i++) {
-		q->off[i] = c->data.len;
-		q->len[i] = r->len[i];
-		buf_add(&c->data, r->f[i], r->len[i]);
-		buf_add(&c->data, "", 1);
-	}
-	return 0;
-}
-
-/* Move to the next row; -1 on damage or a read error (in sc.err). */
-static int
-cursor_next(struct cursor *c)
-{
-	struct qrow *q;
-	ssize_t n;
-	int i;
-
-	c->pos++;
-	while (c->pos >= c->nq) {
-		if (c->done) {
-			c->seq = -1;
-			return 0;
-		}
-		c->nq = c->pos = 0;
-		buf_reset(&c->data);
-		n = c->gz ? gzread(c->gz, c->chunk, READ_CHUNK) :
-		    read(c->fd, c->chunk, READ_CHUNK);
-		if (n < 0 && !c->gz && errno == EINTR)
-			continue;
-		if (n < 0) {
-			errset(c->sc.err, EX_IOERR, "%s: %s", c->path,
-			    c->gz ? "gzip read error" : strerror(errno));
-			c->done = c->failed = 1;
-		} else if (n == 0) {
-			c->sc.at_eof = 1;
-			if (csv_fini(&c->p, scan_field, scan_row, &c->sc) != 0)
-				c->sc.torn = 1;
-			c->done = 1;
-		} else if (csv_parse(&c->p, c->chunk, n, scan_field, scan_row,
-		    &c->sc) != (size_t)n) {
-			errset(c->sc.err, EX_DATAERR, _("%s line %ld: not valid "
-			    "CSV (%s)"), c->path, c->sc.line + 1,
-			    csv_strerror(csv_error(&c->p)));
-			c->done = c->failed = 1;
-		}
-		if (c->sc.damaged)
-			c->done = c->failed = 1;
-		if (c->failed) {
-			c->seq = -1;
-			return -1;
-		}
-	}
-	q = &c->q[c->pos];
-	memset(&c->row, 0, sizeof c->row);
-	c->row.n = q->n;
-	for (i = 0; i < q->n; i++) {
-		c->row.f[i] = c->data.s + q->off[i];
-		c->row.len[i] = q->len[i];
-	}
-	c->row.line = q->line;
-	c->row.file = c->path;
-	c->seq = q->n > 0 ? atol(c->row.f[0]) : 0;
-	if (c->seq < 0)
-		c->seq = 0;
-	return 0;
-}
-
-/* Open a reader on path (gzip when gz), or on fd when fd >= 0. */
-static int
-cursor_open(struct cursor *c, struct ledger *l, const char *path, int gz,
-    int fd, struct pm_err *e)
-{
-	memset(c, 0, sizeof *c);
-	c->fd = -1;
-	c->path = xstrdup(path);
-	c->sc.l = l;
-	c->sc.fn = cursor_enqueue;
-	c->sc.arg = c;
-	c->sc.err = e;
-	c->sc.file = c->path;
-	if (gz) {
-		errno = 0;
-		c->gz = gzopen(path, "rb");
-		if (c->gz == NULL && errno == ENOENT) {
-			/* purged since we listed it: its rows are gone */
-			c->done = 1;
-			c->seq = -1;
-			return 0;
-		}
-		if (c->gz == NULL)
-			return errset(e, EX_IOERR, "%s: %s", path,
-			    errno ? strerror(errno) : "gzopen failed");
-	} else if (fd >= 0)
-		c->fd = fd;
-	else if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errset(e, EX_IOERR, "%s: %s", path, strerror(errno));
-	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		die(EX_OSERR, "csv_init failed");
-	csv_set_space_func(&c->p, no_space);
-	c->chunk = xmalloc(READ_CHUNK);
-	c->pos = (size_t)-1;	/* cursor_next moves to row 0 */
-	return cursor_next(c);
-}
-
-static void
-cursor_close(struct cursor *c)
-{
-	if (c->chunk != NULL)
-		csv_free(&c->p);
-	if (c->gz)
-		gzclose(c->gz);
-	else if (c->fd >= 0)
-		close(c->fd);
-	free(c->chunk);
-	free(c->path);
-	free(c->q);
-	buf_free(&c->data);
-	buf_free(&c->sc.store);
-}
-
-/*
- * Merge files that are each in row order.  The same row in two files
- * (an archive that died after writing a volume, before replacing the
- * live book) is given once.
- */
-static int
-scan_merge(struct ledger *l, struct cursor *c, int nc, row_fn fn, void *arg)
-{
-	char last_hash[HASH_HEX + 1] = "";
-	const char *last_file = NULL;
-	long last = 0, min_other = -1;
-	int cur = -1, pick, i;
-
-	for (;;) {
-		/*
-		 * Stay with the current file while its next row comes before
-		 * every other file's: one comparison a row in the usual case.
-		 */
-		if (cur >= 0 && c[cur].seq >= 0 && c[cur].seq < min_other)
-			pick = cur;
-		else {
-			pick = -1;
-			for (i = 0; i < nc; i++)
-				if (c[i].seq >= 0 && (pick < 0 ||
-				    c[i].seq < c[pick].seq))
-					pick = i;
-			if (pick < 0)
-				return 0;
-			min_other = LONG_MAX;
-			for (i = 0; i < nc; i++)
-				if (i != pick && c[i].seq >= 0 &&
-				    c[i].seq < min_other)
-					min_other = c[i].seq;
-			cur = pick;
-		}
-		if (c[pick].seq == last && last > 0 &&
-		    c[pick].path != last_file && c[pick].row.n == l->ncols &&
-		    strcmp(c[pick].row.f[l->ncols - 1], last_hash) == 0) {
-			if (cursor_next(&c[pick]) != 0)
-				return -1;
-			continue;
-		}
-		if (fn(&c[pick].row, arg) != 0)
-			return 0;
-		last = c[pick].seq;
-		last_file = c[pick].path;
-		if (c[pick].row.n == l->ncols)
-			snprintf(last_hash, sizeof last_hash, "%s",
-			    c[pick].row.f[l->ncols - 1]);
-		if (cursor_next(&c[pick]) != 0)
-			return -1;
-	}
-}
-
-/* The month of a volume from its name, as year * 12 + month - 1. */
-static long
-volume_month(const char *path)
-{
-	size_t n = strlen(path);
-	int y, m;
-
-	/* ...-YYYY-MM.csv.gz */
-	if (n < 14 || sscanf(path + n - 14, "%4d-%2d.csv.gz", &y, &m) != 2)
-		return -1;
-	return (long)y * 12 + m - 1;
-}
-
-/*
- * Read the book: the volumes of months >= since (0: all) and the live
- * file.  The live file is opened first, so that a reader racing an
- * archive sees every row: either the old live book, or the new one after
- * its volumes are in place.
- */
-static int
-scan_books(struct ledger *l, long since, row_fn fn, void *arg,
-    struct pm_err *e, int *torn)
-{
-	struct scan sc;
-	struct cursor *c;
-	char **vols = NULL;
-	int nvols, i, nc = 0, rc = 0, livefd;
-
-	livefd = open(l->path, O_RDONLY | O_CLOEXEC);
-	if (livefd < 0 && errno != ENOENT)
-		return errset(e, EX_IOERR, "%s: %s", l->path, strerror(errno));
-	nvols = archive_volumes(l->dir, l->def->name, &vols);
-	for (i = 0; i < nvols; i++)
-		if (volume_month(vols[i]) < since) {
-			free(vols[i]);
-			vols[i] = NULL;
-		} else
-			nc++;
-	if (torn)
-		*torn = 0;
-	if (nc == 0) {
-		/* the common case: one file, no copying */
-		memset(&sc, 0, sizeof sc);
-		sc.l = l;
-		sc.fn = fn;
-		sc.arg = arg;
-		sc.err = e;
-		if (livefd >= 0)
-			rc = scan_file(&sc, l->path, 0, livefd);
-		if (torn)
-			*torn = sc.torn;
-		buf_free(&sc.store);
-		archive_volumes_free(vols, nvols);
-		return rc;
-	}
-	c = xcalloc(nc + 1, sizeof *c);
-	nc = 0;
-	if (livefd >= 0 && (rc = cursor_open(&c[nc++], l, l->path, 0, livefd,
-	    e)) != 0)
-		goto out;
-	for (i = 0; i < nvols; i++)
-		if (vols[i] != NULL &&
-		    (rc = cursor_open(&c[nc++], l, vols[i], 1, -1, e)) != 0)
-			goto out;
-	rc = scan_merge(l, c, nc, fn, arg);
-	if (torn && livefd >= 0)
-		*torn = c[0].sc.torn;
-out:
-	if (rc != 0)
-		rc = -1;
-	for (i = 0; i < nc; i++)
-		cursor_close(&c[i]);
-	free(c);
-	archive_volumes_free(vols, nvols);
-	return rc;
-}
-
-static int
-scan_all(struct ledger *l, row_fn fn, void *arg, struct pm_err *e, int *torn)
-{
-	return scan_books(l, 0, fn, arg, e, torn);
-}
-
-static int
-scan_or_die(struct ledger *l, long since, row_fn fn, void *arg)
-{
-	struct pm_err e;
-
-	if (scan_books(l, since, fn, arg, &e, NULL) != 0) {
-		if (e.status == EX_DATAERR)
-			die(EX_DATAERR, _("%s (run verify)"), e.msg);
-		errdie(&e);
-	}
-	return 0;
-}
-
-int
-ledger_scan(struct ledger *l, row_fn fn, void *arg)
-{
-	return scan_or_die(l, 0, fn, arg);
-}
-
-int
-ledger_scan_since(struct ledger *l, int year, int month, row_fn fn,
-    void *arg)
-{
-	return scan_or_die(l, (long)year * 12 + month - 1, fn, arg);
-}
-
-int
-ledger_scan_live(struct ledger *l, row_fn fn, void *arg)
-{
-	return scan_or_die(l, LONG_MAX, fn, arg);
-}
-
-/* ---- archive volumes (read path) -------------------------------------- */
-
-static int
-is_year(const struct dirent *d)
-{
-	return strlen(d->d_name) == 4 && strspn(d->d_name, "0123456789") == 4;
-}
-
-static const char *list_suffix;
-
-static int
-has_suffix(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name), k = strlen(list_suffix);
-
-	return n > k && strcmp(d->d_name + n - k, list_suffix) == 0;
-}
-
-/* archive/<ledger>/<YYYY>/<ledger>-<YYYY-MM><suffix>, oldest first. */
-static int
-archive_list(const char *dir, const char *ledger, const char *suffix,
-    char ***paths)
-{
-	struct dirent **years = NULL, **vols;
-	struct buf b = { 0 };
-	int ny, nv, i, j, n = 0;
-
-	*paths = NULL;
-	list_suffix = suffix;
-	buf_addf(&b, "%s/archive/%s", dir, ledger);
-	ny = scandir(b.s, &years, is_year, alphasort);
-	for (i = 0; i < ny; i++) {
-		buf_reset(&b);
-		buf_addf(&b, "%s/archive/%s/%s", dir, ledger, years[i]->d_name);
-		nv = scandir(b.s, &vols, has_suffix, alphasort);
-		for (j = 0; j < nv; j++) {
-			size_t pl = strlen(ledger);
-
-			if (strncmp(vols[j]->d_name, ledger, pl) == 0 &&
-			    vols[j]->d_name[pl] == '-') {
-				*paths = xrealloc(*paths, (n + 1) * sizeof **paths);
-				(*paths)[n] = xmalloc(b.len + 2 +
-				    strlen(vols[j]->d_name));
-				sprintf((*paths)[n++], "%s/%s", b.s,
-				    vols[j]->d_name);
-			}
-			free(vols[j]);
-		}
-		if (nv > 0)
-			free(vols);
-		free(years[i]);
-	}
-	if (ny > 0)
-		free(years);
-	buf_free(&b);
-	return n;
-}
-
-int
-archive_volumes(const char *dir, const char *ledger, char ***paths)
-{
-	return archive_list(dir, ledger, ".csv.gz", paths);
-}
-
-long
-archive_volume_month(const char *path)
-{
-	return volume_month(path);
-}
-
-void
-archive_volumes_free(char **paths, int n)
-{
-	while (n > 0)
-		free(paths[--n]);
-	free(paths);
 }
 
 /* ---- the tail: where the last whole row ends -------------------------- */
@@ -908,7 +313,7 @@ tail_parse(const struct ledger *l, const char *s, size_t len,
 	memset(t, 0, sizeof *t);
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		die(EX_OSERR, "csv_init failed");
-	csv_set_space_func(&p, no_space);
+	csv_set_space_func(&p, libcsv_no_space);
 	ok = csv_parse(&p, s, len, tail_field, tail_row, t) == len &&
 	    csv_fini(&p, tail_field, tail_row, t) == 0;
 	csv_free(&p);
@@ -1357,7 +762,7 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 	return ++tx->last_seq;
 }
 
-static void
+void
 tx_free(struct ledger_tx *tx)
 {
 	struct ledger_tx **p;
@@ -1475,7 +880,7 @@ group_paths(const char *dir, struct buf *journal, struct buf *lock)
 	}
 }
 
-static const char *
+const char *
 base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -1497,57 +902,6 @@ group_lock(const char *path)
 	return fd;
 }
 
-/*
- * With the journal's lock held: finish the books of the journal whose
- * lock we hold (mine, or every one when mine is NULL), and remove the
- * journal once none is waiting.  Returns how many are still waiting.
- */
-static int
-group_apply(const char *dir, const char *journal, const char *mine)
-{
-	struct buf staged = { 0 }, book = { 0 };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int waiting = 0;
-	FILE *fp = fopen(journal, "r");
-
-	if (fp == NULL)
-		return 0;
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (n == 0 || strchr(line, '/') != NULL)
-			continue;
-		buf_reset(&book);
-		buf_reset(&staged);
-		buf_addf(&book, "%s/%s", dir, line);
-		buf_addf(&staged, "%s.group", book.s);
-		if (access(staged.s, F_OK) != 0)
-			continue;
-		if (mine != NULL && strcmp(line, mine) != 0) {
-			waiting++;
-			continue;
-		}
-		if (rename(staged.s, book.s) != 0)
-			die(EX_IOERR, _("cannot finish writing %s: rename %s: "
-			    "%s"), book.s, staged.s, strerror(errno));
-		fsync_dir(dir);
-		if (mine == NULL && ledger_crash_point("group-mid-rename"))
-			raise(SIGKILL);
-	}
-	fclose(fp);
-	free(line);
-	buf_free(&staged);
-	buf_free(&book);
-	if (waiting == 0) {
-		if (unlink(journal) != 0 && errno != ENOENT)
-			die(EX_IOERR, "%s: %s", journal, strerror(errno));
-		fsync_dir(dir);
-	}
-	return waiting;
-}
-
 /* Called with the book's lock held. */
 static void
 group_recover(struct ledger *l)
@@ -1558,7 +912,7 @@ group_recover(struct ledger *l)
 	if (access(j.s, F_OK) == 0) {
 		int fd = group_lock(lk.s);
 
-		group_apply(l->dir, j.s, base_name(l->path));
+		journal_replay(l->dir, j.s, base_name(l->path), 0);
 		close(fd);
 	} else {
 		/* a group commit that died before its commit point */
@@ -1617,14 +971,15 @@ ledger_commit_group(struct ledger_tx **tx, int n)
 		t->staged = err == 0;
 		if (err != 0)
 			group_abort(tx, n, t->l->path, err);
-		buf_addf(&names, "%s\n", base_name(t->l->path));
+		buf_addf(&names, "%s.group\t%s\n", base_name(t->l->path),
+		    base_name(t->l->path));
 	}
 	/* 2. the commit point: the journal naming them */
 	group_paths(tx[0]->l->dir, &j, &lk);
 	buf_addf(&jn, "%s.new", j.s);
 	lockfd = group_lock(lk.s);
 	if (access(j.s, F_OK) == 0 &&
-	    group_apply(tx[0]->l->dir, j.s, "") != 0) {
+	    journal_replay(tx[0]->l->dir, j.s, "", 0) != 0) {
 		close(lockfd);
 		group_abort(tx, n, j.s, EBUSY);
 	}
@@ -1648,7 +1003,8 @@ ledger_commit_group(struct ledger_tx **tx, int n)
 	for (i = 0; i < n; i++)
 		tx[i]->staged = 0;
 	/* 3. each staged copy replaces its book; then the journal goes */
-	group_apply(tx[0]->l->dir, j.s, NULL);
+	journal_replay(tx[0]->l->dir, j.s, NULL,
+	    ledger_crash_point("group-mid-rename") ? 1 : 0);
 	close(lockfd);
 	for (i = 0; i < n; i++)
 		tx_free(tx[i]);
@@ -1742,7 +1098,7 @@ anchors_scan(const char *dir, anchor_fn fn, void *arg)
  * state or the new one, never a mixture.
  */
 
-static void
+void
 mkdir_p(const char *dir, const char *sub, mode_t mode)
 {
 	struct buf b = { 0 };
@@ -1764,7 +1120,7 @@ mkdir_p(const char *dir, const char *sub, mode_t mode)
 	buf_free(&b);
 }
 
-static void
+void
 parent_sync(const char *path)
 {
 	char *d = xstrdup(path), *slash = strrchr(d, '/');
@@ -1776,51 +1132,82 @@ parent_sync(const char *path)
 	free(d);
 }
 
-/* Do the renames of a committed journal; crash_after: a test's kill. */
-static void
-journal_apply(struct ledger *l, const char *journal, int crash_after)
+/* ---- journals ---------------------------------------------------------- */
+
+/*
+ * A line of a journal: "from<TAB>to", or a group commit's older
+ * "BOOK.csv" (meaning BOOK.csv.group -> BOOK.csv).
+ */
+static int
+journal_line(char *line, struct buf *from, const char **to)
 {
-	struct buf src = { 0 }, dst = { 0 };
-	char *line = NULL, *tab;
+	char *tab = strchr(line, '\t');
+
+	buf_reset(from);
+	if (tab != NULL) {
+		*tab = '\0';
+		buf_adds(from, line);
+		*to = tab + 1;
+	} else {
+		buf_addf(from, "%s.group", line);
+		*to = line;
+	}
+	/* names inside dir: a journal never moves a file elsewhere */
+	return *line != '\0' && **to != '\0' && strstr(from->s, "..") ==
+	    NULL && strstr(*to, "..") == NULL && *from->s != '/' && **to != '/';
+}
+
+int
+journal_replay(const char *dir, const char *journal, const char *only,
+    int crash_after)
+{
+	struct buf from = { 0 }, src = { 0 }, dst = { 0 };
+	char *line = NULL;
+	const char *to;
 	size_t cap = 0;
 	ssize_t n;
-	int done = 0;
+	int waiting = 0, done = 0;
 	FILE *fp = fopen(journal, "r");
 
 	if (fp == NULL)
-		return;
+		return 0;
 	while ((n = getline(&line, &cap, fp)) > 0) {
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
-		tab = strchr(line, '\t');
-		if (tab == NULL)
+		if (!journal_line(line, &from, &to))
 			continue;
-		*tab = '\0';
 		buf_reset(&src);
 		buf_reset(&dst);
-		buf_addf(&src, "%s/%s", l->dir, line);
-		buf_addf(&dst, "%s/%s", l->dir, tab + 1);
-		if (access(src.s, F_OK) == 0) {
-			if (rename(src.s, dst.s) != 0)
-				die(EX_IOERR, _("cannot finish archiving %s: "
-				    "rename %s: %s"), l->path, src.s,
-				    strerror(errno));
-			parent_sync(dst.s);
-			if (crash_after && ++done == crash_after)
-				raise(SIGKILL);
+		buf_addf(&src, "%s/%s", dir, from.s);
+		buf_addf(&dst, "%s/%s", dir, to);
+		if (access(src.s, F_OK) != 0)
+			continue;	/* done before a crash */
+		if (only != NULL && strcmp(to, only) != 0) {
+			waiting++;
+			continue;
 		}
+		if (rename(src.s, dst.s) != 0)
+			die(EX_IOERR, _("cannot finish writing %s: rename %s: %s"),
+			    dst.s, src.s, strerror(errno));
+		parent_sync(dst.s);
+		if (crash_after && ++done == crash_after)
+			raise(SIGKILL);
 	}
 	fclose(fp);
 	free(line);
+	buf_free(&from);
 	buf_free(&src);
 	buf_free(&dst);
-	if (unlink(journal) != 0 && errno != ENOENT)
-		die(EX_IOERR, "%s: %s", journal, strerror(errno));
-	parent_sync(journal);
+	if (waiting == 0) {
+		if (unlink(journal) != 0 && errno != ENOENT)
+			die(EX_IOERR, "%s: %s", journal, strerror(errno));
+		parent_sync(journal);
+	}
+	return waiting;
 }
 
-static void
-journal_path(struct buf *b, const struct ledger *l)
+void
+archive_journal_path(struct buf *b, const struct ledger *l)
 {
 	buf_reset(b);
 	buf_addf(b, "%s/archive/%s/journal", l->dir, l->def->name);
@@ -1832,40 +1219,13 @@ archive_recover(struct ledger *l)
 {
 	struct buf j = { 0 };
 
-	journal_path(&j, l);
+	archive_journal_path(&j, l);
 	if (access(j.s, F_OK) == 0)
-		journal_apply(l, j.s, 0);
+		journal_replay(l->dir, j.s, NULL, 0);
 	buf_free(&j);
 }
 
-/* Leftovers of an archive that died before its commit point. */
-static void
-archive_sweep(struct ledger *l)
-{
-	static const char *const leftovers[] = { ".csv.gz.new", ".manifest.new",
-		".part", NULL };
-	struct buf b = { 0 };
-	char **paths;
-	int i, k, n;
-
-	for (k = 0; leftovers[k]; k++) {
-		n = archive_list(l->dir, l->def->name, leftovers[k], &paths);
-		for (i = 0; i < n; i++)
-			unlink(paths[i]);
-		archive_volumes_free(paths, n);
-	}
-	buf_addf(&b, "%s.arch", l->path);
-	unlink(b.s);
-	buf_reset(&b);
-	buf_addf(&b, "%s/archive/%s/head.new", l->dir, l->def->name);
-	unlink(b.s);
-	buf_reset(&b);
-	buf_addf(&b, "%s/archive/%s/journal.new", l->dir, l->def->name);
-	unlink(b.s);
-	buf_free(&b);
-}
-
-static void
+void
 file_sha256(const char *path, char out[HASH_HEX + 1])
 {
 	static const char hex[] = "0123456789abcdef";
@@ -1877,7 +1237,7 @@ file_sha256(const char *path, char out[HASH_HEX + 1])
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	out[0] = '\0';
-	if (fd < 0 || md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL)
+	if (fd < 0 || md == NULL || EVP_DigestInit_ex2(md, sha256_md(), NULL)
 	    != 1)
 		goto out;
 	while ((r = read(fd, chunk, READ_CHUNK)) > 0)
@@ -1894,391 +1254,6 @@ out:
 		close(fd);
 	EVP_MD_CTX_free(md);
 	free(chunk);
-}
-
-/* Write a small file and sync it; die naming it on failure. */
-static void
-write_synced(const char *path, const char *s, size_t n, mode_t mode)
-{
-	int fd = files_open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, mode);
-
-	if (fd < 0 || write(fd, s, n) != (ssize_t)n || fsync(fd) != 0) {
-		int saved = errno;
-
-		if (fd >= 0)
-			close(fd);
-		unlink(path);
-		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
-		    path, strerror(saved));
-	}
-	close(fd);
-}
-
-struct part {
-	long month;
-	char *rel;		/* archive/<l>/<YYYY>/<l>-<YYYY-MM> */
-	FILE *fp;		/* its rows, in <rel>.part */
-	long rows;
-};
-
-struct arch {
-	struct ledger *l;
-	long before;
-	archive_fn fn;
-	void *arg;
-	int dry_run;
-	struct part *parts;
-	size_t nparts;
-	FILE *live;
-	long kept, moved;
-	struct buf line;
-};
-
-static void
-row_line(struct buf *b, const struct row *r)
-{
-	buf_reset(b);
-	row_content(b, r->f, r->len, r->n);
-	buf_add(b, "\n", 1);
-}
-
-static struct part *
-part_get(struct arch *a, long month)
-{
-	struct buf full = { 0 }, sub = { 0 };
-	struct part *p;
-	size_t i;
-	int fd;
-
-	for (i = 0; i < a->nparts; i++)
-		if (a->parts[i].month == month)
-			return &a->parts[i];
-	a->parts = xrealloc(a->parts, (a->nparts + 1) * sizeof *a->parts);
-	p = &a->parts[a->nparts++];
-	memset(p, 0, sizeof *p);
-	p->month = month;
-	buf_addf(&sub, "archive/%s/%04ld/%s-%04ld-%02ld", a->l->def->name,
-	    month / 12, a->l->def->name, month / 12, month % 12 + 1);
-	p->rel = xstrdup(sub.s);
-	if (!a->dry_run) {
-		buf_reset(&sub);
-		buf_addf(&sub, "archive/%s/%04ld", a->l->def->name, month / 12);
-		mkdir_p(a->l->dir, sub.s, a->l->def->mode & 0040 ? 0750 : 0700);
-		buf_addf(&full, "%s/%s.part", a->l->dir, p->rel);
-		fd = files_open(full.s, O_WRONLY | O_TRUNC | O_CLOEXEC,
-		    a->l->def->mode);
-		if (fd < 0 || (p->fp = fdopen(fd, "w")) == NULL)
-			die(EX_CANTCREAT, _("cannot create %s: %s"), full.s,
-			    strerror(errno));
-		fprintf(p->fp, "%s\n", a->l->header);
-	}
-	buf_free(&full);
-	buf_free(&sub);
-	return p;
-}
-
-static int
-arch_row(const struct row *r, void *arg)
-{
-	struct arch *a = arg;
-	long month = a->fn(a->l, r, a->arg);
-
-	if (!a->dry_run)
-		row_line(&a->line, r);
-	if (month >= 0 && month < a->before) {
-		struct part *p = part_get(a, month);
-
-		if (!a->dry_run)
-			fwrite(a->line.s, 1, a->line.len, p->fp);
-		p->rows++;
-		a->moved++;
-	} else {
-		if (!a->dry_run)
-			fwrite(a->line.s, 1, a->line.len, a->live);
-		a->kept++;
-	}
-	return 0;
-}
-
-/* Writing one volume: the rows it had, and the new ones, in row order. */
-struct volw {
-	gzFile gz;
-	struct buf line, runs;
-	long rows, run_from, run_to;
-	char run_hash[HASH_HEX + 1];
-	int ncols, failed;
-};
-
-static void
-run_end(struct volw *w)
-{
-	if (w->run_from > 0)
-		buf_addf(&w->runs, "run\t%ld\t%ld\t%s\n", w->run_from,
-		    w->run_to, w->run_hash);
-}
-
-static int
-vol_row(const struct row *r, void *arg)
-{
-	struct volw *w = arg;
-	long seq = atol(r->f[0]);
-
-	row_line(&w->line, r);
-	if (gzwrite(w->gz, w->line.s, w->line.len) != (int)w->line.len)
-		w->failed = 1;
-	if (w->run_from == 0 || seq != w->run_to + 1) {
-		run_end(w);
-		w->run_from = seq;
-	}
-	w->run_to = seq;
-	snprintf(w->run_hash, sizeof w->run_hash, "%s", r->f[r->n - 1]);
-	w->rows++;
-	return 0;
-}
-
-static void
-build_volume(struct arch *a, struct part *p, struct ledger_tx *tx,
-    time_t now, const char *by, long live_before)
-{
-	struct ledger *l = a->l;
-	struct buf vol = { 0 }, tmp = { 0 }, partp = { 0 }, man = { 0 };
-	struct cursor c[2];
-	struct pm_err e;
-	struct volw w;
-	char sha[HASH_HEX + 1], ats[20];
-	int nc = 0, fd;
-	const char *base;
-
-	memset(&w, 0, sizeof w);
-	buf_addf(&vol, "%s/%s.csv.gz", l->dir, p->rel);
-	buf_addf(&tmp, "%s.new", vol.s);
-	buf_addf(&partp, "%s/%s.part", l->dir, p->rel);
-	if (access(vol.s, F_OK) == 0 &&
-	    cursor_open(&c[nc++], l, vol.s, 1, -1, &e) != 0)
-		errdie(&e);
-	if (cursor_open(&c[nc++], l, partp.s, 0, -1, &e) != 0)
-		errdie(&e);
-	fd = files_open(tmp.s, O_WRONLY | O_TRUNC | O_CLOEXEC, l->def->mode);
-	if (fd < 0 || (w.gz = gzdopen(fd, "wb")) == NULL)
-		die(EX_CANTCREAT, _("cannot create %s: %s"), tmp.s,
-		    strerror(errno));
-	buf_addf(&w.line, "%s\n", l->header);
-	if (gzwrite(w.gz, w.line.s, w.line.len) != (int)w.line.len)
-		w.failed = 1;
-	if (scan_merge(l, c, nc, vol_row, &w) != 0)
-		errdie(&e);
-	run_end(&w);
-	if (gzclose(w.gz) != Z_OK || w.failed)
-		die(EX_IOERR, _("cannot write %s; nothing was archived"),
-		    tmp.s);
-	while (nc > 0)
-		cursor_close(&c[--nc]);
-	fd = open(tmp.s, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0)
-		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
-		    tmp.s, strerror(errno));
-	close(fd);
-	file_sha256(tmp.s, sha);
-	clock_format(now, ats);
-	base = strrchr(vol.s, '/') + 1;
-	buf_addf(&man, "# pm-tools archive manifest (pm-files(5))\n"
-	    "ledger\t%s\nvolume\t%s\nmonth\t%04ld-%02ld\nrows\t%ld\n"
-	    "sha256\t%s\nbook_seq\t%ld\nbook_head\t%s\nlive_before\t%ld\n"
-	    "live_after\t%ld\narchived_at\t%s\narchived_by\t%s\n%s",
-	    l->def->name, base, p->month / 12, p->month % 12 + 1, w.rows, sha,
-	    tx->last_seq, tx->head, live_before, a->kept, ats, by,
-	    w.runs.s ? w.runs.s : "");
-	buf_reset(&tmp);
-	buf_addf(&tmp, "%s/%s.manifest.new", l->dir, p->rel);
-	write_synced(tmp.s, man.s, man.len, l->def->mode);
-	unlink(partp.s);
-	p->rows = w.rows;	/* now: the rows the volume holds */
-	buf_free(&vol);
-	buf_free(&tmp);
-	buf_free(&partp);
-	buf_free(&man);
-	buf_free(&w.line);
-	buf_free(&w.runs);
-}
-
-static int
-part_cmp(const void *x, const void *y)
-{
-	const struct part *a = x, *b = y;
-
-	return (a->month > b->month) - (a->month < b->month);
-}
-
-long
-ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
-    int dry_run, archive_report_fn report, void *rarg, time_t now,
-    const char *by)
-{
-	struct ledger *l = tx->l;
-	struct arch a;
-	struct scan sc;
-	struct pm_err e;
-	struct buf p = { 0 }, j = { 0 }, jn = { 0 };
-	long moved;
-	size_t i;
-	int fd;
-
-	/* bind only a sound book: a damaged one is shown by verify first */
-	if (ledger_verify(l, &e, NULL) != 0) {
-		tx_free(tx);
-		die(EX_DATAERR, _("%s; nothing was archived (SPEC 3: verify "
-		    "must be clean before and after)"), e.msg);
-	}
-	memset(&a, 0, sizeof a);
-	a.l = l;
-	a.before = before;
-	a.fn = fn;
-	a.arg = arg;
-	a.dry_run = dry_run;
-	if (!dry_run) {
-		archive_sweep(l);
-		mkdir_p(l->dir, "archive", 0750);
-		buf_addf(&p, "archive/%s", l->def->name);
-		mkdir_p(l->dir, p.s, 0750);
-		buf_reset(&p);
-		buf_addf(&p, "%s.arch", l->path);
-		fd = files_open(p.s, O_WRONLY | O_TRUNC | O_CLOEXEC,
-		    l->def->mode);
-		if (fd < 0 || (a.live = fdopen(fd, "w")) == NULL)
-			die(EX_CANTCREAT, _("cannot create %s: %s"), p.s,
-			    strerror(errno));
-		fprintf(a.live, "%s\n", l->header);
-	}
-	memset(&sc, 0, sizeof sc);
-	sc.l = l;
-	sc.fn = arch_row;
-	sc.arg = &a;
-	sc.err = &e;
-	if (scan_file(&sc, l->path, 0, -1) != 0) {
-		if (e.status == EX_DATAERR)
-			die(EX_DATAERR, _("%s (run verify)"), e.msg);
-		errdie(&e);
-	}
-	buf_free(&sc.store);
-	buf_free(&a.line);
-	moved = a.moved;
-	if (a.nparts > 1)
-		qsort(a.parts, a.nparts, sizeof *a.parts, part_cmp);
-	if (dry_run || moved == 0) {
-		for (i = 0; i < a.nparts; i++) {
-			if (report)
-				report(l->def->name, a.parts[i].rel,
-				    a.parts[i].rows, rarg);	/* stem */
-			if (a.parts[i].fp)
-				fclose(a.parts[i].fp);
-			free(a.parts[i].rel);
-		}
-		free(a.parts);
-		if (a.live) {
-			fclose(a.live);
-			if (p.s != NULL)	/* a.live is opened once p names it */
-				unlink(p.s);
-		}
-		buf_free(&p);
-		tx_free(tx);
-		return moved;
-	}
-	/* the new files, each synced */
-	for (i = 0; i < a.nparts; i++)
-		if (fflush(a.parts[i].fp) != 0 || ferror(a.parts[i].fp) ||
-		    fclose(a.parts[i].fp) != 0)
-			die(EX_IOERR, _("cannot write %s.part; nothing was "
-			    "archived"), a.parts[i].rel);
-	if (fflush(a.live) != 0 || ferror(a.live) || fsync(fileno(a.live))
-	    != 0 || fclose(a.live) != 0)
-		die(EX_IOERR, _("cannot write %s; nothing was archived"), p.s);
-	for (i = 0; i < a.nparts; i++) {
-		long new_rows = a.parts[i].rows;
-
-		build_volume(&a, &a.parts[i], tx, now, by, a.kept + a.moved);
-		a.parts[i].rows = new_rows;
-	}
-	buf_reset(&p);
-	buf_addf(&p, "%s/archive/%s/head.new", l->dir, l->def->name);
-	buf_reset(&j);
-	buf_addf(&j, "%ld %s\n", tx->last_seq, tx->head);
-	write_synced(p.s, j.s, j.len, l->def->mode);
-	/* the journal: its rename is the commit point */
-	buf_reset(&j);
-	for (i = 0; i < a.nparts; i++)
-		buf_addf(&j, "%s.csv.gz.new\t%s.csv.gz\n"
-		    "%s.manifest.new\t%s.manifest\n", a.parts[i].rel,
-		    a.parts[i].rel, a.parts[i].rel, a.parts[i].rel);
-	buf_addf(&j, "archive/%s/head.new\tarchive/%s/head\n", l->def->name,
-	    l->def->name);
-	buf_addf(&j, "%s.csv.arch\t%s.csv\n", l->def->name, l->def->name);
-	journal_path(&p, l);
-	buf_addf(&jn, "%s.new", p.s);
-	write_synced(jn.s, j.s, j.len, l->def->mode);
-	if (ledger_crash_point("archive-before-commit"))
-		raise(SIGKILL);
-	if (rename(jn.s, p.s) != 0)
-		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
-		    p.s, strerror(errno));
-	parent_sync(p.s);
-	journal_apply(l, p.s, ledger_crash_point("archive-mid-rename") ? 1 : 0);
-	for (i = 0; i < a.nparts; i++) {
-		if (report)
-			report(l->def->name, a.parts[i].rel, a.parts[i].rows,
-			    rarg);
-		free(a.parts[i].rel);
-	}
-	free(a.parts);
-	buf_reset(&p);
-	buf_addf(&p, "before %04ld-%02ld", before / 12, before % 12 + 1);
-	ledger_anchor(tx, l->dir, "archive", p.s, now, by);
-	buf_free(&p);
-	buf_free(&j);
-	buf_free(&jn);
-	tx_free(tx);
-	return moved;
-}
-
-/* ---- manifests and purges ---------------------------------------------- */
-
-struct run {
-	long from, to;
-	char hash[HASH_HEX + 1];
-};
-
-struct manifest {
-	char sha256[HASH_HEX + 1];
-	long rows;
-	struct run *runs;
-	size_t nruns;
-};
-
-static int
-manifest_read(const char *path, struct manifest *m)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *fp = fopen(path, "r");
-	struct run r;
-
-	memset(m, 0, sizeof *m);
-	if (fp == NULL)
-		return -1;
-	while (getline(&line, &cap, fp) > 0) {
-		if (strncmp(line, "sha256\t", 7) == 0)
-			sscanf(line + 7, "%64s", m->sha256);
-		else if (strncmp(line, "rows\t", 5) == 0)
-			m->rows = atol(line + 5);
-		else if (sscanf(line, "run\t%ld\t%ld\t%64s", &r.from, &r.to,
-		    r.hash) == 3) {
-			m->runs = xrealloc(m->runs, (m->nruns + 1) *
-			    sizeof *m->runs);
-			m->runs[m->nruns++] = r;
-		}
-	}
-	free(line);
-	fclose(fp);
-	return is_hash(m->sha256, strlen(m->sha256)) ? 0 : -1;
 }
 
 static const char *const purge_cols[] = { "ledger", "volume", "month",
@@ -2304,58 +1279,6 @@ purged_row(const struct row *r, void *arg)
 	}
 	return 0;
 }
-
-int
-ledger_purge(struct ledger *l, const char *volume, const char *reason,
-    long lock_timeout, time_t now, const char *by, struct pm_err *e)
-{
-	struct ledger_tx *tx, *ptx;
-	struct ledger *pl;
-	struct manifest m;
-	struct buf man = { 0 };
-	char rows[24], month[48];
-	const char *base = base_name(volume);
-	const char *vals[7];
-	long mk = volume_month(volume);
-
-	tx = ledger_begin(l, lock_timeout);
-	buf_addf(&man, "%.*s.manifest", (int)(strlen(volume) - 7), volume);
-	if (manifest_read(man.s, &m) != 0) {
-		buf_free(&man);
-		ledger_rollback(tx);
-		return errset(e, EX_DATAERR, _("%s: no manifest, so the rows "
-		    "it holds cannot be recorded; not removed"), volume);
-	}
-	snprintf(rows, sizeof rows, "%ld", m.rows);
-	snprintf(month, sizeof month, "%04ld-%02ld", mk / 12, mk % 12 + 1);
-	vals[0] = l->def->name;
-	vals[1] = base;
-	vals[2] = month;
-	vals[3] = rows;
-	vals[4] = m.sha256;
-	vals[5] = reason;
-	vals[6] = NULL;
-	/* the record first: a crash then leaves a recorded volume in place */
-	pl = ledger_open(&ledger_purges, l->dir);
-	ptx = ledger_begin(pl, lock_timeout);
-	ledger_add(ptx, now, by, now, vals);
-	ledger_commit(ptx);
-	ledger_close(pl);
-	if (unlink(volume) != 0 && errno != ENOENT) {
-		int saved = errno;
-
-		free(m.runs);
-		buf_free(&man);
-		ledger_rollback(tx);
-		return errset(e, EX_IOERR, "%s: %s", volume, strerror(saved));
-	}
-	parent_sync(volume);
-	free(m.runs);
-	buf_free(&man);
-	tx_free(tx);
-	return 0;
-}
-
 /* ---- verify ------------------------------------------------------------ */
 
 struct verify {
@@ -2370,7 +1293,6 @@ struct verify {
 	struct anchor *anchors;
 	int nanchors;
 	int bad;
-	struct buf content;
 };
 
 static int
@@ -2390,6 +1312,7 @@ verify_row(const struct row *r, void *arg)
 {
 	struct verify *v = arg;
 	char hash[HASH_HEX + 1], *end;
+	const char *comma;
 	long seq;
 	int i;
 
@@ -2408,9 +1331,10 @@ verify_row(const struct row *r, void *arg)
 			v->prev_seq = v->gaps[g].to;
 			g = (size_t)-1;	/* look again from the start */
 		}
-	buf_reset(&v->content);
-	row_content(&v->content, r->f, r->len, r->n - 1);
-	sha256_hex(v->md, v->prev, HASH_HEX, v->content.s, v->content.len, hash);
+	/* the bytes as written, up to the comma before the hash */
+	comma = memrchr(r->raw, ',', r->rawlen);
+	sha256_hex(v->md, v->prev, HASH_HEX, r->raw, comma ? (size_t)(comma -
+	    r->raw) : 0, hash);
 	if (strcmp(hash, r->f[r->n - 1]) != 0) {
 		if (seq <= v->prev_seq)
 			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld is "
@@ -2529,7 +1453,7 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	int i, rc, torn = 0;
 
 	/* an archive cut off by a crash is finished first, under the lock */
-	journal_path(&j, l);
+	archive_journal_path(&j, l);
 	if (access(j.s, F_OK) == 0)
 		tx_free(ledger_begin(l, 10));
 	/* and so is a commit of several books */
@@ -2559,7 +1483,7 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	}
 	rc = verify_volumes(&v);
 	if (rc == 0)
-		rc = scan_all(l, verify_row, &v, e, &torn);
+		rc = scan_books(l, 0, CURSOR_RAW, verify_row, &v, e, &torn);
 	if (rc == 0 && !v.bad && torn)
 		warnmsg(_("%s: the last row is torn (an interrupted write); "
 		    "it is not data, and the next write sets it aside"), l->path);
@@ -2582,7 +1506,6 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 		*rows = v.rows;
 	free(v.anchors);
 	free(v.gaps);
-	buf_free(&v.content);
 	EVP_MD_CTX_free(v.md);
 	return rc;
 }
@@ -2623,3 +1546,4 @@ ledger_verify_books(const char *dir, const struct ledger_def *const *defs,
 		return rc == 0 ? 0 : -1;
 	}
 }
+

@@ -332,6 +332,8 @@ struct row {
 	size_t len[LEDGER_COLS_MAX];
 	long line;		/* line number where the row starts */
 	const char *file;	/* the file it came from */
+	const char *raw;	/* its bytes as written, when the reader */
+	size_t rawlen;		/* asked for them (verify, archive) */
 };
 
 struct ledger;

@@ -18,6 +18,7 @@
 #include "key.h"
 #include "owner.h"
 #include "complaint.h"
+#include "ledger_priv.h"
 
 static int failures;
 
@@ -985,6 +986,268 @@ test_complaint_stats(void)
 	conf_free(&ctx.conf);
 }
 
+/* ---- scanner: the fast path against libcsv itself ------------------------ */
+
+/* Rows as "n|len:bytes|len:bytes...\n", the same for both readers. */
+static void
+serial_row(struct buf *b, char *const *f, const size_t *len, int n)
+{
+	int i;
+
+	buf_addf(b, "%d", n);
+	for (i = 0; i < n && i < LEDGER_COLS_MAX; i++) {
+		buf_addf(b, "|%zu:", len[i]);
+		buf_add(b, f[i], len[i]);
+	}
+	buf_add(b, "\n", 1);
+}
+
+struct ref {
+	struct buf out, field;
+	char *f[LEDGER_COLS_MAX];
+	size_t len[LEDGER_COLS_MAX], off[LEDGER_COLS_MAX];
+	int n, at_eof;
+};
+
+static void
+ref_field(void *s, size_t len, void *data)
+{
+	struct ref *r = data;
+
+	if (r->n < LEDGER_COLS_MAX) {
+		r->off[r->n] = r->field.len;
+		r->len[r->n] = len;
+	}
+	buf_add(&r->field, s ? s : "", s ? len : 0);
+	r->n++;
+}
+
+static void
+ref_row(int c, void *data)
+{
+	struct ref *r = data;
+	int i;
+
+	(void)c;
+	/* a row libcsv finishes only at the end of the file is torn */
+	if (!r->at_eof) {
+		for (i = 0; i < r->n && i < LEDGER_COLS_MAX; i++)
+			r->f[i] = r->field.s + r->off[i];
+		serial_row(&r->out, r->f, r->len, r->n);
+	}
+	r->n = 0;
+	buf_reset(&r->field);
+}
+
+/* libcsv over the whole file, strict, as the reader before the scanner */
+static int
+ref_read(const char *s, size_t n, struct buf *out)
+{
+	struct csv_parser p;
+	struct ref r;
+	int ok;
+
+	memset(&r, 0, sizeof r);
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_space_func(&p, libcsv_no_space);
+	ok = csv_parse(&p, s, n, ref_field, ref_row, &r) == n;
+	r.at_eof = 1;
+	if (ok)
+		csv_fini(&p, ref_field, ref_row, &r);
+	csv_free(&p);
+	buf_free(&r.field);
+	*out = r.out;
+	return ok ? 0 : -1;
+}
+
+static int
+fast_read(const char *path, struct buf *out)
+{
+	struct cursor c;
+	struct pm_err e;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = cursor_open(&c, NULL, path, 0, -1, 0, &e);
+	while (rc == 0 && c.seq >= 0) {
+		serial_row(out, c.row.f, c.row.len, c.row.n);
+		rc = cursor_next(&c);
+	}
+	cursor_close(&c);
+	return rc;
+}
+
+static int
+same_reading(const char *path, const char *s, size_t n)
+{
+	struct buf a, b;
+	int ra, rb, same;
+
+	write_file(path, s, n);
+	ra = ref_read(s, n, &a);
+	rb = fast_read(path, &b);
+	same = ra == rb && (ra != 0 || (a.len == b.len &&
+	    (a.len == 0 || memcmp(a.s, b.s, a.len) == 0)));
+	if (!same)
+		printf("#   %s: libcsv %d, scanner %d\n#   libcsv:  %.300s\n"
+		    "#   scanner: %.300s\n", path, ra, rb, a.s ? a.s : "",
+		    b.s ? b.s : "");
+	buf_free(&a);
+	buf_free(&b);
+	return same;
+}
+
+/* A book of random fields, CSV-encoded as the writer does, some quoted more */
+static void
+random_book(struct buf *b, unsigned seed, int rows)
+{
+	static const char *const bits[] = { "a", "b", ",", "\"", "\n", "\r",
+		"中文", " ", "\"\"", "x,y", "" };
+	struct buf f = { 0 };
+	int i, j, k, nf;
+
+	srand(seed);
+	buf_adds(b, "seq,at,text,by\n");
+	for (i = 1; i <= rows; i++) {
+		nf = 1 + rand() % 6;
+		for (j = 0; j < nf; j++) {
+			buf_reset(&f);
+			for (k = rand() % 5; k > 0; k--)
+				buf_adds(&f, bits[rand() % 11]);
+			if (j > 0)
+				buf_add(b, ",", 1);
+			if (rand() % 4 == 0 && f.len > 0 && !memchr(f.s, '"',
+			    f.len)) {
+				buf_add(b, "\"", 1);	/* quoted though plain */
+				buf_add(b, f.s, f.len);
+				buf_add(b, "\"", 1);
+			} else
+				csv_field(b, f.s ? f.s : "", f.len);
+		}
+		buf_adds(b, rand() % 10 == 0 ? "\r\n" : "\n");
+	}
+	buf_free(&f);
+}
+
+/* verify hashes the bytes as written: a field quoted afresh is a change */
+static void
+test_raw_verify(void)
+{
+	char dir[512], *s, *at;
+	struct ledger *l;
+	struct pm_err e;
+	size_t n;
+	long rows;
+
+	snprintf(dir, sizeof dir, "%s/raw", tmpdir);
+	mkdir(dir, 0750);
+	l = ledger_open(&book, dir);
+	append(l, "a", "plain");
+	append(l, "b", "with, comma");
+	CHECK(ledger_verify(l, &e, &rows) == 0 && rows == 2,
+	    "verify: a book as written is clean");
+	s = read_file(ledger_path(l), &n);
+	at = strstr(s, ",plain,");
+	CHECK(at != NULL, "verify: the plain field is unquoted in the book");
+	if (at != NULL) {
+		struct buf b = { 0 };
+
+		buf_add(&b, s, at - s + 1);
+		buf_adds(&b, "\"plain\"");
+		buf_adds(&b, at + 6);
+		write_file(ledger_path(l), b.s, b.len);
+		buf_free(&b);
+		CHECK(ledger_verify(l, &e, &rows) != 0 &&
+		    strstr(e.msg, "row 1 does not match") != NULL,
+		    "verify: the same text quoted afresh is a changed row");
+	}
+	free(s);
+	ledger_close(l);
+}
+
+static void
+test_scanner(void)
+{
+	static const char *const cases[] = {
+		"a,b\n1,2\n",
+		"a,b\n\"1,5\",2\n3,\"x\"\n",
+		"a,b\n\"say \"\"hi\"\"\",2\n",
+		"a,b\n\"two\nlines\",2\n",
+		"a,b\r\n1,2\r\n",
+		"a,b\n1,2\n3,\"torn",
+		"a,b\n1,2\n3,4",
+		"a,b\n\n\n1,2\n",
+		"a,b\n1,\n,\n,,\n",
+		"a,b\n1,b\"c\n",
+		"a,b\n\"1\"x,2\n",
+		"a,b\n1\r2,3\n",
+		"a,b\n\"\",\"\"\n",
+		"a\n\"\n\"\n",
+	};
+	char path[512], name[64];
+	struct buf b = { 0 };
+	size_t i, n;
+	int ok = 1, k;
+	char *s;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(path, sizeof path, "%s/scan-%zu.csv", tmpdir, i);
+		ok &= same_reading(path, cases[i], strlen(cases[i]));
+	}
+	CHECK(ok, "scanner: the tricky rows read as libcsv reads them");
+	ok = 1;
+	for (k = 0; k < 20; k++) {
+		buf_reset(&b);
+		random_book(&b, 1000 + k, 400);
+		snprintf(path, sizeof path, "%s/scan-random.csv", tmpdir);
+		ok &= same_reading(path, b.s, b.len);
+		/* and cut anywhere: a torn tail */
+		ok &= same_reading(path, b.s, b.len - (size_t)k * 37 % b.len);
+	}
+	CHECK(ok, "scanner: 20 random books (seeded), whole and torn, read as "
+	    "libcsv reads them");
+	buf_reset(&b);
+	buf_adds(&b, "a,b\n1,\"");
+	for (i = 0; i < 1024 * 1024; i++)
+		buf_add(&b, i % 1000 == 999 ? "\n" : "x", 1);
+	buf_adds(&b, "\"\n2,");
+	for (i = 0; i < 1024 * 1024; i++)
+		buf_add(&b, "y", 1);
+	buf_adds(&b, "\n3,z\n");
+	snprintf(path, sizeof path, "%s/scan-long.csv", tmpdir);
+	CHECK(same_reading(path, b.s, b.len), "scanner: rows of 1 MiB (quoted "
+	    "with newlines, and plain) read as libcsv reads them");
+	ok = 1;
+	snprintf(path, sizeof path, "%s/../../corpus", tmpdir);
+	for (i = 0; i < 26; i++) {
+		static const char *const corpus[] = { "blank-lines", "bom-crlf",
+			"control-char", "crlf", "embedded-commas",
+			"embedded-newline", "embedded-quotes", "empty-by",
+			"empty-file", "formula", "header-only", "no-final-newline",
+			"reordered-extra-columns", "stray-quote", "surplus-field",
+			"unbalanced-quote", "empty-text", "empty-kind",
+			"long-field-2000", "long-field-2001", "nul-byte",
+			"impossible-date", "gbk", "invalid-utf8", "huge-field",
+			NULL };
+
+		if (corpus[i] == NULL)
+			break;
+		snprintf(name, sizeof name, "tests/corpus/%s.csv", corpus[i]);
+		s = read_file(name, &n);
+		if (s == NULL) {
+			printf("#   missing %s\n", name);
+			ok = 0;
+			continue;
+		}
+		snprintf(path, sizeof path, "%s/scan-corpus.csv", tmpdir);
+		ok &= same_reading(path, s, n);
+		free(s);
+	}
+	CHECK(ok, "scanner: the tricky-CSV corpus reads as libcsv reads it");
+	buf_free(&b);
+	test_raw_verify();
+}
+
 int
 main(void)
 {
@@ -1005,6 +1268,7 @@ main(void)
 	test_out();
 	test_conf();
 	test_ledger();
+	test_scanner();
 	test_group();
 	test_volumes();
 	test_import();

@@ -1,0 +1,135 @@
+/*
+ * ledger_priv.h - what the three files of the ledger layer share and
+ * nothing else sees: the book's open state, the reader's cursor, the
+ * journal, and the small helpers of hashing and syncing.
+ *
+ *   scan.c     rows at disk speed; volumes and the live file merged;
+ *              volume names, months and manifests as a reader sees them
+ *   ledger.c   open, lock, tail, append, chain, group commit, journal
+ *              replay, anchors, verify                  (uses scan.c)
+ *   archive.c  volumes written, manifests, purge        (uses both)
+ *
+ * pm.h stays the public vocabulary; forms never include this file.
+ */
+#ifndef PM_LEDGER_PRIV_H
+#define PM_LEDGER_PRIV_H
+
+#include <csv.h>
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include "pm.h"
+
+#define READ_CHUNK (256 * 1024)
+/* A row longer than this is not read (an import's runaway field). */
+#define ROW_READ_MAX (16 * 1024 * 1024)
+
+struct ledger {
+	const struct ledger_def *def;
+	char *dir, *path, *lockpath;
+	const char *cols[LEDGER_COLS_MAX];
+	int ncols;
+	int has_login;
+	char *header;		/* the header line, without its newline */
+};
+
+/* ---- scan.c ------------------------------------------------------------ */
+
+/*
+ * A reader of one file, plain or gzip, pulled one row at a time.  Rows
+ * without a quote are split in place in the read buffer; a row with one
+ * goes through libcsv (RFC 4180, strict).  The row stays valid until the
+ * next cursor_next.
+ */
+struct qrow {
+	int n;
+	long line;
+	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
+};
+
+struct cursor {
+	struct ledger *l;
+	char *path;
+	int fd;
+	gzFile gz;
+	char *buf;
+	size_t cap, start, end;	/* unread bytes: buf[start, end) */
+	long line;		/* lines consumed so far */
+	int eof, done, failed, torn, header_done, want_raw;
+	struct row row;		/* the head: the next row this file gives */
+	long seq;		/* its seq; -1 when the file is done */
+	struct csv_parser p;	/* rows with quotes */
+	int csv_ready, nf;
+	struct buf store;	/* their fields, NUL-separated */
+	struct qrow *q;
+	size_t nq, qpos, capq;
+	struct buf raw;		/* the row's bytes as written (want_raw) */
+	struct pm_err *err;
+};
+
+#define CURSOR_RAW 1		/* keep each row's bytes (verify, archive) */
+
+int cursor_open(struct cursor *c, struct ledger *l, const char *path,
+    int gz, int fd, int flags, struct pm_err *e);
+int cursor_next(struct cursor *c);
+void cursor_close(struct cursor *c);
+int scan_merge(struct ledger *l, struct cursor *c, int nc, row_fn fn,
+    void *arg);
+int scan_books(struct ledger *l, long since, int flags, row_fn fn,
+    void *arg, struct pm_err *e, int *torn);
+int libcsv_no_space(unsigned char c);
+
+int archive_list(const char *dir, const char *ledger, const char *suffix,
+    char ***paths);
+
+struct run {
+	long from, to;
+	char hash[HASH_HEX + 1];
+};
+
+struct manifest {
+	char sha256[HASH_HEX + 1];
+	long rows;
+	struct run *runs;
+	size_t nruns;
+};
+int manifest_read(const char *path, struct manifest *m);
+
+/* ---- ledger.c ---------------------------------------------------------- */
+
+struct ledger_tx {
+	struct ledger *l;
+	int lockfd, fd, tmpfd;
+	off_t good_end;		/* where the last whole row ends */
+	long last_seq;
+	char head[HASH_HEX + 1];
+	struct buf rows;	/* rows not yet written */
+	long nrows;
+	int staged;		/* BOOK.group written, not yet committed */
+	struct ledger_tx *next;	/* the transactions still open */
+	EVP_MD_CTX *md;
+};
+
+const EVP_MD *sha256_md(void);
+void sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,
+    size_t blen, char out[HASH_HEX + 1]);
+void file_sha256(const char *path, char out[HASH_HEX + 1]);
+int is_hash(const char *s, size_t len);
+void fsync_dir(const char *dir);
+void parent_sync(const char *path);
+void mkdir_p(const char *dir, const char *sub, mode_t mode);
+const char *base_name(const char *path);
+void tx_free(struct ledger_tx *tx);
+
+/*
+ * A journal: lines "from<TAB>to" of renames inside dir, put in place by
+ * one rename (the commit point) and replayed by whoever comes next.
+ * only: replay only the renames onto that name, counting the others as
+ * still waiting (a group commit's books are finished each under its own
+ * lock); NULL: all of them.  The journal goes once none waits.
+ */
+int journal_replay(const char *dir, const char *journal, const char *only,
+    int crash_after);
+void archive_journal_path(struct buf *b, const struct ledger *l);
+
+#endif

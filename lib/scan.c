@@ -1,0 +1,714 @@
+/*
+ * scan.c - the read path: a book's rows at disk speed, in bounded memory.
+ *
+ * Sections:
+ *   rows       a cursor over one file (plain or gzip): rows found with
+ *              memchr in a fixed buffer; a row without a quote split in
+ *              place, a row with one handed to libcsv (RFC 4180, strict)
+ *   merging    volumes and the live file as one book, in row order
+ *   books      ledger_scan and its kin: which files a reader opens
+ *   volumes    archive/<book>/<YYYY>/ names, months and manifests
+ *
+ * A torn last row (a writer killed half-way: bytes after the last whole
+ * row) is never returned as data; the next writer sets it aside.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ledger_priv.h"
+
+int
+libcsv_no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+/* ---- rows -------------------------------------------------------------- */
+
+/* seq: digits only, at most 18 of them; anything else reads as 0 */
+static long
+seq_of(const char *s, size_t len)
+{
+	long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 18)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int
+fill(struct cursor *c)
+{
+	ssize_t n;
+
+	if (c->start > 0) {
+		memmove(c->buf, c->buf + c->start, c->end - c->start);
+		c->end -= c->start;
+		c->start = 0;
+	}
+	if (c->end == c->cap) {
+		if (c->cap >= ROW_READ_MAX)
+			return errset(c->err, EX_DATAERR, _("%s line %ld: a row "
+			    "longer than %d MiB: not a row of this book"),
+			    c->path, c->line + 1, ROW_READ_MAX >> 20);
+		c->cap *= 2;
+		c->buf = xrealloc(c->buf, c->cap + 1);
+	}
+	for (;;) {
+		n = c->gz ? gzread(c->gz, c->buf + c->end, c->cap - c->end) :
+		    read(c->fd, c->buf + c->end, c->cap - c->end);
+		if (n >= 0 || c->gz || errno != EINTR)
+			break;
+	}
+	if (n < 0)
+		return errset(c->err, EX_IOERR, "%s: %s", c->path,
+		    c->gz ? "gzip read error" : strerror(errno));
+	if (n == 0)
+		c->eof = 1;
+	c->end += n;
+	return 0;
+}
+
+static void
+raw_keep(struct cursor *c, const char *s, size_t len)
+{
+	if (c->want_raw) {
+		buf_reset(&c->raw);
+		buf_add(&c->raw, s, len);
+	}
+}
+
+/*
+ * A row on one line, s[0, len): its fields are cut out of the buffer in
+ * place.  A quoted field is taken as it stands when it holds no quote
+ * and ends the field; anything else (a doubled quote, a newline inside,
+ * a quote in an unquoted field) is libcsv's: -1, the buffer untouched.
+ */
+static int
+split_fast(struct cursor *c, char *s, size_t len)
+{
+	char *p = s, *end = s + len, *stop, *q;
+	struct row *r = &c->row;
+	int n = 0, i, quoted = memchr(s, '"', len) != NULL;
+
+	for (;;) {
+		if (p < end && *p == '"') {
+			q = memchr(p + 1, '"', end - p - 1);
+			if (q == NULL || (q + 1 < end && q[1] != ','))
+				return -1;
+			p++;
+			stop = q;
+		} else {
+			stop = memchr(p, ',', end - p);
+			if (stop == NULL)
+				stop = end;
+			if (quoted && memchr(p, '"', stop - p) != NULL)
+				return -1;
+			q = stop - 1;
+		}
+		if (n < LEDGER_COLS_MAX) {
+			r->f[n] = p;
+			r->len[n] = stop - p;
+		}
+		n++;
+		if (q + 1 >= end)
+			break;
+		p = q + 2;	/* past the comma */
+		if (p == end) {	/* a last field, empty */
+			if (n < LEDGER_COLS_MAX) {
+				r->f[n] = end;
+				r->len[n] = 0;
+			}
+			n++;
+			break;
+		}
+	}
+	raw_keep(c, s, len);
+	for (i = 0; i < n && i < LEDGER_COLS_MAX; i++)
+		r->f[i][r->len[i]] = '\0';
+	r->n = n;
+	return 0;
+}
+
+static void
+q_field(void *s, size_t len, void *data)
+{
+	struct cursor *c = data;
+	struct qrow *q = &c->q[c->nq];
+
+	if (c->nf < LEDGER_COLS_MAX) {
+		q->off[c->nf] = c->store.len;
+		q->len[c->nf] = len;
+	}
+	buf_add(&c->store, s ? s : "", s ? len : 0);
+	buf_add(&c->store, "", 1);
+	c->nf++;
+}
+
+static void
+q_row(int ch, void *data)
+{
+	struct cursor *c = data;
+
+	(void)ch;
+	c->q[c->nq].n = c->nf;
+	c->q[c->nq].line = c->line + 1;
+	c->nf = 0;
+	if (++c->nq == c->capq) {
+		c->capq *= 2;
+		c->q = xrealloc(c->q, c->capq * sizeof *c->q);
+	}
+}
+
+/*
+ * Where a row with quotes ends: the first newline after an even number
+ * of quotes (inside a quoted field a quote is doubled).  0: not here.
+ */
+static size_t
+quoted_end(const char *s, size_t len)
+{
+	size_t i;
+	int in = 0;
+
+	for (i = 0; i < len; i++)
+		if (s[i] == '"')
+			in = !in;
+		else if (s[i] == '\n' && !in)
+			return i + 1;
+	return 0;
+}
+
+/* A row with quotes (or a stray CR), bytes s[0, len) ending in '\n'. */
+static int
+parse_quoted(struct cursor *c, const char *s, size_t len)
+{
+	c->nq = c->qpos = c->nf = 0;
+	buf_reset(&c->store);
+	if (!c->csv_ready) {
+		if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+			die(EX_OSERR, "csv_init failed");
+		csv_set_space_func(&c->p, libcsv_no_space);
+		c->csv_ready = 1;
+		c->capq = 4;
+		c->q = xmalloc(c->capq * sizeof *c->q);
+	}
+	raw_keep(c, s, len - 1);
+	if (csv_parse(&c->p, s, len, q_field, q_row, c) != len)
+		return errset(c->err, EX_DATAERR, _("%s line %ld: not valid CSV "
+		    "(%s)"), c->path, c->line + 1,
+		    csv_strerror(csv_error(&c->p)));
+	return 0;
+}
+
+static void
+q_deliver(struct cursor *c)
+{
+	struct qrow *q = &c->q[c->qpos++];
+	int i;
+
+	c->row.n = q->n;
+	for (i = 0; i < q->n && i < LEDGER_COLS_MAX; i++) {
+		c->row.f[i] = c->store.s + q->off[i];
+		c->row.len[i] = q->len[i];
+	}
+	c->row.line = q->line;
+}
+
+static void
+nop_field(void *s, size_t len, void *data)
+{
+	(void)s, (void)len, (void)data;
+}
+
+static void
+nop_row(int ch, void *data)
+{
+	(void)ch, (void)data;
+}
+
+/*
+ * A row with quotes not ended in s[0, len): damage now (a quote where
+ * none may be) rather than a search to the end of the file for its end.
+ */
+static int
+unended_ok(struct cursor *c, const char *s, size_t len)
+{
+	struct csv_parser p;
+	int ok;
+
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		die(EX_OSERR, "csv_init failed");
+	csv_set_space_func(&p, libcsv_no_space);
+	ok = csv_parse(&p, s, len, nop_field, nop_row, NULL) == len;
+	if (!ok)
+		errset(c->err, EX_DATAERR, _("%s line %ld: not valid CSV (%s)"),
+		    c->path, c->line + 1, csv_strerror(csv_error(&p)));
+	csv_free(&p);
+	return ok;
+}
+
+static long
+count_lines(const char *s, size_t len)
+{
+	long n = 0;
+	const char *p = s, *end = s + len;
+
+	while ((p = memchr(p, '\n', end - p)) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * The next row of the file into c->row, header included; 1 when there
+ * is one, 0 at the end, -1 on damage.
+ */
+static int
+next_raw(struct cursor *c)
+{
+	char *s, *nl;
+	size_t avail, len, qend;
+
+	if (c->qpos < c->nq) {
+		q_deliver(c);
+		return 1;
+	}
+	for (;;) {
+		s = c->buf + c->start;
+		avail = c->end - c->start;
+		nl = memchr(s, '\n', avail);
+		if (nl != NULL) {
+			len = nl - s;
+			if (len > 0 && s[len - 1] == '\r')
+				len--;	/* CRLF: one end of row, as libcsv */
+			if (len == 0) {	/* an empty line is no row */
+				c->start += nl + 1 - s;
+				c->line++;
+				continue;
+			}
+			if (memchr(s, '\r', len) == NULL &&
+			    split_fast(c, s, len) == 0) {
+				c->row.line = ++c->line;
+				c->start += nl + 1 - s;
+				return 1;
+			}
+			if ((qend = quoted_end(s, avail)) > 0) {
+				if (parse_quoted(c, s, qend) != 0)
+					return -1;
+				c->start += qend;
+				c->line += count_lines(s, qend);
+				if (c->nq == 0)
+					continue;
+				q_deliver(c);
+				return 1;
+			}
+			if (!unended_ok(c, s, avail))
+				return -1;
+		}
+		if (c->eof) {
+			/* the file ended inside a row: a writer died half-way */
+			c->torn = c->start < c->end;
+			return 0;
+		}
+		if (fill(c) != 0)
+			return -1;
+	}
+}
+
+/* Is the row the book's header?  Sets the error when it is not. */
+static int
+header_ok(struct cursor *c)
+{
+	struct ledger *l = c->l;
+	struct buf found = { 0 };
+	int i;
+
+	if (c->row.n == l->ncols) {
+		for (i = 0; i < l->ncols; i++)
+			if (strcmp(c->row.f[i], l->cols[i]) != 0)
+				break;
+		if (i == l->ncols)
+			return 1;
+	}
+	for (i = 0; i < c->row.n && i < LEDGER_COLS_MAX; i++) {
+		if (i > 0)
+			buf_add(&found, ",", 1);
+		buf_adds(&found, c->row.f[i]);
+	}
+	errset(c->err, EX_DATAERR, _("%s: the header does not match: expected "
+	    "\"%s\", found \"%s\""), c->path, l->header, found.s ? found.s : "");
+	buf_free(&found);
+	return 0;
+}
+
+/* Move to the next row; -1 on damage or a read error (in c->err). */
+int
+cursor_next(struct cursor *c)
+{
+	int rc;
+
+	for (;;) {
+		if (c->done)
+			break;
+		rc = next_raw(c);
+		if (rc < 0)
+			c->failed = 1;
+		if (rc <= 0) {
+			c->done = 1;
+			break;
+		}
+		if (!c->header_done) {
+			c->header_done = 1;
+			if (c->l != NULL && !header_ok(c)) {
+				c->done = c->failed = 1;
+				break;
+			}
+			if (c->l != NULL)
+				continue;
+		} else if (c->l != NULL && c->row.n != c->l->ncols) {
+			errset(c->err, EX_DATAERR, _("%s line %ld: expected %d "
+			    "fields, found %d"), c->path, c->row.line,
+			    c->l->ncols, c->row.n);
+			c->done = c->failed = 1;
+			break;
+		}
+		if (c->row.n > LEDGER_COLS_MAX)
+			c->row.n = LEDGER_COLS_MAX;
+		c->row.file = c->path;
+		c->row.raw = c->want_raw ? c->raw.s : NULL;
+		c->row.rawlen = c->want_raw ? c->raw.len : 0;
+		c->seq = seq_of(c->row.f[0], c->row.len[0]);
+		return 0;
+	}
+	c->seq = -1;
+	return c->failed ? -1 : 0;
+}
+
+/*
+ * Open a reader on path (gzip when gz), or on fd when fd >= 0; l NULL
+ * reads any columns (the first row is then a row too).
+ */
+int
+cursor_open(struct cursor *c, struct ledger *l, const char *path, int gz,
+    int fd, int flags, struct pm_err *e)
+{
+	memset(c, 0, sizeof *c);
+	c->l = l;
+	c->fd = -1;
+	c->seq = -1;
+	c->path = xstrdup(path);
+	c->err = e;
+	c->want_raw = (flags & CURSOR_RAW) != 0;
+	if (gz) {
+		errno = 0;
+		c->gz = gzopen(path, "rb");
+		if (c->gz == NULL && errno == ENOENT) {
+			/* purged since we listed it: its rows are gone */
+			c->done = 1;
+			return 0;
+		}
+		if (c->gz == NULL)
+			return errset(e, EX_IOERR, "%s: %s", path,
+			    errno ? strerror(errno) : "gzopen failed");
+		gzbuffer(c->gz, READ_CHUNK);
+	} else if (fd >= 0)
+		c->fd = fd;
+	else if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT) {
+			c->done = 1;	/* a book not yet begun is empty */
+			return 0;
+		}
+		return errset(e, EX_IOERR, "%s: %s", path, strerror(errno));
+	}
+	c->cap = READ_CHUNK;
+	c->buf = xmalloc(c->cap + 1);
+	return cursor_next(c);
+}
+
+void
+cursor_close(struct cursor *c)
+{
+	if (c->csv_ready)
+		csv_free(&c->p);
+	if (c->gz)
+		gzclose(c->gz);
+	else if (c->fd >= 0)
+		close(c->fd);
+	free(c->buf);
+	free(c->path);
+	free(c->q);
+	buf_free(&c->store);
+	buf_free(&c->raw);
+}
+
+/* ---- merging ------------------------------------------------------------ */
+
+/*
+ * Archiving moves closed matters into monthly volumes and leaves open
+ * ones live, so a book's rows lie in several files, each in row order.
+ * Readers see them as one book by pulling the next row from whichever
+ * file holds it.  The same row in two files (an archive that died after
+ * writing a volume, before replacing the live book) is given once.
+ */
+int
+scan_merge(struct ledger *l, struct cursor *c, int nc, row_fn fn, void *arg)
+{
+	char last_hash[HASH_HEX + 1] = "";
+	const char *last_file = NULL;
+	long last = 0, min_other = -1;
+	int cur = -1, pick, i;
+
+	for (;;) {
+		/*
+		 * Stay with the current file while its next row comes before
+		 * every other file's: one comparison a row in the usual case.
+		 */
+		if (cur >= 0 && c[cur].seq >= 0 && c[cur].seq < min_other)
+			pick = cur;
+		else {
+			pick = -1;
+			for (i = 0; i < nc; i++)
+				if (c[i].seq >= 0 && (pick < 0 ||
+				    c[i].seq < c[pick].seq))
+					pick = i;
+			if (pick < 0)
+				return 0;
+			min_other = LONG_MAX;
+			for (i = 0; i < nc; i++)
+				if (i != pick && c[i].seq >= 0 &&
+				    c[i].seq < min_other)
+					min_other = c[i].seq;
+			cur = pick;
+		}
+		if (c[pick].seq == last && last > 0 &&
+		    c[pick].path != last_file && c[pick].row.n == l->ncols &&
+		    strcmp(c[pick].row.f[l->ncols - 1], last_hash) == 0) {
+			if (cursor_next(&c[pick]) != 0)
+				return -1;
+			continue;
+		}
+		if (fn(&c[pick].row, arg) != 0)
+			return 0;
+		last = c[pick].seq;
+		last_file = c[pick].path;
+		if (c[pick].row.n == l->ncols &&
+		    c[pick].row.len[l->ncols - 1] == HASH_HEX)
+			memcpy(last_hash, c[pick].row.f[l->ncols - 1],
+			    HASH_HEX + 1);
+		else
+			last_hash[0] = '\0';
+		if (cursor_next(&c[pick]) != 0)
+			return -1;
+	}
+}
+
+/* ---- books --------------------------------------------------------------- */
+
+/* The month of a volume from its name, as year * 12 + month - 1. */
+static long
+volume_month(const char *path)
+{
+	size_t n = strlen(path);
+	const char *p;
+
+	/* ...-YYYY-MM.csv.gz, digits read by their places */
+	if (n < 14)
+		return -1;
+	p = path + n - 14;
+	if (strspn(p, "0123456789") != 4 || p[4] != '-' ||
+	    strspn(p + 5, "0123456789") != 2 || strcmp(p + 7, ".csv.gz") != 0)
+		return -1;
+	return (long)seq_of(p, 4) * 12 + seq_of(p + 5, 2) - 1;
+}
+
+/*
+ * Read the book: the volumes of months >= since (0: all) and the live
+ * file.  The live file is opened first, so that a reader racing an
+ * archive sees every row: either the old live book, or the new one after
+ * its volumes are in place.
+ */
+int
+scan_books(struct ledger *l, long since, int flags, row_fn fn, void *arg,
+    struct pm_err *e, int *torn)
+{
+	struct cursor *c;
+	char **vols = NULL;
+	int nvols, i, nc = 0, rc = 0, livefd;
+
+	if (torn)
+		*torn = 0;
+	livefd = open(l->path, O_RDONLY | O_CLOEXEC);
+	if (livefd < 0 && errno != ENOENT)
+		return errset(e, EX_IOERR, "%s: %s", l->path, strerror(errno));
+	nvols = archive_volumes(l->dir, l->def->name, &vols);
+	c = xcalloc(nvols + 1, sizeof *c);
+	if (livefd >= 0 && (rc = cursor_open(&c[nc++], l, l->path, 0, livefd,
+	    flags, e)) != 0)
+		goto out;
+	for (i = 0; i < nvols; i++)
+		if (volume_month(vols[i]) >= since &&
+		    (rc = cursor_open(&c[nc++], l, vols[i], 1, -1, flags, e))
+		    != 0)
+			goto out;
+	rc = scan_merge(l, c, nc, fn, arg);
+	if (torn && livefd >= 0)
+		*torn = c[0].torn;
+out:
+	if (rc != 0)
+		rc = -1;
+	for (i = 0; i < nc; i++)
+		cursor_close(&c[i]);
+	free(c);
+	archive_volumes_free(vols, nvols);
+	return rc;
+}
+
+static int
+scan_or_die(struct ledger *l, long since, row_fn fn, void *arg)
+{
+	struct pm_err e;
+
+	if (scan_books(l, since, 0, fn, arg, &e, NULL) != 0) {
+		if (e.status == EX_DATAERR)
+			die(EX_DATAERR, _("%s (run verify)"), e.msg);
+		errdie(&e);
+	}
+	return 0;
+}
+
+int
+ledger_scan(struct ledger *l, row_fn fn, void *arg)
+{
+	return scan_or_die(l, 0, fn, arg);
+}
+
+int
+ledger_scan_since(struct ledger *l, int year, int month, row_fn fn,
+    void *arg)
+{
+	return scan_or_die(l, (long)year * 12 + month - 1, fn, arg);
+}
+
+int
+ledger_scan_live(struct ledger *l, row_fn fn, void *arg)
+{
+	return scan_or_die(l, LONG_MAX, fn, arg);
+}
+
+/* ---- volumes --------------------------------------------------------------- */
+
+static int
+is_year(const struct dirent *d)
+{
+	return strlen(d->d_name) == 4 && strspn(d->d_name, "0123456789") == 4;
+}
+
+static const char *list_suffix;
+
+static int
+has_suffix(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name), k = strlen(list_suffix);
+
+	return n > k && strcmp(d->d_name + n - k, list_suffix) == 0;
+}
+
+/* archive/<ledger>/<YYYY>/<ledger>-<YYYY-MM><suffix>, oldest first. */
+int
+archive_list(const char *dir, const char *ledger, const char *suffix,
+    char ***paths)
+{
+	struct dirent **years = NULL, **vols;
+	struct buf b = { 0 };
+	size_t pl = strlen(ledger);
+	int ny, nv, i, j, n = 0;
+
+	*paths = NULL;
+	list_suffix = suffix;
+	buf_addf(&b, "%s/archive/%s", dir, ledger);
+	ny = scandir(b.s, &years, is_year, alphasort);
+	for (i = 0; i < ny; i++) {
+		buf_reset(&b);
+		buf_addf(&b, "%s/archive/%s/%s", dir, ledger, years[i]->d_name);
+		nv = scandir(b.s, &vols, has_suffix, alphasort);
+		for (j = 0; j < nv; j++) {
+			if (strncmp(vols[j]->d_name, ledger, pl) == 0 &&
+			    vols[j]->d_name[pl] == '-') {
+				*paths = xrealloc(*paths, (n + 1) * sizeof **paths);
+				(*paths)[n] = xmalloc(b.len + 2 +
+				    strlen(vols[j]->d_name));
+				sprintf((*paths)[n++], "%s/%s", b.s,
+				    vols[j]->d_name);
+			}
+			free(vols[j]);
+		}
+		if (nv > 0)
+			free(vols);
+		free(years[i]);
+	}
+	if (ny > 0)
+		free(years);
+	buf_free(&b);
+	return n;
+}
+
+int
+archive_volumes(const char *dir, const char *ledger, char ***paths)
+{
+	return archive_list(dir, ledger, ".csv.gz", paths);
+}
+
+long
+archive_volume_month(const char *path)
+{
+	return volume_month(path);
+}
+
+void
+archive_volumes_free(char **paths, int n)
+{
+	while (n > 0)
+		free(paths[--n]);
+	free(paths);
+}
+
+int
+manifest_read(const char *path, struct manifest *m)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *fp = fopen(path, "r");
+	struct run r;
+
+	memset(m, 0, sizeof *m);
+	if (fp == NULL)
+		return -1;
+	while (getline(&line, &cap, fp) > 0) {
+		if (strncmp(line, "sha256\t", 7) == 0)
+			sscanf(line + 7, "%64s", m->sha256);
+		else if (strncmp(line, "rows\t", 5) == 0)
+			m->rows = atol(line + 5);
+		else if (sscanf(line, "run\t%ld\t%ld\t%64s", &r.from, &r.to,
+		    r.hash) == 3) {
+			m->runs = xrealloc(m->runs, (m->nruns + 1) *
+			    sizeof *m->runs);
+			m->runs[m->nruns++] = r;
+		}
+	}
+	free(line);
+	fclose(fp);
+	return is_hash(m->sha256, strlen(m->sha256)) ? 0 : -1;
+}

@@ -418,7 +418,7 @@ cmd_show(int argc, char **argv)
 	size_t i, n;
 
 	parse(argc, argv, allowed, &o);
-	complaint_read(&ctx, 1, &b, &e);
+	complaint_read_one(&ctx, 1, one_code(argc, argv), &b, &e);
 	c = find_or_die(&b, one_code(argc, argv));
 	out = out_open(stdout, ctx.format, ctx.excel, list_cols);
 	list_row(out, c);
@@ -528,7 +528,7 @@ cmd_form(int argc, char **argv)
 	struct opts o;
 
 	parse(argc, argv, allowed, &o);
-	complaint_read(&ctx, 0, &b, &e);
+	complaint_read_one(&ctx, 0, one_code(argc, argv), &b, &e);
 	c = find_or_die(&b, one_code(argc, argv));
 	complaint_form(&ctx, c, stdout);
 	complaint_book_free(&b);

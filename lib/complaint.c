@@ -168,24 +168,30 @@ event_push(struct complaint *c, const char *id, const char *at,
 	ev->detail = xstrdup(detail);
 }
 
+static void
+complaint_free(struct complaint *c)
+{
+	size_t k;
+
+	free(c->name);
+	free(c->phone);
+	free(c->text);
+	free(c->result);
+	free(c->reason);
+	for (k = 0; k < c->nevents; k++)
+		free(c->events[k].detail);
+	free(c->events);
+}
+
 void
 complaint_book_free(struct complaint_book *b)
 {
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < b->n; i++) {
-		struct complaint *c = &b->v[i];
-
-		free(c->name);
-		free(c->phone);
-		free(c->text);
-		free(c->result);
-		free(c->reason);
-		for (k = 0; k < c->nevents; k++)
-			free(c->events[k].detail);
-		free(c->events);
-	}
+	for (i = 0; i < b->n; i++)
+		complaint_free(&b->v[i]);
 	free(b->v);
+	free(b->slots);
 	memset(b, 0, sizeof *b);
 }
 
@@ -220,12 +226,106 @@ complaint_status(const struct complaint *c)
 
 /* ---- folding the books ------------------------------------------------------------ */
 
+/*
+ * The three books are read as one stream in the order they were
+ * written, so that each matter's rows come in order and a matter closed
+ * long enough ago, which the reader does not want, is let go: memory
+ * holds the open matters and the wanted ones, never the whole history.
+ * While folding, matters are found by a hash of their codes (the book
+ * is sorted by code once the fold is done).
+ */
+#define FOLD_SWEEP 4096		/* rows between two sweeps */
+/* a closed matter is let go this long after closing (a failed visit
+ * reopens it within days; a later step finds it by a full read) */
+#define FOLD_GRACE (92 * 86400L)
+
 struct fold {
-	struct ledger *l;
+	struct ledger *l, *ls[3];
 	struct complaint_book *b;
-	int col[LEDGER_COLS_MAX];
+	int *col, cols[3][LEDGER_COLS_MAX];
 	long orphans;		/* events whose registration was not read */
+	long since;		/* keep what is open or closed in or after */
+	const char *only;	/* one matter only (show, form) */
+	long rows;
+	char written[20];	/* the stream's clock: the last row's */
 };
+
+static size_t
+code_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+/* Index every matter of the book by code: slots hold index + 1. */
+static void
+slots_build(struct complaint_book *b)
+{
+	size_t i, h;
+
+	b->nslots = 64;
+	while (b->nslots < 2 * b->cap)
+		b->nslots *= 2;
+	free(b->slots);
+	b->slots = xcalloc(b->nslots, sizeof *b->slots);
+	for (i = 0; i < b->n; i++) {
+		h = code_hash(b->v[i].code) & (b->nslots - 1);
+		while (b->slots[h] != 0)
+			h = (h + 1) & (b->nslots - 1);
+		b->slots[h] = i + 1;
+	}
+}
+
+static struct complaint *
+fold_find(struct complaint_book *b, const char *code)
+{
+	size_t h;
+
+	if (b->nslots == 0)
+		return NULL;
+	h = code_hash(code) & (b->nslots - 1);
+	for (; b->slots[h] != 0; h = (h + 1) & (b->nslots - 1))
+		if (strcmp(b->v[b->slots[h] - 1].code, code) == 0)
+			return &b->v[b->slots[h] - 1];
+	return NULL;
+}
+
+/* Is the matter one the reader wants kept (at the stream's time now)? */
+static int
+fold_keeps(const struct fold *f, const struct complaint *c, time_t now,
+    long grace)
+{
+	if (!c->closed || f->since <= 0)
+		return 1;
+	return c->closed + grace > now || clock_month_key(c->closed) >= f->since;
+}
+
+/* Let go of the closed matters not wanted; index those left. */
+static void
+fold_sweep(struct fold *f, long grace)
+{
+	struct complaint_book *b = f->b;
+	time_t now = 0;
+	size_t i, n = 0;
+
+	if (f->since > 0 && f->written[0] != '\0')
+		clock_parse(f->written, &now, NULL);
+	for (i = 0; i < b->n; i++) {
+		if (f->since > 0 && now > 0 && !fold_keeps(f, &b->v[i], now,
+		    grace)) {
+			complaint_free(&b->v[i]);
+			continue;
+		}
+		if (n != i)
+			b->v[n] = b->v[i];
+		n++;
+	}
+	b->n = n;
+	slots_build(b);
+}
 
 static int
 fold_reg(const struct row *r, void *arg)
@@ -235,9 +335,12 @@ fold_reg(const struct row *r, void *arg)
 	struct complaint *c;
 	const char *at = row_get(f->l, r, "at");
 
+	if (f->only != NULL && strcmp(r->f[f->col[R_CODE]], f->only) != 0)
+		return 0;
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 64;
 		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+		slots_build(b);
 	}
 	c = &b->v[b->n++];
 	memset(c, 0, sizeof *c);
@@ -261,6 +364,13 @@ fold_reg(const struct row *r, void *arg)
 	if (b->keep_events)
 		event_push(c, "", at, "register", row_get(f->l, r, "by"),
 		    c->text);
+	{
+		size_t h = code_hash(c->code) & (b->nslots - 1);
+
+		while (b->slots[h] != 0)
+			h = (h + 1) & (b->nslots - 1);
+		b->slots[h] = b->n;
+	}
 	return 0;
 }
 
@@ -326,7 +436,9 @@ fold_event(const struct row *r, void *arg)
 
 	for (i = 0; i < E_NCOLS; i++)
 		v[i] = r->f[f->col[i]];
-	c = complaint_find(f->b, v[E_CODE]);
+	if (f->only != NULL && strcmp(v[E_CODE], f->only) != 0)
+		return 0;
+	c = fold_find(f->b, v[E_CODE]);
 	if (c == NULL) {
 		f->orphans++;
 		return 0;
@@ -365,42 +477,56 @@ fold_event(const struct row *r, void *arg)
 	return 0;
 }
 
-static void
-scan_since(struct ledger *l, long since, row_fn fn, void *arg)
+static int
+fold_row(int book, const struct row *r, void *arg)
 {
-	if (since <= 0)
-		ledger_scan(l, fn, arg);
-	else if (since == LONG_MAX)
-		ledger_scan_live(l, fn, arg);
-	else
-		ledger_scan_since(l, since / 12, since % 12 + 1, fn, arg);
+	struct fold *f = arg;
+	int w;
+
+	f->l = f->ls[book];
+	f->col = f->cols[book];
+	w = ledger_ncols(f->l) - 3;	/* by, [login,] written_at, hash */
+	if (r->len[w + 1] == 19)
+		memcpy(f->written, r->f[w + 1], 20);
+	if (++f->rows % FOLD_SWEEP == 0)
+		fold_sweep(f, FOLD_GRACE);
+	return book < 2 ? fold_reg(r, f) : fold_event(r, f);
 }
 
-/* since: a month key, LONG_MAX for the live books, 0 for everything. */
+/*
+ * since: a month key (what is open or closed since), LONG_MAX for the
+ * open matters, 0 for everything; only: one matter's code, or NULL.
+ */
 static long
-fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since)
+fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since,
+    const char *only)
 {
-	const struct ledger_def *regs[] = { &complaints_def, &requests_def };
+	const struct ledger_def *defs[] = { &complaints_def, &requests_def,
+		&events_def };
 	struct fold f;
-	size_t k;
-	int i;
+	int i, k;
 
 	memset(&f, 0, sizeof f);
 	f.b = b;
-	for (k = 0; k < 2; k++) {
-		f.l = ledger_open(regs[k], ctx->data);
-		for (i = 0; i < R_NCOLS; i++)
-			f.col[i] = ledger_col(f.l, reg_cols[i]);
-		scan_since(f.l, since, fold_reg, &f);
-		ledger_close(f.l);
+	f.since = since;
+	f.only = only;
+	for (k = 0; k < 3; k++) {
+		f.ls[k] = ledger_open(defs[k], ctx->data);
+		for (i = 0; i < (k < 2 ? R_NCOLS : E_NCOLS); i++)
+			f.cols[k][i] = ledger_col(f.ls[k], k < 2 ? reg_cols[i] :
+			    ev_cols[i]);
 	}
+	slots_build(b);
+	ledger_scan_books(f.ls, 3, since, fold_row,
+	    &f);
+	fold_sweep(&f, 0);
+	for (k = 0; k < 3; k++)
+		ledger_close(f.ls[k]);
+	free(b->slots);
+	b->slots = NULL;
+	b->nslots = 0;
 	if (b->n > 0)
 		qsort(b->v, b->n, sizeof *b->v, code_cmp);
-	f.l = ledger_open(&events_def, ctx->data);
-	for (i = 0; i < E_NCOLS; i++)
-		f.col[i] = ledger_col(f.l, ev_cols[i]);
-	scan_since(f.l, since, fold_event, &f);
-	ledger_close(f.l);
 	return f.orphans;
 }
 
@@ -411,14 +537,13 @@ complaint_read(struct pm_ctx *ctx, int keep_events, struct complaint_book *b,
 	return complaint_read_since(ctx, keep_events, 0, b, e);
 }
 
-int
-complaint_read_since(struct pm_ctx *ctx, int keep_events, long since,
-    struct complaint_book *b, struct pm_err *e)
+static int
+read_books(struct pm_ctx *ctx, int keep_events, long since, const char *only,
+    struct complaint_book *b)
 {
-	(void)e;
 	memset(b, 0, sizeof *b);
 	b->keep_events = keep_events;
-	if (fold_books(ctx, b, since) > 0) {
+	if (fold_books(ctx, b, since, only) > 0) {
 		/*
 		 * A step on a matter already archived (a visit reopened it):
 		 * its registration is in a volume, so read them all.
@@ -426,9 +551,25 @@ complaint_read_since(struct pm_ctx *ctx, int keep_events, long since,
 		complaint_book_free(b);
 		memset(b, 0, sizeof *b);
 		b->keep_events = keep_events;
-		fold_books(ctx, b, 0);
+		fold_books(ctx, b, 0, only);
 	}
 	return 0;
+}
+
+int
+complaint_read_since(struct pm_ctx *ctx, int keep_events, long since,
+    struct complaint_book *b, struct pm_err *e)
+{
+	(void)e;
+	return read_books(ctx, keep_events, since, NULL, b);
+}
+
+int
+complaint_read_one(struct pm_ctx *ctx, int keep_events, const char *code,
+    struct complaint_book *b, struct pm_err *e)
+{
+	(void)e;
+	return read_books(ctx, keep_events, 0, code, b);
 }
 
 /* ---- deadlines ---------------------------------------------------------------------- */
@@ -826,7 +967,7 @@ record_step(struct pm_ctx *ctx, const struct complaint_step *s,
 	memset(&b, 0, sizeof b);
 	l = ledger_open(&events_def, ctx->data);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	fold_books(ctx, &b, 0);
+	fold_books(ctx, &b, 0, s->code);
 	c = complaint_find(&b, s->code);
 	if (c == NULL)
 		rc = errset(e, EX_NOINPUT, _("no complaint or request %.40s"),

@@ -76,6 +76,7 @@ struct complaint_book {
 	struct complaint *v;
 	size_t n, cap;
 	int keep_events;	/* for show and form */
+	size_t *slots, nslots;	/* while folding: matters by code */
 };
 void complaint_book_free(struct complaint_book *b);
 
@@ -95,6 +96,9 @@ int complaint_read(struct pm_ctx *ctx, int keep_events,
  * statistics need, whatever the length of the history.
  */
 int complaint_read_since(struct pm_ctx *ctx, int keep_events, long since,
+    struct complaint_book *b, struct pm_err *e);
+/* One matter's rows only (show, form): the book holds it or nothing. */
+int complaint_read_one(struct pm_ctx *ctx, int keep_events, const char *code,
     struct complaint_book *b, struct pm_err *e);
 struct complaint *complaint_find(struct complaint_book *b, const char *code);
 const char *complaint_status(const struct complaint *c);

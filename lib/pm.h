@@ -362,6 +362,13 @@ int ledger_scan_since(struct ledger *l, int year, int month, row_fn fn,
     void *arg);
 /* Read the live file only: every open matter (and some closed ones). */
 int ledger_scan_live(struct ledger *l, row_fn fn, void *arg);
+/*
+ * Several books (since as ledger_scan_since's month key; 0: all) as one
+ * stream in the order the rows were written; fn learns which book.
+ */
+typedef int (*book_row_fn)(int book, const struct row *r, void *arg);
+int ledger_scan_books(struct ledger **l, int n, long since, book_row_fn fn,
+    void *arg);
 
 /*
  * Appending.  ledger_begin takes the lock (waiting conf lock_timeout

@@ -463,56 +463,102 @@ cursor_close(struct cursor *c)
  * file holds it.  The same row in two files (an archive that died after
  * writing a volume, before replacing the live book) is given once.
  */
+struct merge {
+	struct ledger *l;
+	struct cursor *c;
+	int nc, cur, advance;
+	long last, min_other;
+	const char *last_file;
+	char last_hash[HASH_HEX + 1];
+};
+
+static void
+merge_init(struct merge *m, struct ledger *l, struct cursor *c, int nc)
+{
+	memset(m, 0, sizeof *m);
+	m->l = l;
+	m->c = c;
+	m->nc = nc;
+	m->cur = -1;
+	m->min_other = -1;
+}
+
+/* Which file gives the next row: -1 when none has one. */
+static int
+merge_pick(struct merge *m)
+{
+	struct cursor *c = m->c;
+	int pick = -1, i;
+
+	/*
+	 * Stay with the current file while its next row comes before every
+	 * other file's: one comparison a row in the usual case.
+	 */
+	if (m->cur >= 0 && c[m->cur].seq >= 0 && c[m->cur].seq < m->min_other)
+		return m->cur;
+	for (i = 0; i < m->nc; i++)
+		if (c[i].seq >= 0 && (pick < 0 || c[i].seq < c[pick].seq))
+			pick = i;
+	if (pick < 0)
+		return -1;
+	m->min_other = LONG_MAX;
+	for (i = 0; i < m->nc; i++)
+		if (i != pick && c[i].seq >= 0 && c[i].seq < m->min_other)
+			m->min_other = c[i].seq;
+	return m->cur = pick;
+}
+
+/*
+ * The next row of the book, valid until the next call; NULL at the end
+ * (*failed: damage or a read error, in the cursor's pm_err).
+ */
+static const struct row *
+merge_next(struct merge *m, int *failed)
+{
+	struct ledger *l = m->l;
+	struct cursor *c;
+	int pick;
+
+	*failed = 0;
+	for (;;) {
+		if (m->advance) {
+			m->advance = 0;
+			if (cursor_next(&m->c[m->cur]) != 0) {
+				*failed = 1;
+				return NULL;
+			}
+		}
+		if ((pick = merge_pick(m)) < 0)
+			return NULL;
+		c = &m->c[pick];
+		m->advance = 1;
+		if (c->seq == m->last && m->last > 0 && c->path != m->last_file &&
+		    c->row.n == l->ncols &&
+		    strcmp(c->row.f[l->ncols - 1], m->last_hash) == 0)
+			continue;
+		m->last = c->seq;
+		m->last_file = c->path;
+		if (c->row.n == l->ncols && c->row.len[l->ncols - 1] == HASH_HEX)
+			memcpy(m->last_hash, c->row.f[l->ncols - 1],
+			    HASH_HEX + 1);
+		else
+			m->last_hash[0] = '\0';
+		return &c->row;
+	}
+}
+
 int
 scan_merge(struct ledger *l, struct cursor *c, int nc, row_fn fn, void *arg)
 {
-	char last_hash[HASH_HEX + 1] = "";
-	const char *last_file = NULL;
-	long last = 0, min_other = -1;
-	int cur = -1, pick, i;
+	struct merge m;
+	const struct row *r;
+	int failed;
 
-	for (;;) {
-		/*
-		 * Stay with the current file while its next row comes before
-		 * every other file's: one comparison a row in the usual case.
-		 */
-		if (cur >= 0 && c[cur].seq >= 0 && c[cur].seq < min_other)
-			pick = cur;
-		else {
-			pick = -1;
-			for (i = 0; i < nc; i++)
-				if (c[i].seq >= 0 && (pick < 0 ||
-				    c[i].seq < c[pick].seq))
-					pick = i;
-			if (pick < 0)
-				return 0;
-			min_other = LONG_MAX;
-			for (i = 0; i < nc; i++)
-				if (i != pick && c[i].seq >= 0 &&
-				    c[i].seq < min_other)
-					min_other = c[i].seq;
-			cur = pick;
-		}
-		if (c[pick].seq == last && last > 0 &&
-		    c[pick].path != last_file && c[pick].row.n == l->ncols &&
-		    strcmp(c[pick].row.f[l->ncols - 1], last_hash) == 0) {
-			if (cursor_next(&c[pick]) != 0)
-				return -1;
-			continue;
-		}
-		if (fn(&c[pick].row, arg) != 0)
+	merge_init(&m, l, c, nc);
+	while ((r = merge_next(&m, &failed)) != NULL)
+		if (fn(r, arg) != 0)
 			return 0;
-		last = c[pick].seq;
-		last_file = c[pick].path;
-		if (c[pick].row.n == l->ncols &&
-		    c[pick].row.len[l->ncols - 1] == HASH_HEX)
-			memcpy(last_hash, c[pick].row.f[l->ncols - 1],
-			    HASH_HEX + 1);
-		else
-			last_hash[0] = '\0';
-		if (cursor_next(&c[pick]) != 0)
-			return -1;
-	}
+	return failed ? -1 : 0;
 }
 
 /* ---- books --------------------------------------------------------------- */
@@ -534,46 +580,119 @@ volume_month(const char *path)
 	return (long)seq_of(p, 4) * 12 + seq_of(p + 5, 2) - 1;
 }
 
+/* A book's files open for reading: its live file and volumes. */
+struct book_files {
+	struct cursor *c;
+	int nc;
+	struct merge m;
+};
+
 /*
- * Read the book: the volumes of months >= since (0: all) and the live
+ * Open the book: the volumes of months >= since (0: all) and the live
  * file.  The live file is opened first, so that a reader racing an
  * archive sees every row: either the old live book, or the new one after
  * its volumes are in place.
  */
-int
-scan_books(struct ledger *l, long since, int flags, row_fn fn, void *arg,
-    struct pm_err *e, int *torn)
+static int
+book_open(struct book_files *bf, struct ledger *l, long since, int flags,
+    struct pm_err *e)
 {
-	struct cursor *c;
 	char **vols = NULL;
-	int nvols, i, nc = 0, rc = 0, livefd;
+	int nvols, i, rc = 0, livefd;
 
-	if (torn)
-		*torn = 0;
+	memset(bf, 0, sizeof *bf);
 	livefd = open(l->path, O_RDONLY | O_CLOEXEC);
 	if (livefd < 0 && errno != ENOENT)
 		return errset(e, EX_IOERR, "%s: %s", l->path, strerror(errno));
 	nvols = archive_volumes(l->dir, l->def->name, &vols);
-	c = xcalloc(nvols + 1, sizeof *c);
-	if (livefd >= 0 && (rc = cursor_open(&c[nc++], l, l->path, 0, livefd,
-	    flags, e)) != 0)
-		goto out;
-	for (i = 0; i < nvols; i++)
-		if (volume_month(vols[i]) >= since &&
-		    (rc = cursor_open(&c[nc++], l, vols[i], 1, -1, flags, e))
-		    != 0)
-			goto out;
-	rc = scan_merge(l, c, nc, fn, arg);
-	if (torn && livefd >= 0)
-		*torn = c[0].torn;
-out:
-	if (rc != 0)
-		rc = -1;
-	for (i = 0; i < nc; i++)
-		cursor_close(&c[i]);
-	free(c);
+	bf->c = xcalloc(nvols + 1, sizeof *bf->c);
+	if (livefd >= 0)
+		rc = cursor_open(&bf->c[bf->nc++], l, l->path, 0, livefd, flags,
+		    e);
+	for (i = 0; i < nvols && rc == 0; i++)
+		if (volume_month(vols[i]) >= since)
+			rc = cursor_open(&bf->c[bf->nc++], l, vols[i], 1, -1,
+			    flags, e);
 	archive_volumes_free(vols, nvols);
-	return rc;
+	merge_init(&bf->m, l, bf->c, bf->nc);
+	return rc != 0 ? -1 : 0;
+}
+
+static void
+book_close(struct book_files *bf)
+{
+	int i;
+
+	for (i = 0; i < bf->nc; i++)
+		cursor_close(&bf->c[i]);
+	free(bf->c);
+}
+
+int
+scan_books(struct ledger *l, long since, int flags, row_fn fn, void *arg,
+    struct pm_err *e, int *torn)
+{
+	struct book_files bf;
+	int rc;
+
+	if (torn)
+		*torn = 0;
+	rc = book_open(&bf, l, since, flags, e);
+	if (rc == 0)
+		rc = scan_merge(l, bf.c, bf.nc, fn, arg);
+	if (torn && bf.nc > 0 && bf.c[0].fd >= 0)
+		*torn = bf.c[0].torn;
+	book_close(&bf);
+	return rc != 0 ? -1 : 0;
+}
+
+/*
+ * Several books as one stream in the order they were written: the row
+ * written first (written_at; on a tie, the book listed first) comes
+ * first.  A form whose matters span books (a registration and its steps)
+ * sees each matter's rows in order and can let go of the closed ones.
+ */
+int
+ledger_scan_books(struct ledger **l, int n, long since, book_row_fn fn,
+    void *arg)
+{
+	struct book_files *bf = xcalloc(n, sizeof *bf);
+	const struct row **head = xcalloc(n, sizeof *head);
+	int *wcol = xcalloc(n, sizeof *wcol);
+	int i, pick, failed = 0, rc = 0;
+	struct pm_err e;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		wcol[i] = ledger_col(l[i], "written_at");
+		rc = book_open(&bf[i], l[i], since, 0, &e);
+		if (rc == 0)
+			head[i] = merge_next(&bf[i].m, &failed);
+		rc = rc || failed;
+	}
+	while (rc == 0) {
+		pick = -1;
+		for (i = 0; i < n; i++)
+			if (head[i] != NULL && (pick < 0 ||
+			    strcmp(head[i]->f[wcol[i]], head[pick]->f[wcol[pick]])
+			    < 0))
+				pick = i;
+		if (pick < 0 || fn(pick, head[pick], arg) != 0)
+			break;
+		head[pick] = merge_next(&bf[pick].m, &failed);
+		rc = failed;
+	}
+	for (i = 0; i < n; i++)
+		if (bf[i].c != NULL)
+			book_close(&bf[i]);
+	free(bf);
+	free(head);
+	free(wcol);
+	if (rc != 0) {
+		if (e.status == EX_DATAERR)
+			die(EX_DATAERR, _("%s (run verify)"), e.msg);
+		errdie(&e);
+	}
+	return 0;
 }
 
 static int

@@ -789,7 +789,7 @@ visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
 			finding_push(out, &n, "unqualified", b->fails[i].unit,
 			    "", 1, b->fails[i].ref);
 	/* the same unit, the same problem code, twice or more */
-	complaint_read(ctx, 0, &cb, &e);
+	complaint_read_since(ctx, 0, clock_month_key(from), &cb, &e);
 	for (i = 0; i < cb.n; i++) {
 		const struct complaint *c = &cb.v[i];
 		struct buf refs = { 0 };

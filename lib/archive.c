@@ -385,6 +385,8 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 	parent_sync(p.s);
 	journal_replay(l->dir, p.s, NULL,
 	    ledger_crash_point("archive-mid-rename") ? 1 : 0);
+	/* the live book's rows moved: its month index no longer fits */
+	ledger_mark_drop(l);
 	for (i = 0; i < a.nparts; i++) {
 		if (report)
 			report(l->def->name, a.parts[i].rel, a.parts[i].rows,

@@ -43,41 +43,68 @@ shaped(const char *s, const char *shape)
 	return *s == '\0';
 }
 
+/*
+ * mktime once an hour of the calendar: a book's rows come in time order,
+ * and mktime looks at the zone file on every call.  Within an hour the
+ * local clock runs evenly.
+ */
 static time_t
 make_local(int y, int mo, int d, int h, int mi, int s)
 {
+	static long last_hour = -1;
+	static time_t last_base;
+	long hour = (((long)y * 13 + mo) * 32 + d) * 24 + h;
 	struct tm tm;
 
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
+	if (hour != last_hour) {
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_isdst = -1;
+		last_base = mktime(&tm);
+		last_hour = last_base == (time_t)-1 ? -1 : hour;
+		if (last_base == (time_t)-1)
+			return -1;
+	}
+	return last_base + mi * 60 + s;
+}
+
+/* n digits at s, already checked by shaped() */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
 }
 
 int
 clock_parse(const char *s, time_t *t, int *has_time)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, timed = 1;
-	char sep;
 
 	if (s == NULL)
 		return -1;
-	if (shaped(s, "dddd-dd-dd")) {
+	if (shaped(s, "dddd-dd-dd"))
 		timed = 0;
-		sscanf(s, "%d-%d-%d", &y, &mo, &d);
-	} else if (shaped(s, "dddd-dd-dd dd:dd") ||
-	    shaped(s, "dddd-dd-ddTdd:dd")) {
-		sscanf(s, "%d-%d-%d%c%d:%d", &y, &mo, &d, &sep, &h, &mi);
-	} else if (shaped(s, "dddd-dd-dd dd:dd:dd") ||
-	    shaped(s, "dddd-dd-ddTdd:dd:dd")) {
-		sscanf(s, "%d-%d-%d%c%d:%d:%d", &y, &mo, &d, &sep, &h, &mi, &sec);
-	} else
+	else if (shaped(s, "dddd-dd-dd dd:dd:dd") ||
+	    shaped(s, "dddd-dd-ddTdd:dd:dd"))
+		sec = digits(s + 17, 2);
+	else if (!shaped(s, "dddd-dd-dd dd:dd") &&
+	    !shaped(s, "dddd-dd-ddTdd:dd"))
 		return -1;
+	/* fixed places: YYYY-MM-DD HH:MM:SS */
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	if (timed) {
+		h = digits(s + 11, 2);
+		mi = digits(s + 14, 2);
+	}
 	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
 	    d > clock_days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
 		return -1;
@@ -148,10 +175,19 @@ clock_now(void)
 void
 clock_format(time_t t, char out[20])
 {
+	static time_t last_min = -1;
+	static char last[20];
 	struct tm tm;
 
-	localtime_r(&t, &tm);
-	strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+	/* localtime once a minute: rows written together share it */
+	if (t / 60 != last_min) {
+		localtime_r(&t, &tm);
+		strftime(last, sizeof last, "%Y-%m-%d %H:%M:%S", &tm);
+		last_min = t / 60;
+	}
+	memcpy(out, last, 20);
+	out[17] = '0' + (int)(t % 60) / 10;
+	out[18] = '0' + (int)(t % 60) % 10;
 }
 
 void

@@ -248,7 +248,49 @@ struct fold {
 	const char *only;	/* one matter only (show, form) */
 	long rows;
 	char written[20];	/* the stream's clock: the last row's */
+	struct ledger_mark last[3];	/* each book's last live row */
+	struct let_go *gone;	/* the matters let go, month by month */
+	size_t ngone;
 };
+
+/*
+ * Of the matters let go, registered in a month: the last registration
+ * of each register and the first step of any.  A month's reader that
+ * reads a register from a row on reads every step of the matters
+ * registered from there, wanted or not (it cannot tell them apart
+ * before their steps): the steps' index may not pass those.
+ */
+struct let_go {
+	long month;
+	long last_reg[2];
+	struct ledger_mark first_step[2];
+};
+
+static void
+let_go(struct fold *f, const struct complaint *c)
+{
+	long month = clock_month_key(c->registered);
+	int k = strcmp(c->kind, "request") == 0;
+	struct let_go *g = NULL;
+	size_t i;
+
+	if (c->at_reg.month == 0)
+		return;	/* registered in a volume: not in the live book */
+	for (i = f->ngone; i > 0 && g == NULL; i--)
+		if (f->gone[i - 1].month == month)
+			g = &f->gone[i - 1];
+	if (g == NULL) {
+		f->gone = xrealloc(f->gone, (f->ngone + 1) * sizeof *f->gone);
+		g = &f->gone[f->ngone++];
+		memset(g, 0, sizeof *g);
+		g->month = month;
+	}
+	if (c->at_reg.seq > g->last_reg[k])
+		g->last_reg[k] = c->at_reg.seq;
+	if (c->at_event.month != 0 && (g->first_step[k].month == 0 ||
+	    c->at_event.seq < g->first_step[k].seq))
+		g->first_step[k] = c->at_event;
+}
 
 static size_t
 code_hash(const char *s)
@@ -316,6 +358,7 @@ fold_sweep(struct fold *f, long grace)
 	for (i = 0; i < b->n; i++) {
 		if (f->since > 0 && now > 0 && !fold_keeps(f, &b->v[i], now,
 		    grace)) {
+			let_go(f, &b->v[i]);
 			complaint_free(&b->v[i]);
 			continue;
 		}
@@ -364,6 +407,8 @@ fold_reg(const struct row *r, void *arg)
 	if (b->keep_events)
 		event_push(c, "", at, "register", row_get(f->l, r, "by"),
 		    c->text);
+	if (ledger_mark_marks_live(f->l, r))
+		ledger_mark_of(f->l, r, 1, &c->at_reg);
 	{
 		size_t h = code_hash(c->code) & (b->nslots - 1);
 
@@ -445,6 +490,8 @@ fold_event(const struct row *r, void *arg)
 	}
 	clock_parse(at, &t, NULL);
 	apply_step(c, v, t);
+	if (c->at_event.month == 0 && ledger_mark_marks_live(f->l, r))
+		ledger_mark_of(f->l, r, 1, &c->at_event);
 	if (f->b->keep_events) {
 		struct buf d = { 0 };
 		char id[16];
@@ -490,7 +537,52 @@ fold_row(int book, const struct row *r, void *arg)
 		memcpy(f->written, r->f[w + 1], 20);
 	if (++f->rows % FOLD_SWEEP == 0)
 		fold_sweep(f, FOLD_GRACE);
+	if (ledger_mark_marks_live(f->l, r))
+		ledger_mark_of(f->l, r, 1, &f->last[book]);
 	return book < 2 ? fold_reg(r, f) : fold_event(r, f);
+}
+
+/*
+ * The month index: a reader of the month since on needs, of each live
+ * book, the rows from the first row of a matter it kept (what was
+ * closed before the month lies before it); with none kept, from the
+ * book's last row.  found[k].month is 0 where the book has no live row.
+ */
+static void
+fold_marks(const struct fold *f, long since, struct ledger_mark *found)
+{
+	const struct complaint_book *b = f->b;
+	const struct ledger_mark *m;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		found[k] = f->last[k];
+		for (i = 0; i < b->n; i++) {
+			const struct complaint *c = &b->v[i];
+
+			if (k == 2)
+				m = &c->at_event;
+			else if ((k == 1) != (strcmp(c->kind, "request") == 0))
+				continue;
+			else
+				m = &c->at_reg;
+			if (m->month != 0 && m->seq < found[k].seq)
+				found[k] = *m;
+		}
+	}
+	/* the steps of every matter registered where a register is read */
+	for (i = 0; i < f->ngone; i++)
+		for (k = 0; k < 2; k++) {
+			m = &f->gone[i].first_step[k];
+			if (found[k].month != 0 && m->month != 0 &&
+			    f->gone[i].last_reg[k] >= found[k].seq &&
+			    m->seq < found[2].seq)
+				found[2] = *m;
+		}
+	for (k = 0; k < 3; k++)
+		if (found[k].month != 0)
+			found[k].month = since;
 }
 
 /*
@@ -499,7 +591,8 @@ fold_row(int book, const struct row *r, void *arg)
  */
 static long
 fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since,
-    const char *only)
+    const char *only, const struct ledger_mark *use,
+    struct ledger_mark *found)
 {
 	const struct ledger_def *defs[] = { &complaints_def, &requests_def,
 		&events_def };
@@ -517,9 +610,11 @@ fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since,
 			    ev_cols[i]);
 	}
 	slots_build(b);
-	ledger_scan_books(f.ls, 3, since, fold_row,
-	    &f);
+	ledger_scan_books(f.ls, 3, since, use, fold_row, &f);
 	fold_sweep(&f, 0);
+	if (found != NULL)
+		fold_marks(&f, since, found);
+	free(f.gone);
 	for (k = 0; k < 3; k++)
 		ledger_close(f.ls[k]);
 	free(b->slots);
@@ -537,22 +632,76 @@ complaint_read(struct pm_ctx *ctx, int keep_events, struct complaint_book *b,
 	return complaint_read_since(ctx, keep_events, 0, b, e);
 }
 
+static const struct ledger_def *const book_defs[] = { &complaints_def,
+	&requests_def, &events_def };
+
+/* The month index of the three books for the month since (or before). */
+static int
+marks_get(struct pm_ctx *ctx, long since, struct ledger_mark *m)
+{
+	int k, n = 0;
+
+	for (k = 0; k < 3; k++) {
+		struct ledger *l = ledger_open(book_defs[k], ctx->data);
+
+		n += ledger_mark_get(l, since, &m[k]) == 0;
+		ledger_close(l);
+	}
+	return n;
+}
+
+static void
+marks_put(struct pm_ctx *ctx, const struct ledger_mark *m)
+{
+	int k;
+
+	for (k = 0; k < 3; k++)
+		if (m[k].month != 0) {
+			struct ledger *l = ledger_open(book_defs[k], ctx->data);
+
+			ledger_mark_put(l, &m[k]);
+			ledger_close(l);
+		}
+}
+
+static void
+book_again(struct complaint_book *b, int keep_events)
+{
+	complaint_book_free(b);
+	memset(b, 0, sizeof *b);
+	b->keep_events = keep_events;
+}
+
+/*
+ * A month's reader starts each live book at its month index; a step on
+ * a matter it did not read (a visit reopened one closed long ago) sends
+ * it back to the start of the books, and further back to every volume.
+ */
 static int
 read_books(struct pm_ctx *ctx, int keep_events, long since, const char *only,
     struct complaint_book *b)
 {
+	struct ledger_mark use[3], found[3];
+	int indexed = since > 0 && since != LONG_MAX && only == NULL;
+
 	memset(b, 0, sizeof *b);
 	b->keep_events = keep_events;
-	if (fold_books(ctx, b, since, only) > 0) {
-		/*
-		 * A step on a matter already archived (a visit reopened it):
-		 * its registration is in a volume, so read them all.
-		 */
-		complaint_book_free(b);
-		memset(b, 0, sizeof *b);
-		b->keep_events = keep_events;
-		fold_books(ctx, b, 0, only);
+	if (indexed && marks_get(ctx, since, use) > 0) {
+		if (fold_books(ctx, b, since, only, use, found) == 0) {
+			marks_put(ctx, found);
+			return 0;
+		}
+		book_again(b, keep_events);
 	}
+	if (fold_books(ctx, b, since, only, NULL, indexed ? found : NULL) ==
+	    0) {
+		if (indexed)
+			marks_put(ctx, found);
+		return 0;
+	}
+	/* a step on a matter already archived: its registration is older */
+	book_again(b, keep_events);
+	fold_books(ctx, b, 0, only, NULL, NULL);
 	return 0;
 }
 
@@ -967,7 +1116,7 @@ record_step(struct pm_ctx *ctx, const struct complaint_step *s,
 	memset(&b, 0, sizeof b);
 	l = ledger_open(&events_def, ctx->data);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	fold_books(ctx, &b, 0, s->code);
+	fold_books(ctx, &b, 0, s->code, NULL, NULL);
 	c = complaint_find(&b, s->code);
 	if (c == NULL)
 		rc = errset(e, EX_NOINPUT, _("no complaint or request %.40s"),
@@ -1220,12 +1369,97 @@ complaint_archive(struct pm_ctx *ctx, long before, int dry_run,
 	return moved;
 }
 
+/* The index's entries for month, book by book (month 0: none). */
+static int
+marks_of_month(struct pm_ctx *ctx, long month, struct ledger_mark *m,
+    long *months, int *nmonths)
+{
+	struct ledger_mark v[8];
+	int k, i, j, n, found = 0;
+
+	for (k = 0; k < 3; k++) {
+		struct ledger *l = ledger_open(book_defs[k], ctx->data);
+
+		memset(&m[k], 0, sizeof m[k]);
+		n = ledger_marks(l, v, 8);
+		for (i = 0; i < n; i++) {
+			if (v[i].month == month)
+				m[k] = v[i], found = 1;
+			for (j = 0; months && j < *nmonths; j++)
+				if (months[j] == v[i].month)
+					break;
+			if (months && j == *nmonths && *nmonths < 24)
+				months[(*nmonths)++] = v[i].month;
+		}
+		ledger_close(l);
+	}
+	return found;
+}
+
+/*
+ * The month index against the books: an entry may start before the
+ * first row its month needs (it was kept earlier), never after, unless
+ * a matter reopened since is read past it (then it is stale: dropped).
+ * An entry after such a row would hide matters from the month's figures.
+ */
+static int
+verify_marks(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
+{
+	struct ledger_mark stored[3], fresh[3];
+	struct complaint_book b;
+	long months[24];
+	int nmonths = 0, i, k, late;
+
+	marks_of_month(ctx, 0, stored, months, &nmonths);
+	for (i = 0; i < nmonths; i++) {
+		marks_of_month(ctx, months[i], stored, NULL, NULL);
+		memset(&b, 0, sizeof b);
+		fold_books(ctx, &b, months[i], NULL, NULL, fresh);
+		complaint_book_free(&b);
+		for (k = late = 0; k < 3; k++)
+			if (!late && stored[k].month && fresh[k].month &&
+			    stored[k].seq > fresh[k].seq)
+				late = k + 1;
+		if (!late)
+			continue;
+		if (fold_books(ctx, &b, months[i], NULL, stored, NULL) > 0) {
+			complaint_book_free(&b);
+			warnmsg(_("%s.idx: the month index of %04ld-%02ld is out "
+			    "of date (a matter closed before it was reopened); "
+			    "dropped, the next read keeps it again"),
+			    book_defs[late - 1]->name, months[i] / 12,
+			    months[i] % 12 + 1);
+			for (k = 0; k < 3; k++) {
+				struct ledger *l = ledger_open(book_defs[k],
+				    ctx->data);
+
+				ledger_mark_drop(l);
+				ledger_close(l);
+			}
+			return 0;
+		}
+		complaint_book_free(&b);
+		return errset(e, EX_DATAERR, _("%s.idx: the month index of "
+		    "%04ld-%02ld starts at row %ld, after row %ld, which that "
+		    "month still needs: it would hide matters from the month "
+		    "(changed by hand?)"), book_defs[late - 1]->name,
+		    months[i] / 12, months[i] % 12 + 1, stored[late - 1].seq,
+		    fresh[late - 1].seq);
+	}
+	if (nmonths > 0)
+		fprintf(out, _("month index checked against the books (%d "
+		    "months)\n"), nmonths);
+	return 0;
+}
+
 int
 complaint_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 {
 	const struct ledger_def *const defs[] = { &complaints_def, &requests_def, &events_def, NULL };
 
-	return ledger_verify_books(ctx->data, defs, out, e);
+	if (ledger_verify_books(ctx->data, defs, out, e) != 0)
+		return -1;
+	return verify_marks(ctx, out, e);
 }
 
 static void

@@ -68,6 +68,8 @@ struct complaint {
 	int nhandled;
 	char valid[4], registered_at[20], handler[FIELD_NAME_MAX * 4 + 1];
 	int unresolvable, reopened;
+	/* where its first rows lie in the live books (the month index) */
+	struct ledger_mark at_reg, at_event;
 	struct complaint_event *events;
 	size_t nevents, capevents;
 };

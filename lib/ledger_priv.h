@@ -54,6 +54,7 @@ struct cursor {
 	gzFile gz;
 	char *buf;
 	size_t cap, start, end;	/* unread bytes: buf[start, end) */
+	off_t base;		/* the file offset of buf[0] */
 	long line;		/* lines consumed so far */
 	int eof, done, failed, torn, header_done, want_raw;
 	struct row row;		/* the head: the next row this file gives */

@@ -334,6 +334,7 @@ struct row {
 	const char *file;	/* the file it came from */
 	const char *raw;	/* its bytes as written, when the reader */
 	size_t rawlen;		/* asked for them (verify, archive) */
+	off_t off;		/* where it begins in its file */
 };
 
 struct ledger;
@@ -366,9 +367,37 @@ int ledger_scan_live(struct ledger *l, row_fn fn, void *arg);
  * Several books (since as ledger_scan_since's month key; 0: all) as one
  * stream in the order the rows were written; fn learns which book.
  */
+struct ledger_mark;
 typedef int (*book_row_fn)(int book, const struct row *r, void *arg);
-int ledger_scan_books(struct ledger **l, int n, long since, book_row_fn fn,
-    void *arg);
+int ledger_scan_books(struct ledger **l, int n, long since,
+    const struct ledger_mark *marks, book_row_fn fn, void *arg);
+
+/*
+ * The month index (BOOK.idx beside the live book): for a month, the row
+ * of the live file from which a reader of that month on must read; the
+ * rows before it belong to matters closed before the month (a form's
+ * fold, which knows its matters, finds the row and keeps it here).  An
+ * entry is a hint checked on use: it names the row's seq and the start
+ * of its hash, so an entry that no longer fits the book (archived since)
+ * is passed over and the book read from its start.
+ */
+struct ledger_mark {
+	long month;		/* year * 12 + month - 1; 0: none */
+	long seq, line;
+	off_t off;
+	char hash[17];		/* the first 16 hex digits of the row's hash */
+};
+/* The entry for the latest month <= month; 0, or -1 when there is none. */
+int ledger_mark_get(struct ledger *l, long month, struct ledger_mark *m);
+/* Keep m (the last three months' entries are kept); quietly a cache. */
+void ledger_mark_put(struct ledger *l, const struct ledger_mark *m);
+/* The row r of l as a mark for month. */
+void ledger_mark_of(struct ledger *l, const struct row *r, long month,
+    struct ledger_mark *m);
+int ledger_mark_marks_live(struct ledger *l, const struct row *r);
+void ledger_mark_drop(struct ledger *l);
+/* The entries kept, oldest month first (at most max); how many. */
+int ledger_marks(struct ledger *l, struct ledger_mark *m, int max);
 
 /*
  * Appending.  ledger_begin takes the lock (waiting conf lock_timeout

@@ -54,6 +54,7 @@ fill(struct cursor *c)
 	ssize_t n;
 
 	if (c->start > 0) {
+		c->base += c->start;
 		memmove(c->buf, c->buf + c->start, c->end - c->start);
 		c->end -= c->start;
 		c->start = 0;
@@ -299,6 +300,7 @@ next_raw(struct cursor *c)
 				c->line++;
 				continue;
 			}
+			c->row.off = c->base + c->start;
 			if (memchr(s, '\r', len) == NULL &&
 			    split_fast(c, s, len) == 0) {
 				c->row.line = ++c->line;
@@ -593,9 +595,40 @@ struct book_files {
  * archive sees every row: either the old live book, or the new one after
  * its volumes are in place.
  */
+/*
+ * Open the live file at a mark: its row must be there, with its seq and
+ * hash; 0 when it is (the cursor on that row), -1 when not (closed).
+ */
+static int
+cursor_open_at(struct cursor *c, struct ledger *l, int fd,
+    const struct ledger_mark *m, struct pm_err *e)
+{
+	const struct row *r = &c->row;
+
+	if (lseek(fd, m->off, SEEK_SET) != m->off)
+		return -1;
+	memset(c, 0, sizeof *c);
+	c->l = l;
+	c->fd = fd;
+	c->path = xstrdup(l->path);
+	c->err = e;
+	c->base = m->off;
+	c->header_done = 1;
+	c->line = m->line - 1;
+	c->cap = READ_CHUNK;
+	c->buf = xmalloc(c->cap + 1);
+	if (m->off > 0 && cursor_next(c) == 0 && c->seq == m->seq &&
+	    r->len[l->ncols - 1] == HASH_HEX &&
+	    strncmp(r->f[l->ncols - 1], m->hash, 16) == 0)
+		return 0;
+	c->fd = -1;	/* the caller's, to read again from the start */
+	cursor_close(c);
+	return -1;
+}
+
 static int
 book_open(struct book_files *bf, struct ledger *l, long since, int flags,
-    struct pm_err *e)
+    const struct ledger_mark *mark, struct pm_err *e)
 {
 	char **vols = NULL;
 	int nvols, i, rc = 0, livefd;
@@ -606,9 +639,13 @@ book_open(struct book_files *bf, struct ledger *l, long since, int flags,
 		return errset(e, EX_IOERR, "%s: %s", l->path, strerror(errno));
 	nvols = archive_volumes(l->dir, l->def->name, &vols);
 	bf->c = xcalloc(nvols + 1, sizeof *bf->c);
-	if (livefd >= 0)
-		rc = cursor_open(&bf->c[bf->nc++], l, l->path, 0, livefd, flags,
-		    e);
+	if (livefd >= 0 && mark != NULL && mark->month > 0 &&
+	    cursor_open_at(&bf->c[bf->nc], l, livefd, mark, e) == 0)
+		bf->nc++;
+	else if (livefd >= 0 && (lseek(livefd, 0, SEEK_SET) != 0 ||
+	    (rc = cursor_open(&bf->c[bf->nc++], l, l->path, 0, livefd, flags,
+	    e)) != 0))
+		rc = -1;
 	for (i = 0; i < nvols && rc == 0; i++)
 		if (volume_month(vols[i]) >= since)
 			rc = cursor_open(&bf->c[bf->nc++], l, vols[i], 1, -1,
@@ -637,7 +674,7 @@ scan_books(struct ledger *l, long since, int flags, row_fn fn, void *arg,
 
 	if (torn)
 		*torn = 0;
-	rc = book_open(&bf, l, since, flags, e);
+	rc = book_open(&bf, l, since, flags, NULL, e);
 	if (rc == 0)
 		rc = scan_merge(l, bf.c, bf.nc, fn, arg);
 	if (torn && bf.nc > 0 && bf.c[0].fd >= 0)
@@ -653,8 +690,8 @@ scan_books(struct ledger *l, long since, int flags, row_fn fn, void *arg,
  * sees each matter's rows in order and can let go of the closed ones.
  */
 int
-ledger_scan_books(struct ledger **l, int n, long since, book_row_fn fn,
-    void *arg)
+ledger_scan_books(struct ledger **l, int n, long since,
+    const struct ledger_mark *marks, book_row_fn fn, void *arg)
 {
 	struct book_files *bf = xcalloc(n, sizeof *bf);
 	const struct row **head = xcalloc(n, sizeof *head);
@@ -664,7 +701,8 @@ ledger_scan_books(struct ledger **l, int n, long since, book_row_fn fn,
 
 	for (i = 0; i < n && rc == 0; i++) {
 		wcol[i] = ledger_col(l[i], "written_at");
-		rc = book_open(&bf[i], l[i], since, 0, &e);
+		rc = book_open(&bf[i], l[i], since, 0, marks ? &marks[i] : NULL,
+		    &e);
 		if (rc == 0)
 			head[i] = merge_next(&bf[i].m, &failed);
 		rc = rc || failed;
@@ -830,4 +868,145 @@ manifest_read(const char *path, struct manifest *m)
 	free(line);
 	fclose(fp);
 	return is_hash(m->sha256, strlen(m->sha256)) ? 0 : -1;
+}
+
+/* ---- the month index ------------------------------------------------------ */
+
+static void
+mark_path(struct buf *b, const struct ledger *l)
+{
+	buf_reset(b);
+	buf_addf(b, "%s/%s.idx", l->dir, l->def->name);
+}
+
+#define MARKS_KEPT 3
+
+/* The entries of BOOK.idx, oldest month first; how many. */
+static int
+marks_read(const struct ledger *l, struct ledger_mark *m, int max)
+{
+	struct buf p = { 0 };
+	char line[160], hash[17];
+	struct ledger_mark x;
+	long long off;
+	int n = 0, i;
+	FILE *fp;
+
+	mark_path(&p, l);
+	fp = fopen(p.s, "r");
+	buf_free(&p);
+	if (fp == NULL)
+		return 0;
+	while (fgets(line, sizeof line, fp) != NULL) {
+		memset(&x, 0, sizeof x);
+		if (sscanf(line, "%ld\t%ld\t%lld\t%ld\t%16[0-9a-f]", &x.month,
+		    &x.seq, &off, &x.line, hash) != 5 || x.month <= 0 ||
+		    x.seq <= 0 || off <= 0 || x.line <= 1 || strlen(hash) != 16)
+			continue;	/* a cache: what does not read is not used */
+		x.off = (off_t)off;
+		memcpy(x.hash, hash, sizeof x.hash);
+		for (i = 0; i < n && m[i].month != x.month; i++)
+			;
+		if (i == n && n == max) {
+			memmove(m, m + 1, (max - 1) * sizeof *m);
+			i = --n;
+		}
+		m[i] = x;
+		if (i == n)
+			n++;
+	}
+	fclose(fp);
+	return n;
+}
+
+int
+ledger_marks(struct ledger *l, struct ledger_mark *m, int max)
+{
+	return marks_read(l, m, max);
+}
+
+int
+ledger_mark_get(struct ledger *l, long month, struct ledger_mark *m)
+{
+	struct ledger_mark v[MARKS_KEPT * 4];
+	int n = marks_read(l, v, MARKS_KEPT * 4), i, best = -1;
+
+	memset(m, 0, sizeof *m);
+	for (i = 0; i < n; i++)
+		if (v[i].month <= month && (best < 0 || v[i].month >
+		    v[best].month))
+			best = i;
+	if (best < 0)
+		return -1;
+	*m = v[best];
+	return 0;
+}
+
+static int
+mark_cmp(const void *a, const void *b)
+{
+	const struct ledger_mark *x = a, *y = b;
+
+	return (x->month > y->month) - (x->month < y->month);
+}
+
+void
+ledger_mark_put(struct ledger *l, const struct ledger_mark *m)
+{
+	struct ledger_mark v[MARKS_KEPT * 4 + 1];
+	struct buf p = { 0 }, tmp = { 0 }, text = { 0 };
+	int n = marks_read(l, v, MARKS_KEPT * 4), i, fd;
+
+	for (i = 0; i < n && v[i].month != m->month; i++)
+		;
+	v[i] = *m;
+	if (i == n)
+		n++;
+	qsort(v, n, sizeof *v, mark_cmp);
+	for (i = n > MARKS_KEPT ? n - MARKS_KEPT : 0; i < n; i++)
+		buf_addf(&text, "%ld\t%ld\t%lld\t%ld\t%s\n", v[i].month,
+		    v[i].seq, (long long)v[i].off, v[i].line, v[i].hash);
+	mark_path(&p, l);
+	buf_addf(&tmp, "%s.%ld", p.s, (long)getpid());
+	/* a reader keeps it when it may write here; no sync: a cache */
+	fd = files_open(tmp.s, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    l->def->mode);
+	if (fd >= 0) {
+		if (write(fd, text.s, text.len) != (ssize_t)text.len ||
+		    close(fd) != 0 || rename(tmp.s, p.s) != 0)
+			unlink(tmp.s);
+	}
+	buf_free(&p);
+	buf_free(&tmp);
+	buf_free(&text);
+}
+
+void
+ledger_mark_of(struct ledger *l, const struct row *r, long month,
+    struct ledger_mark *m)
+{
+	memset(m, 0, sizeof *m);
+	m->month = month;
+	m->seq = row_seq(r);
+	m->off = r->off;
+	m->line = r->line;
+	if (r->n == l->ncols)
+		snprintf(m->hash, sizeof m->hash, "%.16s", r->f[l->ncols - 1]);
+}
+
+/* Does the row come from the live file (a mark can point at it)? */
+int
+ledger_mark_marks_live(struct ledger *l, const struct row *r)
+{
+	return r->file != NULL && strcmp(r->file, l->path) == 0 && r->off > 0;
+}
+
+void
+ledger_mark_drop(struct ledger *l)
+{
+	struct buf p = { 0 };
+
+	mark_path(&p, l);
+	unlink(p.s);
+	buf_free(&p);
 }

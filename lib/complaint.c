@@ -557,7 +557,9 @@ fold_marks(const struct fold *f, long since, struct ledger_mark *found)
 	int k;
 
 	for (k = 0; k < 3; k++) {
+		/* with no matter kept there, from after the book's last row */
 		found[k] = f->last[k];
+		found[k].past = 1;
 		for (i = 0; i < b->n; i++) {
 			const struct complaint *c = &b->v[i];
 
@@ -567,7 +569,7 @@ fold_marks(const struct fold *f, long since, struct ledger_mark *found)
 				continue;
 			else
 				m = &c->at_reg;
-			if (m->month != 0 && m->seq < found[k].seq)
+			if (m->month != 0 && m->seq <= found[k].seq)
 				found[k] = *m;
 		}
 	}
@@ -577,7 +579,7 @@ fold_marks(const struct fold *f, long since, struct ledger_mark *found)
 			m = &f->gone[i].first_step[k];
 			if (found[k].month != 0 && m->month != 0 &&
 			    f->gone[i].last_reg[k] >= found[k].seq &&
-			    m->seq < found[2].seq)
+			    m->seq <= found[2].seq)
 				found[2] = *m;
 		}
 	for (k = 0; k < 3; k++)
@@ -676,32 +678,42 @@ book_again(struct complaint_book *b, int keep_events)
  * A month's reader starts each live book at its month index; a step on
  * a matter it did not read (a visit reopened one closed long ago) sends
  * it back to the start of the books, and further back to every volume.
+ * The open matters are those of this month's read that are not closed.
  */
 static int
 read_books(struct pm_ctx *ctx, int keep_events, long since, const char *only,
     struct complaint_book *b)
 {
 	struct ledger_mark use[3], found[3];
-	int indexed = since > 0 && since != LONG_MAX && only == NULL;
+	int open_only = since == LONG_MAX, done = 0;
+	int indexed = since > 0 && only == NULL;
+	size_t i, n = 0;
 
+	if (open_only)
+		since = clock_month_key(ctx->now);
 	memset(b, 0, sizeof *b);
 	b->keep_events = keep_events;
 	if (indexed && marks_get(ctx, since, use) > 0) {
-		if (fold_books(ctx, b, since, only, use, found) == 0) {
-			marks_put(ctx, found);
-			return 0;
-		}
+		done = fold_books(ctx, b, since, only, use, found) == 0;
+		if (!done)
+			book_again(b, keep_events);
+	}
+	if (!done)
+		done = fold_books(ctx, b, since, only, NULL, indexed ? found :
+		    NULL) == 0;
+	if (done && indexed)
+		marks_put(ctx, found);
+	if (!done) {
+		/* a step on a matter archived: its registration is older */
 		book_again(b, keep_events);
+		fold_books(ctx, b, 0, only, NULL, NULL);
 	}
-	if (fold_books(ctx, b, since, only, NULL, indexed ? found : NULL) ==
-	    0) {
-		if (indexed)
-			marks_put(ctx, found);
-		return 0;
-	}
-	/* a step on a matter already archived: its registration is older */
-	book_again(b, keep_events);
-	fold_books(ctx, b, 0, only, NULL, NULL);
+	for (i = 0; i < b->n; i++)
+		if (open_only && b->v[i].closed)
+			complaint_free(&b->v[i]);
+		else
+			b->v[n++] = b->v[i];
+	b->n = n;
 	return 0;
 }
 
@@ -1418,7 +1430,8 @@ verify_marks(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 		complaint_book_free(&b);
 		for (k = late = 0; k < 3; k++)
 			if (!late && stored[k].month && fresh[k].month &&
-			    stored[k].seq > fresh[k].seq)
+			    stored[k].seq + stored[k].past > fresh[k].seq +
+			    fresh[k].past)
 				late = k + 1;
 		if (!late)
 			continue;

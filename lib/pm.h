@@ -386,6 +386,7 @@ struct ledger_mark {
 	long seq, line;
 	off_t off;
 	char hash[17];		/* the first 16 hex digits of the row's hash */
+	int past;		/* 1: from the row after it */
 };
 /* The entry for the latest month <= month; 0, or -1 when there is none. */
 int ledger_mark_get(struct ledger *l, long month, struct ledger_mark *m);

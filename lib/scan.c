@@ -619,7 +619,8 @@ cursor_open_at(struct cursor *c, struct ledger *l, int fd,
 	c->buf = xmalloc(c->cap + 1);
 	if (m->off > 0 && cursor_next(c) == 0 && c->seq == m->seq &&
 	    r->len[l->ncols - 1] == HASH_HEX &&
-	    strncmp(r->f[l->ncols - 1], m->hash, 16) == 0)
+	    strncmp(r->f[l->ncols - 1], m->hash, 16) == 0 &&
+	    (!m->past || cursor_next(c) == 0))
 		return 0;
 	c->fd = -1;	/* the caller's, to read again from the start */
 	cursor_close(c);
@@ -889,7 +890,7 @@ marks_read(const struct ledger *l, struct ledger_mark *m, int max)
 	char line[160], hash[17];
 	struct ledger_mark x;
 	long long off;
-	int n = 0, i;
+	int n = 0, i, past;
 	FILE *fp;
 
 	mark_path(&p, l);
@@ -899,11 +900,14 @@ marks_read(const struct ledger *l, struct ledger_mark *m, int max)
 		return 0;
 	while (fgets(line, sizeof line, fp) != NULL) {
 		memset(&x, 0, sizeof x);
-		if (sscanf(line, "%ld\t%ld\t%lld\t%ld\t%16[0-9a-f]", &x.month,
-		    &x.seq, &off, &x.line, hash) != 5 || x.month <= 0 ||
+		past = 0;
+		if (sscanf(line, "%ld\t%ld\t%lld\t%ld\t%16[0-9a-f]\t%d",
+		    &x.month, &x.seq, &off, &x.line, hash, &past) < 5 ||
+		    x.month <= 0 ||
 		    x.seq <= 0 || off <= 0 || x.line <= 1 || strlen(hash) != 16)
 			continue;	/* a cache: what does not read is not used */
 		x.off = (off_t)off;
+		x.past = past == 1;
 		memcpy(x.hash, hash, sizeof x.hash);
 		for (i = 0; i < n && m[i].month != x.month; i++)
 			;
@@ -964,8 +968,9 @@ ledger_mark_put(struct ledger *l, const struct ledger_mark *m)
 		n++;
 	qsort(v, n, sizeof *v, mark_cmp);
 	for (i = n > MARKS_KEPT ? n - MARKS_KEPT : 0; i < n; i++)
-		buf_addf(&text, "%ld\t%ld\t%lld\t%ld\t%s\n", v[i].month,
-		    v[i].seq, (long long)v[i].off, v[i].line, v[i].hash);
+		buf_addf(&text, "%ld\t%ld\t%lld\t%ld\t%s\t%d\n",
+		    v[i].month, v[i].seq, (long long)v[i].off, v[i].line,
+		    v[i].hash, v[i].past);
 	mark_path(&p, l);
 	buf_addf(&tmp, "%s.%ld", p.s, (long)getpid());
 	/* a reader keeps it when it may write here; no sync: a cache */

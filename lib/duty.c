@@ -302,20 +302,15 @@ struct log_state {
 	struct duty_entries *shown;
 };
 
-static int
-fold_log(const struct row *r, void *arg)
+/* What is open and who holds the desk, after one more row. */
+static void
+fold_open(struct log_state *st, const struct row *r, const char *kind,
+    const char *done, const char *id)
 {
-	struct log_state *st = arg;
 	struct ledger *l = st->l;
-	const char *kind = row_get(l, r, "kind");
-	const char *done = row_get(l, r, "done");
-	const char *corrects = row_get(l, r, "corrects");
 	const struct entry_kind *rule = kind_rule(kind);
-	char id[DUTY_ID_MAX];
 	size_t i;
 
-	st->last_seq = row_seq(r);
-	log_id(st->last_seq, id);
 	if (rule && rule->important)
 		entries_push(&st->open, id, row_get(l, r, "at"), kind,
 		    row_get(l, r, "text"), row_get(l, r, "by"));
@@ -348,6 +343,31 @@ fold_log(const struct row *r, void *arg)
 				entries_remove(&st->open, i);
 				break;
 			}
+}
+
+/*
+ * A day's reader (st->shown) wants the day's entries and what later
+ * rows say of them, not what is open: a row of another day that
+ * corrects or finishes nothing is passed over at once.
+ */
+static int
+fold_log(const struct row *r, void *arg)
+{
+	struct log_state *st = arg;
+	struct ledger *l = st->l;
+	const char *kind = row_get(l, r, "kind");
+	const char *done = row_get(l, r, "done");
+	const char *corrects = row_get(l, r, "corrects");
+	char id[DUTY_ID_MAX];
+	size_t i;
+
+	st->last_seq = row_seq(r);
+	if (st->shown && !*done && !*corrects &&
+	    strncmp(row_get(l, r, "at"), st->day, 10) != 0)
+		return 0;
+	log_id(st->last_seq, id);
+	if (st->shown == NULL)
+		fold_open(st, r, kind, done, id);
 	if (st->shown) {
 		if (strncmp(row_get(l, r, "at"), st->day, 10) == 0) {
 			struct buf text = { 0 };

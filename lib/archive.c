@@ -274,6 +274,82 @@ part_cmp(const void *x, const void *y)
 	return (a->month > b->month) - (a->month < b->month);
 }
 
+/*
+ * The parts written: each synced, each month's volume and manifest
+ * built, the new head, then the journal whose rename is the commit point.
+ */
+static void
+arch_commit(struct arch *a, struct ledger_tx *tx, const char *livetmp,
+    time_t now, const char *by)
+{
+	struct ledger *l = a->l;
+	struct buf p = { 0 }, j = { 0 }, jn = { 0 };
+	size_t i;
+
+	for (i = 0; i < a->nparts; i++)
+		if (fflush(a->parts[i].fp) != 0 || ferror(a->parts[i].fp) ||
+		    fclose(a->parts[i].fp) != 0)
+			die(EX_IOERR, _("cannot write %s.part; nothing was "
+			    "archived"), a->parts[i].rel);
+	if (fflush(a->live) != 0 || ferror(a->live) || fsync(fileno(a->live))
+	    != 0 || fclose(a->live) != 0)
+		die(EX_IOERR, _("cannot write %s; nothing was archived"),
+		    livetmp);
+	for (i = 0; i < a->nparts; i++) {
+		long new_rows = a->parts[i].rows;
+
+		build_volume(a, &a->parts[i], tx, now, by, a->kept + a->moved);
+		a->parts[i].rows = new_rows;
+	}
+	buf_addf(&p, "%s/archive/%s/head.new", l->dir, l->def->name);
+	buf_addf(&j, "%ld %s\n", tx->last_seq, tx->head);
+	write_synced(p.s, j.s, j.len, l->def->mode);
+	buf_reset(&j);
+	for (i = 0; i < a->nparts; i++)
+		buf_addf(&j, "%s.csv.gz.new\t%s.csv.gz\n"
+		    "%s.manifest.new\t%s.manifest\n", a->parts[i].rel,
+		    a->parts[i].rel, a->parts[i].rel, a->parts[i].rel);
+	buf_addf(&j, "archive/%s/head.new\tarchive/%s/head\n", l->def->name,
+	    l->def->name);
+	buf_addf(&j, "%s.csv.arch\t%s.csv\n", l->def->name, l->def->name);
+	archive_journal_path(&p, l);
+	buf_addf(&jn, "%s.new", p.s);
+	write_synced(jn.s, j.s, j.len, l->def->mode);
+	if (ledger_crash_point("archive-before-commit"))
+		raise(SIGKILL);
+	if (rename(jn.s, p.s) != 0)
+		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
+		    p.s, strerror(errno));
+	parent_sync(p.s);
+	journal_replay(l->dir, p.s, NULL,
+	    ledger_crash_point("archive-mid-rename") ? 1 : 0);
+	/* the live book's rows moved: its month index no longer fits */
+	ledger_mark_drop(l);
+	buf_free(&p);
+	buf_free(&j);
+	buf_free(&jn);
+}
+
+/* The archive's own directories, and the live book's next copy (p). */
+static void
+arch_prepare(struct arch *a, struct buf *p)
+{
+	struct ledger *l = a->l;
+	int fd;
+
+	archive_sweep(l);
+	mkdir_p(l->dir, "archive", 0750);
+	buf_addf(p, "archive/%s", l->def->name);
+	mkdir_p(l->dir, p->s, 0750);
+	buf_reset(p);
+	buf_addf(p, "%s.arch", l->path);
+	fd = files_open(p->s, O_WRONLY | O_TRUNC | O_CLOEXEC, l->def->mode);
+	if (fd < 0 || (a->live = fdopen(fd, "w")) == NULL)
+		die(EX_CANTCREAT, _("cannot create %s: %s"), p->s,
+		    strerror(errno));
+	fprintf(a->live, "%s\n", l->header);
+}
+
 long
 ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
     int dry_run, archive_report_fn report, void *rarg, time_t now,
@@ -283,10 +359,9 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 	struct arch a;
 	struct cursor live;
 	struct pm_err e;
-	struct buf p = { 0 }, j = { 0 }, jn = { 0 };
+	struct buf p = { 0 };
 	long moved;
 	size_t i;
-	int fd;
 
 	/* bind only a sound book: a damaged one is shown by verify first */
 	if (ledger_verify(l, &e, NULL) != 0) {
@@ -300,20 +375,8 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 	a.fn = fn;
 	a.arg = arg;
 	a.dry_run = dry_run;
-	if (!dry_run) {
-		archive_sweep(l);
-		mkdir_p(l->dir, "archive", 0750);
-		buf_addf(&p, "archive/%s", l->def->name);
-		mkdir_p(l->dir, p.s, 0750);
-		buf_reset(&p);
-		buf_addf(&p, "%s.arch", l->path);
-		fd = files_open(p.s, O_WRONLY | O_TRUNC | O_CLOEXEC,
-		    l->def->mode);
-		if (fd < 0 || (a.live = fdopen(fd, "w")) == NULL)
-			die(EX_CANTCREAT, _("cannot create %s: %s"), p.s,
-			    strerror(errno));
-		fprintf(a.live, "%s\n", l->header);
-	}
+	if (!dry_run)
+		arch_prepare(&a, &p);
 	/* the live file alone: its rows are the ones that may move */
 	if (cursor_open(&live, l, l->path, 0, -1, CURSOR_RAW, &e) != 0 ||
 	    scan_merge(l, &live, 1, arch_row, &a) != 0) {
@@ -345,48 +408,7 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 		tx_free(tx);
 		return moved;
 	}
-	/* the new files, each synced */
-	for (i = 0; i < a.nparts; i++)
-		if (fflush(a.parts[i].fp) != 0 || ferror(a.parts[i].fp) ||
-		    fclose(a.parts[i].fp) != 0)
-			die(EX_IOERR, _("cannot write %s.part; nothing was "
-			    "archived"), a.parts[i].rel);
-	if (fflush(a.live) != 0 || ferror(a.live) || fsync(fileno(a.live))
-	    != 0 || fclose(a.live) != 0)
-		die(EX_IOERR, _("cannot write %s; nothing was archived"), p.s);
-	for (i = 0; i < a.nparts; i++) {
-		long new_rows = a.parts[i].rows;
-
-		build_volume(&a, &a.parts[i], tx, now, by, a.kept + a.moved);
-		a.parts[i].rows = new_rows;
-	}
-	buf_reset(&p);
-	buf_addf(&p, "%s/archive/%s/head.new", l->dir, l->def->name);
-	buf_reset(&j);
-	buf_addf(&j, "%ld %s\n", tx->last_seq, tx->head);
-	write_synced(p.s, j.s, j.len, l->def->mode);
-	/* the journal: its rename is the commit point */
-	buf_reset(&j);
-	for (i = 0; i < a.nparts; i++)
-		buf_addf(&j, "%s.csv.gz.new\t%s.csv.gz\n"
-		    "%s.manifest.new\t%s.manifest\n", a.parts[i].rel,
-		    a.parts[i].rel, a.parts[i].rel, a.parts[i].rel);
-	buf_addf(&j, "archive/%s/head.new\tarchive/%s/head\n", l->def->name,
-	    l->def->name);
-	buf_addf(&j, "%s.csv.arch\t%s.csv\n", l->def->name, l->def->name);
-	archive_journal_path(&p, l);
-	buf_addf(&jn, "%s.new", p.s);
-	write_synced(jn.s, j.s, j.len, l->def->mode);
-	if (ledger_crash_point("archive-before-commit"))
-		raise(SIGKILL);
-	if (rename(jn.s, p.s) != 0)
-		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
-		    p.s, strerror(errno));
-	parent_sync(p.s);
-	journal_replay(l->dir, p.s, NULL,
-	    ledger_crash_point("archive-mid-rename") ? 1 : 0);
-	/* the live book's rows moved: its month index no longer fits */
-	ledger_mark_drop(l);
+	arch_commit(&a, tx, p.s, now, by);
 	for (i = 0; i < a.nparts; i++) {
 		if (report)
 			report(l->def->name, a.parts[i].rel, a.parts[i].rows,
@@ -398,8 +420,6 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 	buf_addf(&p, "before %04ld-%02ld", before / 12, before % 12 + 1);
 	ledger_anchor(tx, l->dir, "archive", p.s, now, by);
 	buf_free(&p);
-	buf_free(&j);
-	buf_free(&jn);
 	tx_free(tx);
 	return moved;
 }

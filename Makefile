@@ -147,7 +147,7 @@ tests/histgen: tests/histgen.o lib/libpm.a
 tests/crashpoint: tests/crashpoint.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
-check: all tests/unit tests/pngcount tests/maxrss tests/width .test-deps-ok
+check: all tests/unit tests/pngcount tests/maxrss tests/width tests/histgen .test-deps-ok
 	@sh tests/run
 
 # Static analysis of lib/ and bin/: both must report nothing.  A false

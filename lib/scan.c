@@ -643,10 +643,11 @@ book_open(struct book_files *bf, struct ledger *l, long since, int flags,
 	if (livefd >= 0 && mark != NULL && mark->month > 0 &&
 	    cursor_open_at(&bf->c[bf->nc], l, livefd, mark, e) == 0)
 		bf->nc++;
-	else if (livefd >= 0 && (lseek(livefd, 0, SEEK_SET) != 0 ||
-	    (rc = cursor_open(&bf->c[bf->nc++], l, l->path, 0, livefd, flags,
-	    e)) != 0))
-		rc = -1;
+	else if (livefd >= 0 && lseek(livefd, 0, SEEK_SET) != 0)
+		rc = errset(e, EX_IOERR, "%s: %s", l->path, strerror(errno));
+	else if (livefd >= 0)
+		rc = cursor_open(&bf->c[bf->nc++], l, l->path, 0, livefd, flags,
+		    e);
 	for (i = 0; i < nvols && rc == 0; i++)
 		if (volume_month(vols[i]) >= since)
 			rc = cursor_open(&bf->c[bf->nc++], l, vols[i], 1, -1,
@@ -700,6 +701,8 @@ ledger_scan_books(struct ledger **l, int n, long since,
 	int i, pick, failed = 0, rc = 0;
 	struct pm_err e;
 
+	memset(&e, 0, sizeof e);
+	e.status = EX_SOFTWARE;
 	for (i = 0; i < n && rc == 0; i++) {
 		wcol[i] = ledger_col(l[i], "written_at");
 		rc = book_open(&bf[i], l[i], since, 0, marks ? &marks[i] : NULL,
@@ -738,6 +741,9 @@ static int
 scan_or_die(struct ledger *l, long since, row_fn fn, void *arg)
 {
 	struct pm_err e;
+
+	memset(&e, 0, sizeof e);
+	e.status = EX_SOFTWARE;
 
 	if (scan_books(l, since, 0, fn, arg, &e, NULL) != 0) {
 		if (e.status == EX_DATAERR)

@@ -18,6 +18,7 @@ peak() { sed -n 's/^maxrss //p' "$T/err"; }
 # closed in its month; 200 left open this month.  300 handovers a month,
 # 100 units' keys a month.
 export PM_NOW="2026-11-22 09:00"
+test -x "$TOP/tests/histgen" || echo "not ok - tests/histgen is built (make check builds it)"
 Y=$T/y10 D=$T/d10 K=$T/k10
 mkdir -p "$Y" "$D" "$K"
 "$TOP/tests/histgen" "$Y" PM 120 600 200

@@ -125,7 +125,7 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 
 	memset(o, 0, sizeof *o);
 	cli_rescan();
-	while ((c = getopt_long(argc, argv, "D:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":D:hV", longopts, NULL)) != -1) {
 		if (cli_common(&ctx, c, optarg, usage))
 			continue;
 		cli_allowed(c, allowed, argv, usage);

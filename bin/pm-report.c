@@ -103,7 +103,7 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 
 	memset(o, 0, sizeof *o);
 	cli_rescan();
-	while ((c = getopt_long(argc, argv, "D:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":D:hV", longopts, NULL)) != -1) {
 		if (c == OPT_FORMAT) {
 			/* reports: text, csv, json, html */
 			if (report_parse_format(optarg, &format) != 0)

@@ -17,6 +17,7 @@ cli_init(struct pm_ctx *ctx, const char *argv0)
 {
 	memset(ctx, 0, sizeof *ctx);
 	msg_init(argv0);
+	opterr = 0;	/* getopt's messages name the subcommand: ours, below */
 	ctx->format = OUT_TABLE;
 }
 
@@ -124,17 +125,39 @@ cli_rescan(void)
 	optind = 0;	/* glibc: start a fresh scan */
 }
 
+/* An option getopt refused: one line naming it, as the command. */
+void
+cli_bad_option(int c, char **argv, void (*usage)(int))
+{
+	const char *opt = argv[optind - 1], *slash = strrchr(argv[0], '/');
+	struct buf b = { 0 };
+
+	/* before the command (argv[0] is the program), no command named */
+	if (strcmp(slash ? slash + 1 : argv[0], progname) != 0)
+		buf_addf(&b, "%s: ", argv[0]);
+	if (c == ':')
+		buf_addf(&b, _("option %s needs a value"), opt);
+	else if (optopt != 0 && strncmp(opt, "--", 2) != 0)
+		buf_addf(&b, _("unknown option -%c"), optopt);
+	else
+		buf_addf(&b, _("unknown option %s"), opt);
+	warnmsg("%s", b.s);
+	buf_free(&b);
+	usage(EX_USAGE);
+}
+
 void
 cli_allowed(int c, const int *allowed, char **argv, void (*usage)(int))
 {
 	int i;
 
+	if (c == '?' || c == ':')
+		cli_bad_option(c, argv, usage);
 	for (i = 0; allowed[i] && allowed[i] != c; i++)
 		;
-	if (c == '?' || allowed[i] == 0) {
-		if (c != '?')
-			warnmsg(_("%s: option %s does not apply here"), argv[0],
-			    argv[optind - 1]);
+	if (allowed[i] == 0) {
+		warnmsg(_("%s: option %s does not apply here"), argv[0],
+		    argv[optind - 1]);
 		usage(EX_USAGE);
 	}
 }
@@ -149,9 +172,12 @@ cli_main(struct pm_ctx *ctx, int argc, char **argv,
 
 	cli_init(ctx, argv[0]);
 	/* Options before the command apply to it. */
-	while ((c = getopt_long(argc, argv, "+D:hV", longopts, NULL)) != -1)
-		if (!cli_common(ctx, c, optarg, usage))
+	while ((c = getopt_long(argc, argv, "+:D:hV", longopts, NULL)) != -1)
+		if (!cli_common(ctx, c, optarg, usage)) {
+			if (c == '?' || c == ':')
+				cli_bad_option(c, argv, usage);
 			usage(EX_USAGE);
+		}
 	if (optind >= argc) {
 		warnmsg(_("a command is required"));
 		usage(EX_USAGE);
@@ -201,7 +227,7 @@ parse_plain(struct pm_ctx *ctx, int argc, char **argv,
 	int c;
 
 	cli_rescan();
-	while ((c = getopt_long(argc, argv, "D:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":D:hV", longopts, NULL)) != -1) {
 		if (cli_common(ctx, c, optarg, usage))
 			continue;
 		if (import && c == OPT_DRYRUN)

@@ -58,13 +58,15 @@ split_names(const char *v, char **out, int max, const char *key,
 		p = sep ? sep + seplen : NULL;
 		if (*item == '\0')
 			continue;
-		if (n == max) {
+		if (n == max || field_name(e, key, item) != 0) {
+			int full = n == max;
+
 			free(copy);
-			return errset(e, EX_CONFIG, _("%s: more than %d names"),
-			    key, max);
-		}
-		if (field_name(e, key, item) != 0) {
-			free(copy);
+			while (n > 0)	/* the names taken so far */
+				free(out[--n]);
+			if (full)
+				return errset(e, EX_CONFIG, _("%s: more than %d "
+				    "names"), key, max);
 			return -1;
 		}
 		out[n++] = xstrdup(item);
@@ -261,12 +263,37 @@ conf_defaults(struct conf *c)
 	    CONF_LIST_MAX, "departments", &e);
 }
 
+/*
+ * A key set twice is a mistake to show, not a value to take silently
+ * (holidays may be listed on several lines).  seen: "\nkey=line" each.
+ */
+static int
+conf_seen(struct buf *seen, const char *key, long lineno, struct pm_err *e)
+{
+	struct buf probe = { 0 };
+	const char *at;
+	int rc = 0;
+
+	if (strcmp(key, "holidays") == 0)
+		return 0;
+	buf_addf(&probe, "\n%s=", key);
+	at = seen->s ? strstr(seen->s, probe.s) : NULL;
+	if (at != NULL)
+		rc = errset(e, EX_CONFIG, _("pm.conf:%ld: %s is set twice (first "
+		    "on line %ld)"), lineno, key, atol(at + probe.len));
+	else
+		buf_addf(seen, "%s%ld", probe.s, lineno);
+	buf_free(&probe);
+	return rc;
+}
+
 int
 conf_load(struct conf *c, const char *dir, struct pm_err *e)
 {
-	struct buf path = { 0 };
+	struct buf path = { 0 }, seen = { 0 };
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t len;
 	long lineno = 0;
 	FILE *fp;
 	int rc = 0;
@@ -281,10 +308,15 @@ conf_load(struct conf *c, const char *dir, struct pm_err *e)
 		return errset(e, EX_CONFIG, "%s/pm.conf: %s", dir,
 		    strerror(errno));
 	}
-	while (getline(&line, &cap, fp) != -1) {
+	while ((len = getline(&line, &cap, fp)) != -1) {
 		char *s, *eq, *key, *val;
 
 		lineno++;
+		if (memchr(line, '\0', len) != NULL) {
+			rc = errset(e, EX_CONFIG, _("pm.conf:%ld: contains a NUL "
+			    "byte"), lineno);
+			break;
+		}
 		s = trim(line);
 		if (*s == '#' || *s == '\0')
 			continue;
@@ -297,6 +329,10 @@ conf_load(struct conf *c, const char *dir, struct pm_err *e)
 		*eq = '\0';
 		key = trim(s);
 		val = trim(eq + 1);
+		if (conf_seen(&seen, key, lineno, e) != 0) {
+			rc = -1;
+			break;
+		}
 		if (!utf8_valid(val, strlen(val)) || set_key(c, key, val, e)) {
 			char inner[sizeof e->msg];
 
@@ -312,6 +348,7 @@ conf_load(struct conf *c, const char *dir, struct pm_err *e)
 	free(line);
 	fclose(fp);
 	buf_free(&path);
+	buf_free(&seen);
 	return rc;
 }
 

@@ -246,6 +246,36 @@ all_digits(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * A document's number masked where a person reads it: each run of six
+ * or more digits (an ID card's may end in X) keeps its last four, and
+ * its first three when it is long; the words around it stay.
+ */
+void
+field_mask_numbers(const char *s, struct buf *out)
+{
+	size_t i, n, k;
+
+	buf_reset(out);
+	buf_add(out, "", 0);
+	while (*s) {
+		n = strspn(s, "0123456789");
+		if (n > 0 && (s[n] == 'X' || s[n] == 'x'))
+			n++;
+		if (n < 6) {
+			buf_add(out, s, n > 0 ? n : 1);
+			s += n > 0 ? n : 1;
+			continue;
+		}
+		k = n >= 11 ? 3 : 0;
+		buf_add(out, s, k);
+		for (i = k; i < n - 4; i++)
+			buf_add(out, "*", 1);
+		buf_add(out, s + n - 4, 4);
+		s += n;
+	}
+}
+
 /* A mainland mobile (1[3-9] and 9 digits) or a landline (0AA[A]-NNNNNNN[N]). */
 int
 field_masked(const char *v)

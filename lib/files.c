@@ -61,7 +61,8 @@ int
 files_open(const char *path, int flags, mode_t mode)
 {
 	mode_t want = file_mode(mode);
-	int fd = open(path, flags | O_CREAT, want);
+	/* never through a link someone planted in the data directory */
+	int fd = open(path, flags | O_CREAT | O_NOFOLLOW, want);
 
 	if (fd >= 0)
 		settle(fd, path, want);

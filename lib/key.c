@@ -218,9 +218,15 @@ apply(struct key_book *b, const char *id, const char *at, const char *by,
 			buf_addf(&d, _("from %s (%s), sheet %s %s"), v[K_FROM],
 			    v[K_SOURCE], v[K_EXPECTED], *v[K_CONFIRMED] ?
 			    v[K_CONFIRMED] : "≠");
-		else if (strcmp(event, "issue") == 0)
+		else if (strcmp(event, "issue") == 0) {
+			struct buf doc = { 0 };
+
+			/* the document's number is not for every screen */
+			field_mask_numbers(v[K_ID_DOC], &doc);
 			buf_addf(&d, _("to owner %s, shown %s"), v[K_TO],
-			    v[K_ID_DOC]);
+			    doc.s ? doc.s : "");
+			buf_free(&doc);
+		}
 		else if (strcmp(event, "lend") == 0) {
 			buf_addf(&d, _("to %s (%s, work ID %s)"), v[K_TO],
 			    v[K_DEPT], v[K_WORK_ID]);

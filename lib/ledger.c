@@ -552,12 +552,48 @@ rollback_open(void)
 		ledger_rollback(open_txs);
 }
 
+/*
+ * What a writer killed mid-import left: its copy of the book, stale now
+ * that we hold the lock.  (A link planted there goes, not what it names.)
+ */
+static void
+sweep_stale(struct ledger *l)
+{
+	struct buf tmp = { 0 };
+
+	buf_addf(&tmp, "%s.tmp", l->path);
+	unlink(tmp.s);
+	buf_free(&tmp);
+}
+
+/* The book's header checked, its last row found. */
+static void
+open_tail(struct ledger_tx *tx)
+{
+	struct ledger *l = tx->l;
+	char first[LEDGER_COLS_MAX * 40];
+	size_t hl = strlen(l->header);
+	struct stat st;
+
+	if (fstat(tx->fd, &st) != 0)
+		die(EX_IOERR, "%s: %s", l->path, strerror(errno));
+	if (hl + 1 > sizeof first || pread(tx->fd, first, hl + 1, 0) !=
+	    (ssize_t)(hl + 1) || memcmp(first, l->header, hl) != 0 ||
+	    first[hl] != '\n') {
+		ssize_t n = pread(tx->fd, first, sizeof first - 1, 0);
+
+		first[n > 0 ? n : 0] = '\0';
+		first[strcspn(first, "\r\n")] = '\0';
+		die(EX_DATAERR, _("%s: the header does not match: expected "
+		    "\"%s\", found \"%.200s\""), l->path, l->header, first);
+	}
+	read_tail(tx, st.st_size);
+}
+
 struct ledger_tx *
 ledger_begin(struct ledger *l, long lock_timeout)
 {
 	struct ledger_tx *tx = xcalloc(1, sizeof *tx);
-	struct stat st;
-	char first[LEDGER_COLS_MAX * 40];
 	size_t hl = strlen(l->header);
 	char hash[HASH_HEX + 1];
 	long floor;
@@ -582,27 +618,14 @@ ledger_begin(struct ledger *l, long lock_timeout)
 		    "lock (waited %ld s); try again"), l->path, lock_timeout);
 	archive_recover(l);
 	group_recover(l);
-	tx->fd = open(l->path, O_RDWR | O_APPEND | O_CLOEXEC);
-	if (tx->fd < 0 && errno == ENOENT) {
-		create_book(l);
-		tx->fd = open(l->path, O_RDWR | O_APPEND | O_CLOEXEC);
-	}
-	if (tx->fd < 0)
-		die(EX_IOERR, "%s: %s", l->path, strerror(errno));
-	if (fstat(tx->fd, &st) != 0)
-		die(EX_IOERR, "%s: %s", l->path, strerror(errno));
-	if (hl + 1 > sizeof first || pread(tx->fd, first, hl + 1, 0) !=
-	    (ssize_t)(hl + 1) || memcmp(first, l->header, hl) != 0 ||
-	    first[hl] != '\n') {
-		ssize_t n = pread(tx->fd, first, sizeof first - 1, 0);
-
-		first[n > 0 ? n : 0] = '\0';
-		first[strcspn(first, "\r\n")] = '\0';
-		die(EX_DATAERR, _("%s: the header does not match: expected "
-		    "\"%s\", found \"%.200s\""), l->path, l->header, first);
-	}
+	sweep_stale(l);
 	sha256_hex(tx->md, l->header, hl, NULL, 0, tx->head);
-	read_tail(tx, st.st_size);
+	tx->good_end = hl + 1;
+	tx->fd = open(l->path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (tx->fd < 0 && errno != ENOENT)
+		die(EX_IOERR, "%s: %s", l->path, strerror(errno));
+	if (tx->fd >= 0)
+		open_tail(tx);	/* a book not begun is begun by its first row */
 	if (archived_head(l, &floor, hash) && floor > tx->last_seq) {
 		tx->last_seq = floor;
 		memcpy(tx->head, hash, sizeof hash);
@@ -673,7 +696,8 @@ begin_batch(struct ledger_tx *tx)
 	ssize_t n;
 
 	buf_addf(&tmp, "%s.tmp", tx->l->path);
-	tx->tmpfd = files_open(tmp.s, O_WRONLY | O_TRUNC | O_CLOEXEC,
+	unlink(tmp.s);
+	tx->tmpfd = files_open(tmp.s, O_WRONLY | O_EXCL | O_CLOEXEC,
 	    tx->l->def->mode);
 	buf_free(&tmp);
 	if (tx->tmpfd < 0)
@@ -749,6 +773,15 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 	}
 	sha256_hex(tx->md, tx->head, HASH_HEX, content.s, content.len, hash);
 	buf_addf(&content, ",%s\n", hash);
+	if (tx->fd < 0) {
+		/* the first row of a new book: only now is there a book */
+		create_book(l);
+		tx->created = 1;
+		tx->fd = open(l->path, O_RDWR | O_APPEND | O_CLOEXEC |
+		    O_NOFOLLOW);
+		if (tx->fd < 0)
+			die(EX_IOERR, "%s: %s", l->path, strerror(errno));
+	}
 	if (tx->nrows == 1 && tx->tmpfd < 0)
 		begin_batch(tx);
 	buf_add(&tx->rows, content.s, content.len);
@@ -847,6 +880,8 @@ ledger_rollback(struct ledger_tx *tx)
 		buf_addf(&tmp, "%s.tmp", tx->l->path);
 		unlink(tmp.s);
 		buf_free(&tmp);
+	} else if (tx->created) {
+		unlink(tx->l->path);	/* begun here: nothing was written */
 	} else if (tx->fd >= 0) {
 		/* Take back whatever part of a row reached the file. */
 		if (ftruncate(tx->fd, tx->good_end) == 0)

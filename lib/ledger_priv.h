@@ -107,6 +107,7 @@ struct ledger_tx {
 	struct buf rows;	/* rows not yet written */
 	long nrows;
 	int staged;		/* BOOK.group written, not yet committed */
+	int created;		/* the book was begun by this transaction */
 	struct ledger_tx *next;	/* the transactions still open */
 	EVP_MD_CTX *md;
 };

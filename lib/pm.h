@@ -115,6 +115,7 @@ int field_not_future(struct pm_err *e, const char *field, time_t t,
 int field_phone(struct pm_err *e, const char *field, const char *v);
 /* A number as listings mask it (138****8000): unknown, not an error. */
 int field_masked(const char *v);
+void field_mask_numbers(const char *s, struct buf *out);
 /* When an event happened: v (a date, not in the future) or now if NULL. */
 int field_event_time(struct pm_err *e, const char *field, const char *v,
     time_t now, time_t *t);
@@ -251,6 +252,7 @@ int cli_main(struct pm_ctx *ctx, int argc, char **argv,
     size_t ncmds, void (*usage)(int));
 /* A subcommand's getopt code c must be among allowed (0-terminated). */
 void cli_allowed(int c, const int *allowed, char **argv, void (*usage)(int));
+void cli_bad_option(int c, char **argv, void (*usage)(int));
 /* Fresh getopt_long scan of a subcommand's argv. */
 void cli_rescan(void);
 /* The small things every command says the same way. */

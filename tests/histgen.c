@@ -112,7 +112,7 @@ gen_keys(const char *dir, long months, long per)
 	struct ledger *l = ledger_open(&key_def, dir);
 	struct ledger_tx *tx = ledger_begin(l, 10);
 	long mk0 = clock_month_key(clock_now()), m, i, u = 0, seq;
-	char unit[11], loan[16];
+	char unit[16], loan[16];
 	time_t t;
 
 	for (m = months; m >= 1; m--)

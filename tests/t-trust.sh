@@ -1,0 +1,83 @@
+#!/bin/sh
+# t-trust.sh - what an insider or a careless hand can plant in the data
+# directory, and what refused commands must not leave behind (issue 14's
+# small breaks): links are never followed, stale copies are swept, a
+# refusal writes nothing, pm.conf's mistakes are named, usage errors
+# speak as the command, a document's number is masked on screen.
+. "$(dirname "$0")/lib.sh"
+
+cat >"$PM_DATA/pm.conf" <<'CONF'
+office = XDZA
+CONF
+U=0010102030
+export PM_NOW="2026-10-02 09:00"
+victim=$T/outside.txt
+echo "a file outside the office" >"$victim"
+sum=$(cksum <"$victim")
+
+test_expect_success 'a link planted at BOOK.tmp: an import replaces the book, not the file it names' '
+	pm-complaint add --unit $U --name 甲 --text 第一件 >/dev/null &&
+	ln -s "$victim" "$PM_DATA/complaints.csv.tmp" &&
+	printf "unit,name,text\n%s,乙,第二件\n%s,丙,第三件\n" $U $U >"$T/two.csv" &&
+	expect_status 0 pm-complaint import "$T/two.csv" &&
+	test "$(cksum <"$victim")" = "$sum" && test ! -L "$PM_DATA/complaints.csv" &&
+	test ! -e "$PM_DATA/complaints.csv.tmp" &&
+	expect_status 0 pm-complaint verify && out_has "complaints.csv: 3 rows, chain intact"
+'
+test_expect_success 'a dangling link at a lock is refused (exit 73), nothing created through it' '
+	ln -s "$T/made-by-link" "$PM_DATA/duty_log.lock" &&
+	expect_status 73 pm-duty log --text 一条 && err_has "duty_log.lock" &&
+	test ! -e "$T/made-by-link" && test ! -e "$PM_DATA/duty_log.csv" &&
+	rm "$PM_DATA/duty_log.lock"
+'
+test_expect_success 'a link at the torn-row file is not written through' '
+	pm-duty log --text 第一条 >/dev/null &&
+	printf "2,2026-10-02 09:00:00,other,半行" >>"$PM_DATA/duty_log.csv" &&
+	ln -s "$victim" "$PM_DATA/duty_log.torn" &&
+	expect_status 74 pm-duty log --text 第二条 &&
+	test "$(cksum <"$victim")" = "$sum" && rm "$PM_DATA/duty_log.torn" &&
+	expect_status 0 pm-duty log --text 第二条 &&
+	expect_status 0 pm-duty verify && out_has "duty_log.csv: 2 rows, chain intact"
+'
+test_expect_success 'a killed import'"'"'s staged copy is swept by the next writer' '
+	head -c 100000 /dev/zero >"$PM_DATA/complaints.csv.tmp" &&
+	pm-complaint add --unit $U --name 丁 --text 第四件 >/dev/null &&
+	test ! -e "$PM_DATA/complaints.csv.tmp"
+'
+test_expect_success 'refused commands leave no book behind, not even its header' '
+	mkdir "$T/fresh" && cp "$PM_DATA/pm.conf" "$T/fresh/" &&
+	PM_DATA=$T/fresh expect_status 65 pm-key lend --unit $U --count 1 --to 张工 \
+	    --dept 工程部 --work-id G1 &&
+	PM_DATA=$T/fresh expect_status 66 pm-complaint forward XDZA-B-GC-000001 --to "" &&
+	err_has "no complaint or request XDZA-B-GC-000001" &&
+	ls "$T/fresh" | grep -v "\.lock$" >"$T/left" &&
+	test "$(cat "$T/left")" = "pm.conf"
+'
+test_expect_success 'pm.conf: a NUL byte and a key set twice are named (exit 78)' '
+	mkdir "$T/c1" "$T/c2" &&
+	printf "office = XF\000JY\n" >"$T/c1/pm.conf" &&
+	PM_DATA=$T/c1 expect_status 78 pm-complaint overdue &&
+	err_has "pm.conf:1: contains a NUL byte" &&
+	printf "office = XF\nhouseholds = 3\noffice = JY\n" >"$T/c2/pm.conf" &&
+	PM_DATA=$T/c2 expect_status 78 pm-complaint overdue &&
+	err_has "pm.conf:3: office is set twice (first on line 1)" &&
+	printf "holidays = 2026-10-01\nholidays = 2026-12-25\n" >"$T/c2/pm.conf" &&
+	PM_DATA=$T/c2 expect_status 0 pm-complaint overdue
+'
+test_expect_success 'usage errors speak as the command, in one line (exit 64)' '
+	expect_status 64 pm-complaint add --colour x &&
+	test "$(head -1 "$T/err")" = "pm-complaint: add: unknown option --colour" &&
+	expect_status 64 pm-complaint add --unit &&
+	test "$(head -1 "$T/err")" = "pm-complaint: add: option --unit needs a value" &&
+	expect_status 64 pm-key -z list &&
+	test "$(head -1 "$T/err")" = "pm-key: unknown option -z"
+'
+test_expect_success 'the document shown for keys is masked in show, kept whole in the book' '
+	pm-key receive --unit $U --count 2 --from 开发商 >/dev/null &&
+	expect_status 0 pm-key issue --unit $U --count 1 --to 陈大文 \
+	    --id-doc "身份证110101199001011237" &&
+	expect_status 0 pm-key show --unit $U && out_has "身份证110\*\*\*\*\*\*\*\*\*\*\*1237" &&
+	! out_has "110101199001011237" &&
+	grep -q "身份证110101199001011237" "$PM_DATA/keys.csv"
+'
+rm -f "$victim"

@@ -1316,8 +1316,18 @@ purged_row(const struct row *r, void *arg)
 }
 /* ---- verify ------------------------------------------------------------ */
 
+/* A volume as its manifest describes it, and as its rows are read. */
+struct volcheck {
+	char *path, *manifest;
+	long rows, seen;
+	struct run *runs, *got;
+	size_t nruns, ngot;
+};
+
 struct verify {
 	struct ledger *l;
+	struct volcheck *vc;
+	size_t nvc, lastvc;
 	struct run *gaps;	/* rows of purged volumes */
 	size_t ngaps;
 	EVP_MD_CTX *md;
@@ -1339,6 +1349,129 @@ collect_anchor(const struct anchor *a, void *arg)
 		return 0;
 	v->anchors = xrealloc(v->anchors, (v->nanchors + 1) * sizeof *v->anchors);
 	v->anchors[v->nanchors++] = *a;
+	return 0;
+}
+
+/* A row read from a volume: its count and its runs of seqs. */
+static void
+volume_seen(struct verify *v, const struct row *r, long seq)
+{
+	struct volcheck *c;
+	struct run *g;
+	size_t i;
+
+	if (v->lastvc >= v->nvc || strcmp(v->vc[v->lastvc].path, r->file) != 0) {
+		for (i = 0; i < v->nvc && strcmp(v->vc[i].path, r->file) != 0; i++)
+			;
+		if (i == v->nvc)
+			return;
+		v->lastvc = i;
+	}
+	c = &v->vc[v->lastvc];
+	c->seen++;
+	g = c->ngot > 0 ? &c->got[c->ngot - 1] : NULL;
+	if (g == NULL || seq != g->to + 1) {
+		c->got = xrealloc(c->got, (c->ngot + 1) * sizeof *c->got);
+		g = &c->got[c->ngot++];
+		g->from = seq;
+	}
+	g->to = seq;
+	snprintf(g->hash, sizeof g->hash, "%s", r->f[r->n - 1]);
+}
+
+/* Each volume read holds the rows and runs its manifest says. */
+static int
+volumes_as_listed(struct verify *v)
+{
+	struct volcheck *c;
+	size_t i, k;
+
+	for (i = 0; i < v->nvc; i++) {
+		c = &v->vc[i];
+		if (c->seen != c->rows)
+			return errset(v->err, EX_DATAERR, _("%s: lists %ld rows, "
+			    "but its volume holds %ld"), c->manifest, c->rows,
+			    c->seen);
+		for (k = 0; k < c->nruns && k < c->ngot; k++)
+			if (c->runs[k].from != c->got[k].from ||
+			    c->runs[k].to != c->got[k].to ||
+			    strcmp(c->runs[k].hash, c->got[k].hash) != 0)
+				break;
+		if (k != c->nruns || k != c->ngot)
+			return errset(v->err, EX_DATAERR, _("%s: its runs of rows "
+			    "are not the volume's (rows %ld to %ld)"),
+			    c->manifest, k < c->ngot ? c->got[k].from : 0,
+			    k < c->ngot ? c->got[k].to : 0);
+	}
+	return 0;
+}
+
+static void
+volchecks_free(struct verify *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nvc; i++) {
+		free(v->vc[i].path);
+		free(v->vc[i].manifest);
+		free(v->vc[i].runs);
+		free(v->vc[i].got);
+	}
+	free(v->vc);
+}
+
+/*
+ * A manifest's own fields against what they name: its ledger, volume
+ * and month are its file's; the book head it records is a row of the
+ * chain (checked as an anchor); the archive that wrote it is in the
+ * anchors, by whom and when (the newest may lack it: a crash between
+ * the commit and the anchor).
+ */
+static int
+manifest_fields(struct verify *v, const char *path, const struct manifest *m,
+    const char *vol)
+{
+	const char *base = strrchr(vol, '/') + 1;
+	long month = archive_volume_month(vol);
+	char want[48];
+	struct anchor h;
+	int i, later = 0, at = 0, same = 0;
+
+	snprintf(want, sizeof want, "%04ld-%02ld", month / 12, month % 12 + 1);
+	if (strcmp(m->ledger, v->l->def->name) != 0 ||
+	    strcmp(m->volume, base) != 0 || strcmp(m->month, want) != 0 ||
+	    m->book_seq <= 0 || !is_hash(m->book_head, strlen(m->book_head)))
+		return errset(v->err, EX_DATAERR, _("%s: its ledger, volume, "
+		    "month or book head is not its own (changed by hand?)"), path);
+	for (i = 0; i < v->nanchors; i++) {
+		const struct anchor *a = &v->anchors[i];
+
+		if (strcmp(a->reason, "archive") != 0 || a->subject[0] == 'a')
+			continue;
+		later += strcmp(a->at, m->archived_at) > 0;
+		if (strcmp(a->at, m->archived_at) != 0)
+			continue;
+		at++;	/* two archives may share a second */
+		same += strcmp(a->by, m->archived_by) == 0 &&
+		    a->seq == m->book_seq && strcmp(a->head, m->book_head) == 0;
+	}
+	if (at > 0 && same == 0)
+		return errset(v->err, EX_DATAERR, _("%s: it is not the archive "
+		    "of %s by %s that the anchors recorded"), path,
+		    m->archived_at, m->archived_by);
+	if (at == 0 && later > 0)
+		return errset(v->err, EX_DATAERR, _("%s: no archive at %s is "
+		    "in the anchors (changed by hand?)"), path, m->archived_at);
+	memset(&h, 0, sizeof h);
+	h.seq = m->book_seq;
+	snprintf(h.head, sizeof h.head, "%s", m->book_head);
+	snprintf(h.reason, sizeof h.reason, "manifest");
+	snprintf(h.subject, sizeof h.subject, "%.60s", base);
+	snprintf(h.at, sizeof h.at, "%s", m->archived_at);
+	snprintf(h.by, sizeof h.by, "%s", m->archived_by);
+	v->anchors = xrealloc(v->anchors, (v->nanchors + 1) *
+	    sizeof *v->anchors);
+	v->anchors[v->nanchors++] = h;
 	return 0;
 }
 
@@ -1399,7 +1532,27 @@ verify_row(const struct row *r, void *arg)
 	memcpy(v->prev, hash, sizeof hash);
 	v->prev_seq = seq;
 	v->rows++;
+	if (v->nvc > 0 && r->file != NULL && strcmp(r->file, v->l->path) != 0)
+		volume_seen(v, r, seq);
 	return 0;
+}
+
+static void
+volcheck_add(struct verify *v, const char *vol, const char *man,
+    struct manifest *m)
+{
+	struct volcheck *c;
+
+	v->vc = xrealloc(v->vc, (v->nvc + 1) * sizeof *v->vc);
+	c = &v->vc[v->nvc++];
+	memset(c, 0, sizeof *c);
+	c->path = xstrdup(vol);
+	c->manifest = xstrdup(man);
+	c->rows = m->rows;
+	c->runs = m->runs;	/* the check owns them now */
+	c->nruns = m->nruns;
+	m->runs = NULL;
+	m->nruns = 0;
 }
 
 /*
@@ -1436,13 +1589,15 @@ verify_volumes(struct verify *v)
 			    "(no sha256 line)"), mans[i]);
 			break;
 		}
-		if (access(vol.s, F_OK) == 0) {
+		rc = manifest_fields(v, mans[i], &m, vol.s);
+		if (rc == 0 && access(vol.s, F_OK) == 0) {
 			file_sha256(vol.s, sha);
 			if (strcmp(sha, m.sha256) != 0)
 				rc = errset(v->err, EX_DATAERR, _("%s: changed "
 				    "since it was archived (its SHA-256 is not "
 				    "the one in %s)"), vol.s, mans[i]);
-		} else {
+			volcheck_add(v, vol.s, mans[i], &m);
+		} else if (rc == 0) {
 			const char *base = strrchr(vol.s, '/') + 1;
 
 			for (k = 0; k < pu.n; k++)
@@ -1519,6 +1674,8 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	rc = verify_volumes(&v);
 	if (rc == 0)
 		rc = scan_books(l, 0, CURSOR_RAW, verify_row, &v, e, &torn);
+	if (rc == 0 && !v.bad)
+		rc = volumes_as_listed(&v);
 	if (rc == 0 && !v.bad && torn)
 		warnmsg(_("%s: the last row is torn (an interrupted write); "
 		    "it is not data, and the next write sets it aside"), l->path);
@@ -1541,6 +1698,7 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 		*rows = v.rows;
 	free(v.anchors);
 	free(v.gaps);
+	volchecks_free(&v);
 	EVP_MD_CTX_free(v.md);
 	return rc;
 }

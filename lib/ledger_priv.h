@@ -93,6 +93,10 @@ struct manifest {
 	long rows;
 	struct run *runs;
 	size_t nruns;
+	char ledger[64], volume[96], month[8];
+	long book_seq;
+	char book_head[HASH_HEX + 1];
+	char archived_at[20], archived_by[128];
 };
 int manifest_read(const char *path, struct manifest *m);
 

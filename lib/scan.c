@@ -861,10 +861,27 @@ manifest_read(const char *path, struct manifest *m)
 	if (fp == NULL)
 		return -1;
 	while (getline(&line, &cap, fp) > 0) {
+		line[strcspn(line, "\n")] = '\0';
 		if (strncmp(line, "sha256\t", 7) == 0)
 			sscanf(line + 7, "%64s", m->sha256);
 		else if (strncmp(line, "rows\t", 5) == 0)
 			m->rows = atol(line + 5);
+		else if (strncmp(line, "book_seq\t", 9) == 0)
+			m->book_seq = atol(line + 9);
+		else if (strncmp(line, "book_head\t", 10) == 0)
+			snprintf(m->book_head, sizeof m->book_head, "%s", line + 10);
+		else if (strncmp(line, "ledger\t", 7) == 0)
+			snprintf(m->ledger, sizeof m->ledger, "%s", line + 7);
+		else if (strncmp(line, "volume\t", 7) == 0)
+			snprintf(m->volume, sizeof m->volume, "%s", line + 7);
+		else if (strncmp(line, "month\t", 6) == 0)
+			snprintf(m->month, sizeof m->month, "%s", line + 6);
+		else if (strncmp(line, "archived_at\t", 12) == 0)
+			snprintf(m->archived_at, sizeof m->archived_at, "%s",
+			    line + 12);
+		else if (strncmp(line, "archived_by\t", 12) == 0)
+			snprintf(m->archived_by, sizeof m->archived_by, "%s",
+			    line + 12);
 		else if (sscanf(line, "run\t%ld\t%ld\t%64s", &r.from, &r.to,
 		    r.hash) == 3) {
 			m->runs = xrealloc(m->runs, (m->nruns + 1) *

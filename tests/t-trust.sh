@@ -81,3 +81,32 @@ test_expect_success 'the document shown for keys is masked in show, kept whole i
 	grep -q "身份证110101199001011237" "$PM_DATA/keys.csv"
 '
 rm -f "$victim"
+
+# ---- a manifest's every field is checked ------------------------------------------------
+A=$T/arch
+mkdir -p "$A"
+PM_NOW="2026-11-22 09:00" "$TOP/tests/histgen" "$A" PM 3 4 2
+PM_NOW="2026-11-22 09:00" pm-report -D "$A" archive >/dev/null
+man=$A/archive/complaints/2026/complaints-2026-09.manifest
+edit() { # FIELD SED: change one line of the manifest; verify must fail
+	cp "$man" "$T/saved" && sed -i "/^$1	/$2" "$man" &&
+	! cmp -s "$man" "$T/saved" &&
+	PM_DATA=$A expect_status 65 pm-complaint verify
+	_rc=$?
+	cp "$T/saved" "$man"
+	return $_rc
+}
+test_expect_success 'an archived office verifies clean' '
+	test -f "$man" && PM_DATA=$A expect_status 0 pm-complaint verify
+'
+test_expect_success 'a manifest edited in any field it can be checked by is damage (exit 65)' '
+	edit rows "s/	.*/	5/" && err_has "lists 5 rows, but its volume holds 4" &&
+	edit book_seq "s/	\([0-9]*\)/	1\1/" &&
+	edit book_head "s/	./	0/" &&
+	edit ledger "s/	.*/	requests/" &&
+	edit month "s/	.*/	2026-08/" &&
+	edit volume "s/09/08/" &&
+	edit archived_by "s/	.*/	某人/" &&
+	edit run "s/	\([0-9]*\)	/	9\1	/" && err_has "runs of rows" &&
+	PM_DATA=$A expect_status 0 pm-complaint verify
+'

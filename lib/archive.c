@@ -56,7 +56,21 @@ archive_sweep(struct ledger *l)
 	buf_free(&b);
 }
 
-/* ---- parts ---------------------------------------------------------------- */
+/*
+ * A command that dies before an archive's commit point (a full disk, a
+ * kill is the next writer's to sweep) takes its leftovers with it.
+ */
+static struct ledger *arch_busy;
+
+static void
+arch_leftovers(void)
+{
+	if (arch_busy != NULL)
+		archive_sweep(arch_busy);
+	arch_busy = NULL;
+}
+
+/* ---- parts ------------------------------------------------------------ */
 
 
 /* Write a small file and sync it; die naming it on failure. */
@@ -71,7 +85,8 @@ write_synced(const char *path, const char *s, size_t n, mode_t mode)
 		if (fd >= 0)
 			close(fd);
 		unlink(path);
-		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
+		die(EX_IOERR, _("cannot write %s: %s; nothing of this book "
+		    "was archived"),
 		    path, strerror(saved));
 	}
 	close(fd);
@@ -234,13 +249,15 @@ build_volume(struct arch *a, struct part *p, struct ledger_tx *tx,
 		errdie(&e);
 	run_end(&w);
 	if (gzclose(w.gz) != Z_OK || w.failed)
-		die(EX_IOERR, _("cannot write %s; nothing was archived"),
+		die(EX_IOERR, _("cannot write %s; nothing of this book was "
+		    "archived"),
 		    tmp.s);
 	while (nc > 0)
 		cursor_close(&c[--nc]);
 	fd = open(tmp.s, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) != 0)
-		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
+		die(EX_IOERR, _("cannot write %s: %s; nothing of this book "
+		    "was archived"),
 		    tmp.s, strerror(errno));
 	close(fd);
 	file_sha256(tmp.s, sha);
@@ -289,11 +306,12 @@ arch_commit(struct arch *a, struct ledger_tx *tx, const char *livetmp,
 	for (i = 0; i < a->nparts; i++)
 		if (fflush(a->parts[i].fp) != 0 || ferror(a->parts[i].fp) ||
 		    fclose(a->parts[i].fp) != 0)
-			die(EX_IOERR, _("cannot write %s.part; nothing was "
-			    "archived"), a->parts[i].rel);
+			die(EX_IOERR, _("cannot write %s.part; nothing of "
+			    "this book was archived"), a->parts[i].rel);
 	if (fflush(a->live) != 0 || ferror(a->live) || fsync(fileno(a->live))
 	    != 0 || fclose(a->live) != 0)
-		die(EX_IOERR, _("cannot write %s; nothing was archived"),
+		die(EX_IOERR, _("cannot write %s; nothing of this book was "
+		    "archived"),
 		    livetmp);
 	for (i = 0; i < a->nparts; i++) {
 		long new_rows = a->parts[i].rows;
@@ -318,8 +336,9 @@ arch_commit(struct arch *a, struct ledger_tx *tx, const char *livetmp,
 	if (ledger_crash_point("archive-before-commit"))
 		raise(SIGKILL);
 	if (rename(jn.s, p.s) != 0)
-		die(EX_IOERR, _("cannot write %s: %s; nothing was archived"),
-		    p.s, strerror(errno));
+		die(EX_IOERR, _("cannot write %s: %s; nothing of this book was "
+		    "archived"), p.s, strerror(errno));
+	arch_busy = NULL;	/* committed: what is left is the journal's */
 	parent_sync(p.s);
 	journal_replay(l->dir, p.s, NULL,
 	    ledger_crash_point("archive-mid-rename") ? 1 : 0);
@@ -335,9 +354,13 @@ static void
 arch_prepare(struct arch *a, struct buf *p)
 {
 	struct ledger *l = a->l;
+	static int registered;
 	int fd;
 
+	if (!registered && atexit(arch_leftovers) == 0)
+		registered = 1;
 	archive_sweep(l);
+	arch_busy = l;
 	mkdir_p(l->dir, "archive", 0750);
 	buf_addf(p, "archive/%s", l->def->name);
 	mkdir_p(l->dir, p->s, 0750);
@@ -366,8 +389,8 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 	/* bind only a sound book: a damaged one is shown by verify first */
 	if (ledger_verify(l, &e, NULL) != 0) {
 		tx_free(tx);
-		die(EX_DATAERR, _("%s; nothing was archived (SPEC 3: verify "
-		    "must be clean before and after)"), e.msg);
+		die(EX_DATAERR, _("%s; nothing of this book was archived (SPEC "
+		    "3: verify must be clean before and after)"), e.msg);
 	}
 	memset(&a, 0, sizeof a);
 	a.l = l;
@@ -406,6 +429,7 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 		}
 		buf_free(&p);
 		tx_free(tx);
+		arch_busy = NULL;
 		return moved;
 	}
 	arch_commit(&a, tx, p.s, now, by);
@@ -421,6 +445,7 @@ ledger_archive(struct ledger_tx *tx, long before, archive_fn fn, void *arg,
 	ledger_anchor(tx, l->dir, "archive", p.s, now, by);
 	buf_free(&p);
 	tx_free(tx);
+	arch_busy = NULL;
 	return moved;
 }
 

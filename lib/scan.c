@@ -772,7 +772,7 @@ ledger_scan_live(struct ledger *l, row_fn fn, void *arg)
 	return scan_or_die(l, LONG_MAX, fn, arg);
 }
 
-/* ---- volumes --------------------------------------------------------------- */
+/* ---- volumes ----------------------------------------------------------- */
 
 static int
 is_year(const struct dirent *d)
@@ -894,7 +894,7 @@ manifest_read(const char *path, struct manifest *m)
 	return is_hash(m->sha256, strlen(m->sha256)) ? 0 : -1;
 }
 
-/* ---- the month index ------------------------------------------------------ */
+/* ---- the month index -------------------------------------------------- */
 
 static void
 mark_path(struct buf *b, const struct ledger *l)

@@ -163,7 +163,7 @@ test_expect_success 'archive refuses a damaged book: exit 65, nothing moved' '
 	sed -i "s/第2月咨询/第2月咨询(改)/" "$T/x/duty_log.csv" &&
 	sum=$(book_sum "$T/x/duty_log.csv") &&
 	PM_DATA=$T/x expect_status 65 pm-report archive &&
-	err_has "duty_log.csv line 3: row 2 does not match the hash chain" && err_has "nothing was archived" &&
+	err_has "duty_log.csv line 3: row 2 does not match the hash chain" && err_has "nothing of this book was archived" &&
 	test "$(book_sum "$T/x/duty_log.csv")" = "$sum" && test ! -d "$T/x/archive/duty_log"
 '
 

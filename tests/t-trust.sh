@@ -110,3 +110,13 @@ test_expect_success 'a manifest edited in any field it can be checked by is dama
 	edit run "s/	\([0-9]*\)	/	9\1	/" && err_has "runs of rows" &&
 	PM_DATA=$A expect_status 0 pm-complaint verify
 '
+
+test_expect_success 'archive on a full disk: exit 74 naming the book not archived, no leftovers, verify clean' '
+	F=$T/full && mkdir -p "$F" &&
+	PM_NOW="2026-11-22 09:00" "$TOP/tests/histgen" "$F" PM 24 200 5 &&
+	(ulimit -f 64; PM_NOW="2026-11-22 09:00" PM_DATA=$F expect_status 74 \
+	    pm-report archive) &&
+	err_has "cannot write archive/complaint" && err_has "nothing of this book was archived" &&
+	test -z "$(find "$F" -name "*.part" -o -name "*.arch" -o -name "*.new")" &&
+	PM_DATA=$F expect_status 0 pm-complaint verify
+'

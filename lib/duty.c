@@ -723,10 +723,24 @@ duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
 	ledger_scan_since(l, (int)(clock_month_key(t) / 12),
 	    (int)(clock_month_key(t) % 12) + 1, fold_log, &st);
 	state_free(&st);
-	ledger_close(l);
 	memset(&sig, 0, sizeof sig);
 	sig.date = day;
 	anchors_scan(ctx->data, find_signature, &sig);
+	/*
+	 * A signature vouches for the rows it saw: the day is shown as
+	 * signed only while the chain still holds, every anchor included.
+	 */
+	if (sig.found && ledger_verify(l, e, NULL) != 0) {
+		char why[sizeof e->msg];
+
+		snprintf(why, sizeof why, "%s", e->msg);
+		ledger_close(l);
+		duty_entries_free(es);
+		return errset(e, EX_DATAERR, _("the log of %s was signed by %s "
+		    "at %s, and has been changed since: %s"), day, sig.by,
+		    sig.at, why);
+	}
+	ledger_close(l);
 	if (sig.found) {
 		snprintf(es->signed_by, sizeof es->signed_by, "%s", sig.by);
 		snprintf(es->signed_at, sizeof es->signed_at, "%s", sig.at);

@@ -120,3 +120,25 @@ test_expect_success 'archive on a full disk: exit 74 naming the book not archive
 	test -z "$(find "$F" -name "*.part" -o -name "*.arch" -o -name "*.new")" &&
 	PM_DATA=$F expect_status 0 pm-complaint verify
 '
+
+# ---- a signature vouches only while the rows it saw stand ------------------------------
+S=$T/signed
+mkdir -p "$S"
+printf 'office = XDZA\nsupervisors = 张主管\n' >"$S/pm.conf"
+PM_DATA=$S PM_NOW="2026-11-21 22:00" pm-duty log --kind incident --text "5栋老人求助开门" >/dev/null
+PM_DATA=$S PM_NOW="2026-11-22 08:40" pm-duty review --by 张主管 >/dev/null
+test_expect_success 'a signed day shows its signature while the log holds' '
+	PM_DATA=$S expect_status 0 pm-duty show --date 2026-11-21 &&
+	out_has "^signed by 张主管 at 2026-11-22 08:40:00$"
+'
+test_expect_success 'changed after signing: show and the daily report refuse to vouch (exit 65)' '
+	cp "$S/duty_log.csv" "$T/log.saved" &&
+	sed -i "s/5栋老人求助开门/5栋一切正常/" "$S/duty_log.csv" &&
+	PM_DATA=$S expect_status 65 pm-duty show --date 2026-11-21 &&
+	err_has "the log of 2026-11-21 was signed by 张主管 at 2026-11-22 08:40:00, and has been changed since" &&
+	! out_has "signed by" &&
+	PM_DATA=$S PM_NOW="2026-11-22 09:00" expect_status 65 pm-report duty --date 2026-11-21 &&
+	err_has "has been changed since" &&
+	cp "$T/log.saved" "$S/duty_log.csv" &&
+	PM_DATA=$S expect_status 0 pm-duty show --date 2026-11-21
+'

@@ -241,6 +241,11 @@ cmd_show(int argc, char **argv)
 	if (duty_show(&ctx, o.date, &es, &e) != 0)
 		errdie(&e);
 	print_entries(&es, 1);
+	if (es.broken[0]) {
+		/* the rows as they are now, and why they are not vouched for */
+		fflush(stdout);
+		die(EX_DATAERR, "%s", es.broken);
+	}
 	duty_entries_free(&es);
 	return 0;
 }

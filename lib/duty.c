@@ -731,14 +731,10 @@ duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
 	 * signed only while the chain still holds, every anchor included.
 	 */
 	if (sig.found && ledger_verify(l, e, NULL) != 0) {
-		char why[sizeof e->msg];
-
-		snprintf(why, sizeof why, "%s", e->msg);
-		ledger_close(l);
-		duty_entries_free(es);
-		return errset(e, EX_DATAERR, _("the log of %s was signed by %s "
-		    "at %s, and has been changed since: %s"), day, sig.by,
-		    sig.at, why);
+		snprintf(es->broken, sizeof es->broken, _("the log of %s was "
+		    "signed by %s at %s, and has been changed since: %s"), day,
+		    sig.by, sig.at, e->msg);
+		sig.found = 0;
 	}
 	ledger_close(l);
 	if (sig.found) {

@@ -38,6 +38,7 @@ struct duty_entries {
 	size_t n, cap;
 	char signed_by[FIELD_NAME_MAX * 4 + 1];
 	char signed_at[20];
+	char broken[600];	/* signed, and changed since: why */
 };
 void duty_entries_free(struct duty_entries *es);
 

@@ -370,6 +370,11 @@ gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 
 	if (duty_show(ctx, d->period, &es, e) != 0)
 		return -1;
+	if (es.broken[0]) {
+		errset(e, EX_DATAERR, "%s", es.broken);
+		duty_entries_free(&es);
+		return -1;
+	}
 	t = table(d, "entries", "值班记录", cols);
 	for (i = 0; i < es.n; i++) {
 		const char *v[] = { es.v[i].id, es.v[i].at, es.v[i].kind,

@@ -52,7 +52,11 @@ usage(int status)
 "                          grouped by whom to tell; silent when nothing is\n"
 "                          new (cron mails only news); --since re-prints\n"
 "                          the alerts from D on without recording\n"
-"  verify                  check the alerts book's chain\n"
+"  verify [--witness FILE] check the alerts book's chain; with FILE, that\n"
+"                          every book still holds the rows of the heads\n"
+"                          kept in FILE (- for standard input)\n"
+"  heads                   every book's head: book, seq, the first 16 hex\n"
+"                          digits of its last row's hash, to keep elsewhere\n"
 "\n"
 "Schedule: duty daily; weekly on Mondays; owners on the 5th; keys on the\n"
 "25th; complaints on the 30th (the last day of February); visits on the\n"
@@ -75,7 +79,7 @@ usage(int status)
 
 enum {
 	OPT_DATE = OPT_COMMON_LAST, OPT_WEEK, OPT_MONTH, OPT_QUARTER,
-	OPT_BEFORE, OPT_EXPIRED, OPT_CONFIRM, OPT_SINCE
+	OPT_BEFORE, OPT_EXPIRED, OPT_CONFIRM, OPT_SINCE, OPT_WITNESS
 };
 
 static const struct option longopts[] = {
@@ -88,11 +92,12 @@ static const struct option longopts[] = {
 	{ "expired", no_argument, NULL, OPT_EXPIRED },
 	{ "confirm", no_argument, NULL, OPT_CONFIRM },
 	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "witness", required_argument, NULL, OPT_WITNESS },
 	{ NULL, 0, NULL, 0 }
 };
 
 struct opts {
-	const char *date, *week, *month, *quarter, *before, *since;
+	const char *date, *week, *month, *quarter, *before, *since, *witness;
 	int dry_run, expired, confirm;
 };
 
@@ -127,6 +132,7 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 		case OPT_EXPIRED: o->expired = 1; break;
 		case OPT_CONFIRM: o->confirm = 1; break;
 		case OPT_SINCE: o->since = optarg; break;
+		case OPT_WITNESS: o->witness = optarg; break;
 		}
 	}
 	if (optind < argc)
@@ -511,12 +517,50 @@ cmd_alert(int argc, char **argv)
 static int
 cmd_verify(int argc, char **argv)
 {
-	return cli_verify(&ctx, argc, argv, longopts, usage, alert_verify);
+	static const int allowed[] = { OPT_WITNESS, 0 };
+	struct pm_err e;
+	struct opts o;
+
+	parse(argc, argv, allowed, &o);
+	if (alert_verify(&ctx, stdout, &e) != 0 || (o.witness != NULL &&
+	    report_witness(&ctx, o.witness, stdout, &e) != 0))
+		errdie(&e);
+	return 0;
+}
+
+/* Every book's head, to keep outside the office (SPEC 3 Witnessed). */
+static int
+cmd_heads(int argc, char **argv)
+{
+	static const int allowed[] = { 0 };
+	static const char *const cols[] = { "book", "seq:n", "head", NULL };
+	struct report_head *h;
+	struct pm_err e;
+	struct opts o;
+	struct out *out;
+	char seq[24];
+	size_t i, n;
+
+	parse(argc, argv, allowed, &o);
+	n = report_heads(&ctx, &h, &e);
+	if (n == (size_t)-1)
+		errdie(&e);
+	out = out_open(stdout, listing_format(), 0, cols);
+	for (i = 0; i < n; i++) {
+		const char *v[3] = { h[i].book, seq, h[i].head };
+
+		snprintf(seq, sizeof seq, "%ld", h[i].seq);
+		out_row(out, v);
+	}
+	out_close(out);
+	free(h);
+	return 0;
 }
 
 static const struct cli_command commands[] = {
 	{ "alert", cmd_alert },
 	{ "verify", cmd_verify },
+	{ "heads", cmd_heads },
 	{ "archive", cmd_archive },
 	{ "purge", cmd_purge },
 	{ "due", cmd_due },

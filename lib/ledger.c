@@ -214,6 +214,15 @@ ledger_close(struct ledger *l)
 	free(l->path);
 	free(l->lockpath);
 	free(l->header);
+	if (l->own != NULL) {
+		char **cols = (char **)l->own->cols;
+
+		while (*cols)
+			free(*cols++);
+		free((char **)l->own->cols);
+		free((char *)l->own->name);
+		free(l->own);
+	}
 	free(l);
 }
 
@@ -1740,3 +1749,146 @@ ledger_verify_books(const char *dir, const struct ledger_def *const *defs,
 	}
 }
 
+
+/* ---- heads and witnesses ------------------------------------------------ */
+
+/* Do cols[n - k, n) name the common tail tail[0..k)? */
+static int
+tail_is(char **cols, int n, const char *const *tail)
+{
+	int k, i;
+
+	for (k = 0; tail[k]; k++)
+		;
+	if (n < 2 + k)
+		return 0;
+	for (i = 0; i < k; i++)
+		if (strcmp(cols[n - k + i], tail[i]) != 0)
+			return 0;
+	return k;
+}
+
+/*
+ * Any book of the office, its columns read from its header (a head
+ * office, or pm-report heads, need not know the forms): NULL when
+ * DIR/NAME.csv is not a book.
+ */
+struct ledger *
+ledger_open_book(const char *dir, const char *name)
+{
+	struct ledger_def *def;
+	struct ledger *l;
+	struct buf p = { 0 };
+	char *line = NULL, *f, *save;
+	char **cols = xcalloc(LEDGER_COLS_MAX + 1, sizeof *cols);
+	size_t cap = 0;
+	int n = 0, k = 0, i;
+	FILE *fp;
+
+	buf_addf(&p, "%s/%s.csv", dir, name);
+	fp = fopen(p.s, "r");
+	buf_free(&p);
+	if (fp != NULL && getline(&line, &cap, fp) > 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		for (f = strtok_r(line, ",", &save); f && n < LEDGER_COLS_MAX;
+		    f = strtok_r(NULL, ",", &save))
+			cols[n++] = xstrdup(f);
+	}
+	if (fp != NULL)
+		fclose(fp);
+	free(line);
+	if (n >= 2 && strcmp(cols[0], "seq") == 0 && strcmp(cols[1], "at") == 0)
+		k = tail_is(cols, n, common_tail) ? 4 :
+		    tail_is(cols, n, legacy_tail) ? 3 : 0;
+	if (k == 0 || n < 2 + k) {	/* seq, at and the tail at least */
+		while (n > 0)
+			free(cols[--n]);
+		free(cols);
+		return NULL;
+	}
+	/* the form's own columns: between seq, at and the common tail */
+	for (i = 0; i < 2; i++)
+		free(cols[i]);
+	for (i = n - k; i < n; i++)
+		free(cols[i]);
+	memmove(cols, cols + 2, (n - k - 2) * sizeof *cols);
+	cols[n - k - 2] = NULL;
+	def = xcalloc(1, sizeof *def);
+	def->name = xstrdup(name);
+	def->cols = (const char *const *)cols;
+	def->mode = 0640;
+	l = ledger_open(def, dir);
+	l->own = def;
+	return l;
+}
+
+struct head_scan {
+	long seq;
+	char hash[HASH_HEX + 1];
+	const long *want;	/* witnessed seqs, ascending */
+	char (*got)[HASH_HEX + 1];
+	size_t nwant, next;
+};
+
+static int
+head_row(const struct row *r, void *arg)
+{
+	struct head_scan *h = arg;
+	long seq = row_seq(r);
+
+	h->seq = seq;
+	snprintf(h->hash, sizeof h->hash, "%s", r->f[r->n - 1]);
+	while (h->next < h->nwant && h->want[h->next] < seq)
+		h->next++;
+	if (h->next < h->nwant && h->want[h->next] == seq)
+		snprintf(h->got[h->next], HASH_HEX + 1, "%s", h->hash);
+	return 0;
+}
+
+int
+ledger_head(struct ledger *l, long *seq, char hash[HASH_HEX + 1],
+    struct pm_err *e)
+{
+	struct head_scan h;
+	long floor;
+	char fh[HASH_HEX + 1];
+
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	if (md == NULL)
+		die(EX_OSERR, "EVP_MD_CTX_new failed");
+	memset(&h, 0, sizeof h);
+	/* a book with no row yet: its head is its header's hash */
+	sha256_hex(md, l->header, strlen(l->header), NULL, 0, h.hash);
+	EVP_MD_CTX_free(md);
+	if (scan_books(l, 0, 0, head_row, &h, e, NULL) != 0)
+		return -1;
+	if (archived_head(l, &floor, fh) && floor > h.seq) {
+		h.seq = floor;
+		memcpy(h.hash, fh, sizeof fh);
+	}
+	*seq = h.seq;
+	memcpy(hash, h.hash, HASH_HEX + 1);
+	return 0;
+}
+
+/*
+ * Do the rows at seqs want[] (ascending) still have hashes beginning
+ * with prefix[]?  got[i] is filled with each row's hash as read ("" when
+ * the book has no such row: cut off, or in a purged volume).
+ */
+int
+ledger_witness(struct ledger *l, const long *want, size_t n,
+    char (*got)[HASH_HEX + 1], struct pm_err *e)
+{
+	struct head_scan h;
+	size_t i;
+
+	memset(&h, 0, sizeof h);
+	h.want = want;
+	h.nwant = n;
+	h.got = got;
+	for (i = 0; i < n; i++)
+		got[i][0] = '\0';
+	return scan_books(l, 0, 0, head_row, &h, e, NULL);
+}

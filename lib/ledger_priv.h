@@ -31,6 +31,7 @@ struct ledger {
 	int ncols;
 	int has_login;
 	char *header;		/* the header line, without its newline */
+	struct ledger_def *own;	/* a def read from the header (heads) */
 };
 
 /* ---- scan.c ------------------------------------------------------------ */

@@ -456,6 +456,17 @@ int anchors_scan(const char *dir, anchor_fn fn, void *arg);
  * first damage found (file, line, row and what is wrong).
  */
 int ledger_verify(struct ledger *l, struct pm_err *e, long *rows);
+/*
+ * Witnessed heads (SPEC 3): any book opened from its header alone; its
+ * head (last seq and hash, 0 and the header's hash when empty); and the
+ * hashes of the rows at the seqs a witness kept (got[i] "" when the row
+ * is not there to read).
+ */
+struct ledger *ledger_open_book(const char *dir, const char *name);
+int ledger_head(struct ledger *l, long *seq, char hash[HASH_HEX + 1],
+    struct pm_err *e);
+int ledger_witness(struct ledger *l, const long *want, size_t n,
+    char (*got)[HASH_HEX + 1], struct pm_err *e);
 /* The anchors book, which every form's verify checks too. */
 extern const struct ledger_def ledger_anchors;
 /*

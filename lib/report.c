@@ -7,6 +7,7 @@
  * CSV, JSON or a self-contained HTML page with SVG bars.
  */
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -1488,5 +1489,123 @@ report_purge(struct pm_ctx *ctx, const struct report_expired *x,
 	    ctx->now, ctx->user, e);
 	ledger_close(l);
 	buf_free(&reason);
+	return rc;
+}
+
+/* ---- witnessed heads ------------------------------------------------------ */
+
+static int
+is_book_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && strcmp(d->d_name + n - 4, ".csv") == 0;
+}
+
+size_t
+report_heads(struct pm_ctx *ctx, struct report_head **out, struct pm_err *e)
+{
+	struct dirent **names;
+	struct report_head *h;
+	size_t n = 0;
+	int k, nn = scandir(ctx->data, &names, is_book_file, alphasort);
+
+	*out = NULL;
+	for (k = 0; k < nn; k++) {
+		char name[64];
+		struct ledger *l;
+
+		snprintf(name, sizeof name, "%.*s",
+		    (int)strlen(names[k]->d_name) - 4, names[k]->d_name);
+		free(names[k]);
+		if ((l = ledger_open_book(ctx->data, name)) == NULL)
+			continue;	/* not a book: an export left here */
+		*out = xrealloc(*out, (n + 1) * sizeof **out);
+		h = &(*out)[n];
+		snprintf(h->book, sizeof h->book, "%s", name);
+		if (ledger_head(l, &h->seq, h->head, e) != 0) {
+			ledger_close(l);
+			while (++k < nn)
+				free(names[k]);
+			free(names);
+			return (size_t)-1;
+		}
+		h->head[16] = '\0';	/* the first 16 hex digits */
+		n++;
+		ledger_close(l);
+	}
+	if (nn > 0)
+		free(names);
+	return n;
+}
+
+/* A witness line: book, seq, head (commas, tabs or spaces between). */
+static int
+witness_line(char *line, struct report_head *h)
+{
+	char *p;
+
+	for (p = line; *p; p++)
+		if (*p == ',' || *p == '\t')
+			*p = ' ';
+	memset(h, 0, sizeof h[0]);
+	return sscanf(line, "%63s %ld %64s", h->book, &h->seq, h->head) == 3 &&
+	    h->seq > 0 && strlen(h->head) >= 16 &&
+	    strspn(h->head, "0123456789abcdef") == strlen(h->head);
+}
+
+static int
+witness_one(struct pm_ctx *ctx, const struct report_head *w, FILE *out,
+    struct pm_err *e)
+{
+	struct ledger *l = ledger_open_book(ctx->data, w->book);
+	char got[1][HASH_HEX + 1];
+	size_t k = strlen(w->head);
+	int rc;
+
+	if (l == NULL)
+		return errset(e, EX_DATAERR, _("%s: the witness saw row %ld, "
+		    "and the book is gone"), w->book, w->seq);
+	rc = ledger_witness(l, &w->seq, 1, got, e);
+	ledger_close(l);
+	if (rc != 0)
+		return -1;
+	if (got[0][0] == '\0')
+		return errset(e, EX_DATAERR, _("%s: the witness saw row %ld "
+		    "(%.16s), and the book no longer holds it"), w->book,
+		    w->seq, w->head);
+	if (strncmp(got[0], w->head, k) != 0)
+		return errset(e, EX_DATAERR, _("%s: row %ld is not the row the "
+		    "witness kept (%.16s, now %.16s): the book was rewritten"),
+		    w->book, w->seq, w->head, got[0]);
+	fprintf(out, _("%s: row %ld as witnessed (%.16s)\n"), w->book, w->seq,
+	    w->head);
+	return 0;
+}
+
+int
+report_witness(struct pm_ctx *ctx, const char *file, FILE *out,
+    struct pm_err *e)
+{
+	FILE *fp = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	struct report_head w;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0, n = 0;
+
+	if (fp == NULL)
+		return errset(e, EX_NOINPUT, "--witness: %s: %s", file,
+		    strerror(errno));
+	while (rc == 0 && getline(&line, &cap, fp) > 0)
+		if (witness_line(line, &w)) {
+			rc = witness_one(ctx, &w, out, e);
+			n++;
+		}
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc == 0 && n == 0)
+		rc = errset(e, EX_DATAERR, _("--witness: %s holds no heads (book, "
+		    "seq, head)"), file);
 	return rc;
 }

@@ -64,4 +64,20 @@ void report_expired_free(struct report_expired *v, size_t n);
 int report_purge(struct pm_ctx *ctx, const struct report_expired *x,
     struct pm_err *e);
 
+/* Witnessed heads (SPEC 3): every book's head, for mail and paper. */
+struct report_head {
+	char book[64];
+	long seq;
+	char head[HASH_HEX + 1];
+};
+size_t report_heads(struct pm_ctx *ctx, struct report_head **out,
+    struct pm_err *e);
+/*
+ * Heads kept elsewhere (the lines of `pm-report heads`, csv or text):
+ * do the books still hold those rows?  One line on out for each; -1
+ * with e (exit 65) at the first that does not hold.
+ */
+int report_witness(struct pm_ctx *ctx, const char *file, FILE *out,
+    struct pm_err *e);
+
 #endif

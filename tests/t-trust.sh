@@ -142,3 +142,52 @@ test_expect_success 'changed after signing: show prints the rows unvouched, the 
 	cp "$T/log.saved" "$S/duty_log.csv" &&
 	PM_DATA=$S expect_status 0 pm-duty show --date 2026-11-21
 '
+
+# ---- witnessed heads: a forged chain is caught by any head kept from before ------------
+W=$T/witness
+mkdir -p "$W"
+echo "office = XDZA" >"$W/pm.conf"
+for t in 一号门岗正常 5栋老人求助开门 三号车库积水; do
+	PM_DATA=$W PM_NOW="2026-11-21 22:00" pm-duty log --text "$t" >/dev/null
+done
+# the forger: pm-files(5) is all it needs - change a row, recompute every hash after it
+forge() {
+	book=$1 from=$2 to=$3
+	sed -i "s/$from/$to/" "$book"
+	header=$(head -1 "$book")
+	prev=$(printf '%s' "$header" | sha256sum | cut -c1-64)
+	{
+		echo "$header"
+		tail -n +2 "$book" | while IFS= read -r row; do
+			content=${row%,*}
+			prev=$(printf '%s\n%s' "$prev" "$content" | sha256sum | cut -c1-64)
+			echo "$content,$prev"
+		done
+	} >"$book.forged" && mv "$book.forged" "$book"
+}
+test_expect_success 'pm-report heads: every book, its last seq and the first 16 hex of its hash' '
+	PM_DATA=$W expect_status 0 pm-report heads --format csv &&
+	last=$(tail -1 "$W/duty_log.csv") && h=${last##*,} &&
+	out_has "^book,seq,head$" && out_has "^duty_log,3,$(echo "$h" | cut -c1-16)$" &&
+	cp "$T/out" "$T/kept.csv"
+'
+test_expect_success 'the heads kept hold: verify --witness says so for each' '
+	PM_DATA=$W expect_status 0 pm-report verify --witness "$T/kept.csv" &&
+	out_has "duty_log: row 3 as witnessed"
+'
+test_expect_success 'a forged chain passes verify, and is caught by the witness (exit 65)' '
+	forge "$W/duty_log.csv" 5栋老人求助开门 5栋一切正常 &&
+	PM_DATA=$W expect_status 0 pm-duty verify && out_has "chain intact" &&
+	PM_DATA=$W expect_status 65 pm-report verify --witness "$T/kept.csv" &&
+	err_has "duty_log: row 3 is not the row the witness kept" &&
+	err_has "the book was rewritten"
+'
+test_expect_success 'rows cut off after the witness are caught too, and a bad file is named' '
+	head -n 2 "$W/duty_log.csv" >"$T/cut" && mv "$T/cut" "$W/duty_log.csv" &&
+	PM_DATA=$W expect_status 65 pm-report verify --witness "$T/kept.csv" &&
+	err_has "the book no longer holds it" &&
+	echo nothing >"$T/empty.txt" &&
+	PM_DATA=$W expect_status 65 pm-report verify --witness "$T/empty.txt" &&
+	err_has "holds no heads" &&
+	PM_DATA=$W expect_status 66 pm-report verify --witness "$T/none.csv"
+'

@@ -110,8 +110,18 @@ cli_ready(struct pm_ctx *ctx)
 	if (!S_ISDIR(st.st_mode))
 		die(EX_NOINPUT, _("data directory %s: not a directory"),
 		    ctx->data);
+	/*
+	 * A directory anyone may write is one anyone may plant files in:
+	 * refused, unless sticky and ours (as /tmp), or the office says it
+	 * is shared by a group (pm.conf shared = group).
+	 */
 	if (conf_load(&ctx->conf, ctx->data, &e) != 0)
 		errdie(&e);
+	if ((st.st_mode & S_IWOTH) && !ctx->conf.shared &&
+	    !((st.st_mode & S_ISVTX) && st.st_uid == geteuid()))
+		die(EX_CANTCREAT, _("data directory %s is writable by everyone: "
+		    "anyone could plant files in it (chmod o-w %s)"), ctx->data,
+		    ctx->data);
 	ctx->conf_loaded = 1;
 	files_share(ctx->data, ctx->conf.shared);
 	cli_output(ctx);

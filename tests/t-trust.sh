@@ -191,3 +191,12 @@ test_expect_success 'rows cut off after the witness are caught too, and a bad fi
 	err_has "holds no heads" &&
 	PM_DATA=$W expect_status 66 pm-report verify --witness "$T/none.csv"
 '
+
+test_expect_success 'a data directory anyone may write is refused (exit 73), unless sticky and ours' '
+	O=$T/open && mkdir -p "$O" && chmod 777 "$O" &&
+	PM_DATA=$O expect_status 73 pm-duty log --text 一条 &&
+	err_has "data directory $O is writable by everyone" && test ! -e "$O/duty_log.csv" &&
+	chmod 1777 "$O" && PM_DATA=$O expect_status 0 pm-duty log --text 一条 &&
+	chmod 777 "$O" && printf "shared = group\n" >"$O/pm.conf" &&
+	PM_DATA=$O expect_status 0 pm-duty show
+'

@@ -40,7 +40,7 @@ ANALYZE_DEBS = clang clang-tools cppcheck
 
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
            lib/files.o lib/words.o \
-           lib/scan.o lib/ledger.o lib/archive.o lib/import.o
+           lib/scan.o lib/ledger.o lib/verify.o lib/archive.o lib/import.o
 FORMS    = lib/duty.o lib/key.o lib/owner.o lib/complaint.o lib/visit.o \
            lib/desk.o lib/fee.o lib/alert.o \
            lib/report.o

@@ -6,8 +6,10 @@
  *   scan.c     rows at disk speed; volumes and the live file merged;
  *              volume names, months and manifests as a reader sees them
  *   ledger.c   open, lock, tail, append, chain, group commit, journal
- *              replay, anchors, verify                  (uses scan.c)
- *   archive.c  volumes written, manifests, purge        (uses both)
+ *              replay, anchors                          (uses scan.c)
+ *   verify.c   the chain, manifests, anchors, heads and witnesses
+ *                                                       (uses both)
+ *   archive.c  volumes written, manifests, purge        (uses all three)
  *
  * pm.h stays the public vocabulary; forms never include this file.
  */
@@ -127,6 +129,8 @@ void parent_sync(const char *path);
 void mkdir_p(const char *dir, const char *sub, mode_t mode);
 const char *base_name(const char *path);
 void tx_free(struct ledger_tx *tx);
+int archived_head(const struct ledger *l, long *seq, char hash[HASH_HEX + 1]);
+void group_paths(const char *dir, struct buf *journal, struct buf *lock);
 
 /*
  * A journal: lines "from<TAB>to" of renames inside dir, put in place by

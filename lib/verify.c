@@ -1,0 +1,544 @@
+/*
+ * verify.c - checking the books: the chain over volumes and the live
+ * file, each volume against its manifest, every anchor, and heads kept
+ * outside the office (witnesses).
+ *
+ * Sections:
+ *   purges      the record of volumes removed past retention
+ *   verify      ledger_verify: manifests, the chain, anchors, the tail
+ *   heads       a book's head; the rows a witness kept, read again
+ *
+ * It reads through scan.c and finishes interrupted commits through
+ * ledger.c (ledger_priv.h); nothing here writes a book.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ledger_priv.h"
+
+/* ---- purges ------------------------------------------------------------- */
+
+static const char *const purge_cols[] = { "ledger", "volume", "month",
+	"rows", "sha256", "reason", NULL };
+const struct ledger_def ledger_purges = { "purges", purge_cols, 0640 };
+
+struct purged {
+	const char *ledger;
+	char **volumes;
+	int n;
+};
+
+static int
+purged_row(const struct row *r, void *arg)
+{
+	struct purged *p = arg;
+
+	/* ledger, volume are the form's first two columns (after seq, at) */
+	if (r->n > 3 && strcmp(r->f[2], p->ledger) == 0) {
+		p->volumes = xrealloc(p->volumes, (p->n + 1) *
+		    sizeof *p->volumes);
+		p->volumes[p->n++] = xstrdup(r->f[3]);
+	}
+	return 0;
+}
+
+/* ---- verify ------------------------------------------------------------ */
+
+/* A volume as its manifest describes it, and as its rows are read. */
+struct volcheck {
+	char *path, *manifest;
+	long rows, seen;
+	struct run *runs, *got;
+	size_t nruns, ngot;
+};
+
+struct verify {
+	struct ledger *l;
+	struct volcheck *vc;
+	size_t nvc, lastvc;
+	struct run *gaps;	/* rows of purged volumes */
+	size_t ngaps;
+	EVP_MD_CTX *md;
+	char prev[HASH_HEX + 1];
+	long prev_seq, rows;
+	const char *file;
+	struct pm_err *err;
+	struct anchor *anchors;
+	int nanchors;
+	int bad;
+};
+
+static int
+collect_anchor(const struct anchor *a, void *arg)
+{
+	struct verify *v = arg;
+
+	if (strcmp(a->ledger, v->l->def->name) != 0)
+		return 0;
+	v->anchors = xrealloc(v->anchors, (v->nanchors + 1) * sizeof *v->anchors);
+	v->anchors[v->nanchors++] = *a;
+	return 0;
+}
+
+/* A row read from a volume: its count and its runs of seqs. */
+static void
+volume_seen(struct verify *v, const struct row *r, long seq)
+{
+	struct volcheck *c;
+	struct run *g;
+	size_t i;
+
+	if (v->lastvc >= v->nvc || strcmp(v->vc[v->lastvc].path, r->file) != 0) {
+		for (i = 0; i < v->nvc && strcmp(v->vc[i].path, r->file) != 0; i++)
+			;
+		if (i == v->nvc)
+			return;
+		v->lastvc = i;
+	}
+	c = &v->vc[v->lastvc];
+	c->seen++;
+	g = c->ngot > 0 ? &c->got[c->ngot - 1] : NULL;
+	if (g == NULL || seq != g->to + 1) {
+		c->got = xrealloc(c->got, (c->ngot + 1) * sizeof *c->got);
+		g = &c->got[c->ngot++];
+		g->from = seq;
+	}
+	g->to = seq;
+	snprintf(g->hash, sizeof g->hash, "%s", r->f[r->n - 1]);
+}
+
+/* Each volume read holds the rows and runs its manifest says. */
+static int
+volumes_as_listed(struct verify *v)
+{
+	struct volcheck *c;
+	size_t i, k;
+
+	for (i = 0; i < v->nvc; i++) {
+		c = &v->vc[i];
+		if (c->seen != c->rows)
+			return errset(v->err, EX_DATAERR, _("%s: lists %ld rows, "
+			    "but its volume holds %ld"), c->manifest, c->rows,
+			    c->seen);
+		for (k = 0; k < c->nruns && k < c->ngot; k++)
+			if (c->runs[k].from != c->got[k].from ||
+			    c->runs[k].to != c->got[k].to ||
+			    strcmp(c->runs[k].hash, c->got[k].hash) != 0)
+				break;
+		if (k != c->nruns || k != c->ngot)
+			return errset(v->err, EX_DATAERR, _("%s: its runs of rows "
+			    "are not the volume's (rows %ld to %ld)"),
+			    c->manifest, k < c->ngot ? c->got[k].from : 0,
+			    k < c->ngot ? c->got[k].to : 0);
+	}
+	return 0;
+}
+
+static void
+volchecks_free(struct verify *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nvc; i++) {
+		free(v->vc[i].path);
+		free(v->vc[i].manifest);
+		free(v->vc[i].runs);
+		free(v->vc[i].got);
+	}
+	free(v->vc);
+}
+
+/*
+ * A manifest's own fields against what they name: its ledger, volume
+ * and month are its file's; the book head it records is a row of the
+ * chain (checked as an anchor); the archive that wrote it is in the
+ * anchors, by whom and when (the newest may lack it: a crash between
+ * the commit and the anchor).
+ */
+static int
+manifest_fields(struct verify *v, const char *path, const struct manifest *m,
+    const char *vol)
+{
+	const char *base = strrchr(vol, '/') + 1;
+	long month = archive_volume_month(vol);
+	char want[48];
+	struct anchor h;
+	int i, later = 0, at = 0, same = 0;
+
+	snprintf(want, sizeof want, "%04ld-%02ld", month / 12, month % 12 + 1);
+	if (strcmp(m->ledger, v->l->def->name) != 0 ||
+	    strcmp(m->volume, base) != 0 || strcmp(m->month, want) != 0 ||
+	    m->book_seq <= 0 || !is_hash(m->book_head, strlen(m->book_head)))
+		return errset(v->err, EX_DATAERR, _("%s: its ledger, volume, "
+		    "month or book head is not its own (changed by hand?)"), path);
+	for (i = 0; i < v->nanchors; i++) {
+		const struct anchor *a = &v->anchors[i];
+
+		if (strcmp(a->reason, "archive") != 0 || a->subject[0] == 'a')
+			continue;
+		later += strcmp(a->at, m->archived_at) > 0;
+		if (strcmp(a->at, m->archived_at) != 0)
+			continue;
+		at++;	/* two archives may share a second */
+		same += strcmp(a->by, m->archived_by) == 0 &&
+		    a->seq == m->book_seq && strcmp(a->head, m->book_head) == 0;
+	}
+	if (at > 0 && same == 0)
+		return errset(v->err, EX_DATAERR, _("%s: it is not the archive "
+		    "of %s by %s that the anchors recorded"), path,
+		    m->archived_at, m->archived_by);
+	if (at == 0 && later > 0)
+		return errset(v->err, EX_DATAERR, _("%s: no archive at %s is "
+		    "in the anchors (changed by hand?)"), path, m->archived_at);
+	memset(&h, 0, sizeof h);
+	h.seq = m->book_seq;
+	snprintf(h.head, sizeof h.head, "%s", m->book_head);
+	snprintf(h.reason, sizeof h.reason, "manifest");
+	snprintf(h.subject, sizeof h.subject, "%.60s", base);
+	snprintf(h.at, sizeof h.at, "%s", m->archived_at);
+	snprintf(h.by, sizeof h.by, "%s", m->archived_by);
+	v->anchors = xrealloc(v->anchors, (v->nanchors + 1) *
+	    sizeof *v->anchors);
+	v->anchors[v->nanchors++] = h;
+	return 0;
+}
+
+static int
+verify_row(const struct row *r, void *arg)
+{
+	struct verify *v = arg;
+	char hash[HASH_HEX + 1], *end;
+	const char *comma;
+	long seq;
+	int i;
+
+	size_t g;
+
+	seq = strtol(r->f[0], &end, 10);
+	if (*r->f[0] == '\0' || *end != '\0' || seq <= 0) {
+		errset(v->err, EX_DATAERR, _("%s line %ld: seq \"%s\" is not a "
+		    "row number"), r->file, r->line, r->f[0]);
+		return v->bad = 1;
+	}
+	/* rows of purged volumes: their manifests carry the chain over */
+	for (g = 0; g < v->ngaps && seq > v->prev_seq + 1; g++)
+		if (v->gaps[g].from == v->prev_seq + 1) {
+			memcpy(v->prev, v->gaps[g].hash, sizeof v->prev);
+			v->prev_seq = v->gaps[g].to;
+			g = (size_t)-1;	/* look again from the start */
+		}
+	/* the bytes as written, up to the comma before the hash */
+	comma = memrchr(r->raw, ',', r->rawlen);
+	sha256_hex(v->md, v->prev, HASH_HEX, r->raw, comma ? (size_t)(comma -
+	    r->raw) : 0, hash);
+	if (strcmp(hash, r->f[r->n - 1]) != 0) {
+		if (seq <= v->prev_seq)
+			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld is "
+			    "out of order or repeated (it follows row %ld)"),
+			    r->file, r->line, seq, v->prev_seq);
+		else if (seq > v->prev_seq + 1 && v->prev_seq > 0)
+			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld "
+			    "follows row %ld: rows were removed"), r->file,
+			    r->line, seq, v->prev_seq);
+		else
+			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld does "
+			    "not match the hash chain: it was changed, or a row "
+			    "was inserted or removed before it"), r->file,
+			    r->line, seq);
+		return v->bad = 1;
+	}
+	for (i = 0; i < v->nanchors; i++)
+		if (v->anchors[i].seq == seq &&
+		    strcmp(v->anchors[i].head, hash) != 0) {
+			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld "
+			    "differs from the %s of %s (%s by %s)"), r->file,
+			    r->line, seq, v->anchors[i].reason,
+			    v->anchors[i].subject, v->anchors[i].at,
+			    v->anchors[i].by);
+			return v->bad = 1;
+		}
+	memcpy(v->prev, hash, sizeof hash);
+	v->prev_seq = seq;
+	v->rows++;
+	if (v->nvc > 0 && r->file != NULL && strcmp(r->file, v->l->path) != 0)
+		volume_seen(v, r, seq);
+	return 0;
+}
+
+static void
+volcheck_add(struct verify *v, const char *vol, const char *man,
+    struct manifest *m)
+{
+	struct volcheck *c;
+
+	v->vc = xrealloc(v->vc, (v->nvc + 1) * sizeof *v->vc);
+	c = &v->vc[v->nvc++];
+	memset(c, 0, sizeof *c);
+	c->path = xstrdup(vol);
+	c->manifest = xstrdup(man);
+	c->rows = m->rows;
+	c->runs = m->runs;	/* the check owns them now */
+	c->nruns = m->nruns;
+	m->runs = NULL;
+	m->nruns = 0;
+}
+
+/*
+ * The volumes against their manifests: each volume is the file its
+ * manifest hashed, each manifest has its volume or a purge record.
+ */
+static int
+verify_volumes(struct verify *v)
+{
+	struct ledger *l = v->l;
+	struct purged pu;
+	struct ledger *pl;
+	char **mans, **vols, sha[HASH_HEX + 1];
+	int nm, nv, i, k, rc = 0;
+	struct buf vol = { 0 };
+
+	memset(&pu, 0, sizeof pu);
+	pu.ledger = l->def->name;
+	nm = archive_list(l->dir, l->def->name, ".manifest", &mans);
+	nv = archive_volumes(l->dir, l->def->name, &vols);
+	if (nm > 0) {
+		pl = ledger_open(&ledger_purges, l->dir);
+		ledger_scan(pl, purged_row, &pu);
+		ledger_close(pl);
+	}
+	for (i = 0; i < nm && rc == 0; i++) {
+		struct manifest m;
+
+		buf_reset(&vol);
+		buf_addf(&vol, "%.*s.csv.gz", (int)(strlen(mans[i]) - 9),
+		    mans[i]);
+		if (manifest_read(mans[i], &m) != 0) {
+			rc = errset(v->err, EX_DATAERR, _("%s: not a manifest "
+			    "(no sha256 line)"), mans[i]);
+			break;
+		}
+		rc = manifest_fields(v, mans[i], &m, vol.s);
+		if (rc == 0 && access(vol.s, F_OK) == 0) {
+			file_sha256(vol.s, sha);
+			if (strcmp(sha, m.sha256) != 0)
+				rc = errset(v->err, EX_DATAERR, _("%s: changed "
+				    "since it was archived (its SHA-256 is not "
+				    "the one in %s)"), vol.s, mans[i]);
+			volcheck_add(v, vol.s, mans[i], &m);
+		} else if (rc == 0) {
+			const char *base = strrchr(vol.s, '/') + 1;
+
+			for (k = 0; k < pu.n; k++)
+				if (strcmp(pu.volumes[k], base) == 0)
+					break;
+			if (k == pu.n)
+				rc = errset(v->err, EX_DATAERR, _("%s is missing: "
+				    "its manifest lists %ld rows and no purge "
+				    "recorded it"), vol.s, m.rows);
+			else if (m.nruns > 0) {
+				v->gaps = xrealloc(v->gaps, (v->ngaps +
+				    m.nruns) * sizeof *v->gaps);
+				memcpy(v->gaps + v->ngaps, m.runs, m.nruns *
+				    sizeof *m.runs);
+				v->ngaps += m.nruns;
+			}
+		}
+		free(m.runs);
+	}
+	for (i = 0; i < nv && rc == 0; i++) {
+		buf_reset(&vol);
+		buf_addf(&vol, "%.*s.manifest", (int)(strlen(vols[i]) - 7),
+		    vols[i]);
+		if (access(vol.s, F_OK) != 0)
+			rc = errset(v->err, EX_DATAERR, _("%s has no manifest: "
+			    "it was not made by archive"), vols[i]);
+	}
+	for (k = 0; k < pu.n; k++)
+		free(pu.volumes[k]);
+	free(pu.volumes);
+	archive_volumes_free(mans, nm);
+	archive_volumes_free(vols, nv);
+	buf_free(&vol);
+	return rc;
+}
+
+int
+ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
+{
+	struct verify v;
+	struct anchor head;
+	struct buf j = { 0 };
+	int i, rc, torn = 0;
+
+	/* an archive cut off by a crash is finished first, under the lock */
+	archive_journal_path(&j, l);
+	if (access(j.s, F_OK) == 0)
+		tx_free(ledger_begin(l, 10));
+	/* and so is a commit of several books */
+	group_paths(l->dir, &j, NULL);
+	if (access(j.s, F_OK) == 0 && ledger_exists(l))
+		tx_free(ledger_begin(l, 10));
+	buf_free(&j);
+	memset(&v, 0, sizeof v);
+	v.l = l;
+	v.err = e;
+	v.md = EVP_MD_CTX_new();
+	if (v.md == NULL)
+		die(EX_OSERR, "EVP_MD_CTX_new failed");
+	sha256_hex(v.md, l->header, strlen(l->header), NULL, 0, v.prev);
+	if (strcmp(l->def->name, ledger_anchors.name) != 0)
+		anchors_scan(l->dir, collect_anchor, &v);
+	memset(&head, 0, sizeof head);
+	if (archived_head(l, &head.seq, head.head)) {
+		snprintf(head.reason, sizeof head.reason, "archive");
+		snprintf(head.subject, sizeof head.subject, "archive/%.40s/head",
+		    l->def->name);
+		snprintf(head.at, sizeof head.at, "-");
+		snprintf(head.by, sizeof head.by, "-");
+		v.anchors = xrealloc(v.anchors, (v.nanchors + 1) *
+		    sizeof *v.anchors);
+		v.anchors[v.nanchors++] = head;
+	}
+	rc = verify_volumes(&v);
+	if (rc == 0)
+		rc = scan_books(l, 0, CURSOR_RAW, verify_row, &v, e, &torn);
+	if (rc == 0 && !v.bad)
+		rc = volumes_as_listed(&v);
+	if (rc == 0 && !v.bad && torn)
+		warnmsg(_("%s: the last row is torn (an interrupted write); "
+		    "it is not data, and the next write sets it aside"), l->path);
+	if (rc == 0 && !v.bad) {
+		/* Rows cut off the end are missed by the chain, not the anchors. */
+		for (i = 0; i < v.nanchors; i++)
+			if (v.anchors[i].seq > v.prev_seq) {
+				rc = errset(e, EX_DATAERR, _("%s: rows after row "
+				    "%ld are missing: the %s of %s (%s by %s) saw "
+				    "row %ld"), l->path, v.prev_seq,
+				    v.anchors[i].reason, v.anchors[i].subject,
+				    v.anchors[i].at, v.anchors[i].by,
+				    v.anchors[i].seq);
+				break;
+			}
+	}
+	if (v.bad)
+		rc = -1;
+	if (rows)
+		*rows = v.rows;
+	free(v.anchors);
+	free(v.gaps);
+	volchecks_free(&v);
+	EVP_MD_CTX_free(v.md);
+	return rc;
+}
+
+int
+ledger_verify_books(const char *dir, const struct ledger_def *const *defs,
+    FILE *out, struct pm_err *e)
+{
+	size_t i;
+	long rows;
+
+	for (i = 0; ; i++) {
+		const struct ledger_def *def = defs[i] ? defs[i] : &ledger_anchors;
+		struct ledger *l = ledger_open(def, dir);
+		int rc = ledger_verify(l, e, &rows);
+
+		if (rc == 0)
+			fprintf(out, _("%s: %ld rows, chain intact\n"),
+			    ledger_path(l), rows);
+		ledger_close(l);
+		if (rc != 0)
+			return -1;
+		if (defs[i] == NULL)
+			break;
+	}
+	/* the record of purged volumes, once there is one */
+	{
+		struct ledger *l = ledger_open(&ledger_purges, dir);
+		int rc = 0;
+
+		if (access(ledger_path(l), F_OK) == 0) {
+			rc = ledger_verify(l, e, &rows);
+			if (rc == 0)
+				fprintf(out, _("%s: %ld rows, chain intact\n"),
+				    ledger_path(l), rows);
+		}
+		ledger_close(l);
+		return rc == 0 ? 0 : -1;
+	}
+}
+
+/* ---- heads -------------------------------------------------------------- */
+
+struct head_scan {
+	long seq;
+	char hash[HASH_HEX + 1];
+	const long *want;	/* witnessed seqs, ascending */
+	char (*got)[HASH_HEX + 1];
+	size_t nwant, next;
+};
+
+static int
+head_row(const struct row *r, void *arg)
+{
+	struct head_scan *h = arg;
+	long seq = row_seq(r);
+
+	h->seq = seq;
+	snprintf(h->hash, sizeof h->hash, "%s", r->f[r->n - 1]);
+	while (h->next < h->nwant && h->want[h->next] < seq)
+		h->next++;
+	if (h->next < h->nwant && h->want[h->next] == seq)
+		snprintf(h->got[h->next], HASH_HEX + 1, "%s", h->hash);
+	return 0;
+}
+
+int
+ledger_head(struct ledger *l, long *seq, char hash[HASH_HEX + 1],
+    struct pm_err *e)
+{
+	struct head_scan h;
+	long floor;
+	char fh[HASH_HEX + 1];
+
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	if (md == NULL)
+		die(EX_OSERR, "EVP_MD_CTX_new failed");
+	memset(&h, 0, sizeof h);
+	/* a book with no row yet: its head is its header's hash */
+	sha256_hex(md, l->header, strlen(l->header), NULL, 0, h.hash);
+	EVP_MD_CTX_free(md);
+	if (scan_books(l, 0, 0, head_row, &h, e, NULL) != 0)
+		return -1;
+	if (archived_head(l, &floor, fh) && floor > h.seq) {
+		h.seq = floor;
+		memcpy(h.hash, fh, sizeof fh);
+	}
+	*seq = h.seq;
+	memcpy(hash, h.hash, HASH_HEX + 1);
+	return 0;
+}
+
+/*
+ * Do the rows at seqs want[] (ascending) still have hashes beginning
+ * with prefix[]?  got[i] is filled with each row's hash as read ("" when
+ * the book has no such row: cut off, or in a purged volume).
+ */
+int
+ledger_witness(struct ledger *l, const long *want, size_t n,
+    char (*got)[HASH_HEX + 1], struct pm_err *e)
+{
+	struct head_scan h;
+	size_t i;
+
+	memset(&h, 0, sizeof h);
+	h.want = want;
+	h.nwant = n;
+	h.got = got;
+	for (i = 0; i < n; i++)
+		got[i][0] = '\0';
+	return scan_books(l, 0, 0, head_row, &h, e, NULL);
+}

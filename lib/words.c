@@ -44,6 +44,7 @@ static const struct { const char *name, *zh; } titles[] = {
 	{ "report", "报表" }, { "resolved_at", "处理时间" },
 	{ "rows", "行数" }, { "satisfaction", "满意度" },
 	{ "satisfaction_rate", "满意率" }, { "section", "部分" },
+	{ "seq", "行号" }, { "head", "链头" },
 	{ "staff", "值班人员" }, { "step", "步骤" }, { "status", "状态" }, { "swapped", "调班" },
 	{ "target", "目标" }, { "text", "内容" }, { "this_month", "本月" },
 	{ "type", "类型" }, { "unit", "单元" }, { "valid", "有效" },

@@ -56,17 +56,9 @@ usage(int status)
 "  import FILE|- [--dry-run] [--encoding E]\n"
 "                          registrations (columns unit,name,text[,kind,...])\n"
 "\n"
-"Options:\n"
-"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
-"      --as NAME      record as NAME (default $PM_USER, else login name)\n"
-"      --format F     table, csv, json or xlsx (default table)\n"
-"      --out FILE     write to FILE (xlsx: needed for a terminal)\n"
-"      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
-"      --wide         tables in full, never cut to the terminal\n"
-"  -h, --help         show this help and exit\n"
-"  -V, --version      show the version and exit\n"
-"\n"
-"Deadlines (SPEC 2.1):\n"), fp);
+), fp);
+	cli_usage_options(fp);
+	fputs(_("Deadlines (SPEC 2.1):\n"), fp);
 	for (i = 0; i < complaint_nrules; i++) {
 		const struct complaint_rule *r = &complaint_rules[i];
 		struct buf b = { 0 }, what = { 0 };

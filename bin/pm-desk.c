@@ -56,17 +56,9 @@ usage(int status)
 "  import FILE|- [--register R] [--dry-run] [--encoding E]\n"
 "                                 a register's listing (csv)\n"
 "\n"
-"Options:\n"
-"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
-"      --as NAME      record as NAME (default $PM_USER, else login name)\n"
-"      --format F     table, csv, json or xlsx (default table)\n"
-"      --out FILE     write to FILE (xlsx: needed for a terminal)\n"
-"      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
-"      --wide         tables in full, never cut to the terminal\n"
-"  -h, --help         show this help and exit\n"
-"  -V, --version      show the version and exit\n"
-"\n"
-"Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
+), fp);
+	cli_usage_options(fp);
+	fputs(_("Exit status: 0 done, 64 usage, 65 bad data or a rule refused, 66 no such\n"
 "record, 73 cannot create, 74 I/O error, 75 busy, 78 bad configuration.\n"
 "See pm-desk(1) and pm-files(5).\n"), fp);
 	exit(0);

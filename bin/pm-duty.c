@@ -44,16 +44,8 @@ usage(int status)
 "  import FILE|- [--dry-run] [--encoding E]\n"
 "                                    add log entries (columns at,kind,text[,by])\n"
 "\n"
-"Options:\n"
-"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
-"      --as NAME      record as NAME (default $PM_USER, else login name)\n"
-"      --format F     table, csv, json or xlsx (default table)\n"
-"      --out FILE     write to FILE (xlsx: needed for a terminal)\n"
-"      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
-"      --wide         tables in full, never cut to the terminal\n"
-"  -h, --help         show this help and exit\n"
-"  -V, --version      show the version and exit\n"
-"\n"), fp);
+), fp);
+	cli_usage_options(fp);
 	fputs(_("Log kinds:"), fp);
 	for (i = 0; duty_entry_kinds[i]; i++)
 		fprintf(fp, " %s", duty_entry_kinds[i]);

@@ -41,17 +41,9 @@ usage(int status)
 "  form --unit U           the printed 费用催缴通知单\n"
 "  verify                  check the book's hash chain\n"
 "\n"
-"Options:\n"
-"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
-"      --as NAME      record as NAME (default $PM_USER, else login name)\n"
-"      --format F     table, csv, json or xlsx (default table)\n"
-"      --out FILE     write to FILE (xlsx: needed for a terminal)\n"
-"      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
-"      --wide         tables in full, never cut to the terminal\n"
-"  -h, --help         show this help and exit\n"
-"  -V, --version      show the version and exit\n"
-"\n"
-"The ladder (SPEC 2.9), by months owed:\n"), fp);
+), fp);
+	cli_usage_options(fp);
+	fputs(_("The ladder (SPEC 2.9), by months owed:\n"), fp);
 	for (i = 0; i < fee_nrules; i++) {
 		struct buf b = { 0 };
 

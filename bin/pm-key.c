@@ -21,7 +21,7 @@ usage(int status)
 		fputs(_("Try 'pm-key --help' for more information.\n"), fp);
 		exit(status);
 	}
-	fprintf(fp, _(
+	fputs(_(
 "Usage: pm-key [OPTION]... COMMAND [ARG]...\n"
 "The key cabinet (钥匙管理): who has which keys of which unit.\n"
 "\n"
@@ -53,17 +53,9 @@ usage(int status)
 "\n"
 "Common: --at DATE records an event after the fact (never in the future).\n"
 "\n"
-"Options:\n"
-"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
-"      --as NAME      record as NAME (default $PM_USER, else login name)\n"
-"      --format F     table, csv, json or xlsx (default table)\n"
-"      --out FILE     write to FILE (xlsx: needed for a terminal)\n"
-"      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
-"      --wide         tables in full, never cut to the terminal\n"
-"  -h, --help         show this help and exit\n"
-"  -V, --version      show the version and exit\n"
-"\n"
-"Lending: 工程部, 绿化部, 营销部 and 售楼部 staff borrow against\n"
+), fp);
+	cli_usage_options(fp);
+	fprintf(fp, _("Lending: 工程部, 绿化部, 营销部 and 售楼部 staff borrow against\n"
 "their work ID; 施工单位 (contractors) only --via an 工程部 member,\n"
 "业主 (owners not yet moved in) only --via a 售楼部 member.  Counts\n"
 "are 1 to %d.\n"

@@ -50,17 +50,9 @@ usage(int status)
 "  import FILE|- [--dry-run] [--encoding E]\n"
 "                          services (columns type,ref,unit,done[,end])\n"
 "\n"
-"Options:\n"
-"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
-"      --as NAME      record as NAME (default $PM_USER, else login name)\n"
-"      --format F     table, csv, json or xlsx (default table)\n"
-"      --out FILE     write to FILE (xlsx: needed for a terminal)\n"
-"      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
-"      --wide         tables in full, never cut to the terminal\n"
-"  -h, --help         show this help and exit\n"
-"  -V, --version      show the version and exit\n"
-"\n"
-"Windows and targets (SPEC 2.4):\n"), fp);
+), fp);
+	cli_usage_options(fp);
+	fputs(_("Windows and targets (SPEC 2.4):\n"), fp);
 	for (i = 0; i < visit_nrules; i++) {
 		struct buf b = { 0 }, what = { 0 };
 

@@ -135,6 +135,48 @@ cli_rescan(void)
 	optind = 0;	/* glibc: start a fresh scan */
 }
 
+int
+cli_getopt(struct pm_ctx *ctx, int argc, char **argv,
+    const struct option *longopts, const int *allowed, void (*usage)(int))
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":D:hV", longopts, NULL)) != -1) {
+		if (cli_common(ctx, c, optarg, usage))
+			continue;
+		cli_allowed(c, allowed, argv, usage);
+		return c;
+	}
+	return -1;
+}
+
+FILE *
+cli_usage_fp(int status)
+{
+	if (status) {
+		fprintf(stderr, _("Try '%s --help' for more information.\n"),
+		    progname);
+		exit(status);
+	}
+	return stdout;
+}
+
+void
+cli_usage_options(FILE *fp)
+{
+	fputs(_(
+"Options:\n"
+"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
+"      --as NAME      record as NAME (default $PM_USER, else login name)\n"
+"      --format F     table, csv, json or xlsx (default table)\n"
+"      --out FILE     write to FILE (xlsx: needed for a terminal)\n"
+"      --excel        with --format csv: BOM, CRLF, formulas neutralised\n"
+"      --wide         tables in full, never cut to the terminal\n"
+"  -h, --help         show this help and exit\n"
+"  -V, --version      show the version and exit\n"
+"\n"), fp);
+}
+
 /* An option getopt refused: one line naming it, as the command. */
 void
 cli_bad_option(int c, char **argv, void (*usage)(int))

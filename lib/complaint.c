@@ -106,8 +106,6 @@ static const struct authority {
 	{ LONG_MAX, "manager" },
 };
 
-#define COST_MAX_FEN (10000000 * 100L)
-
 /* ---- small helpers ------------------------------------------------------------------ */
 
 static int
@@ -117,36 +115,6 @@ in_list(const char *v, const char *const *list)
 		if (strcmp(v, *list) == 0)
 			return 1;
 	return 0;
-}
-
-static int
-parse_cost(const char *s, long *fen)
-{
-	long yuan = 0, cents = 0;
-	const char *p = s;
-	int digits = 0, dec = 0;
-
-	if (*p == '\0')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++, digits++) {
-		if (yuan > COST_MAX_FEN / 100)
-			return -1;
-		yuan = yuan * 10 + (*p - '0');
-	}
-	if (digits == 0)
-		return -1;
-	if (*p == '.') {
-		for (p++; *p >= '0' && *p <= '9' && dec < 3; p++, dec++)
-			cents = cents * 10 + (*p - '0');
-		if (dec == 0 || dec > 2)
-			return -1;
-		if (dec == 1)
-			cents *= 10;
-	}
-	if (*p != '\0')
-		return -1;
-	*fen = yuan * 100 + cents;
-	return *fen <= COST_MAX_FEN ? 0 : -1;
 }
 
 static void
@@ -448,7 +416,7 @@ apply_step(struct complaint *c, const char *const *v, time_t t)
 		free(c->result);
 		c->result = xstrdup(v[E_TEXT]);
 		c->cost_fen = 0;
-		parse_cost(v[E_COST], &c->cost_fen);
+		field_fen(v[E_COST], &c->cost_fen);
 	} else if (strcmp(step, "notify") == 0)
 		c->notified = t;
 	else if (strcmp(step, "report") == 0)
@@ -1038,10 +1006,8 @@ check_step(struct pm_ctx *ctx, struct complaint *c,
 		if (c->resolved)
 			return errset(e, EX_DATAERR, _("resolve: %s is already "
 			    "handled"), c->code);
-		if (s->cost && parse_cost(s->cost, &fen) != 0)
-			return errset(e, EX_DATAERR, _("--cost: expected a "
-			    "non-negative amount in yuan like 350 or 1200.50, got "
-			    "\"%.20s\""), s->cost);
+		if (s->cost && field_yuan(e, "--cost", s->cost, &fen) != 0)
+			return -1;
 		/* SPEC 2.1: a promise over 1,000 yuan names its approver. */
 		for (k = 0; fen > authorities[k].max_fen; k++)
 			;

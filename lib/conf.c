@@ -198,6 +198,9 @@ set_key(struct conf *c, const char *key, const char *v, struct pm_err *e)
 	}
 	if (strcmp(key, "parcel_days") == 0)
 		return parse_number(&c->parcel_days, key, v, 1, 365, e);
+	if (strcmp(key, "reno_refund_days") == 0)
+		/* SPEC 2.8: 1 day (seed 002), at most three months (seed 003) */
+		return parse_number(&c->reno_refund_days, key, v, 1, 92, e);
 	if (strcmp(key, "lock_timeout") == 0)
 		return parse_number(&c->lock_timeout, key, v, 0, 3600, e);
 	if (strcmp(key, "activity_visit_target") == 0)
@@ -224,12 +227,15 @@ set_key(struct conf *c, const char *key, const char *v, struct pm_err *e)
 		c->ndepartments = n;
 		return 0;
 	}
-	if (strcmp(key, "supervisors") == 0) {
-		free_names(c->supervisors, &c->nsupervisors);
-		n = split_names(v, c->supervisors, CONF_LIST_MAX, key, e);
+	if (strcmp(key, "supervisors") == 0 || strcmp(key, "responsible") == 0) {
+		char **names = key[0] == 's' ? c->supervisors : c->responsible;
+		int *count = key[0] == 's' ? &c->nsupervisors : &c->nresponsible;
+
+		free_names(names, count);
+		n = split_names(v, names, CONF_LIST_MAX, key, e);
 		if (n < 0)
 			return -1;
-		c->nsupervisors = n;
+		*count = n;
 		return 0;
 	}
 	if (strcmp(key, "manager") == 0 ||
@@ -257,6 +263,7 @@ conf_defaults(struct conf *c)
 	c->duty_end = 8 * 60 + 30;
 	c->loan_days = 7;
 	c->parcel_days = 7;	/* SPEC 2.7: a second notice after a week */
+	c->reno_refund_days = 1;	/* SPEC 2.8: the deposit the next day */
 	c->lock_timeout = 10;
 	c->activity_visit_target = 10;
 	c->ndepartments = split_names(default_departments, c->departments,
@@ -357,6 +364,7 @@ conf_free(struct conf *c)
 {
 	free_names(c->departments, &c->ndepartments);
 	free_names(c->supervisors, &c->nsupervisors);
+	free_names(c->responsible, &c->nresponsible);
 	free(c->manager);
 	free(c->quality_supervisor);
 	c->manager = c->quality_supervisor = NULL;
@@ -391,5 +399,23 @@ conf_is_supervisor(const struct conf *c, const char *name)
 		if (strcmp(c->supervisors[i], name) == 0)
 			return 1;
 	/* The manager outranks the supervisors. */
+	return c->manager != NULL && strcmp(c->manager, name) == 0;
+}
+
+/*
+ * SPEC 2.8: the office's responsible person (治理处责任人) reviews
+ * renovations and organises their acceptance; without one named, the
+ * manager's rule applies.
+ */
+int
+conf_is_responsible(const struct conf *c, const char *name)
+{
+	int i;
+
+	if (c->nresponsible == 0)
+		return conf_is_manager(c, name);
+	for (i = 0; i < c->nresponsible; i++)
+		if (strcmp(c->responsible[i], name) == 0)
+			return 1;
 	return c->manager != NULL && strcmp(c->manager, name) == 0;
 }

@@ -75,7 +75,7 @@ desk_register_of(const char *id)
 static char *
 dup_col(const struct ledger *l, const struct row *r, const char *col)
 {
-	return xstrdup(row_get(l, r, col));
+	return row_strdup(l, r, col);
 }
 
 static void
@@ -121,16 +121,13 @@ fold_matter(const struct ledger *l, const struct row *r, struct desk_book *b)
 {
 	struct desk_item *it;
 
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 32;
-		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
-	}
+	b->v = xgrow(b->v, b->n, &b->cap, sizeof *b->v);
 	it = &b->v[b->n++];
 	memset(it, 0, sizeof *it);
 	it->reg = b->reg;
 	snprintf(it->id, sizeof it->id, "%c%06ld", b->reg->letter, row_seq(r));
-	snprintf(it->at, sizeof it->at, "%s", row_get(l, r, "at"));
-	snprintf(it->by, sizeof it->by, "%s", row_get(l, r, "by"));
+	row_copy(l, r, "at", it->at, sizeof it->at);
+	row_copy(l, r, "by", it->by, sizeof it->by);
 	clock_parse(it->at, &it->t, NULL);
 	it->name = dup_col(l, r, "name");
 	it->org = dup_col(l, r, "org");
@@ -163,7 +160,7 @@ fold_step(const struct ledger *l, const struct row *r, struct desk_item *it)
 		it->how = dup_col(l, r, "how");
 	} else if (strcmp(ev, "out") == 0) {
 		it->out = t;
-		snprintf(it->out_at, sizeof it->out_at, "%s", row_get(l, r, "at"));
+		row_copy(l, r, "at", it->out_at, sizeof it->out_at);
 		it->out_by = dup_col(l, r, "name");
 		it->out_id_doc = dup_col(l, r, "id_doc");
 		it->guard = dup_col(l, r, "guard");
@@ -289,15 +286,6 @@ step_of(const char *reg, const char *event)
 	return NULL;
 }
 
-static int
-need(struct pm_err *e, const char *option, const char *v)
-{
-	if (v == NULL || *v == '\0')
-		return errset(e, EX_USAGE, _("%s is required (try 'pm-desk "
-		    "--help')"), option);
-	return 0;
-}
-
 /* The fields a step needs, present and well formed. */
 static int
 check_fields(struct pm_ctx *ctx, const struct desk_step *s,
@@ -308,18 +296,18 @@ check_fields(struct pm_ctx *ctx, const struct desk_step *s,
 
 	if (strcmp(s->reg, "visitor") == 0 && !(s->needs & NEED_REF))
 		name_opt = "--name";
-	if (((s->needs & NEED_NAME) && (need(e, name_opt, in->name) ||
+	if (((s->needs & NEED_NAME) && (field_required(e, name_opt, in->name) ||
 	    field_name(e, name_opt, in->name))) ||
-	    ((s->needs & NEED_TO) && (need(e, strcmp(in->reg, "visitor") ?
+	    ((s->needs & NEED_TO) && (field_required(e, strcmp(in->reg, "visitor") ?
 	    "--to" : "--visiting", in->to) || field_name(e, "--to", in->to))) ||
-	    ((s->needs & NEED_TEXT) && need(e, "--text", in->text)) ||
-	    ((s->needs & NEED_UNIT) && need(e, "--unit", in->unit)) ||
-	    ((s->needs & NEED_ITEMS) && need(e, "--items", in->items)) ||
-	    ((s->needs & NEED_CARRIER) && need(e, "--carrier", in->carrier)) ||
-	    ((s->needs & NEED_CONFIRMED) && (need(e, "--confirmed-by",
+	    ((s->needs & NEED_TEXT) && field_required(e, "--text", in->text)) ||
+	    ((s->needs & NEED_UNIT) && field_required(e, "--unit", in->unit)) ||
+	    ((s->needs & NEED_ITEMS) && field_required(e, "--items", in->items)) ||
+	    ((s->needs & NEED_CARRIER) && field_required(e, "--carrier", in->carrier)) ||
+	    ((s->needs & NEED_CONFIRMED) && (field_required(e, "--confirmed-by",
 	    in->confirmed_by) || field_name(e, "--confirmed-by",
 	    in->confirmed_by))) ||
-	    ((s->needs & NEED_GUARD) && (need(e, "--guard", in->guard) ||
+	    ((s->needs & NEED_GUARD) && (field_required(e, "--guard", in->guard) ||
 	    field_name(e, "--guard", in->guard))))
 		return -1;
 	if ((in->text && field_text(e, "--text", in->text, strlen(in->text),
@@ -529,16 +517,6 @@ desk_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg, struct pm_err *e)
 
 /* ---- the 放行条 ------------------------------------------------------------------------ */
 
-static void
-form_line(struct buf *b, const char *label, const char *value)
-{
-	out_pad(b, label, 12);
-	if (value && *value)
-		out_wrap(b, value, 12, 12, 80);
-	else
-		buf_adds(b, "\n");
-}
-
 void
 desk_form(const struct desk_item *it, FILE *out)
 {
@@ -547,22 +525,22 @@ desk_form(const struct desk_item *it, FILE *out)
 	struct buf b = { 0 };
 
 	buf_addf(&b, "%38s放行条\n%s\n", "", rule);
-	form_line(&b, "放行条号", it->id);
-	form_line(&b, "开具时间", it->at);
-	form_line(&b, "房号", it->unit);
-	form_line(&b, "物品", it->items);
-	form_line(&b, "搬运人", it->carrier);
-	form_line(&b, "业主确认", it->confirmed_by);
+	out_form_line(&b, "放行条号", it->id);
+	out_form_line(&b, "开具时间", it->at);
+	out_form_line(&b, "房号", it->unit);
+	out_form_line(&b, "物品", it->items);
+	out_form_line(&b, "搬运人", it->carrier);
+	out_form_line(&b, "业主确认", it->confirmed_by);
 	if (*it->authorisation)
-		form_line(&b, "书面授权", it->authorisation);
+		out_form_line(&b, "书面授权", it->authorisation);
 	if (it->move_out) {
-		form_line(&b, "迁出", "是");
-		form_line(&b, "批准人", it->approved_by);
+		out_form_line(&b, "迁出", "是");
+		out_form_line(&b, "批准人", it->approved_by);
 	}
-	form_line(&b, "开具人", it->by);
+	out_form_line(&b, "开具人", it->by);
 	buf_addf(&b, "%s\n", rule);
-	form_line(&b, "放行时间", it->out ? it->out_at : "");
-	form_line(&b, "保安", it->out ? it->guard : "");
+	out_form_line(&b, "放行时间", it->out ? it->out_at : "");
+	out_form_line(&b, "保安", it->out ? it->guard : "");
 	buf_addf(&b, "%s\n", rule);
 	buf_adds(&b, "客服中心: __________  业主: __________  "
 	    "大堂保安: __________\n");
@@ -730,12 +708,8 @@ desk_import(struct pm_ctx *ctx, const char *file, const char *reg,
 	if (reg && register_named(reg) == NULL)
 		return errset(e, EX_USAGE, _("--register: expected visitor, "
 		    "parcel, call or release, got \"%.20s\""), reg);
-	if ((src = import_open(file, encoding, e)) == NULL)
+	if ((src = import_start(file, encoding, import_names, col, e)) == NULL)
 		return -1;
-	if (import_header(src, import_names, col, file, e) != 0) {
-		import_close(src);
-		return -1;
-	}
 	memset(&ir, 0, sizeof ir);
 	for (i = 0; i < desk_nregisters; i++) {
 		struct ledger *l = ledger_open(register_defs[i], ctx->data);
@@ -749,13 +723,8 @@ desk_import(struct pm_ctx *ctx, const char *file, const char *reg,
 		import_row(ctx, &ir, reg, &r, col);
 	import_close(src);
 	import_end(&ir, rc == 0 && !ir.errors && !dry_run);
-	if (rc < 0)
-		return -1;
-	if (ir.errors)
-		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
-		    "nothing was imported"), file, ir.errors);
-	import_summary(out, dry_run, ir.added, ir.present);
-	return 0;
+	return import_finish(out, file, rc, ir.errors, dry_run, ir.added,
+	    ir.present, e);
 }
 
 struct closing {

@@ -311,3 +311,56 @@ field_phone(struct pm_err *e, const char *field, const char *p)
 		    field, p);
 	return 0;
 }
+
+#define YUAN_MAX_FEN (10000000 * 100L)
+
+int
+field_fen(const char *s, long *fen)
+{
+	long yuan = 0, cents = 0;
+	const char *p = s;
+	int digits = 0, dec = 0;
+
+	if (*p == '\0')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (yuan > YUAN_MAX_FEN / 100)
+			return -1;
+		yuan = yuan * 10 + (*p - '0');
+	}
+	if (digits == 0)
+		return -1;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9' && dec < 3; p++, dec++)
+			cents = cents * 10 + (*p - '0');
+		if (dec == 0 || dec > 2)
+			return -1;
+		if (dec == 1)
+			cents *= 10;
+	}
+	if (*p != '\0')
+		return -1;
+	*fen = yuan * 100 + cents;
+	return *fen <= YUAN_MAX_FEN ? 0 : -1;
+}
+
+int
+field_yuan(struct pm_err *e, const char *field, const char *v, long *fen)
+{
+	char sv[96];
+
+	if (field_fen(v, fen) == 0)
+		return 0;
+	return errset(e, EX_DATAERR, _("%s: expected a non-negative amount in "
+	    "yuan like 350 or 1200.50, got \"%s\""), field, shown(v, strlen(v),
+	    sv));
+}
+
+int
+field_required(struct pm_err *e, const char *option, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		return errset(e, EX_USAGE, _("%s is required (try '%s --help')"),
+		    option, progname);
+	return 0;
+}

@@ -444,3 +444,29 @@ import_header(struct import_src *src, const char *const *names, int *col,
 	}
 	return 0;
 }
+
+struct import_src *
+import_start(const char *file, const char *encoding, const char *const *names,
+    int *col, struct pm_err *e)
+{
+	struct import_src *src = import_open(file, encoding, e);
+
+	if (src != NULL && import_header(src, names, col, file, e) != 0) {
+		import_close(src);
+		src = NULL;
+	}
+	return src;
+}
+
+int
+import_finish(FILE *out, const char *file, int rc, long errors, int dry_run,
+    long added, long present, struct pm_err *e)
+{
+	if (rc < 0)
+		return -1;
+	if (errors)
+		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
+		    "nothing was imported"), file, errors);
+	import_summary(out, dry_run, added, present);
+	return 0;
+}

@@ -269,6 +269,19 @@ row_get(const struct ledger *l, const struct row *r, const char *col)
 	return r->f[i];
 }
 
+void
+row_copy(const struct ledger *l, const struct row *r, const char *col,
+    char *out, size_t size)
+{
+	snprintf(out, size, "%s", row_get(l, r, col));
+}
+
+char *
+row_strdup(const struct ledger *l, const struct row *r, const char *col)
+{
+	return xstrdup(row_get(l, r, col));
+}
+
 long
 row_seq(const struct row *r)
 {

@@ -799,3 +799,13 @@ out_close(struct out *o)
 	fflush(o->fp);
 	free(o);
 }
+
+void
+out_form_line(struct buf *b, const char *label, const char *value)
+{
+	out_pad(b, label, 12);
+	if (value && *value)
+		out_wrap(b, value, 12, 12, 80);
+	else
+		buf_adds(b, "\n");
+}

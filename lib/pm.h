@@ -41,6 +41,8 @@ void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* An array of *cap elements of size, with room for element n. */
+void *xgrow(void *p, size_t n, size_t *cap, size_t size);
 char *xstrdup(const char *s);
 
 /*
@@ -113,6 +115,12 @@ int field_date(struct pm_err *e, const char *field, const char *v,
 int field_not_future(struct pm_err *e, const char *field, time_t t,
     time_t now);
 int field_phone(struct pm_err *e, const char *field, const char *v);
+/* An option a step cannot do without: 64 when it is missing or empty. */
+int field_required(struct pm_err *e, const char *option, const char *v);
+/* An amount in yuan (350, 1200.50) as fen; -1 if not one up to 10 million. */
+int field_fen(const char *v, long *fen);
+int field_yuan(struct pm_err *e, const char *field, const char *v,
+    long *fen);
 /* A number as listings mask it (138****8000): unknown, not an error. */
 int field_masked(const char *v);
 void field_mask_numbers(const char *s, struct buf *out);
@@ -166,6 +174,8 @@ int words_chinese(void);	/* LC_MESSAGES is a zh locale */
 const char *words_say(const char *col, const char *value);
 /* Text padded with spaces to a display width (printed forms). */
 void out_pad(struct buf *b, const char *s, int width);
+/* A line of a printed form: the label in 12 columns, the value wrapped to 80. */
+void out_form_line(struct buf *b, const char *label, const char *value);
 /*
  * A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR);
  * --excel writes it after an apostrophe, the spreadsheets' text mark,
@@ -196,6 +206,9 @@ struct conf {
 	char *quality_supervisor;
 	char *supervisors[CONF_LIST_MAX];
 	int nsupervisors;
+	char *responsible[CONF_LIST_MAX];	/* SPEC 2.8: 治理处责任人 */
+	int nresponsible;
+	long reno_refund_days;	/* SPEC 2.8: the deposit refunded within */
 	long lock_timeout;	/* seconds */
 	long activity_visit_target;	/* percent (SPEC 2.4, default 10) */
 	int shared;		/* shared = group: several Unix accounts */
@@ -207,6 +220,7 @@ int conf_is_holiday(const struct conf *c, time_t day);
 /* SPEC 3: when approvers are configured, anyone else is refused. */
 int conf_is_manager(const struct conf *c, const char *name);
 int conf_is_supervisor(const struct conf *c, const char *name);
+int conf_is_responsible(const struct conf *c, const char *name);
 
 /* ---- cli: what every command shares (SPEC 4) ------------------------- */
 
@@ -255,6 +269,16 @@ void cli_allowed(int c, const int *allowed, char **argv, void (*usage)(int));
 void cli_bad_option(int c, char **argv, void (*usage)(int));
 /* Fresh getopt_long scan of a subcommand's argv. */
 void cli_rescan(void);
+/*
+ * The next of a subcommand's own options (one of allowed), the common
+ * ones handled on the way; -1 at the end.
+ */
+int cli_getopt(struct pm_ctx *ctx, int argc, char **argv,
+    const struct option *longopts, const int *allowed, void (*usage)(int));
+/* usage(status): stdout for --help, or "Try ... --help" and exit status. */
+FILE *cli_usage_fp(int status);
+/* --help: the options every command takes, and a blank line. */
+void cli_usage_options(FILE *fp);
 /* The small things every command says the same way. */
 void cli_need(const char *value, const char *option);
 void cli_no_args(int argc, char **argv);
@@ -348,6 +372,12 @@ int ledger_ncols(const struct ledger *l);
 /* Index of a column by name in the full row, or -1. */
 int ledger_col(const struct ledger *l, const char *name);
 const char *row_get(const struct ledger *l, const struct row *r,
+    const char *col);
+/* row_get, copied into out (cut to size). */
+void row_copy(const struct ledger *l, const struct row *r, const char *col,
+    char *out, size_t size);
+/* row_get, in a string of its own. */
+char *row_strdup(const struct ledger *l, const struct row *r,
     const char *col);
 long row_seq(const struct row *r);
 
@@ -522,6 +552,16 @@ long import_line(const struct import_src *s);
 int import_header(struct import_src *s, const char *const *names, int *col,
     const char *file, struct pm_err *e);
 void import_close(struct import_src *s);
+/* import_open and import_header: the file ready at its first record. */
+struct import_src *import_start(const char *file, const char *encoding,
+    const char *const *names, int *col, struct pm_err *e);
+/*
+ * The end of an import read to rc (import_next's last): -1 with e when
+ * it failed or rows had errors (exit 65, nothing written), else the
+ * summary line on out.
+ */
+int import_finish(FILE *out, const char *file, int rc, long errors,
+    int dry_run, long added, long present, struct pm_err *e);
 
 /*
  * Which records a book already holds, so that importing the same file

@@ -1,0 +1,251 @@
+/*
+ * books.c - the office's books as a whole (SPEC 3): every form's matters
+ * archived by month, the retention of each book and the purge of expired
+ * volumes, and the heads of every book for a witness to keep.  The
+ * pm-report subcommands archive, purge, heads and verify --witness; the
+ * declarations are in report.h.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "complaint.h"
+#include "desk.h"
+#include "duty.h"
+#include "key.h"
+#include "owner.h"
+#include "report.h"
+#include "visit.h"
+
+/* ---- archival and retention (SPEC 3) -------------------------------------------- */
+
+long
+report_archive(struct pm_ctx *ctx, long before, int dry_run,
+    archive_report_fn report, void *rarg)
+{
+	long moved = 0;
+
+	/* each form knows which of its matters are closed, and when */
+	moved += duty_archive(ctx, before, dry_run, report, rarg);
+	moved += key_archive(ctx, before, dry_run, report, rarg);
+	moved += complaint_archive(ctx, before, dry_run, report, rarg);
+	moved += visit_archive(ctx, before, dry_run, report, rarg);
+	moved += owner_archive(ctx, before, dry_run, report, rarg);
+	moved += desk_archive(ctx, before, dry_run, report, rarg);
+	return moved;
+}
+
+const struct report_retention report_retention[] = {
+	{ "duty_log", 3, "值班记录 duty log" },
+	{ "duty_roster", 3, "值班表 duty roster" },
+	{ "keys", 2, "钥匙记录 key records" },
+	{ "visits", 2, "回访记录 visit sheets" },
+	{ "complaints", 0, "投诉 complaints" },
+	{ "requests", 0, "请求 requests" },
+	{ "complaint_events", 0, "投诉处理记录 complaint steps" },
+	{ "owners", 0, "业主档案 owner archive" },
+	{ "owner_access", 0, "业主档案查阅 owner archive access" },
+	/* desk.c's registers: 2 years, the calls 3 as the duty log */
+	{ "desk_visitors", 2, "来访登记表 visitors" },
+	{ "desk_parcels", 2, "邮件包裹登记 mail and parcels" },
+	{ "desk_calls", 3, "重要电话记录 important calls" },
+	{ "desk_releases", 2, "放行条 release slips" },
+};
+const size_t report_nretention = sizeof report_retention /
+    sizeof report_retention[0];
+
+size_t
+report_expired(struct pm_ctx *ctx, struct report_expired **out)
+{
+	size_t k, n = 0;
+	char **vols;
+	int nv, i;
+
+	*out = NULL;
+	for (k = 0; k < report_nretention; k++) {
+		const struct report_retention *r = &report_retention[k];
+
+		if (r->years == 0)
+			continue;	/* kept permanently: never purged */
+		nv = archive_volumes(ctx->data, r->ledger, &vols);
+		for (i = 0; i < nv; i++) {
+			long m = archive_volume_month(vols[i]);
+			time_t until;
+			struct report_expired *x;
+
+			if (m < 0)
+				continue;
+			/* kept to the end of its month, N years on */
+			until = clock_month_end((int)(m / 12) + r->years,
+			    (int)(m % 12) + 1);
+			if (ctx->now < until)
+				continue;
+			*out = xrealloc(*out, (n + 1) * sizeof **out);
+			x = &(*out)[n++];
+			x->ledger = r->ledger;
+			x->volume = xstrdup(vols[i]);
+			snprintf(x->month, sizeof x->month, "%04d-%02d",
+			    (int)(m / 12) % 10000, (int)(m % 12) + 1);
+			clock_format_date(until, x->until);
+		}
+		archive_volumes_free(vols, nv);
+	}
+	return n;
+}
+
+void
+report_expired_free(struct report_expired *v, size_t n)
+{
+	while (n > 0)
+		free(v[--n].volume);
+	free(v);
+}
+
+int
+report_purge(struct pm_ctx *ctx, const struct report_expired *x,
+    struct pm_err *e)
+{
+	/* only books with a retention can be purged */
+	static const struct ledger_def *const purgeable[] = { &duty_log_def,
+		&duty_roster_def, &key_def, &visit_def };
+	const struct ledger_def *def = NULL;
+	struct buf reason = { 0 };
+	struct ledger *l;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < sizeof purgeable / sizeof purgeable[0]; k++)
+		if (strcmp(purgeable[k]->name, x->ledger) == 0)
+			def = purgeable[k];
+	for (k = 0; register_defs[k]; k++)
+		if (strcmp(register_defs[k]->name, x->ledger) == 0)
+			def = register_defs[k];
+	if (def == NULL)
+		return errset(e, EX_SOFTWARE, "%s: no such book", x->ledger);
+	buf_addf(&reason, "retention ended %s", x->until);
+	l = ledger_open(def, ctx->data);
+	rc = ledger_purge(l, x->volume, reason.s, ctx->conf.lock_timeout,
+	    ctx->now, ctx->user, e);
+	ledger_close(l);
+	buf_free(&reason);
+	return rc;
+}
+
+/* ---- witnessed heads ------------------------------------------------------ */
+
+static int
+is_book_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && strcmp(d->d_name + n - 4, ".csv") == 0;
+}
+
+size_t
+report_heads(struct pm_ctx *ctx, struct report_head **out, struct pm_err *e)
+{
+	struct dirent **names;
+	struct report_head *h;
+	size_t n = 0;
+	int k, nn = scandir(ctx->data, &names, is_book_file, alphasort);
+
+	*out = NULL;
+	for (k = 0; k < nn; k++) {
+		char name[64];
+		struct ledger *l;
+
+		snprintf(name, sizeof name, "%.*s",
+		    (int)strlen(names[k]->d_name) - 4, names[k]->d_name);
+		free(names[k]);
+		if ((l = ledger_open_book(ctx->data, name)) == NULL)
+			continue;	/* not a book: an export left here */
+		*out = xrealloc(*out, (n + 1) * sizeof **out);
+		h = &(*out)[n];
+		snprintf(h->book, sizeof h->book, "%s", name);
+		if (ledger_head(l, &h->seq, h->head, e) != 0) {
+			ledger_close(l);
+			while (++k < nn)
+				free(names[k]);
+			free(names);
+			return (size_t)-1;
+		}
+		h->head[16] = '\0';	/* the first 16 hex digits */
+		n++;
+		ledger_close(l);
+	}
+	if (nn > 0)
+		free(names);
+	return n;
+}
+
+/* A witness line: book, seq, head (commas, tabs or spaces between). */
+static int
+witness_line(char *line, struct report_head *h)
+{
+	char *p;
+
+	for (p = line; *p; p++)
+		if (*p == ',' || *p == '\t')
+			*p = ' ';
+	memset(h, 0, sizeof h[0]);
+	return sscanf(line, "%63s %ld %64s", h->book, &h->seq, h->head) == 3 &&
+	    h->seq > 0 && strlen(h->head) >= 16 &&
+	    strspn(h->head, "0123456789abcdef") == strlen(h->head);
+}
+
+static int
+witness_one(struct pm_ctx *ctx, const struct report_head *w, FILE *out,
+    struct pm_err *e)
+{
+	struct ledger *l = ledger_open_book(ctx->data, w->book);
+	char got[1][HASH_HEX + 1];
+	size_t k = strlen(w->head);
+	int rc;
+
+	if (l == NULL)
+		return errset(e, EX_DATAERR, _("%s: the witness saw row %ld, "
+		    "and the book is gone"), w->book, w->seq);
+	rc = ledger_witness(l, &w->seq, 1, got, e);
+	ledger_close(l);
+	if (rc != 0)
+		return -1;
+	if (got[0][0] == '\0')
+		return errset(e, EX_DATAERR, _("%s: the witness saw row %ld "
+		    "(%.16s), and the book no longer holds it"), w->book,
+		    w->seq, w->head);
+	if (strncmp(got[0], w->head, k) != 0)
+		return errset(e, EX_DATAERR, _("%s: row %ld is not the row the "
+		    "witness kept (%.16s, now %.16s): the book was rewritten"),
+		    w->book, w->seq, w->head, got[0]);
+	fprintf(out, _("%s: row %ld as witnessed (%.16s)\n"), w->book, w->seq,
+	    w->head);
+	return 0;
+}
+
+int
+report_witness(struct pm_ctx *ctx, const char *file, FILE *out,
+    struct pm_err *e)
+{
+	FILE *fp = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	struct report_head w;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0, n = 0;
+
+	if (fp == NULL)
+		return errset(e, EX_NOINPUT, "--witness: %s: %s", file,
+		    strerror(errno));
+	while (rc == 0 && getline(&line, &cap, fp) > 0)
+		if (witness_line(line, &w)) {
+			rc = witness_one(ctx, &w, out, e);
+			n++;
+		}
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc == 0 && n == 0)
+		rc = errset(e, EX_DATAERR, _("--witness: %s holds no heads (book, "
+		    "seq, head)"), file);
+	return rc;
+}

@@ -123,6 +123,25 @@ PM_NOW="2026-11-02 09:00" run pm-fee due
 PM_NOW="2026-11-03 09:00" run pm-fee letter --unit 0010102031 --tracking EMS1234567
 PM_NOW="2026-11-03 09:05" run pm-fee form --unit 0010102031
 
+say "Renovation: 林小红 redoes her kitchen, from the application to the deposit"
+export PM_USER=孙丽
+PM_NOW="2026-11-10 10:00" run pm-reno apply --unit 0010102031 --applicant 林小红 --contractor 美家装饰 --from 2026-11-12 --until 2026-11-25 --works "厨房翻新, 拆除隔墙" --work kitchen --work structure || echo "(exit $?: a load-bearing change is never registered)"
+PM_NOW="2026-11-10 10:05" run pm-reno apply --unit 0010102031 --applicant 林小红 --contractor 美家装饰 --from 2026-11-12 --until 2026-11-25 --works "厨房翻新, 更换橱柜" --work kitchen --work plumbing --documents "产权证、身份证、施工资质"
+PM_NOW="2026-11-11 09:00" run pm-reno permit R000001 --deposit 2000 || echo "(exit $?: not before the review)"
+PM_NOW="2026-11-11 09:30" run pm-reno review R000001 --by 刘经理 --decision approve
+PM_NOW="2026-11-11 10:00" run pm-reno permit R000001 --deposit 2000 --fee 200
+PM_NOW="2026-11-11 10:05" run pm-reno pass R000001 --name 赵师傅 --id-doc 110105198001010011 --until 2026-11-25
+PM_NOW="2026-11-11 10:06" run pm-reno form R000001 --notice
+PM_NOW="2026-11-12 15:00" run pm-reno patrol R000001 --by 张主管 --ok
+PM_NOW="2026-11-14 09:00" run pm-reno due
+PM_NOW="2026-11-14 10:00" run pm-reno patrol R000001 --by 张主管 --violation "施工时间超出 18:00" --rectify-by 2026-11-15
+PM_NOW="2026-11-15 16:00" run pm-reno rectified R000001 --by 张主管
+PM_NOW="2026-11-24 17:00" run pm-reno accept R000001 --requested
+PM_NOW="2026-11-25 10:00" run pm-reno accept R000001 --by 刘经理 --result pass
+PM_NOW="2026-11-25 16:00" run pm-reno refund R000001 --by 孙丽
+PM_NOW="2026-11-25 16:05" run pm-reno show R000001
+export PM_USER=王五
+
 say "30 November: cron produces the month's complaint statistics"
 PM_NOW="2026-11-30 07:30" run pm-report run
 PM_NOW="2026-11-30 07:31" run pm-report complaints --month 2026-11
@@ -141,7 +160,7 @@ zcat "$vol" | sed 's/5栋老人求助开门/5栋老人求助(已删)/' | gzip >"
 PM_DATA=$copy PM_NOW="2026-12-01 09:00" run pm-duty verify || echo "(exit $?: the change is found)"
 
 say "The demo office is yours to go on with"
-for c in pm-duty pm-complaint pm-key pm-visit pm-owner pm-report; do
+for c in pm-duty pm-complaint pm-key pm-visit pm-owner pm-desk pm-fee pm-reno pm-report; do
 	$c verify >/dev/null
 done
 cat <<EOF

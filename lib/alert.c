@@ -14,6 +14,7 @@
 #include "desk.h"
 #include "fee.h"
 #include "key.h"
+#include "reno.h"
 #include "visit.h"
 
 /* Every form with deadlines: adding one here is all a new form needs. */
@@ -23,6 +24,7 @@ const struct alert_source alert_sources[] = {
 	{ "visits", visit_breaches },
 	{ "desk", desk_breaches },
 	{ "fees", fee_breaches },
+	{ "renovations", reno_breaches },
 };
 const size_t alert_nsources = sizeof alert_sources / sizeof alert_sources[0];
 

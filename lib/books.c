@@ -15,6 +15,7 @@
 #include "duty.h"
 #include "key.h"
 #include "owner.h"
+#include "reno.h"
 #include "report.h"
 #include "visit.h"
 
@@ -33,6 +34,7 @@ report_archive(struct pm_ctx *ctx, long before, int dry_run,
 	moved += visit_archive(ctx, before, dry_run, report, rarg);
 	moved += owner_archive(ctx, before, dry_run, report, rarg);
 	moved += desk_archive(ctx, before, dry_run, report, rarg);
+	moved += reno_archive(ctx, before, dry_run, report, rarg);
 	return moved;
 }
 
@@ -51,6 +53,8 @@ const struct report_retention report_retention[] = {
 	{ "desk_parcels", 2, "邮件包裹登记 mail and parcels" },
 	{ "desk_calls", 3, "重要电话记录 important calls" },
 	{ "desk_releases", 2, "放行条 release slips" },
+	/* SPEC 2.8: renovations touch the building's structure */
+	{ "renovations", 0, "装修登记 renovations" },
 };
 const size_t report_nretention = sizeof report_retention /
     sizeof report_retention[0];

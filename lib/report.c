@@ -17,6 +17,7 @@
 #include "alert.h"
 #include "complaint.h"
 #include "desk.h"
+#include "reno.h"
 #include "fee.h"
 #include "duty.h"
 #include "key.h"
@@ -327,6 +328,77 @@ gather_day_desk(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	return 0;
 }
 
+/*
+ * SPEC 2.8: the renovations' deadlines of the day: reviews, patrols,
+ * rectifications, acceptances and refunds come or passed by its end.
+ */
+static int
+gather_day_reno(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	static const char *const cols[] = { "id", "unit", "status:w",
+		"due_by", "what:tm", "deadline:w", NULL };
+	struct pm_ctx day = *ctx;
+	struct reno_book b = { 0 };
+	struct reno_due *due;
+	struct doc_table *t;
+	time_t start;
+	size_t i, n;
+
+	if (clock_parse(d->period, &start, NULL) != 0)
+		return errset(e, EX_DATAERR, _("--date: expected a date"));
+	if (day.now >= clock_add_days(start, 1))
+		day.now = clock_add_days(start, 1) - 1;
+	if (reno_read(&day, 0, &b, e) != 0)
+		return -1;
+	due = reno_due(&day, &b, &n);
+	t = table(d, "renovations", "装修事项", cols);
+	for (i = 0; i < n; i++) {
+		char by[20];
+		const char *v[] = { due[i].r->id, due[i].r->unit, due[i].overdue ?
+			"overdue" : "due", by, due[i].what, due[i].deadline };
+
+		clock_format(due[i].due, by);
+		table_row(t, v);
+	}
+	put_num(d, "renovations_due", "装修待办", (long)n);
+	free(due);
+	reno_book_free(&b);
+	return 0;
+}
+
+/* SPEC 2.8: the month's renovations, beside the complaints on the 30th. */
+static int
+gather_month_reno(struct pm_ctx *ctx, struct doc *d, int y, int m,
+    struct pm_err *e)
+{
+	static const char *const cols[] = { "reason", "count", NULL };
+	struct reno_stats st = { 0 };
+	struct doc_table *t;
+	int i;
+
+	if (reno_month(ctx, y, m, &st, e) != 0)
+		return -1;
+	put_num(d, "reno_applications", "装修申请", st.applications);
+	put_num(d, "reno_approved", "装修批准", st.approved);
+	put_num(d, "reno_refused", "不予登记", st.refused);
+	put_num(d, "reno_violations", "装修违规", st.violations);
+	put_num(d, "reno_acceptances", "装修验收", st.acceptances);
+	put_num(d, "reno_passed", "验收合格", st.passed);
+	put_num(d, "reno_refunds", "押金退还", st.refunds);
+	put_rate(d, "reno_refund_rate", "押金按时退还率", ratio(st.refunds_on_time,
+	    st.refunds));
+	t = table(d, "reno_refusals", "不予登记原因", cols);
+	for (i = 0; i < st.nreasons; i++) {
+		char n[24];
+		const char *v[] = { st.reasons[i].reason, n };
+
+		snprintf(n, sizeof n, "%ld", st.reasons[i].n);
+		table_row(t, v);
+	}
+	reno_stats_free(&st);
+	return 0;
+}
+
 /* SPEC 2.10: the day's alerts, and which of them are still open now. */
 static int
 gather_day_alerts(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
@@ -403,7 +475,7 @@ gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	}
 	put_num(d, "open_pending", "未完成事项", (long)pend.n);
 	duty_entries_free(&pend);
-	if (gather_day_desk(ctx, d, e) != 0)
+	if (gather_day_desk(ctx, d, e) != 0 || gather_day_reno(ctx, d, e) != 0)
 		return -1;
 	return gather_day_alerts(ctx, d, e);
 }
@@ -739,6 +811,18 @@ gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		table_row(t, row);
 	}
 	return 0;
+}
+
+/* The 30th: the month's complaints, and its renovations beside them. */
+static int
+gather_month(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
+	int y, m;
+
+	if (gather_complaints(ctx, d, e) != 0 ||
+	    clock_parse_month(d->period, &y, &m) != 0)
+		return -1;
+	return gather_month_reno(ctx, d, y, m, e);
 }
 
 static int
@@ -1307,7 +1391,7 @@ report_write(struct pm_ctx *ctx, const char *report, const char *period,
 	    strcmp(report, "weekly") == 0 ? gather_weekly(ctx, &d, e) :
 	    strcmp(report, "owners") == 0 ? gather_owners(ctx, &d, e) :
 	    strcmp(report, "keys") == 0 ? gather_keys(ctx, &d, e) :
-	    strcmp(report, "complaints") == 0 ? gather_complaints(ctx, &d, e) :
+	    strcmp(report, "complaints") == 0 ? gather_month(ctx, &d, e) :
 	    gather_visits(ctx, &d, e);
 	if (rc == 0)
 		switch (f) {

@@ -64,6 +64,9 @@ static const struct { const char *name, *zh; } titles[] = {
 	{ "notified_at", "通知时间" }, { "collected_by", "领取人" },
 	{ "number", "电话" }, { "confirmed_by", "确认人" },
 	{ "result", "跟进结果" }, { "items", "物品" }, { "guard", "保安" },
+	/* renovation (SPEC 2.8) */
+	{ "applicant", "申请人" }, { "contractor", "施工单位" },
+	{ "from", "开工日期" }, { "until", "完工日期" }, { "works", "装修项目" },
 };
 
 /* column NULL: the word in any column without its own. */
@@ -141,7 +144,21 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ NULL, "duty_log", "值班记录" }, { NULL, "owners", "业主档案" },
 	{ NULL, "desk", "前台" }, { NULL, "visitor", "访客" },
 	{ NULL, "parcel", "邮件包裹" }, { NULL, "call", "重要电话" },
-	{ NULL, "release", "放行条" },
+	{ NULL, "release", "放行条" }, { NULL, "renovations", "装修" },
+	/* renovation (SPEC 2.8): a file's statuses, steps and deadlines */
+	{ "status", "applied", "待审核" }, { "status", "approved", "已批准" },
+	{ "status", "refused", "不予登记" }, { "status", "permitted", "施工中" },
+	{ "status", "requested", "待验收" },
+	{ "status", "failed", "验收不合格" }, { "status", "passed", "验收合格" },
+	{ "status", "refunded", "已退押金" },
+	{ "event", "apply", "申请" }, { "event", "review", "审核" },
+	{ "event", "permit", "发证" }, { "event", "pass", "出入证" },
+	{ "event", "patrol", "巡查" }, { "event", "rectified", "整改完成" },
+	{ "event", "request", "申请验收" }, { "event", "accept", "验收" },
+	{ "event", "refund", "退押金" },
+	{ "deadline", "review", "审核" }, { "deadline", "patrol", "巡查" },
+	{ "deadline", "rectify", "整改" }, { "deadline", "accept", "验收" },
+	{ "deadline", "refund", "退押金" },
 };
 
 const char *

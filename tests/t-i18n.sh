@@ -34,7 +34,7 @@ if [ $have_zh = yes ]; then
 		err_has "expected a unit code of 10 digits"
 	'
 	test_expect_success 'zh_CN: --help of every command is Chinese' '
-		for c in pm-duty pm-key pm-complaint pm-visit pm-owner pm-report; do
+		for c in pm-duty pm-key pm-complaint pm-visit pm-owner pm-report pm-desk pm-fee pm-reno; do
 			zh $c --help >"$T/out" && out_has "^用法：$c" && out_has "选项：" || exit 1
 		done
 	'

@@ -38,9 +38,11 @@ test_expect_success 'a desk with long Chinese texts in every book' '
 	pm-desk call --from 业主陈 --number 13812345678 --text "$long" --to 工程部 >/dev/null &&
 	pm-desk release --unit $U --items "$long" --carrier 搬家公司 --confirmed-by 陈大文 >/dev/null &&
 	printf "unit,fee,amount,since\n$U,管理费,300,2026-09\n$U,water,20,2026-10\n" >"$T/fees.csv" &&
-	pm-fee import "$T/fees.csv" >/dev/null
+	pm-fee import "$T/fees.csv" >/dev/null &&
+	pm-reno apply --unit $U --applicant 陈大文 --contractor 幸福家园装饰工程有限公司第三施工队 \
+	    --from 2026-11-10 --until 2026-12-31 --works "$long" --work floor >/dev/null
 '
-LISTINGS="pm-complaint list|pm-complaint list --open|pm-complaint overdue|pm-complaint show XDZA-B-GC-000001|pm-duty show|pm-duty pending|pm-key show --unit $U|pm-key overdue --days 0|pm-key inventory|pm-owner list|pm-visit due|pm-visit list|pm-visit rates --month 2026-11|pm-report due|pm-desk visitor list|pm-desk parcel list|pm-desk call list|pm-desk release list|pm-fee due|pm-fee list"
+LISTINGS="pm-complaint list|pm-complaint list --open|pm-complaint overdue|pm-complaint show XDZA-B-GC-000001|pm-duty show|pm-duty pending|pm-key show --unit $U|pm-key overdue --days 0|pm-key inventory|pm-owner list|pm-visit due|pm-visit list|pm-visit rates --month 2026-11|pm-report due|pm-desk visitor list|pm-desk parcel list|pm-desk call list|pm-desk release list|pm-fee due|pm-fee list|pm-reno due|pm-reno list|pm-reno show R000001"
 for cols in 80 120; do
 	test_expect_success "every listing fits a $cols-column terminal" "
 		at='2026-11-12 10:00' &&

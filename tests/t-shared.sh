@@ -82,18 +82,20 @@ for mask in 022 002 000; do
 		as pmclerk1 sh -c 'umask $mask; PM_NOW=\"2026-10-05 11:00\" pm-owner add --unit $U --name 陈大文' &&
 		as pmclerk2 sh -c 'umask $mask; PM_NOW=\"2026-10-05 12:00\" pm-owner change --unit $U --field phone --value 13812345678 --approved-by 刘经理' &&
 		as pmclerk2 sh -c 'umask $mask; PM_NOW=\"2026-10-05 12:00\" pm-duty --as 王五 log --text 冒名' &&
+		as pmclerk1 sh -c 'umask $mask; PM_NOW=\"2026-10-05 12:00\" pm-reno apply --unit $U --applicant 陈大文 --contractor 甲 --from 2026-10-06 --until 2026-10-30 --works 刷墙' >/dev/null &&
+		as pmclerk2 sh -c 'umask $mask; PM_NOW=\"2026-10-05 12:30\" pm-reno review R000001 --by 刘经理 --decision approve' >/dev/null &&
 		as pmsvc sh -c 'umask $mask; PM_NOW=\"2026-11-02 08:00\" pm-report archive' &&
 		as pmsvc sh -c 'umask $mask; PM_NOW=\"2026-11-02 08:00\" pm-report run' &&
 		as pmsvc sh -c 'umask $mask; PM_NOW=\"2026-11-02 08:10\" pm-report alert' >/dev/null &&
 		as pmclerk1 sh -c 'umask $mask; . $T/day.sh; desk_day \"2026-11-02 09:00\"' &&
 		test -d '$S/archive/duty_log' && test -d '$S/reports/duty' &&
-		test -f '$S/alerts.csv' && test -f '$S/owners.csv'
+		test -f '$S/alerts.csv' && test -f '$S/owners.csv' && test -f '$S/renovations.csv'
 	"
 	test_expect_success "umask $mask: every file 0660 and directory 2770, in the desk's group" "
 		all_modes '$S' 660 2770 pmdesk
 	"
 	test_expect_success "umask $mask: every book verifies; rows name the login beside --as" "
-		for c in pm-duty pm-complaint pm-key pm-visit pm-owner pm-desk pm-report; do
+		for c in pm-duty pm-complaint pm-key pm-visit pm-owner pm-desk pm-reno pm-report; do
 			as pmclerk2 \$c verify >/dev/null || exit 1
 		done &&
 		zcat '$S'/archive/duty_log/2026/*.csv.gz | grep -q ',王五,pmclerk2,2026-10-05 12:00:00,' &&

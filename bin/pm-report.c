@@ -79,7 +79,7 @@ usage(int status)
 
 enum {
 	OPT_DATE = OPT_COMMON_LAST, OPT_WEEK, OPT_MONTH, OPT_QUARTER,
-	OPT_BEFORE, OPT_EXPIRED, OPT_CONFIRM, OPT_SINCE, OPT_WITNESS
+	OPT_BEFORE, OPT_EXPIRED, OPT_CONFIRM, OPT_SINCE
 };
 
 static const struct option longopts[] = {
@@ -92,7 +92,6 @@ static const struct option longopts[] = {
 	{ "expired", no_argument, NULL, OPT_EXPIRED },
 	{ "confirm", no_argument, NULL, OPT_CONFIRM },
 	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "witness", required_argument, NULL, OPT_WITNESS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -523,7 +522,7 @@ cmd_verify(int argc, char **argv)
 
 	parse(argc, argv, allowed, &o);
 	if (alert_verify(&ctx, stdout, &e) != 0 || (o.witness != NULL &&
-	    report_witness(&ctx, o.witness, stdout, &e) != 0))
+	    ledger_witness_file(ctx.data, o.witness, stdout, &e) != 0))
 		errdie(&e);
 	return 0;
 }

@@ -47,7 +47,8 @@ cli_common(struct pm_ctx *ctx, int c, const char *arg, void (*usage)(int))
 		return 1;
 	case OPT_DRYRUN:
 	case OPT_ENCODING:
-		return 0;	/* import's own; cli_import takes them */
+	case OPT_WITNESS:
+		return 0;	/* import's and verify's own */
 	case 'h':
 		usage(0);
 		return 1;
@@ -174,6 +175,7 @@ cli_usage_options(FILE *fp)
 "      --wide         tables in full, never cut to the terminal\n"
 "  -h, --help         show this help and exit\n"
 "  -V, --version      show the version and exit\n"
+"      --witness F    with verify: the heads a witness kept (pm-report heads)\n"
 "\n"), fp);
 }
 
@@ -208,8 +210,11 @@ cli_allowed(int c, const int *allowed, char **argv, void (*usage)(int))
 	for (i = 0; allowed[i] && allowed[i] != c; i++)
 		;
 	if (allowed[i] == 0) {
-		warnmsg(_("%s: option %s does not apply here"), argv[0],
-		    argv[optind - 1]);
+		/* "--opt value": the option is the word before its value */
+		const char *opt = argv[optind - 1][0] != '-' && optind >= 2 ?
+		    argv[optind - 2] : argv[optind - 1];
+
+		warnmsg(_("%s: option %s does not apply here"), argv[0], opt);
 		usage(EX_USAGE);
 	}
 }
@@ -271,10 +276,11 @@ cli_print_id(const char *id)
 }
 
 /* Parse a subcommand that takes only the common options (and import's). */
+/* import's options (dry_run, encoding), or verify's (witness, NULL). */
 static void
 parse_plain(struct pm_ctx *ctx, int argc, char **argv,
-    const struct option *longopts, void (*usage)(int), int import,
-    int *dry_run, const char **encoding)
+    const struct option *longopts, void (*usage)(int), int *dry_run,
+    const char **encoding)
 {
 	int c;
 
@@ -282,9 +288,11 @@ parse_plain(struct pm_ctx *ctx, int argc, char **argv,
 	while ((c = getopt_long(argc, argv, ":D:hV", longopts, NULL)) != -1) {
 		if (cli_common(ctx, c, optarg, usage))
 			continue;
-		if (import && c == OPT_DRYRUN)
+		if (dry_run && c == OPT_DRYRUN)
 			*dry_run = 1;
-		else if (import && c == OPT_ENCODING)
+		else if (dry_run && c == OPT_ENCODING)
+			*encoding = optarg;
+		else if (!dry_run && c == OPT_WITNESS)
 			*encoding = optarg;
 		else
 			cli_allowed(c, (const int[]){ 0 }, argv, usage);
@@ -297,11 +305,14 @@ cli_verify(struct pm_ctx *ctx, int argc, char **argv,
     const struct option *longopts, void (*usage)(int),
     int (*verify)(struct pm_ctx *, FILE *, struct pm_err *))
 {
+	const char *witness = NULL;
 	struct pm_err e;
 
-	parse_plain(ctx, argc, argv, longopts, usage, 0, NULL, NULL);
+	parse_plain(ctx, argc, argv, longopts, usage, NULL, &witness);
 	cli_no_args(argc, argv);
-	if (verify(ctx, stdout, &e) != 0)
+	/* SPEC 3: the chain, then the heads a witness kept of it */
+	if (verify(ctx, stdout, &e) != 0 || (witness != NULL &&
+	    ledger_witness_file(ctx->data, witness, stdout, &e) != 0))
 		errdie(&e);
 	return 0;
 }
@@ -316,7 +327,7 @@ cli_import(struct pm_ctx *ctx, int argc, char **argv,
 	struct pm_err e;
 	int dry_run = 0;
 
-	parse_plain(ctx, argc, argv, longopts, usage, 1, &dry_run, &encoding);
+	parse_plain(ctx, argc, argv, longopts, usage, &dry_run, &encoding);
 	if (optind + 1 != argc)
 		die(EX_USAGE, _("import: expected one FILE, or - for standard "
 		    "input"));

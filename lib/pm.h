@@ -237,7 +237,7 @@ struct pm_ctx {
 
 enum {
 	OPT_AS = 0x100, OPT_FORMAT, OPT_EXCEL, OPT_DRYRUN, OPT_ENCODING,
-	OPT_WIDE, OPT_OUT, OPT_COMMON_LAST
+	OPT_WIDE, OPT_OUT, OPT_WITNESS, OPT_COMMON_LAST
 };
 #define CLI_COMMON_LONGOPTS \
 	{ "data", required_argument, NULL, 'D' }, \
@@ -249,7 +249,8 @@ enum {
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }, \
 	{ "dry-run", no_argument, NULL, OPT_DRYRUN }, \
-	{ "encoding", required_argument, NULL, OPT_ENCODING }
+	{ "encoding", required_argument, NULL, OPT_ENCODING }, \
+	{ "witness", required_argument, NULL, OPT_WITNESS }
 
 struct cli_command {
 	const char *name;
@@ -497,6 +498,13 @@ int ledger_head(struct ledger *l, long *seq, char hash[HASH_HEX + 1],
     struct pm_err *e);
 int ledger_witness(struct ledger *l, const long *want, size_t n,
     char (*got)[HASH_HEX + 1], struct pm_err *e);
+/*
+ * Heads kept elsewhere (the lines of `pm-report heads`, csv or text; "-"
+ * standard input): do the books of dir still hold those rows?  A line
+ * on out for each; -1 with e (exit 65) at the first that does not.
+ */
+int ledger_witness_file(const char *dir, const char *file, FILE *out,
+    struct pm_err *e);
 /* The anchors book, which every form's verify checks too. */
 extern const struct ledger_def ledger_anchors;
 /*

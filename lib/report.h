@@ -72,12 +72,6 @@ struct report_head {
 };
 size_t report_heads(struct pm_ctx *ctx, struct report_head **out,
     struct pm_err *e);
-/*
- * Heads kept elsewhere (the lines of `pm-report heads`, csv or text):
- * do the books still hold those rows?  One line on out for each; -1
- * with e (exit 65) at the first that does not hold.
- */
-int report_witness(struct pm_ctx *ctx, const char *file, FILE *out,
-    struct pm_err *e);
+
 
 #endif

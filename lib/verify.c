@@ -542,3 +542,82 @@ ledger_witness(struct ledger *l, const long *want, size_t n,
 		got[i][0] = '\0';
 	return scan_books(l, 0, 0, head_row, &h, e, NULL);
 }
+
+/* ---- heads kept elsewhere (SPEC 3) ------------------------------------------- */
+
+/* A line of pm-report heads, as a witness kept it. */
+struct witnessed {
+	char book[64];
+	long seq;
+	char head[HASH_HEX + 1];
+};
+
+static int
+witness_line(char *line, struct witnessed *h)
+{
+	char *p;
+
+	for (p = line; *p; p++)
+		if (*p == ',' || *p == '\t')
+			*p = ' ';
+	memset(h, 0, sizeof h[0]);
+	return sscanf(line, "%63s %ld %64s", h->book, &h->seq, h->head) == 3 &&
+	    h->seq > 0 && strlen(h->head) >= 16 &&
+	    strspn(h->head, "0123456789abcdef") == strlen(h->head);
+}
+
+static int
+witness_one(const char *dir, const struct witnessed *w, FILE *out,
+    struct pm_err *e)
+{
+	struct ledger *l = ledger_open_book(dir, w->book);
+	char got[1][HASH_HEX + 1];
+	size_t k = strlen(w->head);
+	int rc;
+
+	if (l == NULL)
+		return errset(e, EX_DATAERR, _("%s: the witness saw row %ld, "
+		    "and the book is gone"), w->book, w->seq);
+	rc = ledger_witness(l, &w->seq, 1, got, e);
+	ledger_close(l);
+	if (rc != 0)
+		return -1;
+	if (got[0][0] == '\0')
+		return errset(e, EX_DATAERR, _("%s: the witness saw row %ld "
+		    "(%.16s), and the book no longer holds it"), w->book,
+		    w->seq, w->head);
+	if (strncmp(got[0], w->head, k) != 0)
+		return errset(e, EX_DATAERR, _("%s: row %ld is not the row the "
+		    "witness kept (%.16s, now %.16s): the book was rewritten"),
+		    w->book, w->seq, w->head, got[0]);
+	fprintf(out, _("%s: row %ld as witnessed (%.16s)\n"), w->book, w->seq,
+	    w->head);
+	return 0;
+}
+
+int
+ledger_witness_file(const char *dir, const char *file, FILE *out,
+    struct pm_err *e)
+{
+	FILE *fp = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	struct witnessed w;
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0, n = 0;
+
+	if (fp == NULL)
+		return errset(e, EX_NOINPUT, "--witness: %s: %s", file,
+		    strerror(errno));
+	while (rc == 0 && getline(&line, &cap, fp) > 0)
+		if (witness_line(line, &w)) {
+			rc = witness_one(dir, &w, out, e);
+			n++;
+		}
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	if (rc == 0 && n == 0)
+		rc = errset(e, EX_DATAERR, _("--witness: %s holds no heads (book, "
+		    "seq, head)"), file);
+	return rc;
+}

@@ -182,6 +182,15 @@ test_expect_success 'a forged chain passes verify, and is caught by the witness 
 	err_has "duty_log: row 3 is not the row the witness kept" &&
 	err_has "the book was rewritten"
 '
+test_expect_success 'every command'"'"'s verify takes --witness: its own chain clean, the forgery caught' '
+	for c in pm-duty pm-complaint pm-key pm-visit pm-owner pm-desk pm-fee pm-reno; do
+		PM_DATA=$W expect_status 65 $c verify --witness "$T/kept.csv" &&
+		out_has "chain intact" && err_has "^$c: duty_log: row 3 is not the row the witness kept" ||
+		{ echo "$c"; exit 1; }
+	done &&
+	PM_DATA=$W expect_status 64 pm-duty show --witness "$T/kept.csv" &&
+	err_has "option --witness does not apply here"
+'
 test_expect_success 'rows cut off after the witness are caught too, and a bad file is named' '
 	head -n 2 "$W/duty_log.csv" >"$T/cut" && mv "$T/cut" "$W/duty_log.csv" &&
 	PM_DATA=$W expect_status 65 pm-report verify --witness "$T/kept.csv" &&

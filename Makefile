@@ -33,14 +33,14 @@ PM_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs zlib libcrypto xlsxwriter \
 # and read messages in a generated zh_CN.UTF-8 locale.
 BUILD_DEBS = build-essential pkg-config libcsv-dev zlib1g-dev libssl-dev gettext \
              libxlsxwriter-dev
-TEST_DEBS  = mandoc util-linux procps chromium libreoffice-calc-nogui locales \
+TEST_DEBS  = mandoc util-linux procps openssh-client chromium libreoffice-calc-nogui locales \
              fonts-noto-cjk poppler-utils unzip
 # `make analyze`: the clang static analyzer and cppcheck; CC=clang builds too.
 ANALYZE_DEBS = clang clang-tools cppcheck
 
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
            lib/files.o lib/words.o \
-           lib/scan.o lib/ledger.o lib/verify.o lib/archive.o lib/import.o
+           lib/scan.o lib/ledger.o lib/sign.o lib/verify.o lib/archive.o lib/import.o
 FORMS    = lib/duty.o lib/key.o lib/owner.o lib/complaint.o lib/visit.o \
            lib/desk.o lib/fee.o lib/reno.o lib/renoform.o lib/alert.o \
            lib/report.o lib/books.o

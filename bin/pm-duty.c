@@ -38,6 +38,7 @@ usage(int status)
 "           [--pending TEXT]... [--note TEXT] [--refuse --reason TEXT]\n"
 "                                    hand the desk over (or refuse it)\n"
 "  review --by NAME [--date D]       the supervisor signs a day's log\n"
+"         [--sign [--key FILE]]      with her SSH key (ssh-keygen -Y)\n"
 "  show [--date D]                   a day's log (default today)\n"
 "  pending                           open incidents and pending matters\n"
 "  verify                            check the books' hash chains\n"
@@ -86,7 +87,8 @@ print_entries(const struct duty_entries *es, int footer)
 enum {
 	OPT_TEXT = OPT_COMMON_LAST, OPT_KIND, OPT_CORRECTS, OPT_DONE, OPT_AT,
 	OPT_FROM, OPT_TO, OPT_ITEMS, OPT_PENDING, OPT_NOTE, OPT_REFUSE,
-	OPT_REASON, OPT_BY, OPT_DATE, OPT_MONTH, OPT_APPROVED
+	OPT_REASON, OPT_BY, OPT_DATE, OPT_MONTH, OPT_APPROVED, OPT_SIGN,
+	OPT_KEY
 };
 
 static const struct option longopts[] = {
@@ -105,6 +107,8 @@ static const struct option longopts[] = {
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "date", required_argument, NULL, OPT_DATE },
+	{ "sign", no_argument, NULL, OPT_SIGN },
+	{ "key", required_argument, NULL, OPT_KEY },
 	{ "month", required_argument, NULL, OPT_MONTH },
 	{ "approved-by", required_argument, NULL, OPT_APPROVED },
 	{ NULL, 0, NULL, 0 }
@@ -113,9 +117,10 @@ static const struct option longopts[] = {
 /* The options one command takes, by their codes. */
 struct opts {
 	const char *text, *kind, *corrects, *done, *at, *from, *to, *items,
-	    *note, *reason, *by, *date, *month, *approved, *encoding;
+	    *note, *reason, *by, *date, *month, *approved, *encoding, *key;
 	const char *pending[DUTY_PENDING_MAX + 1];
-	int npending, refuse, dry_run;
+	int npending, refuse, dry_run, sign;
+	struct buf keybuf;
 };
 
 static void
@@ -143,6 +148,8 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 		case OPT_REASON: o->reason = optarg; break;
 		case OPT_BY: o->by = optarg; break;
 		case OPT_DATE: o->date = optarg; break;
+		case OPT_SIGN: o->sign = 1; break;
+		case OPT_KEY: o->key = optarg; break;
 		case OPT_MONTH: o->month = optarg; break;
 		case OPT_APPROVED: o->approved = optarg; break;
 		case OPT_DRYRUN: o->dry_run = 1; break;
@@ -206,7 +213,7 @@ cmd_handover(int argc, char **argv)
 static int
 cmd_review(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_BY, OPT_DATE, 0 };
+	static const int allowed[] = { OPT_BY, OPT_DATE, OPT_SIGN, OPT_KEY, 0 };
 	struct pm_err e;
 	struct opts o;
 	char id[DUTY_ID_MAX];
@@ -214,7 +221,10 @@ cmd_review(int argc, char **argv)
 	parse(argc, argv, allowed, &o);
 	cli_no_args(argc, argv);
 	cli_need(o.by, "--by");
-	if (duty_review(&ctx, o.by, o.date, id, &e) != 0)
+	if (o.key && !o.sign)
+		die(EX_USAGE, _("--key goes with --sign"));
+	if (duty_review(&ctx, o.by, o.date, o.sign ? sign_key(o.key, &o.keybuf) :
+	    NULL, id, &e) != 0)
 		errdie(&e);
 	cli_print_id(id);
 	return 0;

@@ -125,6 +125,7 @@ cli_ready(struct pm_ctx *ctx)
 		    ctx->data);
 	ctx->conf_loaded = 1;
 	files_share(ctx->data, ctx->conf.shared);
+	sign_require(ctx->conf.require_signed);
 	cli_output(ctx);
 	ctx->now = clock_now();
 	cli_user(ctx);

@@ -214,6 +214,14 @@ set_key(struct conf *c, const char *key, const char *v, struct pm_err *e)
 		return errset(e, EX_CONFIG, _("shared: expected group or no, "
 		    "got \"%.20s\""), v);
 	}
+	if (strcmp(key, "require_signed_reviews") == 0) {
+		if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+			c->require_signed = v[0] == 'y';
+			return 0;
+		}
+		return errset(e, EX_CONFIG, _("require_signed_reviews: expected "
+		    "yes or no, got \"%.20s\""), v);
+	}
 	if (strcmp(key, "duty_hours") == 0)
 		return parse_duty_hours(c, v, e);
 	if (strcmp(key, "holidays") == 0)

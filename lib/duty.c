@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "duty.h"
 
@@ -638,6 +639,7 @@ struct signature {
 	const char *date;
 	char by[128], at[20];
 	int found;
+	struct anchor a;	/* the review: "review", or "review+ssh" signed */
 };
 
 static int
@@ -646,18 +648,54 @@ find_signature(const struct anchor *a, void *arg)
 	struct signature *s = arg;
 
 	if (strcmp(a->ledger, duty_log_def.name) == 0 &&
-	    strcmp(a->reason, "review") == 0 &&
+	    (strcmp(a->reason, "review") == 0 ||
+	    strcmp(a->reason, "review+ssh") == 0) &&
 	    strcmp(a->subject, s->date) == 0 && !s->found) {
 		s->found = 1;
+		s->a = *a;
 		snprintf(s->by, sizeof s->by, "%s", a->by);
 		snprintf(s->at, sizeof s->at, "%s", a->at);
 	}
 	return 0;
 }
 
+/*
+ * SPEC 3: the head the review fixes, signed with the supervisor's key
+ * before the anchor is written (a signature without its anchor, after a
+ * crash, is passed over and replaced by the next review of the day).
+ */
+static int
+sign_review(struct pm_ctx *ctx, struct ledger_tx *tx, const char *key,
+    const char *day, const char *by, struct pm_err *e)
+{
+	struct buf text = { 0 }, sig = { 0 }, path = { 0 };
+	struct anchor a;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	snprintf(a.ledger, sizeof a.ledger, "%s", duty_log_def.name);
+	a.seq = ledger_tx_last_seq(tx);
+	snprintf(a.head, sizeof a.head, "%s", ledger_tx_head(tx));
+	snprintf(a.reason, sizeof a.reason, "review+ssh");
+	snprintf(a.subject, sizeof a.subject, "%s", day);
+	snprintf(a.by, sizeof a.by, "%s", by);
+	clock_format(ctx->now, a.at);
+	sign_text(&a, &text);
+	sign_path(ctx->data, &a, &path);
+	rc = sign_make(key, text.s, &sig, e) != 0 ||
+	    sign_store(path.s, &sig, e) != 0 ? -1 : 0;
+	/* a key that allowed_signers does not give the reviewer: refused now */
+	if (rc == 0 && (rc = sign_check(ctx->data, &a, e)) != 0)
+		unlink(path.s);
+	buf_free(&text);
+	buf_free(&sig);
+	buf_free(&path);
+	return rc;
+}
+
 int
-duty_review(struct pm_ctx *ctx, const char *by, const char *date, char *id,
-    struct pm_err *e)
+duty_review(struct pm_ctx *ctx, const char *by, const char *date,
+    const char *key, char *id, struct pm_err *e)
 {
 	struct signature sig;
 	struct ledger_tx *tx;
@@ -668,6 +706,10 @@ duty_review(struct pm_ctx *ctx, const char *by, const char *date, char *id,
 
 	if (check_approver(ctx, "--by", by, e) != 0)
 		return -1;
+	if (key == NULL && ctx->conf.require_signed)
+		return errset(e, EX_DATAERR, _("review: pm.conf requires signed "
+		    "reviews (require_signed_reviews): --sign with the "
+		    "supervisor's SSH key"));
 	if (date == NULL)
 		t = clock_add_days(clock_day_start(ctx->now), -1);
 	else if (clock_parse(date, &t, &timed) != 0 || timed)
@@ -687,8 +729,13 @@ duty_review(struct pm_ctx *ctx, const char *by, const char *date, char *id,
 	/* The signature fixes the chain head as it is at this moment. */
 	l = open_book(ctx, &duty_log_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	if (key != NULL && sign_review(ctx, tx, key, day, by, e) != 0) {
+		ledger_rollback(tx);
+		ledger_close(l);
+		return -1;
+	}
 	snprintf(id, DUTY_ID_MAX, "A%06ld", ledger_anchor(tx, ctx->data,
-	    "review", day, ctx->now, by));
+	    key ? "review+ssh" : "review", day, ctx->now, by));
 	ledger_commit(tx);
 	ledger_close(l);
 	return 0;
@@ -730,7 +777,9 @@ duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
 	 * A signature vouches for the rows it saw: the day is shown as
 	 * signed only while the chain still holds, every anchor included.
 	 */
-	if (sig.found && ledger_verify(l, e, NULL) != 0) {
+	if (sig.found && (ledger_verify(l, e, NULL) != 0 ||
+	    (strcmp(sig.a.reason, "review+ssh") == 0 &&
+	    sign_check(ctx->data, &sig.a, e) != 0))) {
 		snprintf(es->broken, sizeof es->broken, _("the log of %s was "
 		    "signed by %s at %s, and has been changed since: %s"), day,
 		    sig.by, sig.at, e->msg);

@@ -62,8 +62,9 @@ int duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
     const char *items, const char *const *pending, int npending,
     const char *note, const char *refuse_reason, char *id,
     struct pm_err *e);
+/* key: sign the head with this SSH private key (SPEC 3), or NULL. */
 int duty_review(struct pm_ctx *ctx, const char *by, const char *date,
-    char *id, struct pm_err *e);
+    const char *key, char *id, struct pm_err *e);
 int duty_roster_set(struct pm_ctx *ctx, const char *month, const char *file,
     const char *encoding, char *id, struct pm_err *e);
 int duty_swap(struct pm_ctx *ctx, const char *date, const char *from,

@@ -212,6 +212,7 @@ struct conf {
 	long lock_timeout;	/* seconds */
 	long activity_visit_target;	/* percent (SPEC 2.4, default 10) */
 	int shared;		/* shared = group: several Unix accounts */
+	int require_signed;	/* require_signed_reviews = yes */
 };
 
 int conf_load(struct conf *c, const char *dir, struct pm_err *e);
@@ -505,6 +506,26 @@ int ledger_witness(struct ledger *l, const long *want, size_t n,
  */
 int ledger_witness_file(const char *dir, const char *file, FILE *out,
     struct pm_err *e);
+/*
+ * sign.c: SSH signatures of anchored heads (SPEC 3), by ssh-keygen -Y in
+ * the namespace pm-tools.  sign_text is what is signed, sign_path where
+ * the signature is kept; sign_key the private key (given, else
+ * $PM_SIGNING_KEY, else ~/.ssh/id_ed25519; b holds the last); sign_make
+ * signs; sign_store keeps it (synced); sign_verify checks every signed
+ * anchor against DIR/allowed_signers, and with sign_require(1) (pm.conf
+ * require_signed_reviews) an unsigned review after a signed one.
+ */
+struct anchor;
+void sign_text(const struct anchor *a, struct buf *b);
+void sign_path(const char *dir, const struct anchor *a, struct buf *b);
+const char *sign_key(const char *given, struct buf *b);
+int sign_make(const char *key, const char *text, struct buf *sig,
+    struct pm_err *e);
+int sign_store(const char *path, const struct buf *sig, struct pm_err *e);
+/* One signed anchor: its signature kept, good, by an allowed signer. */
+int sign_check(const char *dir, const struct anchor *a, struct pm_err *e);
+void sign_require(int on);
+int sign_verify(const char *dir, FILE *out, struct pm_err *e);
 /* The anchors book, which every form's verify checks too. */
 extern const struct ledger_def ledger_anchors;
 /*

@@ -454,6 +454,9 @@ ledger_verify_books(const char *dir, const struct ledger_def *const *defs,
 		if (defs[i] == NULL)
 			break;
 	}
+	/* the anchors hold: each signed one by its signer's key (SPEC 3) */
+	if (sign_verify(dir, out, e) != 0)
+		return -1;
 	/* the record of purged volumes, once there is one */
 	{
 		struct ledger *l = ledger_open(&ledger_purges, dir);

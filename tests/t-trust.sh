@@ -209,3 +209,56 @@ test_expect_success 'a data directory anyone may write is refused (exit 73), unl
 	chmod 777 "$O" && printf "shared = group\n" >"$O/pm.conf" &&
 	PM_DATA=$O expect_status 0 pm-duty show
 '
+
+# ---- signed reviews: the head a supervisor's SSH key vouches for ------------------------
+S=$T/sshsigned
+mkdir -p "$S"
+printf "office = XDZA\nsupervisors = 张主管\n" >"$S/pm.conf"
+ssh-keygen -q -t ed25519 -N "" -C 张主管 -f "$T/zhang" &&
+ssh-keygen -q -t ed25519 -N "" -C 冒名 -f "$T/other" &&
+echo "张主管 $(cat "$T/zhang.pub")" >"$S/allowed_signers"
+for t in 一号门岗正常 5栋老人求助开门 三号车库积水; do
+	PM_DATA=$S PM_NOW="2026-11-21 22:00" pm-duty log --text "$t" >/dev/null
+done
+sv() { PM_DATA=$S PM_NOW="2026-11-22 08:40" "$@"; }
+test_expect_success 'a review signed with a key not the reviewer'"'"'s is refused, nothing written' '
+	sum=$(book_sum "$S/anchors.csv") &&
+	sv expect_status 65 pm-duty review --by 张主管 --sign --key "$T/other" &&
+	err_has "^pm-duty: duty_log: the signature of the review of 2026-11-21 by 张主管 does not hold" &&
+	sv expect_status 65 pm-duty review --by 张主管 --sign --key "$T/none" && err_has "^pm-duty: --key: " &&
+	sv expect_status 64 pm-duty review --by 张主管 --key "$T/zhang" && err_has "--key goes with --sign" &&
+	test "$(book_sum "$S/anchors.csv")" = "$sum" && test ! -e "$S/signatures/duty_log-review-2026-11-21.sig"
+'
+test_expect_success 'signed with the supervisor'"'"'s key ($PM_SIGNING_KEY): verify and show say so' '
+	PM_SIGNING_KEY=$T/zhang sv expect_status 0 pm-duty review --by 张主管 --sign && out_is A000001 &&
+	grep -q "^-----BEGIN SSH SIGNATURE-----$" "$S/signatures/duty_log-review-2026-11-21.sig" &&
+	sv expect_status 0 pm-duty verify && out_has "signatures: 1 signed reviews, each good" &&
+	sv expect_status 0 pm-duty show --date 2026-11-21 && out_has "^signed by 张主管 at 2026-11-22 08:40:00$" &&
+	sv expect_status 0 pm-key verify && out_has "each good"
+'
+test_expect_success 'the insider forgery, the anchor rewritten too: the signature catches it' '
+	cp -R "$S" "$T/forged" && F=$T/forged &&
+	forge "$F/duty_log.csv" 5栋老人求助开门 5栋一切正常 &&
+	old=$(cut -d, -f5 "$S/anchors.csv" | sed -n 2p) && new=$(tail -1 "$F/duty_log.csv") && new=${new##*,} &&
+	forge "$F/anchors.csv" "$old" "$new" &&
+	PM_DATA=$F expect_status 65 pm-duty verify && out_has "anchors.csv: 1 rows, chain intact" &&
+	err_has "the signature of the review of 2026-11-21 by 张主管 does not hold" &&
+	PM_DATA=$F expect_status 65 pm-duty show --date 2026-11-21 && ! grep -q "signed by" "$T/out" &&
+	out_has "5栋一切正常"
+'
+test_expect_success 'a signature removed is damage; required signatures refuse an unsigned review' '
+	cp -R "$S" "$T/nosig" && rm "$T/nosig/signatures/duty_log-review-2026-11-21.sig" &&
+	PM_DATA=$T/nosig expect_status 65 pm-duty verify && err_has "its signature .* is gone" &&
+	echo "require_signed_reviews = yes" >>"$S/pm.conf" &&
+	PM_DATA=$S PM_NOW="2026-11-23 08:40" expect_status 65 pm-duty review --by 张主管 &&
+	err_has "pm.conf requires signed reviews" &&
+	cp -R "$S" "$T/unsigned" && U=$T/unsigned &&
+	PM_DATA=$U PM_NOW="2026-11-23 08:40" pm-duty log --text 夜班正常 >/dev/null &&
+	sed -i "s/^require_signed_reviews = yes$/require_signed_reviews = no/" "$U/pm.conf" &&
+	PM_DATA=$U PM_NOW="2026-11-24 08:40" pm-duty review --by 张主管 >/dev/null &&
+	sed -i "s/^require_signed_reviews = no$/require_signed_reviews = yes/" "$U/pm.conf" &&
+	PM_DATA=$U expect_status 65 pm-duty verify &&
+	err_has "the review of 2026-11-23 by 张主管 is not signed, and pm.conf requires signed reviews" &&
+	sed -i "s/^require_signed_reviews = yes$/require_signed_reviews = maybe/" "$U/pm.conf" &&
+	PM_DATA=$U expect_status 78 pm-duty verify && err_has "require_signed_reviews: expected yes or no"
+'

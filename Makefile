@@ -165,6 +165,27 @@ analyze: .analyze-deps-ok
 	    --std=c11 -D_GNU_SOURCE -Ilib --inline-suppr lib bin
 	@echo "analyze: scan-build and cppcheck found nothing"
 
+# `make fuzz`: the libFuzzer harnesses of tests/fuzz (clang), each run
+# FUZZ_SECONDS under ASan and UBSan from the import corpus; a crash, a
+# leak or an exit stops it, with the input left in tests/fuzz/build.
+FUZZERS      = fields conf import verify
+FUZZ_SECONDS ?= 10
+FUZZ_FLAGS   = -g -O1 -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer
+fuzz: .analyze-deps-ok
+	@mkdir -p tests/fuzz/build
+	@for f in $(FUZZERS); do \
+	  clang $(FUZZ_FLAGS) $(filter-out $(SANFLAGS),$(PM_CFLAGS)) \
+	      -o tests/fuzz/build/fuzz_$$f tests/fuzz/fuzz_$$f.c \
+	      $(PLUMBING:.o=.c) $(PM_LIBS) || exit 1; \
+	  mkdir -p tests/fuzz/build/corpus-$$f; \
+	  echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
+	  (cd tests/fuzz/build && ./fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+	      -rss_limit_mb=2048 -print_final_stats=1 corpus-$$f ../../corpus \
+	      >fuzz_$$f.log 2>&1) || { tail -40 tests/fuzz/build/fuzz_$$f.log; exit 1; }; \
+	  grep -h "stat::number_of_executed_units" tests/fuzz/build/fuzz_$$f.log; \
+	done
+
 demo: all
 	@sh data/demo.sh "$(DEMO)"
 
@@ -198,7 +219,7 @@ uninstall:
 clean:
 	rm -f lib/*.o lib/*.a bin/*.o $(COMMANDS) tests/*.o tests/unit tests/histgen tests/pngcount tests/maxrss \
 	    tests/width
-	rm -rf tests/tmp po/locale contrib/bash-completion .build-opts
+	rm -rf tests/tmp tests/fuzz/build po/locale contrib/bash-completion .build-opts
 
-.PHONY: all check demo bench install uninstall clean po analyze FORCE
+.PHONY: all check demo bench install uninstall clean po analyze fuzz FORCE
 .SECONDARY:

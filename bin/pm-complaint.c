@@ -523,6 +523,8 @@ cmd_form(int argc, char **argv)
 	complaint_read_one(&ctx, 0, one_code(argc, argv), &b, &e);
 	c = find_or_die(&b, one_code(argc, argv));
 	complaint_form(&ctx, c, stdout);
+	ledger_heads_footer(ctx.data, (const char *const[]){ "complaints",
+	    "requests", "complaint_events", NULL }, stdout);
 	complaint_book_free(&b);
 	return 0;
 }

@@ -416,6 +416,8 @@ cmd_form(int argc, char **argv)
 		die(EX_DATAERR, _("form: %s is a %s; only a release (F...) has a "
 		    "printed slip"), it->id, words_say(NULL, it->reg->name));
 	desk_form(it, stdout);
+	ledger_heads_footer(ctx.data, (const char *const[]){ "desk_releases",
+	    NULL }, stdout);
 	desk_book_free(&b);
 	return 0;
 }

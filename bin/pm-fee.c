@@ -272,6 +272,8 @@ cmd_form(int argc, char **argv)
 	parse(argc, argv, allowed, &o);
 	cli_no_args(argc, argv);
 	fee_form(&ctx, unit_or_die(&b, o.s.unit), stdout);
+	ledger_heads_footer(ctx.data, (const char *const[]){ "fees", NULL },
+	    stdout);
 	fee_book_free(&b);
 	return 0;
 }

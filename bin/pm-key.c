@@ -271,9 +271,11 @@ cmd_overdue(int argc, char **argv)
 		errdie(&e);
 	key_read_open(&ctx, &b);
 	n = key_overdue(&ctx, &b, days, &loans);
-	if (o.slip)
+	if (o.slip) {
 		key_slips(&ctx, loans, n, days, stdout);
-	else {
+		ledger_heads_footer(ctx.data, (const char *const[]){ "keys",
+		    NULL }, stdout);
+	} else {
 		out = out_open(stdout, ctx.format, ctx.excel, cols);
 		for (i = 0; i < n; i++) {
 			char count[24], dd[24];

@@ -392,6 +392,8 @@ cmd_form(int argc, char **argv)
 	r = find_or_die(&b, one_id(argc, argv));
 	if (reno_form(r, o.form, (int)n, stdout, &e) != 0)
 		errdie(&e);
+	ledger_heads_footer(ctx.data, (const char *const[]){ "renovations",
+	    NULL }, stdout);
 	reno_book_free(&b);
 	return 0;
 }

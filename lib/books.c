@@ -167,7 +167,9 @@ report_heads(struct pm_ctx *ctx, struct report_head **out, struct pm_err *e)
 		*out = xrealloc(*out, (n + 1) * sizeof **out);
 		h = &(*out)[n];
 		snprintf(h->book, sizeof h->book, "%s", name);
-		if (ledger_head(l, &h->seq, h->head, e) != 0) {
+		if (ledger_last(l, &h->seq, h->head) != 0) {
+			errset(e, EX_DATAERR, _("%s: no whole last row to take the "
+			    "head of (run verify)"), ledger_path(l));
 			ledger_close(l);
 			while (++k < nn)
 				free(names[k]);

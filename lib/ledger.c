@@ -499,8 +499,8 @@ find_last_row(struct ledger_tx *tx, const char *s, size_t want, off_t base,
  * rows are short: look at the last 64 KiB first, and further only when
  * the last row is longer.
  */
-static void
-read_tail(struct ledger_tx *tx, off_t size)
+static int
+read_tail(struct ledger_tx *tx, off_t size, int repair)
 {
 	static const size_t windows[] = { 64 * 1024, TAIL_MAX };
 	struct ledger *l = tx->l;
@@ -515,7 +515,7 @@ read_tail(struct ledger_tx *tx, off_t size)
 		if ((size_t)size < hdr)
 			die(EX_DATAERR, _("%s: shorter than its header (run "
 			    "verify)"), l->path);
-		return;
+		return 0;
 	}
 	for (w = 0; w < sizeof windows / sizeof windows[0] && !found; w++) {
 		want = size > (off_t)windows[w] ? windows[w] : (size_t)size;
@@ -530,12 +530,56 @@ read_tail(struct ledger_tx *tx, off_t size)
 	}
 	if (!found && base > 0) {
 		free(s);
+		if (!repair)
+			return -1;
 		die(EX_DATAERR, _("%s: no whole row in its last %zu bytes "
 		    "(run verify)"), l->path, want);
 	}
-	if (tx->good_end < size)
+	if (repair && tx->good_end < size)
 		set_aside(tx, s + (tx->good_end - base), size - tx->good_end);
 	free(s);
+	return 0;
+}
+
+/*
+ * The book's head as its tail says, read only: no lock taken, a torn
+ * last row passed over (the next writer sets it aside).
+ */
+int
+ledger_last(struct ledger *l, long *seq, char hash[HASH_HEX + 1])
+{
+	struct ledger_tx tx;
+	struct stat st;
+	long aseq;
+	char ahash[HASH_HEX + 1];
+	int rc = -1;
+
+	memset(&tx, 0, sizeof tx);
+	tx.l = l;
+	if ((tx.fd = open(l->path, O_RDONLY | O_NOFOLLOW)) < 0)
+		return -1;
+	if (fstat(tx.fd, &st) == 0 && (size_t)st.st_size >=
+	    strlen(l->header) + 1 && read_tail(&tx, st.st_size, 0) == 0) {
+		if (tx.last_seq == 0) {
+			EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+			if (md == NULL)
+				die(EX_OSERR, "EVP_MD_CTX_new failed");
+			sha256_hex(md, l->header, strlen(l->header), NULL, 0,
+			    tx.head);
+			EVP_MD_CTX_free(md);
+		}
+		/* rows archived past the live book: the archive keeps the head */
+		if (archived_head(l, &aseq, ahash) && aseq > tx.last_seq) {
+			tx.last_seq = aseq;
+			memcpy(tx.head, ahash, sizeof ahash);
+		}
+		*seq = tx.last_seq;
+		memcpy(hash, tx.head, HASH_HEX + 1);
+		rc = 0;
+	}
+	close(tx.fd);
+	return rc;
 }
 
 /*
@@ -679,7 +723,7 @@ open_tail(struct ledger_tx *tx)
 		die(EX_DATAERR, _("%s: the header does not match: expected "
 		    "\"%s\", found \"%.200s\""), l->path, l->header, first);
 	}
-	read_tail(tx, st.st_size);
+	read_tail(tx, st.st_size, 1);
 }
 
 struct ledger_tx *

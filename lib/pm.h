@@ -495,6 +495,11 @@ int ledger_verify(struct ledger *l, struct pm_err *e, long *rows);
  * is not there to read).
  */
 struct ledger *ledger_open_book(const char *dir, const char *name);
+/* The head as the book's tail says, read only (no lock, no repair). */
+int ledger_last(struct ledger *l, long *seq, char hash[HASH_HEX + 1]);
+/* The foot of a printed form: the heads of the books it read (SPEC 3). */
+void ledger_heads_footer(const char *dir, const char *const *books,
+    FILE *out);
 int ledger_head(struct ledger *l, long *seq, char hash[HASH_HEX + 1],
     struct pm_err *e);
 int ledger_witness(struct ledger *l, const long *want, size_t n,

@@ -546,6 +546,30 @@ ledger_witness(struct ledger *l, const long *want, size_t n,
 	return scan_books(l, 0, 0, head_row, &h, e, NULL);
 }
 
+/*
+ * SPEC 3: a printed form ends with the heads of the books it read, so
+ * that the paper the desk keeps is a witness; the lines are those of
+ * pm-report heads, for verify --witness.
+ */
+void
+ledger_heads_footer(const char *dir, const char *const *books, FILE *out)
+{
+	char hash[HASH_HEX + 1];
+	long seq;
+	size_t i;
+
+	fputs("链头（账簿 行号 哈希，可供 verify --witness 核对）\n", out);
+	for (i = 0; books[i]; i++) {
+		struct ledger *l = ledger_open_book(dir, books[i]);
+
+		if (l == NULL)
+			continue;	/* not begun yet */
+		if (ledger_last(l, &seq, hash) == 0)
+			fprintf(out, "  %s %ld %.16s\n", books[i], seq, hash);
+		ledger_close(l);
+	}
+}
+
 /* ---- heads kept elsewhere (SPEC 3) ------------------------------------------- */
 
 /* A line of pm-report heads, as a witness kept it. */

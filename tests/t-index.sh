@@ -82,8 +82,9 @@ test_expect_success 'stale after an archive (rows moved): dropped, the same figu
 	figures && cp -r "$PM_DATA" "$T/arch" &&
 	PM_DATA=$T/arch pm-report archive >/dev/null &&
 	test ! -e "$T/arch/complaints.idx" &&
-	PM_DATA=$T/arch pm-report complaints --month 2026-10 --format csv >"$T/a" &&
-	cmp "$T/first" "$T/a"
+	PM_DATA=$T/arch pm-report complaints --month 2026-10 --format csv |
+	    grep -v "^heads," >"$T/a" &&
+	grep -v "^heads," "$T/first" | cmp - "$T/a"
 '
 test_expect_success 'verify checks the index: clean as kept' '
 	figures && expect_status 0 pm-complaint verify && out_has "month index checked against the books ("

@@ -65,7 +65,9 @@ test_expect_success 'the same books archived give the same answers' '
 	    "pm-complaint overdue --format csv" \
 	    "pm-report complaints --month 2026-10 --format csv" \
 	    "pm-visit due --format csv" "pm-visit rates --month 2026-10"; do
-		PM_DATA=$Y $c >"$T/a" && PM_DATA=$T/arch $c >"$T/b" &&
+		# the heads (链头) are of the books as they are: not an answer
+		PM_DATA=$Y $c | grep -v "^heads," >"$T/a" &&
+		PM_DATA=$T/arch $c | grep -v "^heads," >"$T/b" &&
 		cmp "$T/a" "$T/b" || { echo "differs: $c"; diff "$T/a" "$T/b" | head; exit 1; }
 	done
 '

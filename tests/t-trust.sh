@@ -262,3 +262,32 @@ test_expect_success 'a signature removed is damage; required signatures refuse a
 	sed -i "s/^require_signed_reviews = yes$/require_signed_reviews = maybe/" "$U/pm.conf" &&
 	PM_DATA=$U expect_status 78 pm-duty verify && err_has "require_signed_reviews: expected yes or no"
 '
+
+# ---- the paper is a witness: forms and reports end with the heads -------------------------
+P=$T/paper
+mkdir -p "$P" && printf "office = XDZA\n" >"$P/pm.conf"
+test_expect_success 'a printed form ends with its books'"'"' heads; kept, it catches a forgery' '
+	PM_DATA=$P PM_NOW="2026-11-21 09:00" pm-owner add --unit 0010102030 --name 陈大文 >/dev/null &&
+	PM_DATA=$P PM_NOW="2026-11-21 10:00" pm-desk release --unit 0010102030 --items 沙发一套 \
+	    --carrier 搬家王 --confirmed-by 陈大文 >/dev/null &&
+	PM_DATA=$P expect_status 0 pm-desk form F000001 && cp "$T/out" "$T/slip.txt" &&
+	last=$(tail -1 "$P/desk_releases.csv") && h=$(echo "${last##*,}" | cut -c1-16) &&
+	test "$(tail -1 "$T/slip.txt")" = "  desk_releases 1 $h" &&
+	test "$($TOP/tests/width <"$T/slip.txt")" -le 80 &&
+	PM_DATA=$P expect_status 0 pm-desk verify --witness "$T/slip.txt" &&
+	out_has "desk_releases: row 1 as witnessed ($h)" &&
+	cp -R "$P" "$T/paper2" && forge "$T/paper2/desk_releases.csv" 沙发一套 沙发两套 &&
+	PM_DATA=$T/paper2 expect_status 0 pm-desk verify &&
+	PM_DATA=$T/paper2 expect_status 65 pm-desk verify --witness "$T/slip.txt" &&
+	err_has "desk_releases: row 1 is not the row the witness kept"
+'
+test_expect_success 'a report ends with every book'"'"'s head; pasted back, verify --witness reads it' '
+	PM_DATA=$P PM_NOW="2026-11-22 07:30" expect_status 0 pm-report duty --date 2026-11-21 &&
+	own=$(tail -1 "$P/owners.csv") && h=$(echo "${own##*,}" | cut -c1-16) &&
+	out_has "^链头$" && out_has "^  owners  *1  *$h$" &&
+	cp "$T/out" "$T/report.txt" &&
+	PM_DATA=$P expect_status 0 pm-owner verify --witness - <"$T/report.txt" &&
+	out_has "owners: row 1 as witnessed ($h)" && out_has "desk_releases: row 1 as witnessed" &&
+	PM_DATA=$P PM_NOW="2026-11-22 07:30" expect_status 0 pm-report duty --date 2026-11-21 --format json &&
+	grep -q "\"heads\": *\[" "$T/out"
+'

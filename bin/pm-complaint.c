@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "complaint.h"
 
 static struct pm_ctx ctx;
@@ -52,6 +53,8 @@ usage(int status)
 "  list [--open] [--month M] [--importance X] [--category C] [--unit U]\n"
 "  overdue                 every deadline passed, and to whom it escalates\n"
 "  form CODE               the printed 投诉登记表 / 投诉处理记录表\n"
+"  check --by NAME [--date D] [--sign [--key FILE]]\n"
+"                          the supervisor checks a day's registers\n"
 "  verify                  check the books' hash chains\n"
 "  import FILE|- [--dry-run] [--encoding E]\n"
 "                          registrations (columns unit,name,text[,kind,...])\n"
@@ -85,7 +88,7 @@ enum {
 	OPT_IMPORTANCE, OPT_CATEGORY, OPT_CHANNEL, OPT_COSIGNERS,
 	OPT_REQUESTED, OPT_AT, OPT_TO, OPT_DEPT, OPT_VALID, OPT_UNTIL,
 	OPT_APPROVED, OPT_RESULT, OPT_COST, OPT_HOW, OPT_UNRESOLVABLE,
-	OPT_REASON, OPT_OPEN, OPT_MONTH
+	OPT_REASON, OPT_OPEN, OPT_MONTH, OPT_BY, OPT_DATE, OPT_SIGN, OPT_KEY
 };
 
 static const struct option longopts[] = {
@@ -113,14 +116,19 @@ static const struct option longopts[] = {
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "open", no_argument, NULL, OPT_OPEN },
 	{ "month", required_argument, NULL, OPT_MONTH },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "sign", no_argument, NULL, OPT_SIGN },
+	{ "key", required_argument, NULL, OPT_KEY },
 	{ NULL, 0, NULL, 0 }
 };
 
 struct opts {
 	struct complaint_in in;
 	struct complaint_step step;
-	const char *month, *encoding;
-	int open, dry_run;
+	const char *month, *encoding, *by, *date, *key;
+	int open, dry_run, sign;
+	struct buf keybuf;
 };
 
 static void
@@ -160,6 +168,10 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 		case OPT_REASON: o->step.reason = optarg; break;
 		case OPT_OPEN: o->open = 1; break;
 		case OPT_MONTH: o->month = optarg; break;
+		case OPT_BY: o->by = optarg; break;
+		case OPT_DATE: o->date = optarg; break;
+		case OPT_SIGN: o->sign = 1; break;
+		case OPT_KEY: o->key = optarg; break;
 		case OPT_DRYRUN: o->dry_run = 1; break;
 		case OPT_ENCODING: o->encoding = optarg; break;
 		}
@@ -541,6 +553,27 @@ cmd_import(int argc, char **argv)
 	return cli_import(&ctx, argc, argv, longopts, usage, complaint_import);
 }
 
+/* SPEC 2.1: the supervisor's daily check of the registers. */
+static int
+cmd_check(int argc, char **argv)
+{
+	static const int allowed[] = { OPT_BY, OPT_DATE, OPT_SIGN, OPT_KEY, 0 };
+	char id[CHECK_ID_MAX];
+	struct pm_err e;
+	struct opts o;
+
+	parse(argc, argv, allowed, &o);
+	cli_no_args(argc, argv);
+	cli_need(o.by, "--by");
+	if (o.key && !o.sign)
+		die(EX_USAGE, _("--key goes with --sign"));
+	if (check_registers(&ctx, o.by, o.date, o.sign ? sign_key(o.key,
+	    &o.keybuf) : NULL, id, &e) != 0)
+		errdie(&e);
+	cli_print_id(id);
+	return 0;
+}
+
 static const struct cli_command commands[] = {
 	{ "add", cmd_add },
 	{ "forward", cmd_forward },
@@ -556,6 +589,7 @@ static const struct cli_command commands[] = {
 	{ "list", cmd_list },
 	{ "overdue", cmd_overdue },
 	{ "form", cmd_form },
+	{ "check", cmd_check },
 	{ "verify", cmd_verify },
 	{ "import", cmd_import },
 };

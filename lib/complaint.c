@@ -602,8 +602,9 @@ complaint_read(struct pm_ctx *ctx, int keep_events, struct complaint_book *b,
 	return complaint_read_since(ctx, keep_events, 0, b, e);
 }
 
-static const struct ledger_def *const book_defs[] = { &complaints_def,
-	&requests_def, &events_def };
+const struct ledger_def *const complaint_book_defs[] = { &complaints_def,
+	&requests_def, &events_def, NULL };
+#define book_defs complaint_book_defs
 
 /* The month index of the three books for the month since (or before). */
 static int

@@ -138,4 +138,7 @@ int complaint_import(struct pm_ctx *ctx, const char *file,
 long complaint_archive(struct pm_ctx *ctx, long before, int dry_run,
     archive_report_fn report, void *rarg);
 
+/* The three books: complaints, requests and their steps (NULL-ended). */
+extern const struct ledger_def *const complaint_book_defs[];
+
 #endif

@@ -659,40 +659,6 @@ find_signature(const struct anchor *a, void *arg)
 	return 0;
 }
 
-/*
- * SPEC 3: the head the review fixes, signed with the supervisor's key
- * before the anchor is written (a signature without its anchor, after a
- * crash, is passed over and replaced by the next review of the day).
- */
-static int
-sign_review(struct pm_ctx *ctx, struct ledger_tx *tx, const char *key,
-    const char *day, const char *by, struct pm_err *e)
-{
-	struct buf text = { 0 }, sig = { 0 }, path = { 0 };
-	struct anchor a;
-	int rc;
-
-	memset(&a, 0, sizeof a);
-	snprintf(a.ledger, sizeof a.ledger, "%s", duty_log_def.name);
-	a.seq = ledger_tx_last_seq(tx);
-	snprintf(a.head, sizeof a.head, "%s", ledger_tx_head(tx));
-	snprintf(a.reason, sizeof a.reason, "review+ssh");
-	snprintf(a.subject, sizeof a.subject, "%s", day);
-	snprintf(a.by, sizeof a.by, "%s", by);
-	clock_format(ctx->now, a.at);
-	sign_text(&a, &text);
-	sign_path(ctx->data, &a, &path);
-	rc = sign_make(key, text.s, &sig, e) != 0 ||
-	    sign_store(path.s, &sig, e) != 0 ? -1 : 0;
-	/* a key that allowed_signers does not give the reviewer: refused now */
-	if (rc == 0 && (rc = sign_check(ctx->data, &a, e)) != 0)
-		unlink(path.s);
-	buf_free(&text);
-	buf_free(&sig);
-	buf_free(&path);
-	return rc;
-}
-
 int
 duty_review(struct pm_ctx *ctx, const char *by, const char *date,
     const char *key, char *id, struct pm_err *e)
@@ -702,7 +668,7 @@ duty_review(struct pm_ctx *ctx, const char *by, const char *date,
 	struct ledger *l;
 	char day[11];
 	time_t t;
-	int timed = 0;
+	int over;
 
 	if (check_approver(ctx, "--by", by, e) != 0)
 		return -1;
@@ -710,12 +676,9 @@ duty_review(struct pm_ctx *ctx, const char *by, const char *date,
 		return errset(e, EX_DATAERR, _("review: pm.conf requires signed "
 		    "reviews (require_signed_reviews): --sign with the "
 		    "supervisor's SSH key"));
-	if (date == NULL)
-		t = clock_add_days(clock_day_start(ctx->now), -1);
-	else if (clock_parse(date, &t, &timed) != 0 || timed)
-		return errset(e, EX_DATAERR, _("--date: expected a real date "
-		    "YYYY-MM-DD, got \"%s\""), date);
-	if (t >= clock_day_start(ctx->now))
+	if ((over = field_day_over(e, date, ctx->now, &t)) < 0)
+		return -1;
+	if (over)
 		return errset(e, EX_DATAERR, _("--date: the log of %s is not "
 		    "finished; it is signed the next morning (SPEC 2.3)"),
 		    date ? date : "today");
@@ -729,7 +692,8 @@ duty_review(struct pm_ctx *ctx, const char *by, const char *date,
 	/* The signature fixes the chain head as it is at this moment. */
 	l = open_book(ctx, &duty_log_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	if (key != NULL && sign_review(ctx, tx, key, day, by, e) != 0) {
+	if (key != NULL && sign_head(ctx->data, tx, "review", day, ctx->now, by,
+	    key, e) != 0) {
 		ledger_rollback(tx);
 		ledger_close(l);
 		return -1;

@@ -364,3 +364,16 @@ field_required(struct pm_err *e, const char *option, const char *v)
 		    option, progname);
 	return 0;
 }
+
+int
+field_day_over(struct pm_err *e, const char *date, time_t now, time_t *t)
+{
+	int timed = 0;
+
+	if (date == NULL)
+		*t = clock_add_days(clock_day_start(now), -1);
+	else if (clock_parse(date, t, &timed) != 0 || timed)
+		return errset(e, EX_DATAERR, _("--date: expected a real date "
+		    "YYYY-MM-DD, got \"%s\""), date);
+	return *t >= clock_day_start(now) ? 1 : 0;
+}

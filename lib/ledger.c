@@ -772,6 +772,12 @@ ledger_begin(struct ledger *l, long lock_timeout)
 	return tx;
 }
 
+const char *
+ledger_tx_book(const struct ledger_tx *tx)
+{
+	return tx->l->def->name;
+}
+
 long
 ledger_tx_last_seq(const struct ledger_tx *tx)
 {

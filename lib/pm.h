@@ -115,6 +115,11 @@ int field_date(struct pm_err *e, const char *field, const char *v,
 int field_not_future(struct pm_err *e, const char *field, time_t t,
     time_t now);
 int field_phone(struct pm_err *e, const char *field, const char *v);
+/*
+ * The day a supervisor signs for (--date D, default yesterday): 0 when
+ * it is over by now, 1 when not yet, -1 with e for a bad date.
+ */
+int field_day_over(struct pm_err *e, const char *date, time_t now, time_t *t);
 /* An option a step cannot do without: 64 when it is missing or empty. */
 int field_required(struct pm_err *e, const char *option, const char *v);
 /* An amount in yuan (350, 1200.50) as fen; -1 if not one up to 10 million. */
@@ -446,6 +451,7 @@ struct ledger_tx;
 struct ledger_tx *ledger_begin(struct ledger *l, long lock_timeout);
 long ledger_tx_next_seq(const struct ledger_tx *tx);
 long ledger_tx_last_seq(const struct ledger_tx *tx);
+const char *ledger_tx_book(const struct ledger_tx *tx);	/* its name */
 const char *ledger_tx_head(const struct ledger_tx *tx);
 /* vals: the form columns in order; returns the new row's seq. */
 long ledger_add(struct ledger_tx *tx, time_t at, const char *by,
@@ -527,6 +533,10 @@ const char *sign_key(const char *given, struct buf *b);
 int sign_make(const char *key, const char *text, struct buf *sig,
     struct pm_err *e);
 int sign_store(const char *path, const struct buf *sig, struct pm_err *e);
+struct ledger_tx;
+int sign_head(const char *dir, struct ledger_tx *tx, const char *reason,
+    const char *subject, time_t now, const char *by, const char *key,
+    struct pm_err *e);
 /* One signed anchor: its signature kept, good, by an allowed signer. */
 int sign_check(const char *dir, const struct anchor *a, struct pm_err *e);
 void sign_require(int on);

@@ -174,6 +174,13 @@ sign_store(const char *path, const struct buf *sig, struct pm_err *e)
 	return rc;
 }
 
+/* What an anchor's signer signed, as a person reads it. */
+static const char *
+signed_what(const struct anchor *a)
+{
+	return strncmp(a->reason, "check", 5) == 0 ? _("check") : _("review");
+}
+
 /* One signed anchor: its signature there, good, by an allowed signer. */
 int
 sign_check(const char *dir, const struct anchor *a, struct pm_err *e)
@@ -186,13 +193,13 @@ sign_check(const char *dir, const struct anchor *a, struct pm_err *e)
 	buf_addf(&allowed, "%s/allowed_signers", dir);
 	sign_text(a, &text);
 	if (access(path.s, R_OK) != 0)
-		rc = errset(e, EX_DATAERR, _("%s: the review of %s by %s was "
-		    "signed, and its signature %s is gone"), a->ledger, a->subject,
-		    a->by, path.s);
+		rc = errset(e, EX_DATAERR, _("%s: the %s of %s by %s was signed, "
+		    "and its signature %s is gone"), a->ledger, signed_what(a),
+		    a->subject, a->by, path.s);
 	else if (access(allowed.s, R_OK) != 0)
-		rc = errset(e, EX_DATAERR, _("%s: the review of %s by %s is "
-		    "signed, and there is no %s to check it against"), a->ledger,
-		    a->subject, a->by, allowed.s);
+		rc = errset(e, EX_DATAERR, _("%s: the %s of %s by %s is signed, "
+		    "and there is no %s to check it against"), a->ledger,
+		    signed_what(a), a->subject, a->by, allowed.s);
 	else {
 		char *argv[] = { "ssh-keygen", "-Y", "verify", "-f", allowed.s,
 			"-I", (char *)a->by, "-n", SIGN_NAMESPACE, "-s", path.s,
@@ -200,8 +207,9 @@ sign_check(const char *dir, const struct anchor *a, struct pm_err *e)
 
 		if ((st = run(argv, text.s, &out, &err)) != 0)
 			rc = errset(e, EX_DATAERR, _("%s: the signature of the "
-			    "review of %s by %s does not hold (row %ld, %.16s): %s"),
-			    a->ledger, a->subject, a->by, a->seq, a->head, st < 0 ?
+			    "%s of %s by %s does not hold (row %ld, %.16s): %s"),
+			    a->ledger, signed_what(a), a->subject, a->by, a->seq,
+			    a->head, st < 0 ?
 			    _("ssh-keygen could not be run (openssh-client)") :
 			    *last_line(&err) ? last_line(&err) : last_line(&out));
 	}
@@ -230,11 +238,11 @@ scan_anchor(const struct anchor *a, void *arg)
 			s->good++;
 		s->signed_before = 1;
 	} else if (require_signed && s->signed_before &&
-	    strcmp(a->reason, "review") == 0)
+	    (strcmp(a->reason, "review") == 0 || strcmp(a->reason, "check") == 0))
 		/* once the office signs, an unsigned review is a forgery's sign */
-		s->rc = errset(s->e, EX_DATAERR, _("%s: the review of %s by %s "
-		    "is not signed, and pm.conf requires signed reviews"),
-		    a->ledger, a->subject, a->by);
+		s->rc = errset(s->e, EX_DATAERR, _("%s: the %s of %s by %s is not "
+		    "signed, and pm.conf requires signed reviews"), a->ledger,
+		    signed_what(a), a->subject, a->by);
 	return 0;
 }
 
@@ -245,7 +253,43 @@ sign_verify(const char *dir, FILE *out, struct pm_err *e)
 
 	anchors_scan(dir, scan_anchor, &s);
 	if (s.rc == 0 && s.good > 0)
-		fprintf(out, _("%s/signatures: %ld signed reviews, each good\n"),
+		fprintf(out, _("%s/signatures: %ld signed reviews and checks, each good\n"),
 		    dir, s.good);
 	return s.rc ? -1 : 0;
+}
+
+/*
+ * The head tx is at, signed with key as the anchor (reason+ssh, subject,
+ * by, now) will record it; before the anchor is written, so that a
+ * signature without its anchor (a crash between) is passed over and
+ * replaced by the next one.  A key that allowed_signers does not give
+ * the signer is refused here, and nothing is kept.
+ */
+int
+sign_head(const char *dir, struct ledger_tx *tx, const char *reason,
+    const char *subject, time_t now, const char *by, const char *key,
+    struct pm_err *e)
+{
+	struct buf text = { 0 }, sig = { 0 }, path = { 0 };
+	struct anchor a;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	snprintf(a.ledger, sizeof a.ledger, "%s", ledger_tx_book(tx));
+	a.seq = ledger_tx_last_seq(tx);
+	snprintf(a.head, sizeof a.head, "%s", ledger_tx_head(tx));
+	snprintf(a.reason, sizeof a.reason, "%s+ssh", reason);
+	snprintf(a.subject, sizeof a.subject, "%s", subject);
+	snprintf(a.by, sizeof a.by, "%s", by);
+	clock_format(now, a.at);
+	sign_text(&a, &text);
+	sign_path(dir, &a, &path);
+	rc = sign_make(key, text.s, &sig, e) != 0 ||
+	    sign_store(path.s, &sig, e) != 0 ? -1 : 0;
+	if (rc == 0 && (rc = sign_check(dir, &a, e)) != 0)
+		unlink(path.s);
+	buf_free(&text);
+	buf_free(&sig);
+	buf_free(&path);
+	return rc;
 }

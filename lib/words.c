@@ -150,7 +150,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ "status", "refused", "不予登记" }, { "status", "permitted", "施工中" },
 	{ "status", "requested", "待验收" },
 	{ "status", "failed", "验收不合格" }, { "status", "passed", "验收合格" },
-	{ "status", "refunded", "已退押金" },
+	{ "status", "refunded", "已退押金" }, { "status", "unchecked", "未审核" },
 	{ "event", "apply", "申请" }, { "event", "review", "审核" },
 	{ "event", "permit", "发证" }, { "event", "pass", "出入证" },
 	{ "event", "patrol", "巡查" }, { "event", "rectified", "整改完成" },

@@ -303,3 +303,43 @@ test_expect_success 'verify every complaint book' '
 	out_has "complaints.csv: [0-9]* rows, chain intact" &&
 	out_has "complaint_events.csv: [0-9]* rows, chain intact"
 '
+
+# ---- the supervisor's daily check of the registers (SPEC 2.1) ----------------------------
+C=$T/check
+mkdir -p "$C" && cp "$PM_DATA/pm.conf" "$C/"
+ck() { PM_DATA=$C "$@"; }
+test_expect_success 'the daily check: only a supervisor or the manager, a day once, when it is over' '
+	ck env PM_NOW="2026-11-20 09:00" pm-complaint add --unit $U --name 陈大文 --text 漏水 \
+	    --importance C --category GC >/dev/null &&
+	ck env PM_NOW="2026-11-20 10:00" pm-complaint add --unit $U --name 陈大文 --text 咨询 \
+	    --kind request >/dev/null &&
+	at "2026-11-21 08:30" &&
+	ck expect_status 65 pm-complaint check --by 孙丽 &&
+	err_has "^pm-complaint: --by: 孙丽 is not a supervisor" && test ! -e "$C/anchors.csv" &&
+	ck expect_status 64 pm-complaint check && err_has "--by" &&
+	ck expect_status 65 pm-complaint check --by 张主管 --date 2026-11-21 && err_has "not closed" &&
+	ck expect_status 0 pm-complaint check --by 张主管 && out_is A000001 &&
+	test "$(cut -d, -f3,4,6,7,8 "$C/anchors.csv" | sed 1d)" = "$(printf "%s\n" \
+	    "complaints,1,check,2026-11-20,张主管" "requests,1,check,2026-11-20,张主管" \
+	    "complaint_events,0,check,2026-11-20,张主管")" &&
+	ck expect_status 65 pm-complaint check --by 刘经理 --date 2026-11-20 &&
+	err_has "already checked by 张主管 at 2026-11-21 08:30:00" &&
+	at "2026-11-22 08:30" && ck expect_status 0 pm-complaint check --by 刘经理 && out_is A000004
+'
+test_expect_success 'the duty report lists the days of the week before not checked' '
+	at "2026-11-23 07:30" && ck expect_status 0 pm-report duty --date 2026-11-22 --format csv &&
+	# the seven days 11-15 .. 11-21; 11-20 and 11-21 checked: five left
+	out_has "^summary,registers_unchecked,5$" &&
+	test "$(grep "^unchecked," "$T/out" | cut -d, -f2 | cut -d. -f1 | tr "\n" " ")" = \
+	    "2026-11-15 2026-11-16 2026-11-17 2026-11-18 2026-11-19 "
+'
+test_expect_success 'a check signed with the supervisor'"'"'s key; a change after it is caught' '
+	ssh-keygen -q -t ed25519 -N "" -C 张主管 -f "$T/zkey" &&
+	echo "张主管 $(cat "$T/zkey.pub")" >"$C/allowed_signers" &&
+	at "2026-11-23 08:30" &&
+	ck expect_status 0 pm-complaint check --by 张主管 --date 2026-11-19 --sign --key "$T/zkey" &&
+	test -f "$C/signatures/complaints-check-2026-11-19.sig" &&
+	ck expect_status 0 pm-complaint verify && out_has "3 signed reviews and checks, each good" &&
+	sed -i "s/,漏水,/,渗水,/" "$C/complaints.csv" &&
+	ck expect_status 65 pm-complaint verify && err_has "complaints"
+'

@@ -232,7 +232,7 @@ test_expect_success 'a review signed with a key not the reviewer'"'"'s is refuse
 test_expect_success 'signed with the supervisor'"'"'s key ($PM_SIGNING_KEY): verify and show say so' '
 	PM_SIGNING_KEY=$T/zhang sv expect_status 0 pm-duty review --by 张主管 --sign && out_is A000001 &&
 	grep -q "^-----BEGIN SSH SIGNATURE-----$" "$S/signatures/duty_log-review-2026-11-21.sig" &&
-	sv expect_status 0 pm-duty verify && out_has "signatures: 1 signed reviews, each good" &&
+	sv expect_status 0 pm-duty verify && out_has "signatures: 1 signed reviews and checks, each good" &&
 	sv expect_status 0 pm-duty show --date 2026-11-21 && out_has "^signed by 张主管 at 2026-11-22 08:40:00$" &&
 	sv expect_status 0 pm-key verify && out_has "each good"
 '

@@ -33,7 +33,7 @@ PM_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs zlib libcrypto xlsxwriter \
 # and read messages in a generated zh_CN.UTF-8 locale.
 BUILD_DEBS = build-essential pkg-config libcsv-dev zlib1g-dev libssl-dev gettext \
              libxlsxwriter-dev
-TEST_DEBS  = mandoc util-linux procps openssh-client chromium libreoffice-calc-nogui locales \
+TEST_DEBS  = mandoc util-linux procps openssh-client python3 chromium libreoffice-calc-nogui locales \
              fonts-noto-cjk poppler-utils unzip
 # `make analyze`: the clang static analyzer and cppcheck; CC=clang builds too.
 ANALYZE_DEBS = clang clang-tools cppcheck

@@ -416,7 +416,7 @@ gather_day_alerts(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		return errset(e, EX_DATAERR, _("--date: expected a date"));
 	if (alert_read(ctx, day, clock_add_days(day, 1), &al, e) != 0)
 		return -1;
-	t = table(d, "alerts", "当日期限提醒", cols);
+	t = table(d, "alert_list", "当日期限提醒", cols);
 	for (i = 0; i < al.n; i++) {
 		const struct alert *a = &al.v[i];
 		const char *v[] = { a->book, a->id, a->deadline, a->due_at,
@@ -448,7 +448,7 @@ gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		duty_entries_free(&es);
 		return -1;
 	}
-	t = table(d, "entries", "值班记录", cols);
+	t = table(d, "log", "值班记录", cols);
 	for (i = 0; i < es.n; i++) {
 		const char *v[] = { es.v[i].id, es.v[i].at, es.v[i].kind,
 			es.v[i].text, es.v[i].by, es.v[i].note };
@@ -496,7 +496,7 @@ gather_week_calls(struct pm_ctx *ctx, struct doc *d, time_t from, time_t to,
 
 	if (desk_read(ctx, "call", &b, e) != 0)
 		return -1;
-	t = table(d, "calls", "重要电话记录 (本周)", cols);
+	t = table(d, "call_list", "重要电话记录 (本周)", cols);
 	for (i = 0; i < b.n; i++) {
 		const struct desk_item *it = &b.v[i];
 		const char *v[] = { it->id, it->at, it->name, it->text, it->to,
@@ -633,7 +633,8 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 
 	if (key_read(ctx, NULL, &b, e) != 0)
 		return -1;
-	t = table(d, "units", "各房号钥匙 (应在柜数)", ucols);
+	/* not "units": that key is the count (a JSON object has each key once) */
+	t = table(d, "unit_keys", "各房号钥匙 (应在柜数)", ucols);
 	for (i = 0; i < b.nunits; i++) {
 		char n1[24], n2[24], n3[24], n4[24];
 		const char *v[] = { b.units[i].unit, n1, n2, n3, n4 };
@@ -869,7 +870,7 @@ gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 			    words_value(NULL, r[i].type) : r[i].type, r[i].rate);
 	}
 	n = visit_analysis(ctx, &b, from, to, &f);
-	t = table(d, "findings", "分析 (不合格回访, 重复投诉, 重复维修)", fcols);
+	t = table(d, "finding_list", "分析 (不合格回访, 重复投诉, 重复维修)", fcols);
 	for (i = 0; i < n; i++) {
 		char c[24];
 		const char *v[] = { f[i].kind, f[i].unit, f[i].category, c,

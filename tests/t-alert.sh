@@ -90,7 +90,7 @@ test_expect_success 'the daily duty report lists the day'"'"'s alerts and which 
 	at "2027-01-13 08:00" &&
 	expect_status 0 pm-report duty --date 2026-11-12 --format csv &&
 	out_has "^summary,alerts,1$" && out_has "^summary,alerts_open,0$" &&
-	out_has "^alerts,keys.status,done$" &&
+	out_has "^alert_list,keys.status,done$" &&
 	expect_status 0 pm-report duty --date 2026-11-05 --format csv &&
 	out_has "^summary,alerts,1$" && out_has "^summary,alerts_open,1$" &&
 	expect_status 0 pm-report duty --date 2026-11-05 && out_has "当日期限提醒"

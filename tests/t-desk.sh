@@ -161,7 +161,7 @@ test_expect_success 'an urgent item not told within the hour, a call not signed 
 '
 test_expect_success 'the weekly review binds the week'"'"'s calls' '
 	at "2026-12-08 08:00" && expect_status 0 pm-report weekly --week 2026-12-01 --format csv &&
-	out_has "^summary,calls,2$" && out_has "^calls,T000001.status,done$"
+	out_has "^summary,calls,2$" && out_has "^call_list,T000001.status,done$"
 '
 
 # ---- import, archive, verify ------------------------------------------------------------

@@ -104,6 +104,8 @@ test_expect_success 'keys: the inventory with overdue loans' '
 	pm-key lend --unit 0010102031 --count 1 --to 张工 --dept 工程部 --work-id G1 --at "2026-11-10 09:00" >/dev/null &&
 	expect_status 0 pm-report keys --month 2026-11 --format json &&
 	out_has "\"units\":2,\"on_hand\":2,\"lent_out\":1,\"overdue_loans\":1,\"lost\":0" &&
+	# each key once: a JSON reader keeps the last of two
+	test "$(grep -o "\"units\":" "$T/out" | wc -l)" = 1 && out_has "\"unit_keys\":\[{\"unit\":" &&
 	out_has "\"overdue\":\[{\"loan\":\"K000004\",\"unit\":\"0010102031\""
 '
 test_expect_success 'duty: the morning review of yesterday'"'"'s log' '
@@ -217,4 +219,25 @@ elif [ "${CI:-}" = true ]; then
 	echo "not ok - html in Chromium: chromium is not installed (apt-get install chromium)"
 else
 	echo "ok - html in Chromium # SKIP chromium not installed (apt-get install chromium)"
+fi
+
+# A JSON object names each key once: a reader keeps only the last of two.
+if command -v python3 >/dev/null; then
+	test_expect_success 'every report'"'"'s json names each key once, at every level' '
+		for r in "duty --date 2026-11-29" "weekly --week 2026-11-24" "owners --month 2026-11" \
+		    "keys --month 2026-11" "complaints --month 2026-11" "visits --quarter 2026Q4"; do
+			pm-report $r --format json >"$T/r.json" &&
+			python3 -c "
+import json, sys
+def once(pairs):
+    keys = [k for k, v in pairs]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        sys.exit(\"$r: \" + \", \".join(twice) + \" twice\")
+    return dict(pairs)
+json.load(open(sys.argv[1]), object_pairs_hook=once)" "$T/r.json" || exit 1
+		done
+	'
+else
+	echo "ok - json keys once # SKIP python3 not installed"
 fi

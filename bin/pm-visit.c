@@ -230,6 +230,9 @@ cmd_review(int argc, char **argv)
 	    &e) != 0)
 		errdie(&e);
 	cli_print_id(id);
+	/* SPEC 4: a new complaint registered is a new record: its code too */
+	if (*complaint && strcmp(complaint, ref) != 0)
+		cli_print_id(complaint);
 	if (*complaint)
 		warnmsg(_("back in the complaint procedure: %s"), complaint);
 	return 0;

@@ -89,6 +89,7 @@ at "2026-10-06 12:00"
 test_expect_success 'a failed review reopens the complaint with fresh deadlines' '
 	expect_status 0 pm-visit review $B --by 张主管 --verdict fail --comment "业主仍不满意" &&
 	err_has "back in the complaint procedure: $B" &&
+	test "$(wc -l <"$T/out")" = 1 &&
 	expect_status 0 pm-complaint list --open --format csv && out_has "^$B,complaint,$U,B,GC,open," &&
 	at "2026-10-09 12:01" && pm-complaint overdue --format csv | grep -q "^$B,handle,2026-10-09 12:00:00,"
 '
@@ -153,6 +154,8 @@ test_expect_success 'a failed visit of a repair becomes a new complaint naming t
 	expect_status 0 pm-visit review WX-0001 --by 张主管 --verdict fail --comment "维修质量差" &&
 	err_has "back in the complaint procedure: XDZA-B-GC-0000" &&
 	code=$(sed -n "s/.*procedure: //p" "$T/err") &&
+	# the review, then the complaint it registered, each ID on a line of its own
+	test "$(wc -l <"$T/out")" = 2 && test "$(sed -n 2p "$T/out")" = "$code" &&
 	pm-complaint list --format csv | grep "^$code," | grep -q "回访不合格 (repair WX-0001): 维修质量差" &&
 	pm-visit show WX-0001 --format csv | grep -q ",fail,$code$"
 '

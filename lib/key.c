@@ -739,12 +739,25 @@ slip_more(struct buf *b, const struct key_loan *loan)
 		buf_addf(&more, "借用人 %s, 工作证号 %s  ", loan->borrower,
 		    loan->work_id);
 	if (*loan->via)
-		buf_addf(&more, "(经 %s 代借)", loan->via);
+		buf_addf(&more, "(%s 借用, 经 %s 代借)", loan->dept, loan->via);
 	if (more.len > 0) {
 		out_pad(b, "", 10);
 		out_wrap(b, more.s, 10, 10, 80);
 	}
 	buf_free(&more);
+}
+
+/*
+ * The department a slip goes to: the borrower's own, or for a borrower
+ * through a go-between (施工单位, 业主) the go-between's department,
+ * which answers for the keys.
+ */
+static const char *
+slip_dept(const struct key_loan *loan)
+{
+	const struct lend_rule *r = lend_rule(loan->dept);
+
+	return r != NULL && r->via_dept != NULL ? r->via_dept : loan->dept;
 }
 
 void
@@ -763,7 +776,7 @@ key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n, long days,
 		char head[200];
 
 		for (j = 0; j < i; j++)
-			if (strcmp(loans[j]->dept, loans[i]->dept) == 0)
+			if (strcmp(slip_dept(loans[j]), slip_dept(loans[i])) == 0)
 				break;
 		if (j < i)
 			continue;	/* this department's slip is printed */
@@ -771,7 +784,7 @@ key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n, long days,
 			buf_adds(&b, "\f\n");
 		first = 0;
 		buf_adds(&b, "                                  借匙催还单\n\n");
-		snprintf(head, sizeof head, "借用部门: %s", loans[i]->dept);
+		snprintf(head, sizeof head, "借用部门: %s", slip_dept(loans[i]));
 		/* SPEC 6: 80 columns whatever the names' lengths */
 		if (out_width(head) > 54) {
 			out_wrap(&b, head, 0, 10, 80);
@@ -790,7 +803,7 @@ key_slips(struct pm_ctx *ctx, struct key_loan **loans, size_t n, long days,
 		for (j = i; j < n; j++) {
 			char cnt[16], dd[16];
 
-			if (strcmp(loans[j]->dept, loans[i]->dept) != 0)
+			if (strcmp(slip_dept(loans[j]), slip_dept(loans[i])) != 0)
 				continue;
 			snprintf(cnt, sizeof cnt, "%ld", loans[j]->count -
 			    loans[j]->returned);

@@ -706,12 +706,71 @@ visit_review(struct pm_ctx *ctx, const char *ref, const char *by,
 
 /* ---- rates and analysis ------------------------------------------------------------------ */
 
+/*
+ * One window of a service in the period, however many sheets it took (a
+ * complaint reopened after a failed visit is handled again, an item of
+ * its own beside the first, and visited again): due once, visited if any
+ * sheet was, judged by the last visited.  v[0..n) are the items of one
+ * ref, as the fold lays them out side by side.
+ */
+static void
+rate_window(const struct visit_item *v, size_t n, const char *label,
+    time_t from, time_t to, struct visit_rate *o)
+{
+	const struct visit_sheet *last = NULL;
+	size_t i;
+	int j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < v[i].nsheets; j++) {
+			const struct visit_sheet *s = &v[i].sheet[j];
+
+			if (strcmp(s->label, label) == 0 && s->from >= from &&
+			    s->from < to && s->recorded)
+				last = s;
+		}
+	o->due++;
+	if (last == NULL)
+		return;
+	o->visited++;
+	if (strcmp(last->satisfaction, "satisfied") == 0)
+		o->satisfied++;
+	if (*last->verdict) {
+		o->reviewed++;
+		if (strcmp(last->verdict, "pass") == 0)
+			o->passed++;
+	}
+}
+
+/* The windows of one ref opened in the period, each labelled once. */
+static void
+rate_ref(const struct visit_item *v, size_t n, time_t from, time_t to,
+    struct visit_rate *o)
+{
+	char seen[8][8];
+	size_t i, nseen = 0, k;
+	int j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < v[i].nsheets; j++) {
+			const struct visit_sheet *s = &v[i].sheet[j];
+
+			if (s->from < from || s->from >= to)
+				continue;
+			for (k = 0; k < nseen && strcmp(seen[k], s->label) != 0; k++)
+				;
+			if (k < nseen || nseen == 8)
+				continue;
+			snprintf(seen[nseen++], sizeof seen[0], "%s", s->label);
+			rate_window(v, n, s->label, from, to, o);
+		}
+}
+
 size_t
 visit_rates(struct pm_ctx *ctx, struct visit_book *b, time_t from, time_t to,
     struct visit_rate *out)
 {
-	size_t r, i;
-	int k;
+	size_t r, i, n;
 
 	for (r = 0; r < visit_nrules; r++) {
 		struct visit_rate *o = &out[r];
@@ -721,27 +780,13 @@ visit_rates(struct pm_ctx *ctx, struct visit_book *b, time_t from, time_t to,
 		o->target = visit_rules[r].target;
 		if (strcmp(o->type, "activity") == 0)
 			o->target = ctx->conf.activity_visit_target / 100.0;
-		for (i = 0; i < b->n; i++) {
-			if (strcmp(b->v[i].type, o->type) != 0)
-				continue;
-			for (k = 0; k < b->v[i].nsheets; k++) {
-				const struct visit_sheet *s = &b->v[i].sheet[k];
-
-				/* due in the period: its window opened then */
-				if (s->from < from || s->from >= to)
-					continue;
-				o->due++;
-				if (!s->recorded)
-					continue;
-				o->visited++;
-				if (strcmp(s->satisfaction, "satisfied") == 0)
-					o->satisfied++;
-				if (*s->verdict) {
-					o->reviewed++;
-					if (strcmp(s->verdict, "pass") == 0)
-						o->passed++;
-				}
-			}
+		/* due in the period: a window opened then, once a ref */
+		for (i = 0; i < b->n; i += n) {
+			for (n = 1; i + n < b->n && strcmp(b->v[i + n].ref,
+			    b->v[i].ref) == 0; n++)
+				;
+			if (strcmp(b->v[i].type, o->type) == 0)
+				rate_ref(&b->v[i], n, from, to, o);
 		}
 		o->rate = o->due ? (double)o->visited / o->due : -1;
 	}

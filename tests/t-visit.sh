@@ -164,12 +164,14 @@ test_expect_success 'a failed visit of a repair becomes a new complaint naming t
 test_expect_success 'rates per type, against a hand count (October)' '
 	expect_status 0 pm-visit rates --month 2026-10 --format csv &&
 	head -1 "$T/out" | grep -q "^type,due,visited,rate,target" &&
-	out_has "^complaint,3,1,0.3333,1.00,no," &&
+	# complaints A and B handled in October (B twice, after its failed visit):
+	# 2 due, 1 visited (B, before it was reopened) - complaints, not sheets
+	out_has "^complaint,2,1,0.5000,1.00,no," &&
 	out_has "^repair,1,1,1.0000,0.95,yes," &&
 	out_has "^special,1,1,1.0000,0.95,yes,1.0000,"
 '
 test_expect_success 'rates in a table are percentages' '
-	expect_status 0 pm-visit rates --month 2026-10 && out_has "^complaint  *3  *1  *33.3%  *100.0%" &&
+	expect_status 0 pm-visit rates --month 2026-10 && out_has "^complaint  *2  *1  *50.0%  *100.0%" &&
 	out_has "^emergency  *0  *0  *—  *95.0%" && ! grep -q "null\|0\.[0-9][0-9][0-9][0-9]" "$T/out"
 '
 test_expect_success 'a bad period is refused' '
@@ -209,4 +211,37 @@ test_expect_success 'import errors name the line; nothing written' '
 '
 test_expect_success 'verify the visit book' '
 	expect_status 0 pm-visit verify && out_has "visits.csv: [0-9]* rows, chain intact"
+'
+
+# ---- the callback rate counts complaints, not sheets (SPEC 2.4) ---------------------------
+R=$T/rate
+mkdir -p "$R" && cp "$PM_DATA/pm.conf" "$R/"
+rv() { PM_DATA=$R PM_NOW="$1" "$@"; }
+test_expect_success 'a complaint visited twice after a reopening counts once: visited / handled' '
+	(
+	export PM_DATA=$R
+	for t in 漏水 堵塞 异响; do
+		PM_NOW="2027-03-02 09:00" pm-complaint add --unit $U --name 陈大文 --text $t \
+		    --importance C --category GC || exit 1
+	done >"$T/codes" &&
+	c1=$(sed -n 1p "$T/codes") && c2=$(sed -n 2p "$T/codes") &&
+	for c in $(cat "$T/codes"); do
+		PM_NOW="2027-03-03 10:00" pm-complaint resolve $c --result 已修复 >/dev/null || exit 1
+	done &&
+	visit() { PM_NOW="$1" pm-visit checkout $2 --visitor 张主管 >/dev/null &&
+		PM_NOW="$1" pm-visit record $2 --visitor 张主管 --quality 4 --attitude 4 \
+		    --satisfaction $3 >/dev/null; } &&
+	visit "2027-03-04 10:00" $c1 satisfied &&
+	visit "2027-03-04 11:00" $c2 unsatisfied &&
+	PM_NOW="2027-03-04 12:00" pm-visit review $c2 --by 张主管 --verdict fail >/dev/null 2>&1 &&
+	PM_NOW="2027-03-08 10:00" pm-complaint resolve $c2 --result 重新修复 >/dev/null &&
+	visit "2027-03-09 10:00" $c2 satisfied &&
+	# three complaints handled in March, two visited (one of them twice), one not:
+	# 2 / 3, not the 3 sheets of 4; satisfied: both visited ones, by their last sheet
+	PM_NOW="2027-04-01 09:00" pm-report complaints --month 2027-03 --format json >"$T/m.json" &&
+	grep -q "\"callback_rate\": *0\.6667" "$T/m.json" &&
+	grep -q "\"satisfaction_rate\": *1\.0000" "$T/m.json" &&
+	PM_NOW="2027-04-01 09:00" pm-visit rates --month 2027-03 --format csv >"$T/r.csv" &&
+	grep -q "^complaint,3,2,0.6667," "$T/r.csv"
+	) || exit 1
 '

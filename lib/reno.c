@@ -292,14 +292,19 @@ fold_step(const struct ledger *l, const struct row *row, struct reno *r)
 	}
 }
 
-/* What show prints of a row: the step's own fields. */
+/* What show prints of a row: the step's own fields, with their words. */
+static const struct { const char *col, *zh; } shown[] = {
+	{ "decision", "审核意见" }, { "reason", "原因" }, { "deposit", "押金" },
+	{ "fee", "管理费" }, { "name", "姓名" }, { "until", "有效期至" },
+	{ "result", "结果" }, { "text", "内容" }, { "rectify_by", "限期整改至" },
+};
+
 static void
 fold_event(const struct ledger *l, const struct row *row, struct reno *r)
 {
-	static const char *const shown[] = { "decision", "reason", "deposit",
-		"fee", "name", "until", "result", "text", "rectify_by", NULL };
 	struct reno_event *e;
 	struct buf d = { 0 };
+	int zh = words_chinese();
 	size_t i;
 
 	r->ev = xrealloc(r->ev, (r->nev + 1) * sizeof *r->ev);
@@ -308,13 +313,18 @@ fold_event(const struct ledger *l, const struct row *row, struct reno *r)
 	row_copy(l, row, "event", e->event, sizeof e->event);
 	e->by = xstrdup(*row_get(l, row, "person") ? row_get(l, row, "person") :
 	    row_get(l, row, "by"));
-	for (i = 0; shown[i]; i++) {
-		const char *v = row_get(l, row, shown[i]);
+	for (i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+		const char *v = row_get(l, row, shown[i].col);
 
 		if (*v == '\0' || (strcmp(e->event, "apply") == 0 &&
-		    strcmp(shown[i], "until") == 0))
+		    strcmp(shown[i].col, "until") == 0))
 			continue;
-		buf_addf(&d, "%s%s=%s", d.len ? " " : "", shown[i], v);
+		/* a person reads it: in Chinese in a zh locale (SPEC 6) */
+		if (zh)
+			buf_addf(&d, "%s%s：%s", d.len ? "，" : "", shown[i].zh,
+			    words_say(shown[i].col, v));
+		else
+			buf_addf(&d, "%s%s=%s", d.len ? " " : "", shown[i].col, v);
 	}
 	e->detail = d.s ? d.s : xstrdup("");
 }

@@ -159,6 +159,8 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ "deadline", "review", "审核" }, { "deadline", "patrol", "巡查" },
 	{ "deadline", "rectify", "整改" }, { "deadline", "accept", "验收" },
 	{ "deadline", "refund", "退押金" },
+	{ "decision", "approve", "同意" }, { "decision", "refuse", "不予登记" },
+	{ "result", "ok", "正常" }, { "result", "violation", "违规" },
 };
 
 const char *

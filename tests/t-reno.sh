@@ -278,6 +278,24 @@ test_expect_success 'a long text wraps inside 80 columns and is all there' '
 	test "$(cat "$T/works")" = "$long"
 '
 
+# ---- in Chinese (SPEC 6) -----------------------------------------------------------------
+mkdir -p "$T/locale"
+if localedef -i zh_CN -f UTF-8 "$T/locale/zh_CN.UTF-8" >/dev/null 2>&1; then
+	test_expect_success 'zh_CN: due, list and show speak Chinese, statuses and steps too' '
+		at "2026-12-06 10:00" &&
+		z() { LOCPATH=$T/locale LC_ALL=zh_CN.UTF-8 TEXTDOMAINDIR=$TOP/po/locale "$@"; } &&
+		z pm-reno show R000001 --wide >"$T/zh" &&
+		grep -q "^编号 .*事项 .*详情$" "$T/zh" &&
+		grep -q " 巡查 .*结果：违规，内容：在承重墙上开槽，限期整改至：2026-12-08 23:59:59$" "$T/zh" &&
+		grep -q " 审核 .*审核意见：同意$" "$T/zh" &&
+		z pm-reno list --wide >"$T/zh" && grep -q "R000002 .* 不予登记 " "$T/zh" &&
+		z expect_status 65 pm-reno review R000002 --by 王工 --decision approve &&
+		err_has "申请只审核一次（现在是不予登记）"
+	'
+else
+	echo "ok - zh_CN reno # SKIP localedef cannot make zh_CN.UTF-8"
+fi
+
 # ---- the reports ---------------------------------------------------------------------
 test_expect_success 'the duty report lists the day'"'"'s renovation deadlines' '
 	at "2026-12-16 08:00" &&

@@ -736,17 +736,65 @@ complaint_rates(struct pm_ctx *ctx, int y, int m, struct visit_rate *cr)
 	visit_book_free(&vb);
 }
 
-static int
-gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+/* The month's counts beside the month before's, rows in the desk's words. */
+static void
+comparison(struct doc *d, const struct complaint_stats *st,
+    const struct complaint_stats *prev)
 {
 	static const char *const cols[] = { "item:w", "this_month",
 		"last_month", NULL };
+	struct doc_table *t = table(d, "comparison", "与上月对比", cols);
+	char a[32], b[32];
+	const char *row[3] = { NULL, a, b };
+	size_t i;
+
+	table_chart(t, 1, 2, -1);
+	for (i = 0; i < 3 + 6 + 1; i++) {
+		row[0] = i < 3 ? complaint_importances[i] : i < 9 ?
+		    complaint_categories[i - 3] : "total";
+		snprintf(a, sizeof a, "%ld", i < 3 ? st->by_importance[i] : i < 9 ?
+		    st->by_category[i - 3] : st->total);
+		snprintf(b, sizeof b, "%ld", i < 3 ? prev->by_importance[i] :
+		    i < 9 ? prev->by_category[i - 3] : prev->total);
+		table_row(t, row);
+	}
+}
+
+/* The rates of SPEC 2.1, this month beside the month before. */
+static void
+rate_comparison(struct doc *d, const struct complaint_stats *st,
+    const struct visit_rate *cr, const struct complaint_stats *prev,
+    const struct visit_rate *pr)
+{
+	static const char *const cols[] = { "item:w", "this_month:r",
+		"last_month:r", NULL };
+	struct doc_table *t = table(d, "rate_comparison", "比率与上月对比",
+	    cols);
+	const double now[] = { st->timely_rate, ratio(cr->visited, cr->due),
+		ratio(cr->satisfied, cr->visited), st->complaint_rate };
+	const double before[] = { prev->timely_rate, ratio(pr->visited, pr->due),
+		ratio(pr->satisfied, pr->visited), prev->complaint_rate };
+	static const char *const items[] = { "timely_rate", "callback_rate",
+		"satisfaction_rate", "complaint_rate" };
+	char a[32], b[32];
+	const char *row[3] = { NULL, a, b };
+	size_t i;
+
+	for (i = 0; i < sizeof items / sizeof items[0]; i++) {
+		row[0] = items[i];
+		rate_json(a, sizeof a, now[i]);
+		rate_json(b, sizeof b, before[i]);
+		table_row(t, row);
+	}
+}
+
+static int
+gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
+{
 	struct complaint_stats st, prev;
 	struct visit_rate cr, pr;
-	struct doc_table *t;
 	struct doc_value *v;
-	char pm[24], a[32], b[32];
-	size_t i;
+	char pm[24];
 	int py, pmo;
 
 	if (complaint_stats(ctx, d->period, &st, e) != 0)
@@ -781,38 +829,9 @@ gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	put_num(d, "requests", "其他来访", st.requests);
 	v = put(d, "previous", "上月", 2);
 	stats_json(v->value, sizeof v->value, &prev, &pr);
-	/* the previous month beside this one */
-	t = table(d, "comparison", "与上月对比", cols);
-	table_chart(t, 1, 2, -1);
-	for (i = 0; i < 3; i++) {
-		const char *row[3];
-		char label[16];
-
-		snprintf(label, sizeof label, "%s", complaint_importances[i]);
-		snprintf(a, sizeof a, "%ld", st.by_importance[i]);
-		snprintf(b, sizeof b, "%ld", prev.by_importance[i]);
-		row[0] = label;
-		row[1] = a;
-		row[2] = b;
-		table_row(t, row);
-	}
-	for (i = 0; i < 6; i++) {
-		const char *row[3];
-
-		snprintf(a, sizeof a, "%ld", st.by_category[i]);
-		snprintf(b, sizeof b, "%ld", prev.by_category[i]);
-		row[0] = complaint_categories[i];
-		row[1] = a;
-		row[2] = b;
-		table_row(t, row);
-	}
-	{
-		const char *row[3] = { "total", a, b };
-
-		snprintf(a, sizeof a, "%ld", st.total);
-		snprintf(b, sizeof b, "%ld", prev.total);
-		table_row(t, row);
-	}
+	/* the previous month beside this one: counts, then rates */
+	comparison(d, &st, &prev);
+	rate_comparison(d, &st, &cr, &prev, &pr);
 	return 0;
 }
 

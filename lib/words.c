@@ -130,6 +130,15 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ "event", "lend", "借出" }, { "event", "return", "归还" },
 	{ "event", "lost", "遗失" }, { "event", "remedy", "补救" },
 	{ "item", "total", "合计" },
+	/* the month's comparison (SPEC 2.1): its rows */
+	{ "item", "A", "A 类 (重大)" }, { "item", "B", "B 类 (一般)" },
+	{ "item", "C", "C 类 (轻微)" }, { "item", "KF", "客服 KF" },
+	{ "item", "ZX", "秩序 ZX" }, { "item", "GC", "工程 GC" },
+	{ "item", "BJ", "保洁 BJ" }, { "item", "YY", "绿化 YY" },
+	{ "item", "QT", "其他 QT" }, { "item", "timely_rate", "处理及时率" },
+	{ "item", "callback_rate", "回访率" },
+	{ "item", "satisfaction_rate", "满意率" },
+	{ "item", "complaint_rate", "客户投诉率" },
 	/* fees and the dunning ladder (SPEC 2.9) */
 	{ "fee", "management", "管理费" }, { "fee", "water", "水费" },
 	{ "fee", "electricity", "电费" }, { "fee", "parking", "停车费" },

@@ -67,7 +67,11 @@ test_expect_success 'complaints --format json: the contract keys, numbers by han
 test_expect_success 'complaints as text: Chinese headings, percentages, last month beside' '
 	expect_status 0 pm-report complaints --month 2026-11 &&
 	out_has "^投诉统计" && out_has "^处理及时率      50.0%$" &&
-	out_has "^  项目  *本月  *上月$" && out_has "^  GC  *2  *1$" && ! out_has "{" &&
+	out_has "^  项目  *本月  *上月$" && out_has "^  工程 GC  *2  *1$" && ! out_has "{" &&
+	out_has "^  B 类 (一般)  *2  *1$" &&
+	# the rates beside October: nothing handled or visited then
+	out_has "^比率与上月对比$" && out_has "^  处理及时率  *50.0%  *—$" &&
+	out_has "^  回访率  *50.0%  *—$" && out_has "^  满意率  *100.0%  *—$" &&
 	! grep -q "this_month\|null" "$T/out"
 '
 test_expect_success 'csv: rates are numbers from 0 to 1' '

@@ -282,10 +282,18 @@ row_strdup(const struct ledger *l, const struct row *r, const char *col)
 	return xstrdup(row_get(l, r, col));
 }
 
+/* seq: the leading digits of the first field, as atol reads a seq */
 long
 row_seq(const struct row *r)
 {
-	return r->n > 0 ? atol(r->f[0]) : 0;
+	const char *p;
+	long v = 0;
+
+	if (r->n == 0)
+		return 0;
+	for (p = r->f[0]; *p >= '0' && *p <= '9' && v < LONG_MAX / 10 - 9; p++)
+		v = v * 10 + (*p - '0');
+	return *p == '\0' || (*p >= '0' && *p <= '9') ? v : atol(r->f[0]);
 }
 
 /* Do cols[n - k, n) name the common tail tail[0..k)? */

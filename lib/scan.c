@@ -16,9 +16,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "ledger_priv.h"
 
@@ -48,6 +52,20 @@ seq_of(const char *s, size_t len)
 	return v;
 }
 
+/*
+ * The read buffer at cap bytes, and SLACK more (zeroed) that the row
+ * splitter may read past a row's end at the end of the buffer.
+ */
+#define SLACK 64
+
+static void
+buf_size(struct cursor *c, size_t cap)
+{
+	c->buf = xrealloc(c->buf, cap + SLACK);
+	memset(c->buf + c->cap, 0, cap + SLACK - c->cap);
+	c->cap = cap;
+}
+
 static int
 fill(struct cursor *c)
 {
@@ -64,8 +82,7 @@ fill(struct cursor *c)
 			return errset(c->err, EX_DATAERR, _("%s line %ld: a row "
 			    "longer than %d MiB: not a row of this book"),
 			    c->path, c->line + 1, ROW_READ_MAX >> 20);
-		c->cap *= 2;
-		c->buf = xrealloc(c->buf, c->cap + 1);
+		buf_size(c, c->cap * 2);
 	}
 	for (;;) {
 		n = c->gz ? gzread(c->gz, c->buf + c->end, c->cap - c->end) :
@@ -92,54 +109,109 @@ raw_keep(struct cursor *c, const char *s, size_t len)
 }
 
 /*
+ * Where a row's fields end: the bits of p[0, 64) that are a comma, a
+ * quote or a CR (bit i for p[i]), sixteen bytes a compare with SSE2,
+ * one at a time elsewhere.
+ */
+static uint64_t
+stops64(const char *p)
+{
+	uint64_t m = 0;
+	int k;
+
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'),
+	    cr = _mm_set1_epi8('\r');
+
+	for (k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
+		    _mm_cmpeq_epi8(v, quote)), _mm_cmpeq_epi8(v, cr));
+
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(hit) << (16 * k);
+	}
+#else
+	for (k = 0; k < 64; k++)
+		if (p[k] == ',' || p[k] == '"' || p[k] == '\r')
+			m |= (uint64_t)1 << k;
+#endif
+	return m;
+}
+
+struct split {
+	struct row *r;
+	const char *s;
+	size_t from;		/* where the field being read begins */
+	int n, in;		/* fields so far; inside quotes */
+};
+
+static inline void
+field_end(struct split *sp, size_t at)
+{
+	size_t from = sp->from + (sp->s[sp->from] == '"' && sp->from < at);
+
+	if (sp->n < LEDGER_COLS_MAX) {
+		sp->r->f[sp->n] = (char *)sp->s + from;
+		sp->r->len[sp->n] = at - from - (from > sp->from);
+	}
+	sp->n++;
+	sp->from = at + 1;
+}
+
+/* One stop byte of the row at i: 0, or -1 when the row is libcsv's. */
+static inline int
+stop_at(struct split *sp, size_t i, size_t len)
+{
+	char ch = sp->s[i];
+
+	if (ch == '\r')
+		return -1;
+	if (ch == '"') {
+		if (!sp->in) {
+			if (i != sp->from)	/* a quote inside a field */
+				return -1;
+			sp->in = 1;
+		} else if (i + 1 < len && sp->s[i + 1] != ',')
+			return -1;	/* a doubled quote, or text after one */
+		else
+			sp->in = 0;
+	} else if (!sp->in)
+		field_end(sp, i);
+	return 0;
+}
+
+/*
  * A row on one line, s[0, len): its fields are cut out of the buffer in
  * place.  A quoted field is taken as it stands when it holds no quote
  * and ends the field; anything else (a doubled quote, a newline inside,
- * a quote in an unquoted field) is libcsv's: -1, the buffer untouched.
+ * a quote in an unquoted field, a CR) is libcsv's: -1, the buffer
+ * untouched.
  */
 static int
 split_fast(struct cursor *c, char *s, size_t len)
 {
-	char *p = s, *end = s + len, *stop, *q;
-	struct row *r = &c->row;
-	int n = 0, i, quoted = memchr(s, '"', len) != NULL;
+	struct split sp = { &c->row, s, 0, 0, 0 };
+	size_t base, i;
+	uint64_t m;
+	int k;
 
-	for (;;) {
-		if (p < end && *p == '"') {
-			q = memchr(p + 1, '"', end - p - 1);
-			if (q == NULL || (q + 1 < end && q[1] != ','))
+	for (base = 0; base < len; base += 64) {
+		m = stops64(s + base);	/* past the row: the buffer's SLACK */
+		if (len - base < 64)
+			m &= ((uint64_t)1 << (len - base)) - 1;
+		for (; m != 0; m &= m - 1) {
+			i = base + (size_t)__builtin_ctzll(m);
+			if (stop_at(&sp, i, len) != 0)
 				return -1;
-			p++;
-			stop = q;
-		} else {
-			stop = memchr(p, ',', end - p);
-			if (stop == NULL)
-				stop = end;
-			if (quoted && memchr(p, '"', stop - p) != NULL)
-				return -1;
-			q = stop - 1;
-		}
-		if (n < LEDGER_COLS_MAX) {
-			r->f[n] = p;
-			r->len[n] = stop - p;
-		}
-		n++;
-		if (q + 1 >= end)
-			break;
-		p = q + 2;	/* past the comma */
-		if (p == end) {	/* a last field, empty */
-			if (n < LEDGER_COLS_MAX) {
-				r->f[n] = end;
-				r->len[n] = 0;
-			}
-			n++;
-			break;
 		}
 	}
+	if (sp.in)
+		return -1;	/* a newline inside quotes */
+	field_end(&sp, len);
 	raw_keep(c, s, len);
-	for (i = 0; i < n && i < LEDGER_COLS_MAX; i++)
-		r->f[i][r->len[i]] = '\0';
-	r->n = n;
+	for (k = 0; k < sp.n && k < LEDGER_COLS_MAX; k++)
+		c->row.f[k][c->row.len[k]] = '\0';
+	c->row.n = sp.n;
 	return 0;
 }
 
@@ -301,8 +373,7 @@ next_raw(struct cursor *c)
 				continue;
 			}
 			c->row.off = c->base + c->start;
-			if (memchr(s, '\r', len) == NULL &&
-			    split_fast(c, s, len) == 0) {
+			if (split_fast(c, s, len) == 0) {
 				c->row.line = ++c->line;
 				c->start += nl + 1 - s;
 				return 1;
@@ -435,8 +506,7 @@ cursor_open(struct cursor *c, struct ledger *l, const char *path, int gz,
 		}
 		return errset(e, EX_IOERR, "%s: %s", path, strerror(errno));
 	}
-	c->cap = READ_CHUNK;
-	c->buf = xmalloc(c->cap + 1);
+	buf_size(c, READ_CHUNK);
 	return cursor_next(c);
 }
 
@@ -615,8 +685,7 @@ cursor_open_at(struct cursor *c, struct ledger *l, int fd,
 	c->base = m->off;
 	c->header_done = 1;
 	c->line = m->line - 1;
-	c->cap = READ_CHUNK;
-	c->buf = xmalloc(c->cap + 1);
+	buf_size(c, READ_CHUNK);
 	if (m->off > 0 && cursor_next(c) == 0 && c->seq == m->seq &&
 	    r->len[l->ncols - 1] == HASH_HEX &&
 	    strncmp(r->f[l->ncols - 1], m->hash, 16) == 0 &&

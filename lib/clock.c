@@ -175,17 +175,28 @@ clock_now(void)
 void
 clock_format(time_t t, char out[20])
 {
-	static time_t last_min = -1;
-	static char last[20];
+	static struct {
+		time_t min;
+		char s[20];
+	} seen[2] = { { -1, "" }, { -1, "" } };
+	static int next;
 	struct tm tm;
+	int i;
 
-	/* localtime once a minute: rows written together share it */
-	if (t / 60 != last_min) {
+	/*
+	 * localtime once a minute: rows written together share it.  Two
+	 * minutes remembered, as a row's time and its written_at alternate.
+	 */
+	for (i = 0; i < 2 && seen[i].min != t / 60; i++)
+		;
+	if (i == 2) {
+		i = next;
+		next = !next;
 		localtime_r(&t, &tm);
-		strftime(last, sizeof last, "%Y-%m-%d %H:%M:%S", &tm);
-		last_min = t / 60;
+		strftime(seen[i].s, sizeof seen[i].s, "%Y-%m-%d %H:%M:%S", &tm);
+		seen[i].min = t / 60;
 	}
-	memcpy(out, last, 20);
+	memcpy(out, seen[i].s, 20);
 	out[17] = '0' + (int)(t % 60) / 10;
 	out[18] = '0' + (int)(t % 60) % 10;
 }

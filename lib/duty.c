@@ -1204,7 +1204,13 @@ keyset_add(struct import_seen *s, const char *at, const char *kind,
 	struct buf k = { 0 };
 	int added;
 
-	buf_addf(&k, "%.16s\x1f%s\x1f%s\x1f%s", at, kind, text, by);
+	buf_add(&k, at, strnlen(at, 16));
+	buf_add(&k, "\x1f", 1);
+	buf_adds(&k, kind);
+	buf_add(&k, "\x1f", 1);
+	buf_adds(&k, text);
+	buf_add(&k, "\x1f", 1);
+	buf_adds(&k, by);
 	added = import_seen_add(s, k.s, k.len);
 	buf_free(&k);
 	return added;

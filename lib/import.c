@@ -76,7 +76,7 @@ static void
 imp_field(void *s, size_t len, void *data)
 {
 	struct import_src *src = data;
-	const char *p = s ? s : "";
+	const char *p = s ? s : "", *nl;
 	size_t i;
 
 	if (src->nf >= LEDGER_COLS_MAX) {
@@ -88,13 +88,13 @@ imp_field(void *s, size_t len, void *data)
 	}
 	src->off[src->nf] = src->store.len;
 	/* A spreadsheet's CRLF inside a cell is one newline. */
-	for (i = 0; i < len; i++) {
-		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
-			continue;
-		if (p[i] == '\n')
-			src->newlines++;
-		buf_add(&src->store, p + i, 1);
+	for (i = 0; (nl = memchr(p + i, '\n', len - i)) != NULL; i = nl + 1 - p) {
+		src->newlines++;
+		buf_add(&src->store, p + i, nl - (p + i) - (nl > p + i &&
+		    nl[-1] == '\r'));
+		buf_add(&src->store, "\n", 1);
 	}
+	buf_add(&src->store, p + i, len - i);
 	src->len[src->nf] = src->store.len - src->off[src->nf];
 	buf_add(&src->store, "", 1);
 	src->nf++;
@@ -188,11 +188,12 @@ static void
 feed(struct import_src *src, const char *s, size_t n, int last)
 {
 	size_t start = 0, i;
+	const char *nl;
 
 	buf_add(&src->pending, s, n);
-	for (i = 0; i < src->pending.len && !src->failed; i++) {
-		if (src->pending.s[i] != '\n')
-			continue;
+	for (i = 0; !src->failed && (nl = memchr(src->pending.s + i, '\n',
+	    src->pending.len - i)) != NULL; i++) {
+		i = nl - src->pending.s;
 		src->line++;
 		if (csv_parse(&src->p, src->pending.s + start, i + 1 - start,
 		    imp_field, imp_row, src) != i + 1 - start) {
@@ -370,7 +371,12 @@ import_seen_add(struct import_seen *s, const char *key, size_t len)
 	unsigned int dl;
 	size_t i, h;
 
-	if (EVP_Digest(key, len, d, &dl, EVP_sha256(), NULL) != 1)
+	if (s->md == NULL && ((s->alg = EVP_MD_fetch(NULL, "SHA256", NULL)) ==
+	    NULL || (s->md = EVP_MD_CTX_new()) == NULL))
+		die(EX_SOFTWARE, "SHA-256 is not available");
+	if (EVP_DigestInit_ex2(s->md, s->alg, NULL) != 1 ||
+	    EVP_DigestUpdate(s->md, key, len) != 1 ||
+	    EVP_DigestFinal_ex(s->md, d, &dl) != 1)
 		die(EX_SOFTWARE, "SHA-256 failed");
 	d[0] |= 1;	/* never all zero: zero marks an empty slot */
 	if (2 * (s->n + 1) > s->cap) {
@@ -403,6 +409,8 @@ import_seen_add(struct import_seen *s, const char *key, size_t len)
 void
 import_seen_free(struct import_seen *s)
 {
+	EVP_MD_CTX_free(s->md);
+	EVP_MD_free(s->alg);
 	free(s->v);
 	memset(s, 0, sizeof *s);
 }

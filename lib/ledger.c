@@ -898,7 +898,8 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 	char *f[LEDGER_COLS_MAX];
 	size_t len[LEDGER_COLS_MAX];
 	char seq[24], ats[20], wts[20], hash[HASH_HEX + 1];
-	struct buf content = { 0 };
+	struct buf *rows = &tx->rows;
+	size_t from = rows->len;
 	int i, n = 0;
 
 	snprintf(seq, sizeof seq, "%ld", tx->last_seq + 1);
@@ -914,15 +915,19 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 	f[n++] = wts;
 	for (i = 0; i < n; i++)
 		len[i] = strlen(f[i]);
-	row_content(&content, f, len, n);
-	if (content.len > LEDGER_ROW_MAX - HASH_HEX - 2) {
-		buf_free(&content);
+	/* the row goes straight to the batch; hashed where it lies */
+	row_content(rows, f, len, n);
+	if (rows->len - from > LEDGER_ROW_MAX - HASH_HEX - 2) {
+		rows->len = from;
 		ledger_rollback(tx);
 		die(EX_DATAERR, _("a row of %s would be longer than %d bytes"),
 		    l->def->name, LEDGER_ROW_MAX);
 	}
-	sha256_hex(tx->md, tx->head, HASH_HEX, content.s, content.len, hash);
-	buf_addf(&content, ",%s\n", hash);
+	sha256_hex(tx->md, tx->head, HASH_HEX, rows->s + from, rows->len - from,
+	    hash);
+	buf_add(rows, ",", 1);
+	buf_add(rows, hash, HASH_HEX);
+	buf_add(rows, "\n", 1);
 	if (tx->fd < 0) {
 		/* the first row of a new book: only now is there a book */
 		create_book(l);
@@ -934,8 +939,6 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 	}
 	if (tx->nrows == 1 && tx->tmpfd < 0)
 		begin_batch(tx);
-	buf_add(&tx->rows, content.s, content.len);
-	buf_free(&content);
 	if (tx->tmpfd >= 0 && tx->rows.len >= BATCH_FLUSH) {
 		write_all(tx, tx->tmpfd, tx->rows.s, tx->rows.len);
 		buf_reset(&tx->rows);

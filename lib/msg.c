@@ -147,13 +147,21 @@ xstrdup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
-void
-buf_add(struct buf *b, const void *p, size_t n)
+/* Room for n more bytes and a NUL after b->len. */
+char *
+buf_room(struct buf *b, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
 		b->s = xrealloc(b->s, b->cap);
 	}
+	return b->s + b->len;
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_room(b, n);
 	memcpy(b->s + b->len, p, n);
 	b->len += n;
 	b->s[b->len] = '\0';

@@ -120,10 +120,9 @@ csv_field(struct buf *b, const char *s, size_t len)
 	if (len == 0)
 		return;
 	need = 2 * len + 2;
-	q = xmalloc(need);
-	need = csv_write(q, need, s, len);
-	buf_add(b, q, need);
-	free(q);
+	q = buf_room(b, need);
+	b->len += csv_write(q, need, s, len);
+	b->s[b->len] = '\0';
 }
 
 void

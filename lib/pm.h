@@ -62,6 +62,7 @@ struct buf {
 	char *s;
 	size_t len, cap;
 };
+char *buf_room(struct buf *b, size_t n);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...)
@@ -611,9 +612,13 @@ int import_finish(FILE *out, const char *file, int rc, long errors,
  * Which records a book already holds, so that importing the same file
  * twice adds nothing (SPEC 5): a set of SHA-256 digests of record keys.
  */
+struct evp_md_st;
+struct evp_md_ctx_st;
 struct import_seen {
 	unsigned char (*v)[16];
 	size_t n, cap;
+	struct evp_md_st *alg;		/* SHA-256, fetched once */
+	struct evp_md_ctx_st *md;
 };
 /* Returns 1 when key is new (and adds it), 0 when already seen. */
 int import_seen_add(struct import_seen *s, const char *key, size_t len);

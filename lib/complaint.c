@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "complaint.h"
+#include "complaint_priv.h"
 #include "owner.h"
 
 /* ---- the books -------------------------------------------------------------- */
@@ -37,8 +37,6 @@ static const char *const ev_cols[] = { "code", "step", "to_name", "dept",
 	"reason", NULL };
 static const struct ledger_def events_def = { "complaint_events", ev_cols,
 	0640 };
-enum { E_CODE, E_STEP, E_TO, E_DEPT, E_TEXT, E_VALID, E_IMPORTANCE,
-	E_UNTIL, E_COST, E_APPROVED, E_HOW, E_REASON, E_NCOLS };
 
 /* ---- the rules ------------------------------------------------------------------ */
 
@@ -50,10 +48,8 @@ const char *const complaint_categories[] = { "KF", "ZX", "GC", "BJ", "YY",
 	"QT", NULL };
 const char *const complaint_channels[] = { "visit", "phone", "web", "email",
 	"letter", NULL };
-static const char *const written_channels[] = { "web", "email", "letter",
+const char *const complaint_written_channels[] = { "web", "email", "letter",
 	NULL };
-static const char *const notify_hows[] = { "phone", "visit", "letter", NULL };
-static const char *const yes_no[] = { "yes", "no", NULL };
 
 #define COSIGNED_MAJOR 3	/* SPEC 2.1: 3 or more co-signers make it A */
 
@@ -92,24 +88,10 @@ const struct complaint_rule complaint_rules[] = {
 const size_t complaint_nrules = sizeof complaint_rules /
     sizeof complaint_rules[0];
 
-/*
- * SPEC 2.1: authority to promise compensation.  Up to max_fen the
- * approver may be anyone of that rank (NULL: the department supervisor,
- * within whose authority the desk resolves without naming anyone).
- */
-static const struct authority {
-	long max_fen;
-	const char *rank;
-} authorities[] = {
-	{ 1000 * 100L, NULL },			/* department supervisor */
-	{ 2000 * 100L, "quality_supervisor" },	/* 品质主管 */
-	{ LONG_MAX, "manager" },
-};
-
 /* ---- small helpers ------------------------------------------------------------------ */
 
-static int
-in_list(const char *v, const char *const *list)
+int
+complaint_in_list(const char *v, const char *const *list)
 {
 	for (; *list; list++)
 		if (strcmp(v, *list) == 0)
@@ -737,7 +719,7 @@ complaint_deadlines(const struct complaint *c, time_t now,
 		    strchr(r->importance, c->importance[0]) == NULL))
 			continue;
 		if (strcmp(r->deadline, "ack") == 0 &&
-		    !in_list(c->channel, written_channels))
+		    !complaint_in_list(c->channel, complaint_written_channels))
 			continue;
 		if (strcmp(r->deadline, "company") == 0 &&
 		    c->cosigners < COSIGNED_MAJOR)
@@ -891,191 +873,6 @@ complaint_add(struct pm_ctx *ctx, const struct complaint_in *in, char *code,
 /* ---- the steps ------------------------------------------------------------------------ */
 
 static int
-approver_ok(struct pm_ctx *ctx, const char *rank, const char *name)
-{
-	if (strcmp(rank, "manager") == 0)
-		return conf_is_manager(&ctx->conf, name);
-	/* the quality supervisor's authority; the manager's covers it */
-	return ctx->conf.quality_supervisor == NULL ||
-	    strcmp(ctx->conf.quality_supervisor, name) == 0 ||
-	    (ctx->conf.manager && strcmp(ctx->conf.manager, name) == 0);
-}
-
-/* Validate one step against the complaint as it stands; fill v. */
-static int
-check_step(struct pm_ctx *ctx, struct complaint *c,
-    const struct complaint_step *s, const char **v, char *cost, char *until,
-    struct pm_err *e)
-{
-	const char *step = s->step;
-	int i;
-
-	for (i = 0; i < E_NCOLS; i++)
-		v[i] = "";
-	v[E_NCOLS] = NULL;
-	v[E_CODE] = c->code;
-	v[E_STEP] = step;
-	if (c->closed)
-		return errset(e, EX_DATAERR, _("%s is %s: no more steps (a failed "
-		    "return visit reopens it)"), c->code, complaint_status(c));
-	if (s->text && field_text(e, strcmp(step, "resolve") == 0 ? "--result"
-	    : "--text", s->text, strlen(s->text), FIELD_TEXT_MAX) != 0)
-		return -1;
-	v[E_TEXT] = s->text ? s->text : "";
-	if (strcmp(step, "forward") == 0) {
-		if (field_name(e, "--to", s->to) != 0)
-			return -1;
-		if (s->dept) {
-			for (i = 0; i < ctx->conf.ndepartments; i++)
-				if (strcmp(ctx->conf.departments[i], s->dept) == 0)
-					break;
-			if (i == ctx->conf.ndepartments)
-				return errset(e, EX_DATAERR, _("--dept: %s is not a "
-				    "department of pm.conf"), s->dept);
-		}
-		if (c->resolved)
-			return errset(e, EX_DATAERR, _("forward: %s is already "
-			    "handled"), c->code);
-		v[E_TO] = s->to;
-		v[E_DEPT] = s->dept ? s->dept : "";
-	} else if (strcmp(step, "ack") == 0) {
-		if (strcmp(c->kind, "complaint") != 0 ||
-		    !in_list(c->channel, written_channels))
-			return errset(e, EX_DATAERR, _("ack: a written "
-			    "acknowledgment is for a complaint by letter, email or "
-			    "web; %s came by %s"), c->code, c->channel);
-		if (c->acked)
-			return errset(e, EX_DATAERR, _("ack: %s is already "
-			    "acknowledged"), c->code);
-	} else if (strcmp(step, "reply") == 0) {
-		if (s->text == NULL)
-			return errset(e, EX_USAGE, _("--text is required"));
-	} else if (strcmp(step, "report") == 0) {
-		if (c->reported)
-			return errset(e, EX_DATAERR, _("report: %s was already "
-			    "reported to the company"), c->code);
-		if (s->to && field_name(e, "--to", s->to) != 0)
-			return -1;
-		v[E_TO] = s->to ? s->to : "";
-	} else if (strcmp(step, "review") == 0) {
-		if (field_enum(e, "--valid", s->valid ? s->valid : "", yes_no)
-		    != 0)
-			return -1;
-		if (s->importance) {
-			if (strcmp(c->kind, "complaint") != 0)
-				return errset(e, EX_DATAERR, _("--importance: a "
-				    "request has no importance"));
-			if (field_enum(e, "--importance", s->importance,
-			    complaint_importances) != 0)
-				return -1;
-			v[E_IMPORTANCE] = s->importance;
-		}
-		v[E_VALID] = s->valid;
-	} else if (strcmp(step, "extend") == 0) {
-		time_t t;
-
-		if (strcmp(c->kind, "complaint") != 0)
-			return errset(e, EX_DATAERR, _("extend: a request is not "
-			    "extended; it escalates to the supervisor and the "
-			    "manager (SPEC 2.1)"));
-		if (s->approved_by == NULL || *s->approved_by == '\0')
-			return errset(e, EX_DATAERR, _("--approved-by is required: "
-			    "a new date needs the manager's approval (SPEC 2.1)"));
-		if (field_name(e, "--approved-by", s->approved_by) != 0)
-			return -1;
-		if (!conf_is_manager(&ctx->conf, s->approved_by))
-			return errset(e, EX_DATAERR, _("--approved-by: %s is not "
-			    "the manager (pm.conf: manager); a new date needs the "
-			    "manager's approval (SPEC 2.1)"), s->approved_by);
-		if (field_date(e, "--until", s->until ? s->until : "", &t) != 0)
-			return -1;
-		if (t <= ctx->now)
-			return errset(e, EX_DATAERR, _("--until: %s is not in the "
-			    "future"), s->until);
-		if (c->resolved)
-			return errset(e, EX_DATAERR, _("extend: %s is already "
-			    "handled"), c->code);
-		clock_format(t, until);
-		v[E_UNTIL] = until;
-		v[E_APPROVED] = s->approved_by;
-	} else if (strcmp(step, "resolve") == 0) {
-		long fen = 0;
-		size_t k;
-
-		if (s->text == NULL)
-			return errset(e, EX_USAGE, _("--result is required"));
-		if (c->resolved)
-			return errset(e, EX_DATAERR, _("resolve: %s is already "
-			    "handled"), c->code);
-		if (s->cost && field_yuan(e, "--cost", s->cost, &fen) != 0)
-			return -1;
-		/* SPEC 2.1: a promise over 1,000 yuan names its approver. */
-		for (k = 0; fen > authorities[k].max_fen; k++)
-			;
-		if (authorities[k].rank) {
-			/* the role as the clerk reads it: 经理 in a zh locale */
-			const char *role = words_say(NULL, authorities[k].rank);
-
-			if (s->approved_by == NULL || *s->approved_by == '\0')
-				return errset(e, EX_DATAERR, _("--approved-by is "
-				    "required: a cost of %.2f yuan is beyond the "
-				    "department supervisor's 1000 yuan and needs the "
-				    "%s (SPEC 2.1)"), fen / 100.0, role);
-			if (field_name(e, "--approved-by", s->approved_by) != 0)
-				return -1;
-			if (!approver_ok(ctx, authorities[k].rank,
-			    s->approved_by))
-				return errset(e, EX_DATAERR, _("--approved-by: %s "
-				    "is not the %s (pm.conf); %.2f yuan needs the "
-				    "%s's approval (SPEC 2.1)"), s->approved_by,
-				    role, fen / 100.0, role);
-			v[E_APPROVED] = s->approved_by;
-		}
-		if (s->cost) {
-			snprintf(cost, 24, "%ld.%02ld", fen / 100, fen % 100);
-			v[E_COST] = cost;
-		}
-	} else if (strcmp(step, "notify") == 0) {
-		if (!c->resolved)
-			return errset(e, EX_DATAERR, _("notify: %s is not handled "
-			    "yet; the result is told after resolve"), c->code);
-		if (c->notified)
-			return errset(e, EX_DATAERR, _("notify: %s was already "
-			    "notified"), c->code);
-		if (s->how && field_enum(e, "--how", s->how, notify_hows) != 0)
-			return -1;
-		v[E_HOW] = s->how ? s->how : "phone";
-	} else if (strcmp(step, "close") == 0) {
-		if (s->unresolvable) {
-			if (strcmp(c->kind, "request") != 0)
-				return errset(e, EX_DATAERR, _("--unresolvable: only "
-				    "a request is closed as unresolvable"));
-			if (s->reason == NULL || field_text(e, "--reason",
-			    s->reason, strlen(s->reason), FIELD_TEXT_MAX) != 0)
-				return s->reason ? -1 : errset(e, EX_DATAERR,
-				    _("--reason is required: why it cannot be "
-				    "resolved"));
-			/* SPEC 2.1: only the manager closes one as unresolvable */
-			if (!conf_is_manager(&ctx->conf, ctx->user))
-				return errset(e, EX_DATAERR, _("--unresolvable: only "
-				    "the manager (--as %s) closes a request as "
-				    "unresolvable"), ctx->conf.manager);
-			v[E_REASON] = s->reason;
-			v[E_HOW] = "unresolvable";
-		} else if (!c->resolved)
-			return errset(e, EX_DATAERR, _("close: %s is not handled "
-			    "yet (resolve it first)"), c->code);
-	} else if (strcmp(step, "reopen") == 0) {
-		if (!c->resolved)
-			return errset(e, EX_DATAERR, _("reopen: %s is still open"),
-			    c->code);
-		v[E_REASON] = s->reason ? s->reason : "";
-	} else
-		return errset(e, EX_SOFTWARE, "unknown step %s", step);
-	return 0;
-}
-
-static int
 record_step(struct pm_ctx *ctx, const struct complaint_step *s,
     int closed_ok, char *id, struct pm_err *e)
 {
@@ -1105,7 +902,7 @@ record_step(struct pm_ctx *ctx, const struct complaint_step *s,
 
 		if (closed_ok)
 			c->closed = 0;
-		rc = check_step(ctx, c, s, v, cost, until, e);
+		rc = complaint_check_step(ctx, c, s, v, cost, until, e);
 		c->closed = was;
 	}
 	if (rc == 0) {
@@ -1140,101 +937,6 @@ complaint_reopen(struct pm_ctx *ctx, const char *code, const char *reason,
 	s.code = code;
 	s.reason = reason;
 	return record_step(ctx, &s, 1, id, e);
-}
-
-/* ---- the printed form ------------------------------------------------------------------ */
-
-/* The paper form is Chinese in every locale: the book's values in words. */
-static const char *
-form_label(const char *col, const char *value)
-{
-	const char *zh = words_value(col, value);
-
-	return zh ? zh : value;
-}
-
-static void
-form_line(FILE *out, const char *label, const char *value)
-{
-	struct buf b = { 0 };
-
-	/* SPEC 6: within 80 columns whatever the text; long text wraps */
-	out_pad(&b, label, 14);
-	if (value && *value)
-		out_wrap(&b, value, 14, 14, 80);
-	else
-		buf_adds(&b, "\n");
-	fwrite(b.s, 1, b.len, out);
-	buf_free(&b);
-}
-
-void
-complaint_form(struct pm_ctx *ctx, const struct complaint *c, FILE *out)
-{
-	static const char rule[] = "────────────────────────────────────────"
-	    "────────────────────────────────────────";
-	struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
-	char phone[64], buf[64], when[20];
-	size_t i, n;
-	int request = strcmp(c->kind, "request") == 0;
-
-	n = strlen(c->phone);
-	if (n >= 8)
-		snprintf(phone, sizeof phone, "%.3s****%s", c->phone,
-		    c->phone + n - 4);
-	else
-		snprintf(phone, sizeof phone, "%s", n ? "****" : "");
-	fprintf(out, "%s\n", request ? "                              "
-	    "接待业主情况记录" : "                          "
-	    "投诉登记表 / 投诉处理记录表");
-	fprintf(out, "%s\n", rule);
-	form_line(out, request ? "编号" : "投诉编码", c->code);
-	form_line(out, "登记时间", c->registered_at);
-	form_line(out, "房号", c->unit);
-	form_line(out, "业主姓名", c->name);
-	form_line(out, "联系电话", phone);
-	form_line(out, "来访方式", form_label("channel", c->channel));
-	if (!request) {
-		snprintf(buf, sizeof buf, "%s (%s)", c->importance,
-		    c->importance[0] == 'A' ? "重大" : c->importance[0] == 'B' ?
-		    "一般" : "轻微");
-		form_line(out, "重要程度", buf);
-		form_line(out, "问题类别", c->category);
-		snprintf(buf, sizeof buf, "%ld", c->cosigners);
-		form_line(out, "联名人数", buf);
-	}
-	form_line(out, "事由", c->text);
-	fprintf(out, "%s\n", rule);
-	form_line(out, "处理人", c->handler);
-	form_line(out, "处理结果", c->result);
-	if (c->cost_fen) {
-		snprintf(buf, sizeof buf, "%ld.%02ld 元", c->cost_fen / 100,
-		    c->cost_fen % 100);
-		form_line(out, "补偿金额", buf);
-	}
-	form_line(out, "投诉评审", *c->valid ? (strcmp(c->valid, "yes") == 0 ?
-	    "有效" : "无效") : "未评审");
-	form_line(out, "状态", form_label("status", complaint_status(c)));
-	fprintf(out, "%s\n", rule);
-	fprintf(out, "时限:\n");
-	n = complaint_deadlines(c, ctx->now, d);
-	for (i = 0; i < n; i++) {
-		struct buf b = { 0 };
-
-		clock_format(d[i].due, when);
-		buf_adds(&b, "  ");
-		out_pad(&b, form_label("deadline", d[i].rule->deadline), 12);
-		out_pad(&b, when, 21);
-		out_pad(&b, form_label("status", d[i].state), 9);
-		buf_addf(&b, "上报%s\n", form_label(NULL, d[i].rule->escalate_to));
-		fwrite(b.s, 1, b.len, out);
-		buf_free(&b);
-	}
-	fprintf(out, "%s\n", rule);
-	fprintf(out, "登记人: ____________   处理人: ____________   "
-	    "客服主管: ____________\n\n");
-	fprintf(out, "业主确认: ____________   回访人: ____________   "
-	    "日期: ____________\n");
 }
 
 /* ---- statistics --------------------------------------------------------------------------- */

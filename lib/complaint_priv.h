@@ -1,0 +1,29 @@
+/*
+ * complaint_priv.h - what complaint.c (the books, folding, deadlines,
+ * registration) shares with compstep.c (the rules of each step) and
+ * compform.c (the printed form); complaint.h stays the forms' vocabulary.
+ */
+#ifndef COMPLAINT_PRIV_H
+#define COMPLAINT_PRIV_H
+
+#include "complaint.h"
+
+/* the columns of complaint_events.csv, as ev_cols names them */
+enum { E_CODE, E_STEP, E_TO, E_DEPT, E_TEXT, E_VALID, E_IMPORTANCE,
+	E_UNTIL, E_COST, E_APPROVED, E_HOW, E_REASON, E_NCOLS };
+
+/* the channels a complaint comes by in writing, acknowledged in writing */
+extern const char *const complaint_written_channels[];
+
+int complaint_in_list(const char *v, const char *const *list);
+
+/*
+ * Validate step s against complaint c as it stands and fill v, the
+ * event's row (cost and until its buffers); -1 with e set when the
+ * procedure does not allow it.
+ */
+int complaint_check_step(struct pm_ctx *ctx, struct complaint *c,
+    const struct complaint_step *s, const char **v, char *cost, char *until,
+    struct pm_err *e);
+
+#endif

@@ -623,7 +623,7 @@ import_row(struct pm_ctx *ctx, struct import_run *ir, const char *dflt,
 	if (reg == NULL || field_date(&fe, "at", x[I_AT] ? x[I_AT] : "", &t) != 0 ||
 	    field_not_future(&fe, "at", t, ctx->now) != 0 ||
 	    check_fields(ctx, s, &in, &fe) != 0) {
-		if (++ir->errors <= 50)
+		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
 			warnmsg("line %ld: %s", r->line, fe.msg);
 		return;
 	}

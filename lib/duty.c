@@ -525,19 +525,14 @@ out:
 
 /* ---- the handover ----------------------------------------------------------- */
 
-int
-duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
-    const char *items, const char *const *pending, int npending,
-    const char *note, const char *refuse_reason, char *id,
+/* What the clerk typed for a handover, checked before the book is read. */
+static int
+handover_input(const char *from, const char *to, const char *items,
+    struct item *now_items, int *nnow, const char *const *pending,
+    int npending, const char *note, const char *refuse_reason,
     struct pm_err *e)
 {
-	struct item now_items[DUTY_ITEMS_MAX], was[DUTY_ITEMS_MAX];
-	int nnow, nwas = 0, i, j, rc = 0;
-	struct buf itemstr = { 0 }, pend = { 0 }, missing = { 0 };
-	struct log_state st;
-	struct ledger_tx *tx;
-	struct ledger *l;
-	const char *vals[10] = { 0 };
+	int i;
 
 	if (field_name(e, "--from", from) != 0 ||
 	    field_name(e, "--to", to) != 0)
@@ -545,9 +540,9 @@ duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
 	if (strcmp(from, to) == 0)
 		return errset(e, EX_DATAERR, _("--to: the incoming clerk must "
 		    "not be the outgoing one (%s)"), from);
-	if (parse_items(items, now_items, &nnow, e) != 0)
+	if (parse_items(items, now_items, nnow, e) != 0)
 		return -1;
-	if (nnow == 0)
+	if (*nnow == 0)
 		return errset(e, EX_DATAERR, _("--items: the shared items "
 		    "must be counted (e.g. \"对讲机=2,灭火器=1\")"));
 	if (npending > DUTY_PENDING_MAX)
@@ -568,6 +563,48 @@ duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
 	    strlen(refuse_reason), FIELD_TEXT_MAX) != 0)
 		return -1;
 
+	return 0;
+}
+
+/* SPEC 2.3: the items fewer than at the last handover, "名 2 → 1, ..." */
+static void
+missing_items(const char *last, const struct item *now_items, int nnow,
+    struct buf *missing)
+{
+	struct item was[DUTY_ITEMS_MAX];
+	struct pm_err ignored;
+	int nwas = 0, i, j;
+
+	if (last && parse_items(last, was, &nwas, &ignored) != 0)
+		nwas = 0;
+	for (i = 0; i < nwas; i++) {
+		for (j = 0; j < nnow; j++)
+			if (strcmp(was[i].name, now_items[j].name) == 0)
+				break;
+		if (j == nnow || now_items[j].count < was[i].count)
+			buf_addf(missing, "%s%s %ld → %ld", missing->len ? ", " :
+			    "", was[i].name, was[i].count, j == nnow ? 0 :
+			    now_items[j].count);
+	}
+}
+
+int
+duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
+    const char *items, const char *const *pending, int npending,
+    const char *note, const char *refuse_reason, char *id,
+    struct pm_err *e)
+{
+	struct item now_items[DUTY_ITEMS_MAX];
+	int nnow = 0, i, rc = 0;
+	struct buf itemstr = { 0 }, pend = { 0 }, missing = { 0 };
+	struct log_state st;
+	struct ledger_tx *tx;
+	struct ledger *l;
+	const char *vals[10] = { 0 };
+
+	if (handover_input(from, to, items, now_items, &nnow, pending, npending,
+	    note, refuse_reason, e) != 0)
+		return -1;
 	l = open_book(ctx, &duty_log_def);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
 	fold_recent(ctx, l, &st);
@@ -577,17 +614,7 @@ duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
 		goto out;
 	}
 	/* SPEC 2.3: a missing or damaged item is explained and recorded. */
-	if (st.items && parse_items(st.items, was, &nwas, e) != 0)
-		nwas = 0;
-	for (i = 0; i < nwas; i++) {
-		for (j = 0; j < nnow; j++)
-			if (strcmp(was[i].name, now_items[j].name) == 0)
-				break;
-		if (j == nnow || now_items[j].count < was[i].count)
-			buf_addf(&missing, "%s%s %ld → %ld", missing.len ? ", " :
-			    "", was[i].name, was[i].count, j == nnow ? 0 :
-			    now_items[j].count);
-	}
+	missing_items(st.items, now_items, nnow, &missing);
 	if (missing.len && note == NULL && refuse_reason == NULL) {
 		rc = errset(e, EX_DATAERR, _("--items: fewer than at the last "
 		    "handover %s (%s): explain the missing or damaged items "
@@ -890,6 +917,56 @@ duty_roster_get(struct pm_ctx *ctx, const char *month, struct duty_roster *r,
 	return 0;
 }
 
+/* One line of a roster file, date,staff, into r: the problems found. */
+static int
+roster_row(struct duty_roster *r, const char *mstr, const struct row *row)
+{
+	int d, i, k, errors = 0;
+	struct pm_err fe;
+	time_t t;
+	int timed = 0, n;
+	char names[DUTY_STAFF_MAX][FIELD_NAME_MAX * 4 + 1];
+
+	if (row->line == 1 && row->n >= 1 && strcmp(row->f[0], "date") == 0)
+		return 0;	/* a header row */
+	if (row->n < 2) {
+		warnmsg(_("line %ld: expected date,staff"), row->line);
+		return 1;
+	}
+	if (clock_parse(row->f[0], &t, &timed) != 0 || timed ||
+	    strncmp(row->f[0], mstr, 7) != 0) {
+		warnmsg(_("line %ld: date: expected a day of %s, got "
+		    "\"%.20s\""), row->line, mstr, row->f[0]);
+		return 1;
+	}
+	d = atoi(row->f[0] + 8);
+	n = split_staff(row->f[1], names, DUTY_STAFF_MAX, "staff", &fe);
+	if (n <= 0) {
+		if (n == 0)
+			errset(&fe, EX_DATAERR, _("staff: no one named"));
+		warnmsg(_("line %ld: %s"), row->line, fe.msg);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		struct duty_roster_day *day = &r->day[d - 1];
+
+		for (k = 0; k < day->nstaff; k++)
+			if (strcmp(day->staff[k], names[i]) == 0)
+				break;
+		if (k < day->nstaff || day->nstaff == DUTY_STAFF_MAX) {
+			warnmsg(_("line %ld: staff: %s is on %s twice, or "
+			    "too many people that day"), row->line,
+			    names[i], row->f[0]);
+			errors++;
+			continue;
+		}
+		snprintf(day->date, sizeof day->date, "%s", row->f[0]);
+		snprintf(day->staff[day->nstaff++], sizeof day->staff[0],
+		    "%.160s", names[i]);
+	}
+	return errors;
+}
+
 int
 duty_roster_set(struct pm_ctx *ctx, const char *month, const char *file,
     const char *encoding, char *id, struct pm_err *e)
@@ -901,7 +978,7 @@ duty_roster_set(struct pm_ctx *ctx, const char *month, const char *file,
 	struct ledger_tx *tx;
 	struct ledger *l;
 	char mstr[8];
-	int y, m, rc, d, i, k, errors = 0;
+	int y, m, rc, d, i, errors = 0;
 	const char *vals[8] = { 0 };
 
 	if (month == NULL || clock_parse_month(month, &y, &m) != 0)
@@ -915,53 +992,8 @@ duty_roster_set(struct pm_ctx *ctx, const char *month, const char *file,
 	src = import_open(file, encoding, e);
 	if (src == NULL)
 		return -1;
-	while ((rc = import_next(src, &row, e)) == 1) {
-		struct pm_err fe;
-		time_t t;
-		int timed = 0, n;
-		char names[DUTY_STAFF_MAX][FIELD_NAME_MAX * 4 + 1];
-
-		if (row.line == 1 && row.n >= 1 && strcmp(row.f[0], "date") == 0)
-			continue;	/* a header row */
-		if (row.n < 2) {
-			warnmsg(_("line %ld: expected date,staff"), row.line);
-			errors++;
-			continue;
-		}
-		if (clock_parse(row.f[0], &t, &timed) != 0 || timed ||
-		    strncmp(row.f[0], mstr, 7) != 0) {
-			warnmsg(_("line %ld: date: expected a day of %s, got "
-			    "\"%.20s\""), row.line, mstr, row.f[0]);
-			errors++;
-			continue;
-		}
-		d = atoi(row.f[0] + 8);
-		n = split_staff(row.f[1], names, DUTY_STAFF_MAX, "staff", &fe);
-		if (n <= 0) {
-			if (n == 0)
-				errset(&fe, EX_DATAERR, _("staff: no one named"));
-			warnmsg(_("line %ld: %s"), row.line, fe.msg);
-			errors++;
-			continue;
-		}
-		for (i = 0; i < n; i++) {
-			struct duty_roster_day *day = &r.day[d - 1];
-
-			for (k = 0; k < day->nstaff; k++)
-				if (strcmp(day->staff[k], names[i]) == 0)
-					break;
-			if (k < day->nstaff || day->nstaff == DUTY_STAFF_MAX) {
-				warnmsg(_("line %ld: staff: %s is on %s twice, or "
-				    "too many people that day"), row.line,
-				    names[i], row.f[0]);
-				errors++;
-				continue;
-			}
-			snprintf(day->date, sizeof day->date, "%s", row.f[0]);
-			snprintf(day->staff[day->nstaff++], sizeof day->staff[0],
-			    "%.160s", names[i]);
-		}
-	}
+	while ((rc = import_next(src, &row, e)) == 1)
+		errors += roster_row(&r, mstr, &row);
 	import_close(src);
 	if (rc < 0)
 		return -1;
@@ -1231,94 +1263,96 @@ fold_keys(const struct row *r, void *arg)
 	return 0;
 }
 
-#define IMPORT_ERRORS_SHOWN 50
+
+enum { C_AT, C_KIND, C_TEXT, C_BY, NC };
+static const char *const import_names[NC + 1] = { "at", "kind", "text",
+	"by", NULL };
+
+struct import_run {
+	struct pm_ctx *ctx;
+	struct ledger_tx *tx;
+	struct import_seen keys;
+	int col[NC];
+	long errors, added, dups;
+};
+
+/* One entry of the file, checked as pm-duty log checks it. */
+static void
+import_row(struct import_run *ir, const struct row *row)
+{
+	const char *v[NC], *vals[10] = { 0 };
+	struct pm_err fe;
+	char atbuf[20];
+	time_t t;
+	int i;
+
+	for (i = 0; i < NC; i++)
+		v[i] = ir->col[i] >= 0 && ir->col[i] < row->n ?
+		    row->f[ir->col[i]] : "";
+	if (v[C_BY][0] == '\0')
+		v[C_BY] = ir->ctx->user;
+	if (field_date(&fe, "at", v[C_AT], &t) != 0 ||
+	    field_not_future(&fe, "at", t, ir->ctx->now) != 0 ||
+	    field_enum(&fe, "kind", v[C_KIND], duty_entry_kinds) != 0 ||
+	    field_text(&fe, "text", v[C_TEXT], row->len[ir->col[C_TEXT]],
+	    FIELD_TEXT_MAX) != 0 ||
+	    field_name(&fe, "by", v[C_BY]) != 0) {
+		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
+			warnmsg("line %ld: %s", row->line, fe.msg);
+		return;
+	}
+	if (ir->errors)
+		return;		/* nothing will be written; just check */
+	clock_format(t, atbuf);
+	if (!keyset_add(&ir->keys, atbuf, v[C_KIND], v[C_TEXT], v[C_BY])) {
+		ir->dups++;
+		return;
+	}
+	vals[0] = v[C_KIND];
+	vals[1] = v[C_TEXT];
+	ledger_add(ir->tx, t, v[C_BY], ir->ctx->now, vals);
+	ir->added++;
+}
 
 int
 duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
-	enum { C_AT, C_KIND, C_TEXT, C_BY, NC };
-	static const char *const names[NC + 1] = { "at", "kind", "text", "by",
-		NULL };
-	int col[NC], i, rc;
-	long errors = 0, added = 0, dups = 0;
-	struct import_seen keys = { 0 };
+	struct import_run ir;
 	struct import_fold f;
 	struct import_src *src;
-	struct ledger_tx *tx;
 	struct ledger *l;
 	struct row row;
+	int i, rc;
 
-	src = import_open(file, encoding, e);
-	if (src == NULL)
+	memset(&ir, 0, sizeof ir);
+	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
+	    NULL)
 		return -1;
-	if (import_header(src, names, col, file, e) != 0) {
-		import_close(src);
-		return -1;
-	}
 	for (i = 0; i < NC; i++)
-		if (col[i] < 0 && i != C_BY) {
+		if (ir.col[i] < 0 && i != C_BY) {
 			import_close(src);
 			return errset(e, EX_DATAERR, _("line 1: missing column "
 			    "\"%s\" (expected at least at,kind,text)"),
-			    names[i]);
+			    import_names[i]);
 		}
+	ir.ctx = ctx;
 	l = open_book(ctx, &duty_log_def);
-	tx = ledger_begin(l, ctx->conf.lock_timeout);
+	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);
 	f.l = l;
-	f.keys = &keys;
+	f.keys = &ir.keys;
 	ledger_scan(l, fold_keys, &f);
-	while ((rc = import_next(src, &row, e)) == 1) {
-		struct pm_err fe;
-		const char *v[NC];
-		char atbuf[20];
-		time_t t;
-		const char *vals[10] = { 0 };
-
-		for (i = 0; i < NC; i++)
-			v[i] = col[i] >= 0 && col[i] < row.n ? row.f[col[i]] : "";
-		if (v[C_BY][0] == '\0')
-			v[C_BY] = ctx->user;
-		if (field_date(&fe, "at", v[C_AT], &t) != 0 ||
-		    field_not_future(&fe, "at", t, ctx->now) != 0 ||
-		    field_enum(&fe, "kind", v[C_KIND], duty_entry_kinds) != 0 ||
-		    field_text(&fe, "text", v[C_TEXT], row.len[col[C_TEXT]],
-		    FIELD_TEXT_MAX) != 0 ||
-		    field_name(&fe, "by", v[C_BY]) != 0) {
-			if (++errors <= IMPORT_ERRORS_SHOWN)
-				warnmsg("line %ld: %s", row.line, fe.msg);
-			continue;
-		}
-		if (errors)
-			continue;	/* nothing will be written; just check */
-		clock_format(t, atbuf);
-		if (!keyset_add(&keys, atbuf, v[C_KIND], v[C_TEXT], v[C_BY])) {
-			dups++;
-			continue;
-		}
-		vals[0] = v[C_KIND];
-		vals[1] = v[C_TEXT];
-		ledger_add(tx, t, v[C_BY], ctx->now, vals);
-		added++;
-	}
+	while ((rc = import_next(src, &row, e)) == 1)
+		import_row(&ir, &row);
 	import_close(src);
-	import_seen_free(&keys);
-	if (rc < 0 || errors) {
-		ledger_rollback(tx);
-		ledger_close(l);
-		if (rc < 0)
-			return -1;
-		if (errors > IMPORT_ERRORS_SHOWN)
-			warnmsg(_("... and %ld more"), errors -
-			    IMPORT_ERRORS_SHOWN);
-		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
-		    "nothing was imported"), file, errors);
-	}
-	if (dry_run)
-		ledger_rollback(tx);
+	import_seen_free(&ir.keys);
+	if (rc == 0 && !ir.errors && !dry_run)
+		ledger_commit(ir.tx);
 	else
-		ledger_commit(tx);
+		ledger_rollback(ir.tx);
 	ledger_close(l);
-	import_summary(out, dry_run, added, dups);
-	return 0;
+	if (ir.errors > IMPORT_ERRORS_SHOWN)
+		warnmsg(_("... and %ld more"), ir.errors - IMPORT_ERRORS_SHOWN);
+	return import_finish(out, file, rc, ir.errors, dry_run, ir.added,
+	    ir.dups, e);
 }

@@ -451,7 +451,7 @@ fee_import(struct pm_ctx *ctx, const char *file, const char *as_of,
 		struct pm_err fe;
 
 		if (snapshot_row(ctx, &s, &r, col, (int)clock_month_key(at), &fe)
-		    != 0 && ++errors <= 50)
+		    != 0 && ++errors <= IMPORT_ERRORS_SHOWN)
 			warnmsg("line %ld: %s", r.line, fe.msg);
 	}
 	import_close(src);

@@ -139,6 +139,78 @@ key_book_free(struct key_book *b)
 	memset(b, 0, sizeof *b);
 }
 
+/* A loan opened by a lend row */
+static void
+loan_new(struct key_book *b, const char *id, const char *at, long count,
+    const char *const *v)
+{
+	struct key_loan *loan;
+
+	if (b->nloans == b->caploans) {
+		b->caploans = b->caploans ? 2 * b->caploans : 64;
+		b->loans = xrealloc(b->loans, b->caploans * sizeof *b->loans);
+	}
+	loan = &b->loans[b->nloans++];
+	memset(loan, 0, sizeof *loan);
+	snprintf(loan->id, sizeof loan->id, "%s", id);
+	snprintf(loan->unit, sizeof loan->unit, "%s", v[K_UNIT]);
+	loan->count = count;
+	snprintf(loan->borrower, sizeof loan->borrower, "%s", v[K_TO]);
+	snprintf(loan->dept, sizeof loan->dept, "%s", v[K_DEPT]);
+	snprintf(loan->work_id, sizeof loan->work_id, "%s", v[K_WORK_ID]);
+	snprintf(loan->via, sizeof loan->via, "%s", v[K_VIA]);
+	snprintf(loan->lent_at, sizeof loan->lent_at, "%s", at);
+	clock_parse(at, &loan->lent, NULL);
+}
+
+/* A line of the unit's history (pm-key history), with its details */
+static void
+history_add(struct key_book *b, const char *id, const char *at,
+    const char *by, long count, const char *const *v)
+{
+	const char *event = v[K_EVENT];
+	struct key_history *h;
+	struct buf d = { 0 };
+
+	if (b->nhistory == b->caphistory) {
+		b->caphistory = b->caphistory ? 2 * b->caphistory : 16;
+		b->history = xrealloc(b->history, b->caphistory *
+		    sizeof *b->history);
+	}
+	h = &b->history[b->nhistory++];
+	memset(h, 0, sizeof *h);
+	snprintf(h->id, sizeof h->id, "%s", id);
+	snprintf(h->at, sizeof h->at, "%s", at);
+	snprintf(h->event, sizeof h->event, "%s", event);
+	snprintf(h->by, sizeof h->by, "%s", by);
+	h->count = count;
+	if (strcmp(event, "receive") == 0)
+		buf_addf(&d, _("from %s (%s), sheet %s %s"), v[K_FROM],
+		    v[K_SOURCE], v[K_EXPECTED], *v[K_CONFIRMED] ?
+		    v[K_CONFIRMED] : "≠");
+	else if (strcmp(event, "issue") == 0) {
+		struct buf doc = { 0 };
+
+		/* the document's number is not for every screen */
+		field_mask_numbers(v[K_ID_DOC], &doc);
+		buf_addf(&d, _("to owner %s, shown %s"), v[K_TO],
+		    doc.s ? doc.s : "");
+		buf_free(&doc);
+	} else if (strcmp(event, "lend") == 0) {
+		buf_addf(&d, _("to %s (%s, work ID %s)"), v[K_TO],
+		    v[K_DEPT], v[K_WORK_ID]);
+		if (*v[K_VIA])
+			buf_addf(&d, _(" via %s"), v[K_VIA]);
+	} else if (strcmp(event, "return") == 0)
+		buf_addf(&d, _("of %s from %s, received by %s"),
+		    v[K_LOAN], v[K_FROM], v[K_TO]);
+	else if (strcmp(event, "remedy") == 0)
+		buf_addf(&d, "%s", v[K_ACTION]);
+	if (*v[K_NOTE])
+		buf_addf(&d, "%s%s", d.len ? "; " : "", v[K_NOTE]);
+	h->detail = d.s ? d.s : xstrdup("");
+}
+
 /* Apply one row, already valid, to the book. */
 static void
 apply(struct key_book *b, const char *id, const char *at, const char *by,
@@ -172,24 +244,7 @@ apply(struct key_book *b, const char *id, const char *at, const char *by,
 		} else if (strcmp(event, "lend") == 0) {
 			u->on_hand -= count;
 			u->lent_out += count;
-			if (b->nloans == b->caploans) {
-				b->caploans = b->caploans ? 2 * b->caploans : 64;
-				b->loans = xrealloc(b->loans, b->caploans *
-				    sizeof *b->loans);
-			}
-			loan = &b->loans[b->nloans++];
-			memset(loan, 0, sizeof *loan);
-			snprintf(loan->id, sizeof loan->id, "%s", id);
-			snprintf(loan->unit, sizeof loan->unit, "%s", v[K_UNIT]);
-			loan->count = count;
-			snprintf(loan->borrower, sizeof loan->borrower, "%s",
-			    v[K_TO]);
-			snprintf(loan->dept, sizeof loan->dept, "%s", v[K_DEPT]);
-			snprintf(loan->work_id, sizeof loan->work_id, "%s",
-			    v[K_WORK_ID]);
-			snprintf(loan->via, sizeof loan->via, "%s", v[K_VIA]);
-			snprintf(loan->lent_at, sizeof loan->lent_at, "%s", at);
-			clock_parse(at, &loan->lent, NULL);
+			loan_new(b, id, at, count, v);
 		}
 	}
 	if (u != NULL) {
@@ -198,49 +253,8 @@ apply(struct key_book *b, const char *id, const char *at, const char *by,
 		if (clock_parse(at, &t, NULL) == 0 && t > u->last)
 			u->last = t;
 	}
-	if (b->history_unit && u && strcmp(u->unit, b->history_unit) == 0) {
-		struct key_history *h;
-		struct buf d = { 0 };
-
-		if (b->nhistory == b->caphistory) {
-			b->caphistory = b->caphistory ? 2 * b->caphistory : 16;
-			b->history = xrealloc(b->history, b->caphistory *
-			    sizeof *b->history);
-		}
-		h = &b->history[b->nhistory++];
-		memset(h, 0, sizeof *h);
-		snprintf(h->id, sizeof h->id, "%s", id);
-		snprintf(h->at, sizeof h->at, "%s", at);
-		snprintf(h->event, sizeof h->event, "%s", event);
-		snprintf(h->by, sizeof h->by, "%s", by);
-		h->count = count;
-		if (strcmp(event, "receive") == 0)
-			buf_addf(&d, _("from %s (%s), sheet %s %s"), v[K_FROM],
-			    v[K_SOURCE], v[K_EXPECTED], *v[K_CONFIRMED] ?
-			    v[K_CONFIRMED] : "≠");
-		else if (strcmp(event, "issue") == 0) {
-			struct buf doc = { 0 };
-
-			/* the document's number is not for every screen */
-			field_mask_numbers(v[K_ID_DOC], &doc);
-			buf_addf(&d, _("to owner %s, shown %s"), v[K_TO],
-			    doc.s ? doc.s : "");
-			buf_free(&doc);
-		}
-		else if (strcmp(event, "lend") == 0) {
-			buf_addf(&d, _("to %s (%s, work ID %s)"), v[K_TO],
-			    v[K_DEPT], v[K_WORK_ID]);
-			if (*v[K_VIA])
-				buf_addf(&d, _(" via %s"), v[K_VIA]);
-		} else if (strcmp(event, "return") == 0)
-			buf_addf(&d, _("of %s from %s, received by %s"),
-			    v[K_LOAN], v[K_FROM], v[K_TO]);
-		else if (strcmp(event, "remedy") == 0)
-			buf_addf(&d, "%s", v[K_ACTION]);
-		if (*v[K_NOTE])
-			buf_addf(&d, "%s%s", d.len ? "; " : "", v[K_NOTE]);
-		h->detail = d.s ? d.s : xstrdup("");
-	}
+	if (b->history_unit && u && strcmp(u->unit, b->history_unit) == 0)
+		history_add(b, id, at, by, count, v);
 }
 
 struct fold {
@@ -394,6 +408,195 @@ cabinet_holds(struct pm_err *e, struct key_book *b, const char *unit,
 	return 0;
 }
 
+/* An event being checked: the book, what was typed, the row to fill. */
+struct check {
+	struct pm_ctx *ctx;
+	struct key_book *b;
+	const struct key_event *ev;
+	struct key_row *row;
+	const char **v;
+	long count;
+	struct pm_err *e;
+};
+
+static int
+check_receive(struct check *k)
+{
+	const struct key_event *ev = k->ev;
+	struct pm_err *e = k->e;
+	long expected = k->count;
+
+	if (need(e, ev->from, "--from", _("who handed the keys over")) != 0 ||
+	    field_name(e, "--from", ev->from) != 0)
+		return -1;
+	if (ev->expected && *ev->expected && field_count(e, "--expected",
+	    ev->expected, 0, KEY_COUNT_MAX, &expected) != 0)
+		return -1;
+	if (ev->source && *ev->source && field_enum(e, "--source",
+	    ev->source, key_sources) != 0)
+		return -1;
+	/* SPEC 2.2: a mismatch against the handover sheet carries a remark. */
+	if (expected != k->count && *k->v[K_NOTE] == '\0')
+		return errset(e, EX_DATAERR, _("--note: %ld received but "
+		    "%ld on the handover sheet; a mismatch must carry a "
+		    "remark (SPEC 2.2)"), k->count, expected);
+	snprintf(k->row->expected, sizeof k->row->expected, "%ld", expected);
+	k->v[K_EXPECTED] = k->row->expected;
+	k->v[K_SOURCE] = ev->source && *ev->source ? ev->source : "contractor";
+	k->v[K_FROM] = ev->from;
+	k->v[K_TO] = k->ctx->user;
+	k->v[K_CONFIRMED] = expected == k->count ? "✓" : "";
+	return 0;
+}
+
+static int
+check_issue(struct check *k)
+{
+	const struct key_event *ev = k->ev;
+	struct pm_err *e = k->e;
+
+	/* SPEC 2.2: no proof of identity, no keys. */
+	if (need(e, ev->to, "--to", _("the owner who takes the keys")) != 0 ||
+	    field_name(e, "--to", ev->to) != 0 ||
+	    need(e, ev->id_doc, "--id-doc", _("no proof of identity, no "
+	    "keys (SPEC 2.2)")) != 0 || short_text(e, "--id-doc",
+	    ev->id_doc, ID_DOC_MAX) != 0 ||
+	    cabinet_holds(e, k->b, ev->unit, k->count, _("hand over")) != 0)
+		return -1;
+	k->v[K_TO] = ev->to;
+	k->v[K_ID_DOC] = ev->id_doc;
+	return 0;
+}
+
+/* --dept: a borrowing department of SPEC 2.2, and of pm.conf when direct */
+static const struct lend_rule *
+lend_dept(const struct check *k)
+{
+	const struct lend_rule *rule = lend_rule(k->ev->dept);
+	struct buf ok = { 0 };
+	size_t i;
+	int d;
+
+	for (d = 0; d < k->ctx->conf.ndepartments; d++)
+		if (strcmp(k->ctx->conf.departments[d], k->ev->dept) == 0)
+			break;
+	if (rule != NULL && (rule->via_dept != NULL ||
+	    d < k->ctx->conf.ndepartments))
+		return rule;
+	for (i = 0; i < NLEND; i++)
+		buf_addf(&ok, "%s%s", i ? ", " : "", lend_rules[i].dept);
+	errset(k->e, EX_DATAERR, _("--dept: %s does not borrow keys; "
+	    "expected one of %s (SPEC 2.2, pm.conf departments)"),
+	    k->ev->dept, ok.s);
+	buf_free(&ok);
+	return NULL;
+}
+
+static int
+check_lend(struct check *k)
+{
+	const struct key_event *ev = k->ev;
+	struct pm_err *e = k->e;
+	const struct lend_rule *rule;
+
+	if (need(e, ev->to, "--to", _("the borrower")) != 0 ||
+	    field_name(e, "--to", ev->to) != 0 ||
+	    need(e, ev->dept, "--dept", _("the borrower's department"))
+	    != 0 || need(e, ev->work_id, "--work-id", _("keys are lent "
+	    "against a work ID (SPEC 2.2)")) != 0 ||
+	    short_text(e, "--work-id", ev->work_id, WORK_ID_MAX) != 0)
+		return -1;
+	if ((rule = lend_dept(k)) == NULL)
+		return -1;
+	if (rule->via_dept && (ev->via == NULL || *ev->via == '\0'))
+		return errset(e, EX_DATAERR, _("--via: %s borrow only "
+		    "through a member of %s, who is recorded (SPEC 2.2)"),
+		    ev->dept, rule->via_dept);
+	if (ev->via && *ev->via && field_name(e, "--via", ev->via) != 0)
+		return -1;
+	if (cabinet_holds(e, k->b, ev->unit, k->count, _("lend")) != 0)
+		return -1;
+	k->v[K_TO] = ev->to;
+	k->v[K_DEPT] = ev->dept;
+	k->v[K_WORK_ID] = ev->work_id;
+	k->v[K_VIA] = ev->via ? ev->via : "";
+	return 0;
+}
+
+static int
+check_return(struct check *k)
+{
+	const struct key_event *ev = k->ev;
+	struct pm_err *e = k->e;
+	struct key_loan *loan;
+	long seq;
+	char *end;
+	const char *p;
+
+	if (need(e, ev->loan, "LOAN", _("the loan ID (see pm-key "
+	    "overdue)")) != 0)
+		return -1;
+	p = ev->loan + (ev->loan[0] == 'K' || ev->loan[0] == 'k');
+	seq = strtol(p, &end, 10);
+	if (*p < '0' || *p > '9' || *end != '\0' || seq <= 0)
+		return errset(e, EX_DATAERR, _("LOAN: expected a loan ID "
+		    "like K000012, got \"%.20s\""), ev->loan);
+	key_id(seq, k->row->loan);
+	loan = loan_get(k->b, k->row->loan);
+	if (loan == NULL)
+		return errset(e, EX_NOINPUT, _("LOAN: no loan %s"),
+		    k->row->loan);
+	if (need(e, ev->to, "--received-by", _("who checked the keys "
+	    "back in")) != 0 || field_name(e, "--received-by", ev->to) != 0)
+		return -1;
+	if (k->count > loan->count - loan->returned)
+		return errset(e, EX_DATAERR, _("--count: loan %s has %ld "
+		    "key(s) out; cannot return %ld (SPEC 2.2)"), k->row->loan,
+		    loan->count - loan->returned, k->count);
+	k->v[K_UNIT] = loan->unit;
+	k->v[K_LOAN] = k->row->loan;
+	k->v[K_FROM] = loan->borrower;
+	k->v[K_TO] = ev->to;
+	return 0;
+}
+
+static int
+check_lost(struct check *k)
+{
+	if (need(k->e, k->ev->note, "--note", _("what happened (钥匙管理备忘录)"))
+	    != 0 || cabinet_holds(k->e, k->b, k->ev->unit, k->count,
+	    _("report lost")) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+check_remedy(struct check *k)
+{
+	const struct key_event *ev = k->ev;
+
+	if (need(k->e, ev->action, "--action", _("rekey or recut")) != 0 ||
+	    field_enum(k->e, "--action", ev->action, key_actions) != 0 ||
+	    need(k->e, ev->note, "--note", _("what was done")) != 0)
+		return -1;
+	k->v[K_ACTION] = ev->action;
+	k->v[K_COUNT] = "0";
+	return 0;
+}
+
+/* What each event needs beyond the unit, the count and the note. */
+static const struct event_rule {
+	const char *event;
+	int (*check)(struct check *);
+} event_rules[] = {
+	{ "receive", check_receive },
+	{ "issue", check_issue },
+	{ "lend", check_lend },
+	{ "return", check_return },
+	{ "lost", check_lost },
+	{ "remedy", check_remedy },
+};
+
 /*
  * Validate one event against the book as it stands; fill the row.
  * Returns 0, or -1 with e naming the field or the rule.
@@ -406,8 +609,8 @@ check_event(struct pm_ctx *ctx, struct key_book *b, const struct key_event *ev,
 	/* cppcheck-suppress ctuuninitvar */
 	const char **v = row->v;
 	const char *event = ev->event ? ev->event : "";
-	long count = 0, expected;
-	int i;
+	struct check k = { ctx, b, ev, row, v, 0, e };
+	size_t i;
 
 	for (i = 0; i < K_NCOLS; i++)
 		v[i] = "";
@@ -425,134 +628,18 @@ check_event(struct pm_ctx *ctx, struct key_book *b, const struct key_event *ev,
 	if (strcmp(event, "remedy") != 0) {
 		if (need(e, ev->count, "--count", _("how many keys")) != 0 ||
 		    field_count(e, "--count", ev->count, 1, KEY_COUNT_MAX,
-		    &count) != 0)
+		    &k.count) != 0)
 			return -1;
-		snprintf(row->count, sizeof row->count, "%ld", count);
+		snprintf(row->count, sizeof row->count, "%ld", k.count);
 		v[K_COUNT] = row->count;
 	}
 	if (ev->note && *ev->note && field_text(e, "--note", ev->note,
 	    strlen(ev->note), FIELD_TEXT_MAX) != 0)
 		return -1;
 	v[K_NOTE] = ev->note ? ev->note : "";
-
-	if (strcmp(event, "receive") == 0) {
-		if (need(e, ev->from, "--from", _("who handed the keys over"))
-		    != 0 || field_name(e, "--from", ev->from) != 0)
-			return -1;
-		expected = count;
-		if (ev->expected && *ev->expected && field_count(e,
-		    "--expected", ev->expected, 0, KEY_COUNT_MAX, &expected) != 0)
-			return -1;
-		if (ev->source && *ev->source && field_enum(e, "--source",
-		    ev->source, key_sources) != 0)
-			return -1;
-		/* SPEC 2.2: a mismatch against the handover sheet carries a remark. */
-		if (expected != count && *v[K_NOTE] == '\0')
-			return errset(e, EX_DATAERR, _("--note: %ld received but "
-			    "%ld on the handover sheet; a mismatch must carry a "
-			    "remark (SPEC 2.2)"), count, expected);
-		snprintf(row->expected, sizeof row->expected, "%ld", expected);
-		v[K_EXPECTED] = row->expected;
-		v[K_SOURCE] = ev->source && *ev->source ? ev->source :
-		    "contractor";
-		v[K_FROM] = ev->from;
-		v[K_TO] = ctx->user;
-		v[K_CONFIRMED] = expected == count ? "✓" : "";
-	} else if (strcmp(event, "issue") == 0) {
-		/* SPEC 2.2: no proof of identity, no keys. */
-		if (need(e, ev->to, "--to", _("the owner who takes the keys"))
-		    != 0 || field_name(e, "--to", ev->to) != 0 ||
-		    need(e, ev->id_doc, "--id-doc", _("no proof of identity, no "
-		    "keys (SPEC 2.2)")) != 0 || short_text(e, "--id-doc",
-		    ev->id_doc, ID_DOC_MAX) != 0 ||
-		    cabinet_holds(e, b, ev->unit, count, _("hand over")) != 0)
-			return -1;
-		v[K_TO] = ev->to;
-		v[K_ID_DOC] = ev->id_doc;
-	} else if (strcmp(event, "lend") == 0) {
-		const struct lend_rule *rule;
-
-		if (need(e, ev->to, "--to", _("the borrower")) != 0 ||
-		    field_name(e, "--to", ev->to) != 0 ||
-		    need(e, ev->dept, "--dept", _("the borrower's department"))
-		    != 0 || need(e, ev->work_id, "--work-id", _("keys are lent "
-		    "against a work ID (SPEC 2.2)")) != 0 ||
-		    short_text(e, "--work-id", ev->work_id, WORK_ID_MAX) != 0)
-			return -1;
-		rule = lend_rule(ev->dept);
-		for (i = 0; i < ctx->conf.ndepartments; i++)
-			if (strcmp(ctx->conf.departments[i], ev->dept) == 0)
-				break;
-		if (rule == NULL || (rule->via_dept == NULL &&
-		    i == ctx->conf.ndepartments)) {
-			struct buf ok = { 0 };
-			size_t k;
-
-			for (k = 0; k < NLEND; k++)
-				buf_addf(&ok, "%s%s", k ? ", " : "",
-				    lend_rules[k].dept);
-			errset(e, EX_DATAERR, _("--dept: %s does not borrow keys; "
-			    "expected one of %s (SPEC 2.2, pm.conf departments)"),
-			    ev->dept, ok.s);
-			buf_free(&ok);
-			return -1;
-		}
-		if (rule->via_dept && (ev->via == NULL || *ev->via == '\0'))
-			return errset(e, EX_DATAERR, _("--via: %s borrow only "
-			    "through a member of %s, who is recorded (SPEC 2.2)"),
-			    ev->dept, rule->via_dept);
-		if (ev->via && *ev->via && field_name(e, "--via", ev->via) != 0)
-			return -1;
-		if (cabinet_holds(e, b, ev->unit, count, _("lend")) != 0)
-			return -1;
-		v[K_TO] = ev->to;
-		v[K_DEPT] = ev->dept;
-		v[K_WORK_ID] = ev->work_id;
-		v[K_VIA] = ev->via ? ev->via : "";
-	} else if (strcmp(event, "return") == 0) {
-		struct key_loan *loan;
-		long seq;
-		char *end;
-		const char *p;
-
-		if (need(e, ev->loan, "LOAN", _("the loan ID (see pm-key "
-		    "overdue)")) != 0)
-			return -1;
-		p = ev->loan + (ev->loan[0] == 'K' || ev->loan[0] == 'k');
-		seq = strtol(p, &end, 10);
-		if (*p < '0' || *p > '9' || *end != '\0' || seq <= 0)
-			return errset(e, EX_DATAERR, _("LOAN: expected a loan ID "
-			    "like K000012, got \"%.20s\""), ev->loan);
-		key_id(seq, row->loan);
-		loan = loan_get(b, row->loan);
-		if (loan == NULL)
-			return errset(e, EX_NOINPUT, _("LOAN: no loan %s"),
-			    row->loan);
-		if (need(e, ev->to, "--received-by", _("who checked the keys "
-		    "back in")) != 0 || field_name(e, "--received-by", ev->to)
-		    != 0)
-			return -1;
-		if (count > loan->count - loan->returned)
-			return errset(e, EX_DATAERR, _("--count: loan %s has %ld "
-			    "key(s) out; cannot return %ld (SPEC 2.2)"), row->loan,
-			    loan->count - loan->returned, count);
-		v[K_UNIT] = loan->unit;
-		v[K_LOAN] = row->loan;
-		v[K_FROM] = loan->borrower;
-		v[K_TO] = ev->to;
-	} else if (strcmp(event, "lost") == 0) {
-		if (need(e, ev->note, "--note", _("what happened (钥匙管理备忘录)"))
-		    != 0 || cabinet_holds(e, b, ev->unit, count,
-		    _("report lost")) != 0)
-			return -1;
-	} else if (strcmp(event, "remedy") == 0) {
-		if (need(e, ev->action, "--action", _("rekey or recut")) != 0 ||
-		    field_enum(e, "--action", ev->action, key_actions) != 0 ||
-		    need(e, ev->note, "--note", _("what was done")) != 0)
-			return -1;
-		v[K_ACTION] = ev->action;
-		v[K_COUNT] = "0";
-	}
+	for (i = 0; i < sizeof event_rules / sizeof event_rules[0]; i++)
+		if (strcmp(event_rules[i].event, event) == 0)
+			return event_rules[i].check(&k);
 	return 0;
 }
 
@@ -889,103 +976,105 @@ key_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 
 /* ---- import ---------------------------------------------------------------------- */
 
+/* The columns of an import, by the names of the command's options. */
+static const char *const import_names[] = { "event", "unit", "count",
+	"expected", "source", "from|from_staff", "to|to_staff", "dept",
+	"work_id", "via", "id_doc", "loan", "action", "note", "at", NULL };
+enum { I_EVENT, I_UNIT, I_COUNT, I_EXPECTED, I_SOURCE, I_FROM, I_TO,
+	I_DEPT, I_WORK_ID, I_VIA, I_ID_DOC, I_LOAN, I_ACTION, I_NOTE, I_AT,
+	I_N };
+
+struct import_run {
+	struct pm_ctx *ctx;
+	struct key_book b;
+	struct import_seen seen;
+	struct ledger_tx *tx;
+	int col[I_N];
+	long errors, added, dups;
+};
+
+/* One row of the file, checked as pm-key checks it, applied at once. */
+static void
+import_row(struct import_run *ir, const struct row *r)
+{
+	const char *v[I_N];
+	struct key_event ev;
+	struct key_row row;
+	struct pm_err fe;
+	char at[20], id[KEY_ID_MAX];
+	int i, is_new;
+
+	for (i = 0; i < I_N; i++)
+		v[i] = ir->col[i] >= 0 && ir->col[i] < r->n ? r->f[ir->col[i]] :
+		    NULL;
+	memset(&ev, 0, sizeof ev);
+	ev.event = v[I_EVENT];
+	ev.unit = v[I_UNIT];
+	ev.count = v[I_COUNT];
+	ev.expected = v[I_EXPECTED];
+	ev.source = v[I_SOURCE];
+	ev.from = v[I_FROM];
+	ev.to = v[I_TO];
+	ev.dept = v[I_DEPT];
+	ev.work_id = v[I_WORK_ID];
+	ev.via = v[I_VIA];
+	ev.id_doc = v[I_ID_DOC];
+	ev.loan = v[I_LOAN];
+	ev.action = v[I_ACTION];
+	ev.note = v[I_NOTE];
+	ev.at = v[I_AT];
+	if (check_event(ir->ctx, &ir->b, &ev, &row, &fe) != 0) {
+		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
+			warnmsg("line %ld: %s", r->line, fe.msg);
+		return;
+	}
+	if (ir->errors)
+		return;		/* nothing will be written; just check */
+	clock_format(row.at, at);
+	import_key(&ir->seen, row.v, at, &is_new);
+	if (!is_new) {
+		ir->dups++;
+		return;
+	}
+	key_id(ledger_add(ir->tx, row.at, ir->ctx->user, ir->ctx->now, row.v),
+	    id);
+	apply(&ir->b, id, at, ir->ctx->user, row.v);
+	ir->added++;
+}
+
 int
 key_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
-	/* The columns of an import, by the names of the command's options. */
-	static const char *const names[] = { "event", "unit", "count",
-		"expected", "source", "from|from_staff", "to|to_staff", "dept",
-		"work_id", "via", "id_doc", "loan", "action", "note", "at", NULL };
-	enum { I_EVENT, I_UNIT, I_COUNT, I_EXPECTED, I_SOURCE, I_FROM, I_TO,
-		I_DEPT, I_WORK_ID, I_VIA, I_ID_DOC, I_LOAN, I_ACTION, I_NOTE,
-		I_AT, I_N };
-	int col[I_N], i, rc;
-	long errors = 0, added = 0, dups = 0;
 	struct import_src *src;
-	struct ledger_tx *tx;
+	struct import_run ir;
 	struct ledger *l;
-	struct key_book b;
 	struct row r;
-	struct import_seen seen = { 0 };
+	int rc;
 
-	src = import_open(file, encoding, e);
-	if (src == NULL)
+	memset(&ir, 0, sizeof ir);
+	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
+	    NULL)
 		return -1;
-	if (import_header(src, names, col, file, e) != 0) {
-		import_close(src);
-		return -1;
-	}
-	if (col[I_EVENT] < 0 || col[I_UNIT] < 0 || col[I_COUNT] < 0) {
+	if (ir.col[I_EVENT] < 0 || ir.col[I_UNIT] < 0 || ir.col[I_COUNT] < 0) {
 		import_close(src);
 		return errset(e, EX_DATAERR, _("line 1: expected at least the "
 		    "columns event,unit,count"));
 	}
-	memset(&b, 0, sizeof b);
+	ir.ctx = ctx;
 	l = ledger_open(&key_def, ctx->data);
-	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	fold_book(l, &b, &seen);
-	while ((rc = import_next(src, &r, e)) == 1) {
-		const char *v[I_N];
-		struct key_event ev;
-		struct key_row row;
-		struct pm_err fe;
-		char at[20], id[KEY_ID_MAX];
-		long seq;
-		int is_new;
-
-		for (i = 0; i < I_N; i++)
-			v[i] = col[i] >= 0 && col[i] < r.n ? r.f[col[i]] : NULL;
-		memset(&ev, 0, sizeof ev);
-		ev.event = v[I_EVENT];
-		ev.unit = v[I_UNIT];
-		ev.count = v[I_COUNT];
-		ev.expected = v[I_EXPECTED];
-		ev.source = v[I_SOURCE];
-		ev.from = v[I_FROM];
-		ev.to = v[I_TO];
-		ev.dept = v[I_DEPT];
-		ev.work_id = v[I_WORK_ID];
-		ev.via = v[I_VIA];
-		ev.id_doc = v[I_ID_DOC];
-		ev.loan = v[I_LOAN];
-		ev.action = v[I_ACTION];
-		ev.note = v[I_NOTE];
-		ev.at = v[I_AT];
-		if (check_event(ctx, &b, &ev, &row, &fe) != 0) {
-			if (++errors <= 50)
-				warnmsg("line %ld: %s", r.line, fe.msg);
-			continue;
-		}
-		if (errors)
-			continue;
-		clock_format(row.at, at);
-		import_key(&seen, row.v, at, &is_new);
-		if (!is_new) {
-			dups++;
-			continue;
-		}
-		seq = ledger_add(tx, row.at, ctx->user, ctx->now, row.v);
-		key_id(seq, id);
-		apply(&b, id, at, ctx->user, row.v);
-		added++;
-	}
+	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);
+	fold_book(l, &ir.b, &ir.seen);
+	while ((rc = import_next(src, &r, e)) == 1)
+		import_row(&ir, &r);
 	import_close(src);
-	import_seen_free(&seen);
-	key_book_free(&b);
-	if (rc < 0 || errors) {
-		ledger_rollback(tx);
-		ledger_close(l);
-		if (rc < 0)
-			return -1;
-		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
-		    "nothing was imported"), file, errors);
-	}
-	if (dry_run)
-		ledger_rollback(tx);
+	import_seen_free(&ir.seen);
+	key_book_free(&ir.b);
+	if (rc == 0 && !ir.errors && !dry_run)
+		ledger_commit(ir.tx);
 	else
-		ledger_commit(tx);
+		ledger_rollback(ir.tx);
 	ledger_close(l);
-	import_summary(out, dry_run, added, dups);
-	return 0;
+	return import_finish(out, file, rc, ir.errors, dry_run, ir.added,
+	    ir.dups, e);
 }

@@ -758,121 +758,125 @@ owner_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 
 /* ---- import: the owner list from the sales system ------------------------------------ */
 
+static const char *const import_names[] = { "unit", "name", "phone",
+	"id_no", "area", "handover", "members", "vehicles", "at", NULL };
+enum { I_UNIT, I_NAME, I_PHONE, I_ID, I_AREA, I_HANDOVER, I_MEMBERS,
+	I_VEHICLES, I_AT, I_N };
+
+struct import_run {
+	struct pm_ctx *ctx;
+	struct ledger_tx *tx;
+	struct owner_book b;
+	int col[I_N];
+	long errors, added, dups;
+};
+
+/* members and vehicles: "a;b" cells, as the command's repeats */
+static void
+import_lists(struct owner_in *in, const char *const *v, char **lists)
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const char *cell = v[k ? I_VEHICLES : I_MEMBERS];
+		char *save = NULL, *tok;
+
+		if (cell == NULL)
+			continue;
+		lists[k] = xstrdup(cell);
+		for (tok = strtok_r(lists[k], ";", &save); tok;
+		    tok = strtok_r(NULL, ";", &save)) {
+			if (k == 0 && in->nmembers < 16)
+				in->members[in->nmembers++] = tok;
+			else if (k == 1 && in->nvehicles < 8)
+				in->vehicles[in->nvehicles++] = tok;
+		}
+	}
+}
+
+/* One owner of the file, checked as pm-owner add checks one. */
+static void
+import_row(struct import_run *ir, const struct row *row)
+{
+	const char *v[I_N];
+	struct owner_in in;
+	struct owner_row r;
+	struct pm_err fe;
+	const struct owner *o;
+	char *lists[2] = { NULL, NULL };
+	int i, rc;
+
+	for (i = 0; i < I_N; i++)
+		v[i] = ir->col[i] >= 0 && ir->col[i] < row->n &&
+		    *row->f[ir->col[i]] ? row->f[ir->col[i]] : NULL;
+	memset(&in, 0, sizeof in);
+	in.unit = v[I_UNIT];
+	in.name = v[I_NAME];
+	in.phone = v[I_PHONE];
+	in.id_no = v[I_ID];
+	in.area = v[I_AREA];
+	in.handover = v[I_HANDOVER];
+	in.at = v[I_AT];
+	import_lists(&in, v, lists);
+	rc = check_add(ir->ctx, &in, &r, &fe);
+	free(lists[0]);
+	free(lists[1]);
+	if (rc != 0) {
+		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
+			warnmsg("line %ld: %s", row->line, fe.msg);
+	} else if ((o = owner_find(&ir->b, in.unit)) != NULL) {
+		/* The same owner again is the same record. */
+		if (strcmp(o->name, r.v[O_NAME]) == 0)
+			ir->dups++;
+		else if (++ir->errors <= IMPORT_ERRORS_SHOWN)
+			warnmsg(_("line %ld: unit: %s is already in the "
+			    "archive as %s; changes need pm-owner change "
+			    "--approved-by"), row->line, in.unit, o->name);
+	} else if (!ir->errors) {
+		struct owner *n = owner_slot(&ir->b, in.unit, 1);
+
+		for (i = 0; owner_fields[i]; i++)
+			set_field(n, owner_fields[i], r.v[O_NAME + i]);
+		ledger_add(ir->tx, r.at, ir->ctx->user, ir->ctx->now, r.v);
+		ir->added++;
+	}
+	owner_row_free(&r);
+}
+
 int
 owner_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
-	static const char *const names[] = { "unit", "name", "phone", "id_no",
-		"area", "handover", "members", "vehicles", "at", NULL };
-	enum { I_UNIT, I_NAME, I_PHONE, I_ID, I_AREA, I_HANDOVER, I_MEMBERS,
-		I_VEHICLES, I_AT, I_N };
-	int col[I_N], i, rc;
-	long errors = 0, added = 0, dups = 0;
+	struct import_run ir;
 	struct import_src *src;
-	struct ledger_tx *tx;
 	struct ledger *l;
-	struct owner_book b;
 	struct row row;
+	int rc;
 
-	src = import_open(file, encoding, e);
-	if (src == NULL)
+	memset(&ir, 0, sizeof ir);
+	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
+	    NULL)
 		return -1;
-	if (import_header(src, names, col, file, e) != 0) {
-		import_close(src);
-		return -1;
-	}
-	if (col[I_UNIT] < 0 || col[I_NAME] < 0) {
+	if (ir.col[I_UNIT] < 0 || ir.col[I_NAME] < 0) {
 		import_close(src);
 		return errset(e, EX_DATAERR, _("line 1: expected at least the "
 		    "columns unit,name"));
 	}
-	memset(&b, 0, sizeof b);
+	ir.ctx = ctx;
 	l = ledger_open(&owner_def, ctx->data);
-	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	fold_book(l, &b);
-	while ((rc = import_next(src, &row, e)) == 1) {
-		const char *v[I_N];
-		struct owner_in in;
-		struct owner_row r;
-		struct pm_err fe;
-		const struct owner *o;
-		char *lists[2] = { NULL, NULL };
-		int k;
-
-		for (i = 0; i < I_N; i++)
-			v[i] = col[i] >= 0 && col[i] < row.n && *row.f[col[i]] ?
-			    row.f[col[i]] : NULL;
-		memset(&in, 0, sizeof in);
-		in.unit = v[I_UNIT];
-		in.name = v[I_NAME];
-		in.phone = v[I_PHONE];
-		in.id_no = v[I_ID];
-		in.area = v[I_AREA];
-		in.handover = v[I_HANDOVER];
-		in.at = v[I_AT];
-		/* members and vehicles: "a;b" cells, as the command's repeats */
-		for (k = 0; k < 2; k++) {
-			const char *cell = v[k ? I_VEHICLES : I_MEMBERS];
-			char *save = NULL, *tok;
-
-			if (cell == NULL)
-				continue;
-			lists[k] = xstrdup(cell);
-			for (tok = strtok_r(lists[k], ";", &save); tok;
-			    tok = strtok_r(NULL, ";", &save)) {
-				if (k == 0 && in.nmembers < 16)
-					in.members[in.nmembers++] = tok;
-				else if (k == 1 && in.nvehicles < 8)
-					in.vehicles[in.nvehicles++] = tok;
-			}
-		}
-		rc = check_add(ctx, &in, &r, &fe);
-		free(lists[0]);
-		free(lists[1]);
-		if (rc != 0) {
-			if (++errors <= 50)
-				warnmsg("line %ld: %s", row.line, fe.msg);
-			owner_row_free(&r);
-			continue;
-		}
-		if ((o = owner_find(&b, in.unit)) != NULL) {
-			/* The same owner again is the same record. */
-			if (strcmp(o->name, r.v[O_NAME]) == 0)
-				dups++;
-			else if (++errors <= 50)
-				warnmsg(_("line %ld: unit: %s is already in the "
-				    "archive as %s; changes need pm-owner change "
-				    "--approved-by"), row.line, in.unit, o->name);
-			owner_row_free(&r);
-			continue;
-		}
-		if (!errors) {
-			struct owner *n = owner_slot(&b, in.unit, 1);
-
-			for (k = 0; owner_fields[k]; k++)
-				set_field(n, owner_fields[k], r.v[O_NAME + k]);
-			ledger_add(tx, r.at, ctx->user, ctx->now, r.v);
-			added++;
-		}
-		owner_row_free(&r);
-	}
+	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);
+	fold_book(l, &ir.b);
+	while ((rc = import_next(src, &row, e)) == 1)
+		import_row(&ir, &row);
 	import_close(src);
-	owner_book_free(&b);
-	if (rc < 0 || errors) {
-		ledger_rollback(tx);
-		ledger_close(l);
-		if (rc < 0)
-			return -1;
-		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
-		    "nothing was imported"), file, errors);
-	}
-	if (dry_run)
-		ledger_rollback(tx);
+	owner_book_free(&ir.b);
+	if (rc == 0 && !ir.errors && !dry_run)
+		ledger_commit(ir.tx);
 	else
-		ledger_commit(tx);
+		ledger_rollback(ir.tx);
 	ledger_close(l);
-	import_summary(out, dry_run, added, dups);
-	return 0;
+	return import_finish(out, file, rc, ir.errors, dry_run, ir.added,
+	    ir.dups, e);
 }
 
 /* ---- the quarterly census (SPEC 2.9, seed 000 每季度进行一次家庭情况的普查) ---------- */

@@ -612,6 +612,8 @@ int import_finish(FILE *out, const char *file, int rc, long errors,
  * Which records a book already holds, so that importing the same file
  * twice adds nothing (SPEC 5): a set of SHA-256 digests of record keys.
  */
+#define IMPORT_ERRORS_SHOWN 50	/* bad rows told, one line each */
+
 struct evp_md_st;
 struct evp_md_ctx_st;
 struct import_seen {

@@ -1222,7 +1222,7 @@ import_row(struct pm_ctx *ctx, struct import_run *ir, const struct row *r,
 		reach = import_steps_check(ctx, x, at, when, steps, &fe);
 	buf_free(&codes);
 	if (reach < 0) {
-		if (++ir->errors <= 50)
+		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
 			warnmsg("line %ld: %s", r->line, fe.msg);
 		free(works);
 		return;

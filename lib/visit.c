@@ -988,95 +988,112 @@ visit_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 }
 
 /* Import services: columns type, ref, unit, done and optionally end. */
+static const char *const import_names[] = { "type", "ref", "unit", "done",
+	"end", NULL };
+enum { I_TYPE, I_REF, I_UNIT, I_DONE, I_END, I_N };
+
+struct import_run {
+	struct pm_ctx *ctx;
+	struct visit_tx v;
+	int col[I_N];
+	long errors, added, dups;
+};
+
+/* A service line of the file, checked as pm-visit service checks one. */
+static int
+import_check(struct pm_ctx *ctx, const char *const *x, time_t *td,
+    time_t *te, struct pm_err *fe)
+{
+	if (field_enum(fe, "type", x[I_TYPE], visit_types) != 0 ||
+	    check_ref(fe, x[I_REF]) != 0 ||
+	    owner_unit_check(ctx, "unit", x[I_UNIT], fe) != 0 ||
+	    field_date(fe, "done", x[I_DONE], td) != 0 ||
+	    field_not_future(fe, "done", *td, ctx->now) != 0 ||
+	    (*x[I_END] && field_date(fe, "end", x[I_END], te) != 0))
+		return -1;
+	if (strcmp(x[I_TYPE], "special") == 0 && !*x[I_END])
+		return errset(fe, EX_DATAERR, _("end: required for a special "
+		    "project"));
+	return 0;
+}
+
+static void
+import_row(struct import_run *ir, const struct row *r)
+{
+	const char *x[I_N], *vals[V_NCOLS + 1];
+	char dones[20], ends[20] = "";
+	struct pm_err fe;
+	struct visit_item *it;
+	time_t td, te = 0;
+	int i;
+
+	for (i = 0; i < I_N; i++)
+		x[i] = ir->col[i] >= 0 && ir->col[i] < r->n ? r->f[ir->col[i]] :
+		    "";
+	if (import_check(ir->ctx, x, &td, &te, &fe) != 0) {
+		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
+			warnmsg("line %ld: %s", r->line, fe.msg);
+		return;
+	}
+	if ((it = visit_find(&ir->v.b, x[I_REF])) != NULL) {
+		if (strcmp(it->unit, x[I_UNIT]) == 0 &&
+		    strcmp(it->type, x[I_TYPE]) == 0)
+			ir->dups++;
+		else if (++ir->errors <= IMPORT_ERRORS_SHOWN)
+			warnmsg(_("line %ld: ref: %s is already registered "
+			    "for another service"), r->line, x[I_REF]);
+		return;
+	}
+	if (ir->errors)
+		return;
+	clock_format(td, dones);
+	if (*x[I_END])
+		clock_format(te, ends);
+	it = item_new(&ir->v.b);
+	snprintf(it->ref, sizeof it->ref, "%s", x[I_REF]);
+	snprintf(it->type, sizeof it->type, "%s", x[I_TYPE]);
+	snprintf(it->unit, sizeof it->unit, "%s", x[I_UNIT]);
+	blank(vals);
+	vals[V_EVENT] = "service";
+	vals[V_REF] = x[I_REF];
+	vals[V_TYPE] = x[I_TYPE];
+	vals[V_UNIT] = x[I_UNIT];
+	vals[V_DONE] = dones;
+	vals[V_END] = ends;
+	ledger_add(ir->v.tx, ir->ctx->now, ir->ctx->user, ir->ctx->now, vals);
+	ir->added++;
+}
+
 int
 visit_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
-	static const char *const names[] = { "type", "ref", "unit", "done",
-		"end", NULL };
-	enum { I_TYPE, I_REF, I_UNIT, I_DONE, I_END, I_N };
 	struct import_src *src;
-	struct visit_tx v;
+	struct import_run ir;
 	struct row r;
-	long errors = 0, added = 0, dups = 0;
-	int col[I_N], i, rc;
+	int rc;
 
-	src = import_open(file, encoding, e);
-	if (src == NULL)
+	memset(&ir, 0, sizeof ir);
+	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
+	    NULL)
 		return -1;
-	if (import_header(src, names, col, file, e) != 0) {
-		import_close(src);
-		return -1;
-	}
-	if (col[I_TYPE] < 0 || col[I_REF] < 0 || col[I_UNIT] < 0 ||
-	    col[I_DONE] < 0) {
+	if (ir.col[I_TYPE] < 0 || ir.col[I_REF] < 0 || ir.col[I_UNIT] < 0 ||
+	    ir.col[I_DONE] < 0) {
 		import_close(src);
 		return errset(e, EX_DATAERR, _("line 1: expected the columns "
 		    "type,ref,unit,done[,end]"));
 	}
-	vtx_begin(ctx, &v);
-	while ((rc = import_next(src, &r, e)) == 1) {
-		const char *x[I_N], *vals[V_NCOLS + 1];
-		char dones[20], ends[20] = "";
-		struct pm_err fe;
-		struct visit_item *it;
-		time_t td, te;
-
-		for (i = 0; i < I_N; i++)
-			x[i] = col[i] >= 0 && col[i] < r.n ? r.f[col[i]] : "";
-		if (field_enum(&fe, "type", x[I_TYPE], visit_types) != 0 ||
-		    check_ref(&fe, x[I_REF]) != 0 ||
-		    owner_unit_check(ctx, "unit", x[I_UNIT], &fe) != 0 ||
-		    field_date(&fe, "done", x[I_DONE], &td) != 0 ||
-		    field_not_future(&fe, "done", td, ctx->now) != 0 ||
-		    (*x[I_END] && field_date(&fe, "end", x[I_END], &te) != 0) ||
-		    (strcmp(x[I_TYPE], "special") == 0 && !*x[I_END] &&
-		    errset(&fe, EX_DATAERR, _("end: required for a special "
-		    "project")))) {
-			if (++errors <= 50)
-				warnmsg("line %ld: %s", r.line, fe.msg);
-			continue;
-		}
-		if ((it = visit_find(&v.b, x[I_REF])) != NULL) {
-			if (strcmp(it->unit, x[I_UNIT]) == 0 &&
-			    strcmp(it->type, x[I_TYPE]) == 0)
-				dups++;
-			else if (++errors <= 50)
-				warnmsg(_("line %ld: ref: %s is already registered "
-				    "for another service"), r.line, x[I_REF]);
-			continue;
-		}
-		if (errors)
-			continue;
-		clock_format(td, dones);
-		if (*x[I_END])
-			clock_format(te, ends);
-		it = item_new(&v.b);
-		snprintf(it->ref, sizeof it->ref, "%s", x[I_REF]);
-		snprintf(it->type, sizeof it->type, "%s", x[I_TYPE]);
-		snprintf(it->unit, sizeof it->unit, "%s", x[I_UNIT]);
-		blank(vals);
-		vals[V_EVENT] = "service";
-		vals[V_REF] = x[I_REF];
-		vals[V_TYPE] = x[I_TYPE];
-		vals[V_UNIT] = x[I_UNIT];
-		vals[V_DONE] = dones;
-		vals[V_END] = ends;
-		ledger_add(v.tx, ctx->now, ctx->user, ctx->now, vals);
-		added++;
-	}
+	ir.ctx = ctx;
+	vtx_begin(ctx, &ir.v);
+	while ((rc = import_next(src, &r, e)) == 1)
+		import_row(&ir, &r);
 	import_close(src);
-	if (rc < 0 || errors || dry_run)
-		ledger_rollback(v.tx);
+	if (rc < 0 || ir.errors || dry_run)
+		ledger_rollback(ir.v.tx);
 	else
-		ledger_commit(v.tx);
-	ledger_close(v.l);
-	visit_book_free(&v.b);
-	if (rc < 0)
-		return -1;
-	if (errors)
-		return errset(e, EX_DATAERR, _("%s: %ld rows with errors; "
-		    "nothing was imported"), file, errors);
-	import_summary(out, dry_run, added, dups);
-	return 0;
+		ledger_commit(ir.v.tx);
+	ledger_close(ir.v.l);
+	visit_book_free(&ir.v.b);
+	return import_finish(out, file, rc, ir.errors, dry_run, ir.added,
+	    ir.dups, e);
 }

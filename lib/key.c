@@ -609,6 +609,8 @@ check_event(struct pm_ctx *ctx, struct key_book *b, const struct key_event *ev,
 	/* cppcheck-suppress ctuuninitvar */
 	const char **v = row->v;
 	const char *event = ev->event ? ev->event : "";
+	/* e is where an error is written: nothing is read from it */
+	/* cppcheck-suppress ctuuninitvar */
 	struct check k = { ctx, b, ev, row, v, 0, e };
 	size_t i;
 

@@ -63,7 +63,8 @@ usage(int status)
 "10th of January, April, July and October.\n"
 "\n"
 "Options:\n"
-"  -D, --data DIR     the office's data directory (default $PM_DATA)\n"
+"  -D, --data DIR     the office's data directory (default $PM_DATA); given\n"
+"                     again, a report covers each office and their total\n"
 "      --as NAME      act as NAME (default $PM_USER, else login name)\n"
 "      --format F     text, csv, json, html or xlsx (default text)\n"
 "      --out FILE     write the report to FILE (xlsx: needed for a tty)\n"
@@ -140,6 +141,16 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 	cli_ready(&ctx);
 }
 
+/* Only a report covers several offices; the rest work on one office. */
+static void
+one_office(const char *command)
+{
+	if (ctx.ndata > 1)
+		die(EX_USAGE, _("-D/--data: given %d times; %s works on one "
+		    "office's books (a report covers several)"), ctx.ndata,
+		    command);
+}
+
 /* A report's format as a listing's (due, archive, purge). */
 static enum out_format
 listing_format(void)
@@ -175,6 +186,7 @@ cmd_due(int argc, char **argv)
 	size_t i, n;
 
 	parse(argc, argv, allowed, &o);
+	one_office("due");
 	n = report_due_on(day_of(o.date), due);
 	out = out_open(stdout, listing_format(), 0, cols);
 	for (i = 0; i < n; i++) {
@@ -198,6 +210,7 @@ cmd_run(int argc, char **argv)
 	int made, failed = 0;
 
 	parse(argc, argv, allowed, &o);
+	one_office("run");
 	if (format == REPORT_XLSX || ctx.out)
 		die(EX_USAGE, _("run stores each report under reports/ as text, "
 		    "csv, json or html (no --format xlsx or --out)"));
@@ -237,7 +250,8 @@ one(int argc, char **argv, const char *report, const int *allowed)
 		report_period(report, ctx.now, period);
 		p = period;
 	}
-	if (report_write(&ctx, report, p, format, stdout, &e) != 0)
+	if ((ctx.ndata > 1 ? report_write_offices(&ctx, report, p, format,
+	    stdout, &e) : report_write(&ctx, report, p, format, stdout, &e)) != 0)
 		errdie(&e);	/* and a half-written --out FILE is removed */
 	if (fflush(stdout) != 0)
 		die(EX_IOERR, _("%s: write error"), ctx.out ? ctx.out : "stdout");
@@ -320,6 +334,7 @@ cmd_archive(int argc, char **argv)
 	int y, m;
 
 	parse(argc, argv, allowed, &o);
+	one_office("archive");
 	if (o.before != NULL) {
 		if (clock_parse_month(o.before, &y, &m) != 0)
 			die(EX_DATAERR, _("--before: expected a month YYYY-MM, "
@@ -353,6 +368,7 @@ cmd_purge(int argc, char **argv)
 	int rc = 0;
 
 	parse(argc, argv, allowed, &o);
+	one_office("purge");
 	if (!o.expired)
 		die(EX_USAGE, _("purge: --expired is required (only volumes past "
 		    "their retention are ever removed)"));
@@ -491,6 +507,7 @@ cmd_alert(int argc, char **argv)
 	time_t since;
 
 	parse(argc, argv, allowed, &o);
+	one_office("alert");
 	if (format == REPORT_HTML || format == REPORT_XLSX)
 		die(EX_USAGE, _("alert: --format %s is not offered (text, csv "
 		    "or json)"), format == REPORT_HTML ? "html" : "xlsx");
@@ -521,6 +538,7 @@ cmd_verify(int argc, char **argv)
 	struct opts o;
 
 	parse(argc, argv, allowed, &o);
+	one_office("verify");
 	if (alert_verify(&ctx, stdout, &e) != 0 || (o.witness != NULL &&
 	    ledger_witness_file(ctx.data, o.witness, stdout, &e) != 0))
 		errdie(&e);
@@ -541,6 +559,7 @@ cmd_heads(int argc, char **argv)
 	size_t i, n;
 
 	parse(argc, argv, allowed, &o);
+	one_office("heads");
 	n = report_heads(&ctx, &h, &e);
 	if (n == (size_t)-1)
 		errdie(&e);
@@ -576,6 +595,7 @@ int
 main(int argc, char **argv)
 {
 	(void)format_given;
+	cli_many_offices();
 	return cli_main(&ctx, argc, argv, longopts, commands,
 	    sizeof commands / sizeof commands[0], usage);
 }

@@ -21,12 +21,40 @@ cli_init(struct pm_ctx *ctx, const char *argv0)
 	ctx->format = OUT_TABLE;
 }
 
+static int many_offices;
+
+/* pm-report: -D more than once is a report across those offices. */
+void
+cli_many_offices(void)
+{
+	many_offices = 1;
+}
+
+/* -D DIR: one office, or (pm-report) each office once, in order. */
+static void
+cli_data(struct pm_ctx *ctx, const char *arg)
+{
+	int i;
+
+	for (i = 0; i < ctx->ndata; i++)
+		if (ctx->datas[i] == arg)
+			return;		/* the same argument, read again */
+	if (ctx->ndata > 0 && !many_offices)
+		die(EX_USAGE, _("-D/--data: given twice (%s, then %s); %s "
+		    "works on one office's books"), ctx->data, arg, progname);
+	ctx->datas = xrealloc(ctx->datas, (ctx->ndata + 1) *
+	    sizeof *ctx->datas);
+	ctx->datas[ctx->ndata++] = arg;
+	if (ctx->ndata == 1)
+		ctx->data = arg;
+}
+
 int
 cli_common(struct pm_ctx *ctx, int c, const char *arg, void (*usage)(int))
 {
 	switch (c) {
 	case 'D':
-		ctx->data = arg;
+		cli_data(ctx, arg);
 		return 1;
 	case OPT_AS:
 		ctx->user = arg;

@@ -233,6 +233,8 @@ int conf_is_responsible(const struct conf *c, const char *name);
 
 struct pm_ctx {
 	const char *data;	/* the data directory */
+	const char **datas;	/* pm-report: every -D, in order */
+	int ndata;
 	const char *user;	/* --as, PM_USER, login name */
 	const char *out;	/* --out FILE */
 	enum out_format format;
@@ -265,6 +267,7 @@ struct cli_command {
 };
 
 void cli_init(struct pm_ctx *ctx, const char *argv0);
+void cli_many_offices(void);	/* pm-report: -D again is another office */
 /*
  * main() of every command: options before the command word, then the
  * command's own run(argc, argv) with argv[0] the command word.

@@ -36,12 +36,86 @@ cell_text(struct buf *b, const struct doc_table *t, size_t r, int c)
 		buf_adds(b, v);
 }
 
+/*
+ * The widths of a table's columns, the widest narrowed until a line
+ * fits the page's 80 columns (SPEC 6); csv, json and html keep it all.
+ */
+static void
+text_widths(const struct doc_table *t, int *w)
+{
+	int c, total, widest, cut;
+	size_t r;
+
+	for (c = 0; c < t->ncols; c++) {
+		w[c] = out_width(col_title(t, c));
+		for (r = 0; r < t->nrows; r++) {
+			struct buf cell = { 0 };
+			int x;
+
+			cell_text(&cell, t, r, c);
+			x = cell.s ? out_width(cell.s) : 0;
+			if (x > w[c])
+				w[c] = x;
+			buf_free(&cell);
+		}
+	}
+	for (;;) {
+		for (total = 2, widest = 0, c = 0; c < t->ncols; c++) {
+			total += w[c] + (c + 1 < t->ncols ? 2 : 0);
+			if (w[c] > w[widest])
+				widest = c;
+		}
+		cut = total - 80;
+		if (cut <= 0 || w[widest] <= 8)
+			break;
+		w[widest] -= cut < w[widest] - 8 ? cut : w[widest] - 8;
+	}
+}
+
+static void
+text_table(struct buf *b, const struct doc_table *t)
+{
+	int c, w[16];
+	size_t r;
+
+	buf_addf(b, "\n%s\n", t->title);
+	text_widths(t, w);
+	buf_adds(b, "  ");
+	for (c = 0; c < t->ncols; c++) {
+		struct buf cut = { 0 };
+
+		out_cut(&cut, col_title(t, c), w[c]);
+		out_pad(b, cut.s, c + 1 < t->ncols ? w[c] + 2 : 0);
+		buf_free(&cut);
+	}
+	buf_adds(b, "\n");
+	for (r = 0; r < t->nrows; r++) {
+		buf_adds(b, "  ");
+		for (c = 0; c < t->ncols; c++) {
+			struct buf cell = { 0 }, cut = { 0 };
+			char *p;
+
+			cell_text(&cell, t, r, c);
+			for (p = cell.s; p && *p; p++)
+				if (*p == '\n')
+					*p = ' ';
+			out_cut(&cut, cell.s ? cell.s : "", w[c]);
+			out_pad(b, cut.s ? cut.s : "", c + 1 < t->ncols ?
+			    w[c] + 2 : 0);
+			buf_free(&cell);
+			buf_free(&cut);
+		}
+		buf_adds(b, "\n");
+	}
+	if (t->nrows == 0)
+		buf_adds(b, "  无\n");
+}
+
 static void
 render_text(const struct doc *d, FILE *out)
 {
 	struct buf b = { 0 };
-	int i, c, w[16];
-	size_t r;
+	int i;
 
 	buf_addf(&b, "%s  %s\n", d->title, d->period);
 	buf_adds(&b, "========================================\n");
@@ -49,54 +123,19 @@ render_text(const struct doc *d, FILE *out)
 		if (d->v[i].kind == 2)
 			continue;	/* breakdowns: the tables show them */
 		out_pad(&b, d->v[i].label, 16);
-		if (d->v[i].chart && strcmp(d->v[i].value, "null") != 0)
+		if (strcmp(d->v[i].key, "office") == 0 &&
+		    words_value("office", d->v[i].value))	/* 合计 */
+			buf_addf(&b, "%s\n", words_value("office",
+			    d->v[i].value));
+		else if (d->v[i].chart && strcmp(d->v[i].value, "null") != 0)
 			buf_addf(&b, "%.1f%%\n", atof(d->v[i].value) * 100);
 		else if (strcmp(d->v[i].value, "null") == 0)
 			buf_adds(&b, "—\n");	/* a rate without a denominator */
 		else
 			buf_addf(&b, "%s\n", d->v[i].value);
 	}
-	for (i = 0; i < d->nt; i++) {
-		const struct doc_table *t = &d->t[i];
-
-		buf_addf(&b, "\n%s\n", t->title);
-		for (c = 0; c < t->ncols; c++) {
-			w[c] = out_width(col_title(t, c));
-			for (r = 0; r < t->nrows; r++) {
-				struct buf cell = { 0 };
-				int x;
-
-				cell_text(&cell, t, r, c);
-				x = cell.s ? out_width(cell.s) : 0;
-				if (x > w[c])
-					w[c] = x;
-				buf_free(&cell);
-			}
-		}
-		buf_adds(&b, "  ");
-		for (c = 0; c < t->ncols; c++)
-			out_pad(&b, col_title(t, c), c + 1 < t->ncols ? w[c] + 2 :
-			    0);
-		buf_adds(&b, "\n");
-		for (r = 0; r < t->nrows; r++) {
-			buf_adds(&b, "  ");
-			for (c = 0; c < t->ncols; c++) {
-				struct buf cell = { 0 };
-				char *p;
-
-				cell_text(&cell, t, r, c);
-				for (p = cell.s; p && *p; p++)
-					if (*p == '\n')
-						*p = ' ';
-				out_pad(&b, cell.s ? cell.s : "", c + 1 < t->ncols ?
-				    w[c] + 2 : 0);
-				buf_free(&cell);
-			}
-			buf_adds(&b, "\n");
-		}
-		if (t->nrows == 0)
-			buf_adds(&b, "  无\n");
-	}
+	for (i = 0; i < d->nt; i++)
+		text_table(&b, &d->t[i]);
 	fwrite(b.s, 1, b.len, out);
 	buf_free(&b);
 }
@@ -146,33 +185,114 @@ render_json(const struct doc *d, FILE *out)
 }
 
 /* CSV: one row per number and per table cell: section,name,value. */
-static void
-render_csv(const struct doc *d, FILE *out)
+/*
+ * The leaves of one JSON value of ours (an object of numbers, null,
+ * strings and objects) with dotted keys: "by_importance.A" = "1".
+ * Returns past the value.
+ */
+static const char *
+leaves(const char *key, const char *p, doc_leaf_fn fn, void *arg)
 {
-	static const char *const cols[] = { "section", "name", "value", NULL };
-	struct out *o = out_open(out, OUT_CSV, 0, cols);
+	struct buf k = { 0 }, v = { 0 };
+	const char *q;
+
+	if (*p != '{') {	/* a number, null, or a string of ours */
+		if (*p == '"') {
+			for (q = ++p; *q && *q != '"'; q++)
+				if (*q == '\\' && q[1])
+					q++;
+			buf_add(&v, p, q - p);
+			q += *q == '"';
+		} else {
+			q = p + strcspn(p, ",}");
+			buf_add(&v, p, q - p);
+		}
+		fn(key, v.s ? v.s : "", arg);
+		buf_free(&v);
+		return q;
+	}
+	for (p++; *p == '"'; ) {
+		q = strchr(p + 1, '"');
+		if (q == NULL)
+			break;
+		buf_reset(&k);
+		buf_addf(&k, "%s.%.*s", key, (int)(q - p - 1), p + 1);
+		p = leaves(k.s, q + 2, fn, arg);	/* past ": */
+		p += *p == ',';
+	}
+	buf_free(&k);
+	return p + (*p == '}');
+}
+
+void
+doc_leaves(const struct doc_value *v, doc_leaf_fn fn, void *arg)
+{
+	leaves(v->key, v->value, fn, arg);
+}
+
+struct csv_leaf {
+	struct out *o;
+	const char *office;
+};
+
+static void
+csv_leaf(const char *key, const char *value, void *arg)
+{
+	const struct csv_leaf *c = arg;
+	const char *row[] = { c->office, "summary", key, value };
+
+	out_row(c->o, row);
+}
+
+/*
+ * The report as flat rows, one a figure: office, section, key, value;
+ * a table's cell keyed by its row's first cell and its column.
+ */
+void
+doc_csv_rows(struct out *o, const struct doc *d)
+{
+	const char *office = d->nv > 0 && strcmp(d->v[0].key, "office") == 0 ?
+	    d->v[0].value : "";
 	int i, c;
 	size_t r;
 
 	for (i = 0; i < d->nv; i++) {
-		const char *v[] = { "summary", d->v[i].key, d->v[i].value };
+		const char *v[] = { office, "summary", d->v[i].key,
+		    d->v[i].value };
 
-		out_row(o, v);
+		struct csv_leaf leaf = { o, office };
+
+		if (d->v[i].kind == 2)
+			doc_leaves(&d->v[i], csv_leaf, &leaf);
+		else
+			out_row(o, v);
 	}
 	for (i = 0; i < d->nt; i++)
 		for (r = 0; r < d->t[i].nrows; r++)
 			for (c = 1; c < d->t[i].ncols; c++) {
 				char name[256];
-				const char *v[3];
+				const char *v[4];
 
 				snprintf(name, sizeof name, "%s.%s",
 				    d->t[i].cells[r * d->t[i].ncols],
 				    d->t[i].cols[c]);
-				v[0] = d->t[i].key;
-				v[1] = name;
-				v[2] = d->t[i].cells[r * d->t[i].ncols + c];
+				v[0] = office;
+				v[1] = d->t[i].key;
+				v[2] = name;
+				v[3] = d->t[i].cells[r * d->t[i].ncols + c];
 				out_row(o, v);
 			}
+}
+
+const char *const doc_csv_cols[] = { "office", "section", "key", "value",
+	NULL };
+
+static void
+render_csv(const struct doc *d, FILE *out)
+{
+	struct out *o = out_open(out, OUT_CSV, 0, doc_csv_cols);
+
+	doc_csv_rows(o, d);
 	out_close(o);
 }
 

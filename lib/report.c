@@ -151,8 +151,8 @@ report_extension(enum report_format f)
 
 /* ---- the document ---------------------------------------------------------------- */
 
-static struct doc_value *
-put(struct doc *d, const char *key, const char *label, int kind)
+struct doc_value *
+doc_put(struct doc *d, const char *key, const char *label, int kind)
 {
 	struct doc_value *v = &d->v[d->nv++];
 
@@ -166,20 +166,27 @@ put(struct doc *d, const char *key, const char *label, int kind)
 static void
 put_num(struct doc *d, const char *key, const char *label, long n)
 {
-	snprintf(put(d, key, label, 1)->value, 512, "%ld", n);
+	snprintf(doc_put(d, key, label, 1)->value, 512, "%ld", n);
 }
 
-/* A rate from 0 to 1, or null without data (SPEC 4). */
+/*
+ * A rate from 0 to 1, num / den, or null without data (SPEC 4); its
+ * counts are kept, so that a group's rate is the sums' (group.c).
+ */
 static void
-put_rate(struct doc *d, const char *key, const char *label, double r)
+put_ratio(struct doc *d, const char *key, const char *label, long num,
+    long den)
 {
-	struct doc_value *v = put(d, key, label, 1);
+	struct doc_value *v = doc_put(d, key, label, 1);
 
-	if (r < 0)
+	if (den == 0)
 		snprintf(v->value, sizeof v->value, "null");
 	else
-		snprintf(v->value, sizeof v->value, "%.4f", r);
+		snprintf(v->value, sizeof v->value, "%.4f", (double)num / den);
 	v->chart = 1;
+	v->num = num;
+	v->den = den;
+	v->ratio = 1;
 }
 
 static double
@@ -188,8 +195,8 @@ ratio(long a, long b)
 	return b ? (double)a / b : -1;
 }
 
-static struct doc_table *
-table(struct doc *d, const char *key, const char *title,
+struct doc_table *
+doc_table(struct doc *d, const char *key, const char *title,
     const char *const *cols)
 {
 	struct doc_table *t = &d->t[d->nt++];
@@ -224,8 +231,8 @@ table_chart(struct doc_table *t, int a, int b, int target)
  * A row of n cells (the caller's array: table_row passes its length), one
  * for each of the table's columns.
  */
-static void
-table_row_n(struct doc_table *t, const char *const *vals, size_t n)
+void
+doc_row(struct doc_table *t, const char *const *vals, size_t n)
 {
 	size_t i;
 
@@ -239,9 +246,8 @@ table_row_n(struct doc_table *t, const char *const *vals, size_t n)
 		    "");
 	t->nrows++;
 }
-#define table_row(t, vals) table_row_n((t), (vals), sizeof(vals) / sizeof *(vals))
 
-static void
+void
 doc_free(struct doc *d)
 {
 	int i;
@@ -277,7 +283,7 @@ gather_day_desk(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	if (clock_parse(d->period, &day, NULL) != 0)
 		return errset(e, EX_DATAERR, _("--date: expected a date"));
 	end = clock_add_days(day, 1);
-	t = table(d, "desk", "前台未结事项", cols);
+	t = doc_table(d, "desk", "前台未结事项", cols);
 	for (k = 0; k < 3; k++) {
 		struct desk_book b;
 		long n = 0;
@@ -325,7 +331,7 @@ gather_day_reno(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	if (reno_read(&day, 0, &b, e) != 0)
 		return -1;
 	due = reno_due(&day, &b, &n);
-	t = table(d, "renovations", "装修事项", cols);
+	t = doc_table(d, "renovations", "装修事项", cols);
 	for (i = 0; i < n; i++) {
 		char by[20];
 		const char *v[] = { due[i].r->id, due[i].r->unit, due[i].overdue ?
@@ -359,9 +365,9 @@ gather_month_reno(struct pm_ctx *ctx, struct doc *d, int y, int m,
 	put_num(d, "reno_acceptances", "装修验收", st.acceptances);
 	put_num(d, "reno_passed", "验收合格", st.passed);
 	put_num(d, "reno_refunds", "押金退还", st.refunds);
-	put_rate(d, "reno_refund_rate", "押金按时退还率", ratio(st.refunds_on_time,
-	    st.refunds));
-	t = table(d, "reno_refusals", "不予登记原因", cols);
+	put_ratio(d, "reno_refund_rate", "押金按时退还率", st.refunds_on_time,
+	    st.refunds);
+	t = doc_table(d, "reno_refusals", "不予登记原因", cols);
 	for (i = 0; i < st.nreasons; i++) {
 		char n[24];
 		const char *v[] = { st.reasons[i].reason, n };
@@ -390,7 +396,7 @@ gather_day_unchecked(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		return errset(e, EX_DATAERR, _("--date: expected a date"));
 	/* the report's own day is checked tomorrow: the seven before it */
 	n = check_missing(ctx, day, 7, days);
-	t = table(d, "unchecked", "登记簿未审核日", cols);
+	t = doc_table(d, "unchecked", "登记簿未审核日", cols);
 	for (i = 0; i < n; i++) {
 		const char *v[] = { days[i], "unchecked" };
 
@@ -416,7 +422,7 @@ gather_day_alerts(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		return errset(e, EX_DATAERR, _("--date: expected a date"));
 	if (alert_read(ctx, day, clock_add_days(day, 1), &al, e) != 0)
 		return -1;
-	t = table(d, "alert_list", "当日期限提醒", cols);
+	t = doc_table(d, "alert_list", "当日期限提醒", cols);
 	for (i = 0; i < al.n; i++) {
 		const struct alert *a = &al.v[i];
 		const char *v[] = { a->book, a->id, a->deadline, a->due_at,
@@ -448,7 +454,7 @@ gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		duty_entries_free(&es);
 		return -1;
 	}
-	t = table(d, "log", "值班记录", cols);
+	t = doc_table(d, "log", "值班记录", cols);
 	for (i = 0; i < es.n; i++) {
 		const char *v[] = { es.v[i].id, es.v[i].at, es.v[i].kind,
 			es.v[i].text, es.v[i].by, es.v[i].note };
@@ -463,11 +469,11 @@ gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	put_num(d, "entries", "记录条数", (long)es.n);
 	put_num(d, "handovers", "交接班次数", handovers);
 	put_num(d, "refused", "拒绝接班", refused);
-	snprintf(put(d, "signed_by", "主管签名", 0)->value, 512, "%s",
+	snprintf(doc_put(d, "signed_by", "主管签名", 0)->value, 512, "%s",
 	    es.signed_by[0] ? es.signed_by : "未签名");
 	duty_entries_free(&es);
 	duty_pending(ctx, &pend, e);
-	t = table(d, "pending", "未完成事项", cols);
+	t = doc_table(d, "pending", "未完成事项", cols);
 	for (i = 0; i < pend.n; i++) {
 		const char *v[] = { pend.v[i].id, pend.v[i].at, pend.v[i].kind,
 			pend.v[i].text, pend.v[i].by, "" };
@@ -496,7 +502,7 @@ gather_week_calls(struct pm_ctx *ctx, struct doc *d, time_t from, time_t to,
 
 	if (desk_read(ctx, "call", &b, e) != 0)
 		return -1;
-	t = table(d, "call_list", "重要电话记录 (本周)", cols);
+	t = doc_table(d, "call_list", "重要电话记录 (本周)", cols);
 	for (i = 0; i < b.n; i++) {
 		const struct desk_item *it = &b.v[i];
 		const char *v[] = { it->id, it->at, it->name, it->text, it->to,
@@ -528,7 +534,7 @@ gather_weekly(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	to = clock_add_days(from, 7);
 	/* the week's registrations closed in its month or later, or open */
 	complaint_read_since(ctx, 0, clock_month_key(from), &b, e);
-	t = table(d, "reception", "接待记录", cols);
+	t = doc_table(d, "reception", "接待记录", cols);
 	for (i = 0; i < b.n; i++) {
 		const struct complaint *c = &b.v[i];
 		const char *st = complaint_status(c);
@@ -578,11 +584,11 @@ gather_owner_followups(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		return -1;
 	for (i = 0; i < 3; i++)
 		put_num(d, keys[i], labels[i], fs.units[i]);
-	v = put(d, "arrears_yuan", "欠费金额 (元)", 1);
+	v = doc_put(d, "arrears_yuan", "欠费金额 (元)", 1);
 	snprintf(v->value, sizeof v->value, "%ld.%02ld", fs.fen[3] / 100,
 	    fs.fen[3] % 100);
 	put_num(d, "steps_due", "催缴应办步骤", fs.steps);
-	put_rate(d, "steps_on_time", "催缴按时率", ratio(fs.on_time, fs.steps));
+	put_ratio(d, "steps_on_time", "催缴按时率", fs.on_time, fs.steps);
 	if (clock_parse_month(d->period, &y, &m) != 0)
 		return errset(e, EX_DATAERR, _("--month: expected YYYY-MM"));
 	snprintf(quarter, sizeof quarter, "%04dQ%d", y % 10000, (m + 2) / 3);
@@ -634,7 +640,7 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	if (key_read(ctx, NULL, &b, e) != 0)
 		return -1;
 	/* not "units": that key is the count (a JSON object has each key once) */
-	t = table(d, "unit_keys", "各房号钥匙 (应在柜数)", ucols);
+	t = doc_table(d, "unit_keys", "各房号钥匙 (应在柜数)", ucols);
 	for (i = 0; i < b.nunits; i++) {
 		char n1[24], n2[24], n3[24], n4[24];
 		const char *v[] = { b.units[i].unit, n1, n2, n3, n4 };
@@ -650,7 +656,7 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		issued += b.units[i].issued;
 	}
 	n = key_overdue(ctx, &b, ctx->conf.loan_days, &loans);
-	t = table(d, "overdue", "逾期未还", lcols);
+	t = doc_table(d, "overdue", "逾期未还", lcols);
 	for (i = 0; i < n; i++) {
 		char c1[24], c2[24];
 		const char *v[] = { loans[i]->id, loans[i]->unit, c1,
@@ -663,7 +669,7 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	}
 	free(loans);
 	/* where the keys are: a picture of the cabinet's movements */
-	t = table(d, "movements", "钥匙去向", mcols);
+	t = doc_table(d, "movements", "钥匙去向", mcols);
 	table_chart(t, 1, -1, -1);
 	{
 		const char *const label[] = { "在柜", "借出未还", "逾期借出",
@@ -743,7 +749,7 @@ comparison(struct doc *d, const struct complaint_stats *st,
 {
 	static const char *const cols[] = { "item:w", "this_month",
 		"last_month", NULL };
-	struct doc_table *t = table(d, "comparison", "与上月对比", cols);
+	struct doc_table *t = doc_table(d, "comparison", "与上月对比", cols);
 	char a[32], b[32];
 	const char *row[3] = { NULL, a, b };
 	size_t i;
@@ -768,7 +774,7 @@ rate_comparison(struct doc *d, const struct complaint_stats *st,
 {
 	static const char *const cols[] = { "item:w", "this_month:r",
 		"last_month:r", NULL };
-	struct doc_table *t = table(d, "rate_comparison", "比率与上月对比",
+	struct doc_table *t = doc_table(d, "rate_comparison", "比率与上月对比",
 	    cols);
 	const double now[] = { st->timely_rate, ratio(cr->visited, cr->due),
 		ratio(cr->satisfied, cr->visited), st->complaint_rate };
@@ -807,27 +813,27 @@ gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	complaint_stats(ctx, pm, &prev, e);
 	complaint_rates(ctx, st.year, st.month, &cr);
 	complaint_rates(ctx, py, pmo, &pr);
-	snprintf(put(d, "month", "月份", 0)->value, 512, "%s", d->period);
+	snprintf(doc_put(d, "month", "月份", 0)->value, 512, "%s", d->period);
 	put_num(d, "total", "投诉总数", st.total);
-	v = put(d, "by_importance", "按重要程度", 2);
+	v = doc_put(d, "by_importance", "按重要程度", 2);
 	snprintf(v->value, sizeof v->value, "{\"A\":%ld,\"B\":%ld,\"C\":%ld}",
 	    st.by_importance[0], st.by_importance[1], st.by_importance[2]);
-	v = put(d, "by_category", "按问题类别", 2);
+	v = doc_put(d, "by_category", "按问题类别", 2);
 	snprintf(v->value, sizeof v->value, "{\"KF\":%ld,\"ZX\":%ld,\"GC\":%ld,"
 	    "\"BJ\":%ld,\"YY\":%ld,\"QT\":%ld}", st.by_category[0],
 	    st.by_category[1], st.by_category[2], st.by_category[3],
 	    st.by_category[4], st.by_category[5]);
 	put_num(d, "handled", "本月处理", st.handled);
-	put_rate(d, "timely_rate", "处理及时率", st.timely_rate);
-	put_rate(d, "callback_rate", "回访率", ratio(cr.visited, cr.due));
-	put_rate(d, "satisfaction_rate", "满意率", ratio(cr.satisfied,
-	    cr.visited));
-	put_rate(d, "correct_rate", "处理正确率", ratio(cr.passed, cr.reviewed));
-	put_rate(d, "complaint_rate", "客户投诉率", st.complaint_rate);
-	put_rate(d, "valid_rate", "有效投诉率", st.valid_rate);
+	put_ratio(d, "timely_rate", "处理及时率", st.timely, st.handled);
+	put_ratio(d, "callback_rate", "回访率", cr.visited, cr.due);
+	put_ratio(d, "satisfaction_rate", "满意率", cr.satisfied, cr.visited);
+	put_ratio(d, "correct_rate", "处理正确率", cr.passed, cr.reviewed);
+	put_ratio(d, "complaint_rate", "客户投诉率", st.total,
+	    ctx->conf.households);
+	put_ratio(d, "valid_rate", "有效投诉率", st.valid, st.reviewed);
 	put_num(d, "open_carried", "转下月未处理", st.open_carried);
 	put_num(d, "requests", "其他来访", st.requests);
-	v = put(d, "previous", "上月", 2);
+	v = doc_put(d, "previous", "上月", 2);
 	stats_json(v->value, sizeof v->value, &prev, &pr);
 	/* the previous month beside this one: counts, then rates */
 	comparison(d, &st, &prev);
@@ -869,7 +875,7 @@ gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	to = clock_month_end(y, 3 * q);
 	visit_read(ctx, &b, e);
 	n = visit_rates(ctx, &b, from, to, r);
-	t = table(d, "rates", "回访率", rcols);
+	t = doc_table(d, "rates", "回访率", rcols);
 	table_chart(t, 3, -1, 4);
 	for (i = 0; i < n; i++) {
 		char c1[24], c2[24], c3[24], c4[24];
@@ -885,11 +891,12 @@ gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		snprintf(c4, sizeof c4, "%.2f", r[i].target);
 		table_row(t, v);
 		if (r[i].due)
-			put_rate(d, r[i].type, words_value(NULL, r[i].type) ?
-			    words_value(NULL, r[i].type) : r[i].type, r[i].rate);
+			put_ratio(d, r[i].type, words_value(NULL, r[i].type) ?
+			    words_value(NULL, r[i].type) : r[i].type,
+			    r[i].visited, r[i].due);
 	}
 	n = visit_analysis(ctx, &b, from, to, &f);
-	t = table(d, "finding_list", "分析 (不合格回访, 重复投诉, 重复维修)", fcols);
+	t = doc_table(d, "finding_list", "分析 (不合格回访, 重复投诉, 重复维修)", fcols);
 	for (i = 0; i < n; i++) {
 		char c[24];
 		const char *v[] = { f[i].kind, f[i].unit, f[i].category, c,
@@ -919,7 +926,7 @@ gather_heads(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 
 	if (n == (size_t)-1)
 		return -1;
-	t = table(d, "heads", "链头", cols);
+	t = doc_table(d, "heads", "链头", cols);
 	for (i = 0; i < n; i++) {
 		char seq[24];
 		const char *v[] = { h[i].book, seq, h[i].head };
@@ -951,15 +958,18 @@ check_period(const char *report, const char *period, struct pm_err *e)
 	    EX_DATAERR, _("--month: expected YYYY-MM, got \"%.20s\""), period);
 }
 
+/*
+ * One office's report for its period into d (doc_free it, whatever the
+ * result): the office named first, the books' heads last.
+ */
 int
-report_write(struct pm_ctx *ctx, const char *report, const char *period,
-    enum report_format f, FILE *out, struct pm_err *e)
+report_gather(struct pm_ctx *ctx, const char *report, const char *period,
+    struct doc *d, struct pm_err *e)
 {
-	struct doc d;
 	size_t i;
 	int rc;
 
-	memset(&d, 0, sizeof d);
+	memset(d, 0, sizeof *d);
 	for (i = 0; i < NSCHEDULE; i++)
 		if (strcmp(schedule[i].report, report) == 0)
 			break;
@@ -967,24 +977,37 @@ report_write(struct pm_ctx *ctx, const char *report, const char *period,
 		return errset(e, EX_USAGE, _("no report \"%s\""), report);
 	if (check_period(report, period, e) != 0)
 		return -1;
-	d.report = report;
-	d.title = schedule[i].title;
-	snprintf(d.period, sizeof d.period, "%s", period);
+	d->report = report;
+	d->title = schedule[i].title;
+	snprintf(d->period, sizeof d->period, "%s", period);
 	if (strcmp(report, "weekly") == 0) {
 		time_t t;
 
 		/* any day names its week: from its Monday */
 		clock_parse(period, &t, NULL);
-		clock_format_date(clock_week_start(t), d.period);
+		clock_format_date(clock_week_start(t), d->period);
 	}
-	rc = strcmp(report, "duty") == 0 ? gather_duty(ctx, &d, e) :
-	    strcmp(report, "weekly") == 0 ? gather_weekly(ctx, &d, e) :
-	    strcmp(report, "owners") == 0 ? gather_owners(ctx, &d, e) :
-	    strcmp(report, "keys") == 0 ? gather_keys(ctx, &d, e) :
-	    strcmp(report, "complaints") == 0 ? gather_month(ctx, &d, e) :
-	    gather_visits(ctx, &d, e);
+	/* every report names its office (issue 18) */
+	snprintf(doc_put(d, "office", "物业中心", 0)->value, 512, "%s",
+	    ctx->conf.office);
+	rc = strcmp(report, "duty") == 0 ? gather_duty(ctx, d, e) :
+	    strcmp(report, "weekly") == 0 ? gather_weekly(ctx, d, e) :
+	    strcmp(report, "owners") == 0 ? gather_owners(ctx, d, e) :
+	    strcmp(report, "keys") == 0 ? gather_keys(ctx, d, e) :
+	    strcmp(report, "complaints") == 0 ? gather_month(ctx, d, e) :
+	    gather_visits(ctx, d, e);
 	if (rc == 0)
-		rc = gather_heads(ctx, &d, e);
+		rc = gather_heads(ctx, d, e);
+	return rc;
+}
+
+int
+report_write(struct pm_ctx *ctx, const char *report, const char *period,
+    enum report_format f, FILE *out, struct pm_err *e)
+{
+	struct doc d;
+	int rc = report_gather(ctx, report, period, &d, e);
+
 	if (rc == 0)
 		doc_render(&d, f, out);
 	doc_free(&d);

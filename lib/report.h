@@ -28,6 +28,9 @@ const char *report_extension(enum report_format f);
 /* Produce one report for its period. */
 int report_write(struct pm_ctx *ctx, const char *report, const char *period,
     enum report_format f, FILE *out, struct pm_err *e);
+/* The same across the offices of ctx->datas: side by side, and a total. */
+int report_write_offices(struct pm_ctx *ctx, const char *report,
+    const char *period, enum report_format f, FILE *out, struct pm_err *e);
 /*
  * Produce and store it under reports/<report>/<period>.<ext> unless it
  * is stored already; *made says whether it was.

@@ -55,7 +55,8 @@ static const struct { const char *name, *zh; } titles[] = {
 	{ "amount", "金额" }, { "months_owed", "欠费月数" },
 	{ "contacts", "联系次数" }, { "notices", "通知次数" },
 	{ "letters", "律师函" }, { "sued", "已起诉" }, { "large", "大客户" },
-	{ "fee", "费用" },
+	{ "fee", "费用" }, { "office", "中心" }, { "figure", "指标" },
+	{ "label", "名称" }, { "ratio", "比率" },
 	/* the front hall (SPEC 2.7) */
 	{ "org", "单位" }, { "visiting", "被访人" }, { "id_doc", "证件" },
 	{ "out_at", "离开/放行时间" }, { "to_name", "收件/接听人" },
@@ -129,7 +130,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	{ "event", "receive", "接收" }, { "event", "issue", "交业主" },
 	{ "event", "lend", "借出" }, { "event", "return", "归还" },
 	{ "event", "lost", "遗失" }, { "event", "remedy", "补救" },
-	{ "item", "total", "合计" },
+	{ "item", "total", "合计" }, { "office", "total", "合计" },
 	/* the month's comparison (SPEC 2.1): its rows */
 	{ "item", "A", "A 类 (重大)" }, { "item", "B", "B 类 (一般)" },
 	{ "item", "C", "C 类 (轻微)" }, { "item", "KF", "客服 KF" },

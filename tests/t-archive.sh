@@ -52,8 +52,8 @@ reads() {
 	pm-duty pending &&
 	pm-visit list --format csv &&
 	# a report's heads (链头) are of the books as they are: not a figure
-	pm-report complaints --month 2024-02 --format csv | grep -v "^heads," &&
-	pm-report keys --month 2024-04 --format csv | grep -v "^heads,"
+	pm-report complaints --month 2024-02 --format csv | grep -v "^[^,]*,heads," &&
+	pm-report keys --month 2024-04 --format csv | grep -v "^[^,]*,heads,"
 }
 
 export PM_NOW="2026-11-23 09:00"

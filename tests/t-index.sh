@@ -51,9 +51,9 @@ at "2026-11-22 09:00"
 # November open: the October one not handled, and January's.
 figures() {
 	pm-report complaints --month 2026-10 --format csv >"$T/fig" &&
-	grep -q "^summary,total,3$" "$T/fig" &&
-	grep -q "^summary,handled,3$" "$T/fig" &&
-	grep -q "^summary,open_carried,2$" "$T/fig" || { cat "$T/fig"; return 1; }
+	grep -q "^[^,]*,summary,total,3$" "$T/fig" &&
+	grep -q "^[^,]*,summary,handled,3$" "$T/fig" &&
+	grep -q "^[^,]*,summary,open_carried,2$" "$T/fig" || { cat "$T/fig"; return 1; }
 }
 
 test_expect_success 'the month read from the start: the figures by hand, and the index kept' '
@@ -83,8 +83,8 @@ test_expect_success 'stale after an archive (rows moved): dropped, the same figu
 	PM_DATA=$T/arch pm-report archive >/dev/null &&
 	test ! -e "$T/arch/complaints.idx" &&
 	PM_DATA=$T/arch pm-report complaints --month 2026-10 --format csv |
-	    grep -v "^heads," >"$T/a" &&
-	grep -v "^heads," "$T/first" | cmp - "$T/a"
+	    grep -v "^[^,]*,heads," >"$T/a" &&
+	grep -v "^[^,]*,heads," "$T/first" | cmp - "$T/a"
 '
 test_expect_success 'verify checks the index: clean as kept' '
 	figures && expect_status 0 pm-complaint verify && out_has "month index checked against the books ("
@@ -101,7 +101,7 @@ test_expect_success 'an index moved past the January complaint is caught by veri
 	# October would send a reader back to the start
 	tamper complaints 2026-09-11 && tamper complaint_events 2026-09-11 &&
 	pm-report complaints --month 2026-10 --format csv >"$T/hidden" &&
-	grep -q "^summary,open_carried,1$" "$T/hidden" &&
+	grep -q "^[^,]*,summary,open_carried,1$" "$T/hidden" &&
 	expect_status 65 pm-complaint verify &&
 	err_has "complaints.idx: the month index of 2026-10 starts at row"
 '

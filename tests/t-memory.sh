@@ -45,8 +45,8 @@ test_expect_success 'ten years unarchived: the complaint commands stay within th
 '
 test_expect_success 'ten years unarchived: the month report and the visits stay within the bound' '
 	small "$Y" pm-report complaints --month 2026-10 --format csv &&
-	grep -q "^summary,total,600$" "$T/out" &&
-	grep -q "^summary,handled,600$" "$T/out" &&
+	grep -q "^[^,]*,summary,total,600$" "$T/out" &&
+	grep -q "^[^,]*,summary,handled,600$" "$T/out" &&
 	small "$Y" pm-visit due --format csv &&
 	small "$Y" pm-visit rates --month 2026-10 &&
 	small "$Y" pm-visit analysis --quarter 2026Q3
@@ -66,8 +66,8 @@ test_expect_success 'the same books archived give the same answers' '
 	    "pm-report complaints --month 2026-10 --format csv" \
 	    "pm-visit due --format csv" "pm-visit rates --month 2026-10"; do
 		# the heads (链头) are of the books as they are: not an answer
-		PM_DATA=$Y $c | grep -v "^heads," >"$T/a" &&
-		PM_DATA=$T/arch $c | grep -v "^heads," >"$T/b" &&
+		PM_DATA=$Y $c | grep -v "^[^,]*,heads," >"$T/a" &&
+		PM_DATA=$T/arch $c | grep -v "^[^,]*,heads," >"$T/b" &&
 		cmp "$T/a" "$T/b" || { echo "differs: $c"; diff "$T/a" "$T/b" | head; exit 1; }
 	done
 '

@@ -158,3 +158,32 @@ for c in "pm-key list --format csv" "pm-report keys --month 2026-10 --format csv
 	# shellcheck disable=SC2086
 	printf '   %8s  %s\n' "$(PM_DATA=$work/k10 peak_kb $c)" "$c"
 done
+
+echo
+OFFICES=${BENCH_OFFICES:-500}
+echo "7. a head office: $OFFICES offices x 1 year (50 complaints a month each)"
+letters=ABCDEFGHIJKLMNOPQRSTUVWXYZ
+i=0
+while [ $i -lt "$OFFICES" ]; do
+	code=G$(echo $letters | cut -c$((i / 676 % 26 + 1)))$(echo $letters | cut -c$((i / 26 % 26 + 1)))$(echo $letters | cut -c$((i % 26 + 1)))
+	d=$work/group/$code
+	mkdir -p "$d"
+	printf 'office = %s\nhouseholds = 1000\n' "$code" >"$d/pm.conf"
+	"$top/tests/histgen" "$d" "$code" 12 50 5
+	i=$((i + 1))
+done
+set --
+for d in "$work"/group/*; do set -- "$@" -D "$d"; done
+t_grp=$(med 3 pm-report "$@" complaints --month 2026-10 --format csv)
+line "pm-report, $OFFICES x -D, the month's complaints, s" "$t_grp" "-"
+line "  peak memory, KiB" "$(peak_kb pm-report "$@" complaints --month 2026-10 --format csv)" "-"
+duck=$top/contrib/duckdb
+if [ -d "$duck/node_modules/@duckdb/node-api" ] ||
+    npm install --prefix "$duck" --no-audit --no-fund >/dev/null 2>&1; then
+	t_dk=$(med 3 node "$duck/group.mjs" --month 2026-10 "$work"/group/*)
+	line "DuckDB recipe (contrib/duckdb), the same month, s" "$t_dk" "-"
+	line "  peak memory, KiB" "$(peak_kb node "$duck/group.mjs" --month 2026-10 "$work"/group/*)" "-"
+	line "pm-report / DuckDB" "$(ratio "$t_grp" "$t_dk")" "-"
+else
+	echo "   DuckDB recipe: npm install --prefix contrib/duckdb (the npm registry)"
+fi

@@ -1,0 +1,75 @@
+-- contrib/duckdb/complaints.sql - the month's complaint statistics of
+-- SPEC 2.1, office by office, straight from the books: the same
+-- definitions as `pm-report complaints --month M`.  group.mjs defines
+-- the views it reads (every live book and gzip volume of each office):
+--   reg(dir, seq, "at", code, kind, importance, category, requested_by)
+--   ev(dir, seq, "at", code, step, valid, importance, "until")
+--   conf(dir, office, households)
+-- and the variable month ('2026-11').  Every column is text, as written;
+-- "at" and "by" are SQL words and must be quoted.
+WITH bounds AS (
+  SELECT CAST(getvariable('month') || '-01' AS TIMESTAMP) AS m_from,
+         CAST(getvariable('month') || '-01' AS TIMESTAMP) + INTERVAL 1 MONTH AS m_to
+),
+r AS (   -- a registration, once (a volume and the live book never share a row)
+  SELECT DISTINCT dir, code, kind, importance, category,
+         CAST("at" AS TIMESTAMP) AS registered,
+         CAST(NULLIF(requested_by, '') AS TIMESTAMP) AS requested_by
+  FROM reg
+),
+e AS (
+  SELECT DISTINCT dir, CAST(seq AS BIGINT) AS seq, code, step, valid,
+         importance, CAST("at" AS TIMESTAMP) AS t,
+         CAST(NULLIF("until", '') AS TIMESTAMP) AS until
+  FROM ev
+),
+reopened AS (   -- a failed visit opens it again, with fresh deadlines
+  SELECT dir, code, max(seq) AS seq, arg_max(t, seq) AS t
+  FROM e WHERE step = 'reopen' GROUP BY dir, code
+),
+since AS (      -- the events since the last reopening: the open matter's
+  SELECT e.* FROM e LEFT JOIN reopened o USING (dir, code)
+  WHERE o.seq IS NULL OR e.seq > o.seq
+),
+reviewed AS (   -- the last review: valid or not, and a new importance
+  SELECT dir, code, arg_max(valid, seq) AS valid,
+         arg_max(importance, seq) FILTER (importance <> '') AS importance
+  FROM e WHERE step = 'review' GROUP BY dir, code
+),
+open_steps AS (
+  SELECT dir, code,
+         arg_max(t, seq) FILTER (step = 'resolve') AS resolved,
+         arg_max(until, seq) FILTER (step = 'extend') AS until
+  FROM since GROUP BY dir, code
+),
+state AS (
+  SELECT r.dir, r.code, r.kind, r.category,
+         coalesce(v.importance, r.importance) AS importance, v.valid,
+         r.registered, r.requested_by,
+         coalesce(o.t, r.registered) AS started, s.resolved, s.until
+  FROM r LEFT JOIN reopened o USING (dir, code)
+         LEFT JOIN reviewed v USING (dir, code)
+         LEFT JOIN open_steps s USING (dir, code)
+),
+judged AS (     -- the handling deadline: A 10 days, B 3, C 2 or as asked
+  SELECT *, coalesce(until, CASE
+      WHEN importance = 'A' THEN started + INTERVAL 10 DAY
+      WHEN importance = 'B' THEN started + INTERVAL 3 DAY
+      ELSE coalesce(requested_by, started + INTERVAL 2 DAY) END) AS due
+  FROM state
+)
+SELECT c.office,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to) AS total,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND importance = 'A') AS importance_a,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND importance = 'B') AS importance_b,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND importance = 'C') AS importance_c,
+  count(*) FILTER (kind = 'complaint' AND resolved >= m_from AND resolved < m_to) AS handled,
+  count(*) FILTER (kind = 'complaint' AND resolved >= m_from AND resolved < m_to AND resolved <= due) AS timely,
+  count(*) FILTER (kind = 'complaint' AND resolved >= m_from AND resolved < m_to AND valid <> '') AS reviewed,
+  count(*) FILTER (kind = 'complaint' AND resolved >= m_from AND resolved < m_to AND valid = 'yes') AS valid,
+  count(*) FILTER (kind = 'complaint' AND registered < m_to AND (resolved IS NULL OR resolved >= m_to)) AS open_carried,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to) AS requests,
+  CAST(c.households AS BIGINT) AS households
+FROM judged j JOIN conf c USING (dir), bounds
+GROUP BY c.office, c.households
+ORDER BY c.office;

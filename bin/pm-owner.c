@@ -292,17 +292,15 @@ cmd_show(int argc, char **argv)
 		fputs(_("\nchanges (approved):\n"), stdout);
 		for (i = 0; i < b.nchanges; i++) {
 			const struct owner_change *c = &b.changes[i];
-			char masked[64];
-			const char *v = c->value;
+			char m1[64], m2[64];
 
-			if (!o.reveal && strcmp(c->field, "phone") == 0)
-				owner_mask_phone(c->value, masked, sizeof masked),
-				    v = masked;
-			if (!o.reveal && strcmp(c->field, "id_no") == 0)
-				owner_mask_id(c->value, masked, sizeof masked),
-				    v = masked;
-			printf("  %s  %s  %s = %s  (%s, %s)\n", c->id, c->at,
-			    c->field, v, c->approved_by, c->by);
+			/* SPEC 2.5: kept as history, before -> after */
+			printf("  %s  %s  %s: %s → %s  (%s, %s)\n", c->id, c->at,
+			    words_chinese() && words_title(c->field) ?
+			    words_title(c->field) : c->field,
+			    owner_shown(c->field, c->before, o.reveal,
+			    m1, sizeof m1), owner_shown(c->field, c->value,
+			    o.reveal, m2, sizeof m2), c->approved_by, c->by);
 		}
 	}
 	owner_book_free(&b);

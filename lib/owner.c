@@ -237,8 +237,10 @@ owner_book_free(struct owner_book *b)
 		free(o->area);
 		free(o->handover);
 	}
-	for (i = 0; i < b->nchanges; i++)
+	for (i = 0; i < b->nchanges; i++) {
 		free(b->changes[i].value);
+		free(b->changes[i].before);
+	}
 	free(b->changes);
 	free(b->v);
 	memset(b, 0, sizeof *b);
@@ -295,6 +297,22 @@ field_slot(struct owner *o, const char *field)
 	return NULL;
 }
 
+/* A field's value as a screen may show it: masked unless revealed. */
+const char *
+owner_shown(const char *field, const char *v, int reveal, char *buf,
+    size_t size)
+{
+	if (reveal)
+		return v;
+	if (strcmp(field, "phone") == 0)
+		owner_mask_phone(v, buf, size);
+	else if (strcmp(field, "id_no") == 0)
+		owner_mask_id(v, buf, size);
+	else
+		return v;
+	return buf;
+}
+
 static void
 set_field(struct owner *o, const char *field, const char *v)
 {
@@ -329,6 +347,9 @@ fold_row(const struct row *r, void *arg)
 		snprintf(o->added_at, sizeof o->added_at, "%s", at);
 	} else if (strcmp(event, "change") == 0 &&
 	    (o = owner_slot(f->b, unit, 0)) != NULL) {
+		char **was = field_slot(o, r->f[f->col[O_FIELD]]);
+		char *before = xstrdup(was && *was ? *was : "");
+
 		set_field(o, r->f[f->col[O_FIELD]], r->f[f->col[O_VALUE]]);
 		snprintf(o->changed_at, sizeof o->changed_at, "%s", at);
 		o->changes++;
@@ -348,11 +369,14 @@ fold_row(const struct row *r, void *arg)
 			snprintf(c->field, sizeof c->field, "%s",
 			    r->f[f->col[O_FIELD]]);
 			c->value = xstrdup(r->f[f->col[O_VALUE]]);
+			c->before = before;	/* SPEC 2.5: before -> after */
+			before = NULL;
 			snprintf(c->approved_by, sizeof c->approved_by, "%s",
 			    r->f[f->col[O_APPROVED]]);
 			snprintf(c->by, sizeof c->by, "%s", row_get(f->l, r,
 			    "by"));
 		}
+		free(before);
 	}
 	return 0;
 }

@@ -34,7 +34,7 @@ struct owner {
 
 struct owner_change {
 	char id[24], at[20], field[16];
-	char *value;
+	char *value, *before;	/* after and before the change */
 	char approved_by[FIELD_NAME_MAX * 4 + 1], by[FIELD_NAME_MAX * 4 + 1];
 };
 
@@ -67,6 +67,8 @@ const struct owner *owner_find(const struct owner_book *b, const char *unit);
 /* 138****5678 and 110101********1234: what listings show. */
 void owner_mask_phone(const char *phone, char *out, size_t size);
 void owner_mask_id(const char *id, char *out, size_t size);
+const char *owner_shown(const char *field, const char *v, int reveal,
+    char *buf, size_t size);
 int owner_id_valid(const char *id);	/* GB 11643 check digit */
 
 typedef int (*owner_access_fn)(const char *at, const char *by,

@@ -66,8 +66,17 @@ test_expect_success 'a change needs the manager and is kept as history' '
 	PM_NOW="2026-11-06 10:00" expect_status 0 pm-owner change --unit $U --field phone \
 	    --value 13900001111 --approved-by 刘经理 && out_has "^O0000" &&
 	expect_status 0 pm-owner show --unit $U &&
-	out_has "139\*\*\*\*1111" && out_has "phone = 139\*\*\*\*1111  (刘经理, 孙丽)" &&
+	out_has "139\*\*\*\*1111" &&
+	out_has "2026-11-06 10:00:00  phone: 138\*\*\*\*5678 → 139\*\*\*\*1111  (刘经理, 孙丽)" &&
 	grep -q 13812345678 "$OWNERS"
+'
+test_expect_success 'the history keeps before and after, in full once revealed' '
+	PM_NOW="2026-11-07 10:00" expect_status 0 pm-owner change --unit $U --field phone \
+	    --value 13700002222 --approved-by 刘经理 &&
+	expect_status 0 pm-owner show --unit $U --reveal --reason 核对 --approved-by 刘经理 &&
+	out_has "phone: 13812345678 → 13900001111  (刘经理, 孙丽)" &&
+	out_has "phone: 13900001111 → 13700002222  (刘经理, 孙丽)" &&
+	expect_status 0 pm-owner show --unit $U && ! grep -q 13900001111 "$T/out"
 '
 test_expect_success 'a new owner is a change, never a delete' '
 	expect_status 0 pm-owner change --unit $U --field name --value 林小红 --approved-by 刘经理 &&
@@ -151,6 +160,7 @@ test_expect_success 'an import that would replace an owner is refused, all of it
 	test "$(book_sum "$OWNERS")" = "$sum"
 '
 test_expect_success 'verify the owner books' '
+	# reveals: the registered one, and the history read in full
 	expect_status 0 pm-owner verify && out_has "owners.csv: [0-9]* rows, chain intact" &&
-	out_has "owner_access.csv: 2 rows"
+	out_has "owner_access.csv: 3 rows"
 '

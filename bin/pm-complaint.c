@@ -34,10 +34,13 @@ usage(int status)
 "      [--importance A|B|C] [--category KF|ZX|GC|BJ|YY|QT]\n"
 "      [--channel visit|phone|web|email|letter] [--cosigners N]\n"
 "      [--requested-by DATE] [--at DATE]\n"
+"      a request: [--type inquiry|suggestion|help|repair] [--reply-by DATE]\n"
 "                          register; prints the code\n"
 "  forward CODE --to NAME [--dept DEPT]   passed to its handler\n"
 "  ack CODE                written acknowledgment (letter, email, web)\n"
-"  reply CODE --text TEXT  the clear answer to the complainant\n"
+"  reply CODE --text TEXT [--adopted yes|no [--reason TEXT]]\n"
+"                          the clear answer; a suggestion's says whether\n"
+"                          it is adopted, and why not\n"
 "  report CODE [--to NAME] the written report to the company (co-signed)\n"
 "  review CODE --valid yes|no [--importance A|B|C]\n"
 "                          valid or invalid; a new importance keeps the code\n"
@@ -68,6 +71,8 @@ usage(int status)
 
 		buf_addf(&b, "  %-10s %-9s %-3s ", r->deadline, r->kind,
 		    r->importance);
+		if (r->type)	/* a request's type: its service standard */
+			buf_addf(&what, "%s: ", words_say(NULL, r->type));
 		buf_addf(&what, _("%s; escalates to the %s"), _(r->what),
 		    words_say(NULL, r->escalate_to));
 		out_wrap(&b, what.s, 27, 27, 79);
@@ -88,7 +93,8 @@ enum {
 	OPT_IMPORTANCE, OPT_CATEGORY, OPT_CHANNEL, OPT_COSIGNERS,
 	OPT_REQUESTED, OPT_AT, OPT_TO, OPT_DEPT, OPT_VALID, OPT_UNTIL,
 	OPT_APPROVED, OPT_RESULT, OPT_COST, OPT_HOW, OPT_UNRESOLVABLE,
-	OPT_REASON, OPT_OPEN, OPT_MONTH, OPT_BY, OPT_DATE, OPT_SIGN, OPT_KEY
+	OPT_REASON, OPT_OPEN, OPT_MONTH, OPT_BY, OPT_DATE, OPT_SIGN, OPT_KEY,
+	OPT_TYPE, OPT_REPLY_BY, OPT_ADOPTED
 };
 
 static const struct option longopts[] = {
@@ -120,6 +126,9 @@ static const struct option longopts[] = {
 	{ "date", required_argument, NULL, OPT_DATE },
 	{ "sign", no_argument, NULL, OPT_SIGN },
 	{ "key", required_argument, NULL, OPT_KEY },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "reply-by", required_argument, NULL, OPT_REPLY_BY },
+	{ "adopted", required_argument, NULL, OPT_ADOPTED },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -172,6 +181,9 @@ parse(int argc, char **argv, const int *allowed, struct opts *o)
 		case OPT_DATE: o->date = optarg; break;
 		case OPT_SIGN: o->sign = 1; break;
 		case OPT_KEY: o->key = optarg; break;
+		case OPT_TYPE: o->in.type = optarg; break;
+		case OPT_REPLY_BY: o->in.reply_by = optarg; break;
+		case OPT_ADOPTED: o->step.adopted = optarg; break;
 		case OPT_DRYRUN: o->dry_run = 1; break;
 		case OPT_ENCODING: o->encoding = optarg; break;
 		}
@@ -192,7 +204,7 @@ cmd_add(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_UNIT, OPT_NAME, OPT_PHONE, OPT_TEXT,
 		OPT_KIND, OPT_IMPORTANCE, OPT_CATEGORY, OPT_CHANNEL,
-		OPT_COSIGNERS, OPT_REQUESTED, OPT_AT, 0 };
+		OPT_COSIGNERS, OPT_REQUESTED, OPT_AT, OPT_TYPE, OPT_REPLY_BY, 0 };
 	struct pm_err e;
 	struct opts o;
 	char code[COMPLAINT_CODE_MAX];
@@ -258,7 +270,8 @@ cmd_ack(int argc, char **argv)
 static int
 cmd_reply(int argc, char **argv)
 {
-	static const int allowed[] = { OPT_TEXT, OPT_AT, 0 };
+	static const int allowed[] = { OPT_TEXT, OPT_ADOPTED, OPT_REASON, OPT_AT,
+		0 };
 
 	return step(argc, argv, "reply", allowed, "--text");
 }
@@ -316,13 +329,14 @@ cmd_close(int argc, char **argv)
 
 static const char *const list_cols[] = { "code", "kind:wo", "unit",
 	"importance:o", "category:o", "status:w", "registered_at:d", "name:o", "phone:o",
-	"channel:wo", "handler:o", "valid:wo", "resolved_at:do", "text:t", NULL };
+	"channel:wo", "handler:o", "valid:wo", "resolved_at:do", "text:t",
+	"request_type:wo", NULL };
 
 static void
 list_row(struct out *out, const struct complaint *c)
 {
 	char phone[64], resolved[20] = "";
-	const char *vals[14];
+	const char *vals[15];
 	size_t n = strlen(c->phone);
 
 	/* SPEC 6: owner phone numbers are masked in listings */
@@ -347,6 +361,7 @@ list_row(struct out *out, const struct complaint *c)
 	vals[11] = c->valid;
 	vals[12] = resolved;
 	vals[13] = c->text;
+	vals[14] = c->type;	/* a request's */
 	out_row(out, vals);
 }
 

@@ -48,6 +48,8 @@ const char *const complaint_categories[] = { "KF", "ZX", "GC", "BJ", "YY",
 	"QT", NULL };
 const char *const complaint_channels[] = { "visit", "phone", "web", "email",
 	"letter", NULL };
+const char *const complaint_request_types[] = { "inquiry", "suggestion",
+	"help", "repair", NULL };
 const char *const complaint_written_channels[] = { "web", "email", "letter",
 	NULL };
 
@@ -77,13 +79,25 @@ const struct complaint_rule complaint_rules[] = {
 	    "manager", N_("handled within 3 days (later only by extend)") },
 	{ "handle", "complaint", "C", "opened", "resolve", 2 * DAY_SECONDS,
 	    "manager", N_("handled within 2 days, or by the complainant's "
-	    "requested time (later only by extend)") },
+	    "requested time (later only by extend)"), NULL, 1 },
 	{ "notify", "complaint", "ABC", "resolve", "notify", 2 * DAY_SECONDS,
 	    "supervisor", N_("the result told within 2 days after handled") },
 	{ "supervisor", "request", "", "opened", "resolve", 2 * DAY_SECONDS,
 	    "supervisor", N_("not done within 2 days: the supervisor owns it") },
 	{ "manager", "request", "", "opened", "resolve", 7 * DAY_SECONDS,
 	    "manager", N_("not done within 7 days: the manager owns it") },
+	/* the service standards of a request's type (seed 002 2.5-2.7) */
+	{ "answer", "request", "", "opened", "reply", 0, "supervisor",
+	    N_("an inquiry answered at once (that day), or by the time agreed "
+	    "(--reply-by)"), "inquiry", 1 },
+	{ "answer", "request", "", "opened", "reply", 3 * DAY_SECONDS,
+	    "supervisor", N_("a suggestion answered within 3 days, adopted or "
+	    "not, or by the time agreed (--reply-by)"), "suggestion", 1 },
+	{ "help", "request", "", "opened", "resolve", 0, "supervisor",
+	    N_("help given at once (that day), or by the time agreed "
+	    "(--reply-by)"), "help", 1 },
+	{ "notify", "request", "", "resolve", "notify", 0, "supervisor",
+	    N_("the owner told the same day the repair is done"), "repair", 0 },
 };
 const size_t complaint_nrules = sizeof complaint_rules /
     sizeof complaint_rules[0];
@@ -341,8 +355,13 @@ fold_reg(const struct row *r, void *arg)
 	snprintf(c->kind, sizeof c->kind, "%s", r->f[f->col[R_KIND]]);
 	snprintf(c->unit, sizeof c->unit, "%s", r->f[f->col[R_UNIT]]);
 	snprintf(c->channel, sizeof c->channel, "%s", r->f[f->col[R_CHANNEL]]);
-	snprintf(c->importance, sizeof c->importance, "%s",
-	    r->f[f->col[R_IMPORTANCE]]);
+	if (strcmp(c->kind, "request") == 0)	/* its type, in that column */
+		snprintf(c->type, sizeof c->type, "%s", complaint_in_list(
+		    r->f[f->col[R_IMPORTANCE]], complaint_request_types) ?
+		    r->f[f->col[R_IMPORTANCE]] : "inquiry");
+	else
+		snprintf(c->importance, sizeof c->importance, "%s",
+		    r->f[f->col[R_IMPORTANCE]]);
 	snprintf(c->category, sizeof c->category, "%s",
 	    r->f[f->col[R_CATEGORY]]);
 	snprintf(c->registered_at, sizeof c->registered_at, "%s", at);
@@ -716,7 +735,8 @@ complaint_deadlines(const struct complaint *c, time_t now,
 		time_t start;
 
 		if (strcmp(r->kind, c->kind) != 0 || (*r->importance &&
-		    strchr(r->importance, c->importance[0]) == NULL))
+		    strchr(r->importance, c->importance[0]) == NULL) ||
+		    (r->type != NULL && strcmp(r->type, c->type) != 0))
 			continue;
 		if (strcmp(r->deadline, "ack") == 0 &&
 		    !complaint_in_list(c->channel, complaint_written_channels))
@@ -732,13 +752,11 @@ complaint_deadlines(const struct complaint *c, time_t now,
 		d->rule = r;
 		d->due = r->seconds ? start + r->seconds :
 		    clock_add_days(clock_day_start(start), 1);
-		if (strcmp(r->deadline, "handle") == 0) {
-			/* SPEC 2.1: C by the requested time; any by an extension */
-			if (c->importance[0] == 'C' && c->requested_by)
-				d->due = c->requested_by;
-			if (c->until)
-				d->due = c->until;
-		}
+		/* SPEC 2.1: by the time agreed; handling by an extension */
+		if (r->agreed && c->requested_by)
+			d->due = c->requested_by;
+		if (strcmp(r->deadline, "handle") == 0 && c->until)
+			d->due = c->until;
 		d->met = step_time(c, r->met_by);
 		if (d->met)
 			d->state = d->met <= d->due ? "met" : "late";
@@ -794,6 +812,40 @@ complaint_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg,
 
 /* ---- registration ------------------------------------------------------------------- */
 
+/*
+ * What only one kind takes: a request's --type and --reply-by (the time
+ * agreed with the owner), a complaint's --requested-by; the agreed time
+ * into req, as the book writes it.
+ */
+static int
+request_fields(const struct complaint_in *in, int request, time_t t,
+    char *req, struct pm_err *e)
+{
+	const char *opt = request ? "--reply-by" : "--requested-by";
+	const char *when = request ? in->reply_by : in->requested_by;
+	time_t rq;
+
+	if (!request && (in->type || in->reply_by))
+		return errset(e, EX_USAGE, _("%s: a complaint has no type or "
+		    "agreed reply time (--kind request; a complaint's is "
+		    "--requested-by)"), in->type ? "--type" : "--reply-by");
+	if (request && in->requested_by)
+		return errset(e, EX_USAGE, _("--requested-by: a request's "
+		    "agreed time is --reply-by"));
+	if (in->type && field_enum(e, "--type", in->type,
+	    complaint_request_types) != 0)
+		return -1;
+	if (when == NULL)
+		return 0;
+	if (field_date(e, opt, when, &rq) != 0)
+		return -1;
+	if (rq <= t)
+		return errset(e, EX_DATAERR, _("%s: %s is not after the "
+		    "registration"), opt, when);
+	clock_format(rq, req);
+	return 0;
+}
+
 int
 complaint_add(struct pm_ctx *ctx, const struct complaint_in *in, char *code,
     struct pm_err *e)
@@ -807,7 +859,7 @@ complaint_add(struct pm_ctx *ctx, const struct complaint_in *in, char *code,
 	struct ledger_tx *tx;
 	struct ledger *l;
 	long cosigners = 0;
-	time_t t, rq;
+	time_t t;
 	int request;
 
 	if (field_enum(e, "--kind", kind, complaint_kinds) != 0 ||
@@ -826,14 +878,8 @@ complaint_add(struct pm_ctx *ctx, const struct complaint_in *in, char *code,
 		return in->unit == NULL ? errset(e, EX_USAGE, _("--unit is "
 		    "required")) : -1;
 	request = strcmp(kind, "request") == 0;
-	if (in->requested_by) {
-		if (field_date(e, "--requested-by", in->requested_by, &rq) != 0)
-			return -1;
-		if (rq <= t)
-			return errset(e, EX_DATAERR, _("--requested-by: %s is not "
-			    "after the registration"), in->requested_by);
-		clock_format(rq, req);
-	}
+	if (request_fields(in, request, t, req, e) != 0)
+		return -1;
 	/* SPEC 2.1: co-signed by 3 or more is major, whatever was asked. */
 	if (!request && cosigners >= COSIGNED_MAJOR && importance[0] != 'A') {
 		warnmsg(_("%ld co-signers: registered as major (A) and to be "
@@ -859,7 +905,9 @@ complaint_add(struct pm_ctx *ctx, const struct complaint_in *in, char *code,
 	vals[R_PHONE] = in->phone ? in->phone : "";
 	vals[R_CHANNEL] = channel;
 	vals[R_TEXT] = in->text;
-	vals[R_IMPORTANCE] = request ? "" : importance;
+	/* a request has no importance: that column holds its type */
+	vals[R_IMPORTANCE] = request ? (in->type ? in->type : "inquiry") :
+	    importance;
 	vals[R_CATEGORY] = category;
 	vals[R_COSIGNERS] = cos;
 	vals[R_REQUESTED] = req;
@@ -941,6 +989,29 @@ complaint_reopen(struct pm_ctx *ctx, const char *code, const char *reason,
 
 /* ---- statistics --------------------------------------------------------------------------- */
 
+/* A request of the month by its type's standard (SPEC 2.1). */
+static void
+request_stats(struct complaint_stats *st, const struct complaint *c,
+    time_t to)
+{
+	struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
+	size_t n, k, t;
+
+	st->requests++;
+	for (t = 0; complaint_request_types[t] &&
+	    strcmp(complaint_request_types[t], c->type) != 0; t++)
+		;
+	if (complaint_request_types[t] == NULL)
+		return;
+	st->rq_registered[t]++;
+	n = complaint_deadlines(c, to, d);
+	for (k = 0; k < n; k++)
+		if (d[k].rule->type != NULL && d[k].met && d[k].met < to) {
+			st->rq_answered[t]++;
+			st->rq_on_time[t] += d[k].met <= d[k].due;
+		}
+}
+
 int
 complaint_stats(struct pm_ctx *ctx, const char *month,
     struct complaint_stats *st, struct pm_err *e)
@@ -968,7 +1039,7 @@ complaint_stats(struct pm_ctx *ctx, const char *month,
 
 		if (strcmp(c->kind, "request") == 0) {
 			if (c->registered >= from && c->registered < to)
-				st->requests++;
+				request_stats(st, c, to);
 			continue;
 		}
 		if (c->registered >= from && c->registered < to) {

@@ -19,6 +19,8 @@ extern const char *const complaint_kinds[];
 extern const char *const complaint_importances[];
 extern const char *const complaint_categories[];
 extern const char *const complaint_channels[];
+/* a request's type (SPEC 2.1): 咨询, 建议, 求助, 报修 */
+extern const char *const complaint_request_types[];
 
 /* One deadline rule of SPEC 2.1, as --help, the man page and tests read it. */
 struct complaint_rule {
@@ -30,6 +32,8 @@ struct complaint_rule {
 	long seconds;		/* after the start; 0: by the end of that day */
 	const char *escalate_to;
 	const char *what;
+	const char *type;	/* a request's type it applies to; NULL: any */
+	int agreed;		/* a time agreed with the owner replaces it */
 };
 extern const struct complaint_rule complaint_rules[];
 extern const size_t complaint_nrules;
@@ -37,12 +41,14 @@ extern const size_t complaint_nrules;
 struct complaint_in {
 	const char *kind, *unit, *name, *phone, *text, *importance, *category,
 	    *channel, *cosigners, *requested_by, *at;
+	const char *type, *reply_by;	/* a request's */
 };
 
 /* A step after registration (forward, ack, reply, ...). */
 struct complaint_step {
 	const char *step, *code, *to, *dept, *text, *valid, *importance,
 	    *until, *cost, *approved_by, *how, *reason, *at;
+	const char *adopted;	/* a suggestion's reply: yes or no */
 	int unresolvable;
 };
 
@@ -60,6 +66,7 @@ struct complaint_event {
 struct complaint {
 	char code[COMPLAINT_CODE_MAX];
 	char kind[10], unit[11], importance[2], category[3], channel[8];
+	char type[12];		/* a request's: inquiry, suggestion, help, repair */
 	char *name, *phone, *text, *result, *reason;
 	long cosigners, cost_fen;
 	time_t registered, started, requested_by, until;
@@ -120,6 +127,9 @@ struct complaint_stats {
 	int year, month;
 	long total, by_importance[3], by_category[6], requests;
 	long handled, timely, reviewed, valid, open_carried;
+	/* requests registered in the month, by type: answered by the type's
+	 * standard at all, and in time */
+	long rq_registered[4], rq_answered[4], rq_on_time[4];
 	double timely_rate, valid_rate, complaint_rate;	/* -1: no data */
 };
 int complaint_stats(struct pm_ctx *ctx, const char *month,

@@ -105,11 +105,38 @@ check_ack(struct check *k)
 	return 0;
 }
 
+/* SPEC 2.1: a suggestion is answered adopted or not, the reason when not */
 static int
 check_reply(struct check *k)
 {
-	if (k->s->text == NULL)
+	const struct complaint_step *s = k->s;
+	int suggestion = strcmp(k->c->kind, "request") == 0 &&
+	    strcmp(k->c->type, "suggestion") == 0;
+
+	if (s->text == NULL)
 		return errset(k->e, EX_USAGE, _("--text is required"));
+	if (!suggestion) {
+		if (s->adopted || s->reason)
+			return errset(k->e, EX_USAGE, _("%s: only a suggestion "
+			    "is adopted or not"), s->adopted ? "--adopted" :
+			    "--reason");
+		return 0;
+	}
+	if (s->adopted == NULL)
+		return errset(k->e, EX_DATAERR, _("--adopted yes|no is required: "
+		    "the reply to a suggestion says whether it is adopted "
+		    "(SPEC 2.1)"));
+	if (field_enum(k->e, "--adopted", s->adopted, yes_no) != 0)
+		return -1;
+	if (strcmp(s->adopted, "no") == 0 && (s->reason == NULL ||
+	    *s->reason == '\0'))
+		return errset(k->e, EX_DATAERR, _("--reason is required: why the "
+		    "suggestion is not adopted (SPEC 2.1)"));
+	if (s->reason && field_text(k->e, "--reason", s->reason,
+	    strlen(s->reason), FIELD_TEXT_MAX) != 0)
+		return -1;
+	k->v[E_VALID] = s->adopted;
+	k->v[E_REASON] = s->reason ? s->reason : "";
 	return 0;
 }
 

@@ -794,6 +794,31 @@ rate_comparison(struct doc *d, const struct complaint_stats *st,
 	}
 }
 
+/* SPEC 2.1: each request type's reply rate and timely rate. */
+static void
+request_types(struct doc *d, const struct complaint_stats *st)
+{
+	static const char *const cols[] = { "request_type:w", "registered",
+		"answered", "reply_rate:r", "on_time", "timely_rate:r", NULL };
+	struct doc_table *t = doc_table(d, "request_types", "非投诉类服务标准",
+	    cols);
+	char a[24], b[24], c[24], r1[16], r2[16];
+	const char *row[] = { NULL, a, b, r1, c, r2 };
+	size_t i;
+
+	for (i = 0; complaint_request_types[i]; i++) {
+		row[0] = complaint_request_types[i];
+		snprintf(a, sizeof a, "%ld", st->rq_registered[i]);
+		snprintf(b, sizeof b, "%ld", st->rq_answered[i]);
+		snprintf(c, sizeof c, "%ld", st->rq_on_time[i]);
+		rate_json(r1, sizeof r1, ratio(st->rq_answered[i],
+		    st->rq_registered[i]));
+		rate_json(r2, sizeof r2, ratio(st->rq_on_time[i],
+		    st->rq_registered[i]));
+		table_row(t, row);
+	}
+}
+
 static int
 gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
@@ -838,6 +863,7 @@ gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	/* the previous month beside this one: counts, then rates */
 	comparison(d, &st, &prev);
 	rate_comparison(d, &st, &cr, &prev, &pr);
+	request_types(d, &st);
 	return 0;
 }
 

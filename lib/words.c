@@ -56,7 +56,9 @@ static const struct { const char *name, *zh; } titles[] = {
 	{ "contacts", "联系次数" }, { "notices", "通知次数" },
 	{ "letters", "律师函" }, { "sued", "已起诉" }, { "large", "大客户" },
 	{ "fee", "费用" }, { "office", "中心" }, { "figure", "指标" },
-	{ "label", "名称" }, { "ratio", "比率" },
+	{ "label", "名称" }, { "ratio", "比率" }, { "answered", "已答复" },
+	{ "reply_rate", "答复率" }, { "on_time", "按时" }, { "request_type", "类型" },
+	{ "timely_rate", "及时率" }, { "registered", "登记" },
 	/* the front hall (SPEC 2.7) */
 	{ "org", "单位" }, { "visiting", "被访人" }, { "id_doc", "证件" },
 	{ "out_at", "离开/放行时间" }, { "to_name", "收件/接听人" },
@@ -91,6 +93,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	/* kinds of matter and of log entry */
 	{ NULL, "complaint", "投诉" }, { NULL, "request", "其他来访" },
 	{ NULL, "inquiry", "咨询" }, { NULL, "help", "求助" },
+	{ NULL, "suggestion", "建议" }, { "request_type", "repair", "报修" },
 	{ NULL, "incident", "事故" }, { "kind", "report", "上报" },
 	{ NULL, "other", "其他" }, { "kind", "handover", "交接班" },
 	{ "kind", "review", "审阅" },

@@ -6,6 +6,7 @@
 #                            fail unless it exits N
 #   err_has TEXT / out_has TEXT   the last command's stderr/stdout has TEXT
 #   book_sum FILE            a checksum, to prove a refusal wrote nothing
+#   office DIR CODE N        a pm.conf for office CODE of N households
 #   PM_TRACE=1 sh tests/t-x.sh   runs each test's commands under set -x
 set -u
 TOP=${PM_TOP:-$(pwd)}
@@ -54,6 +55,14 @@ out_has() {
 
 out_is() {
 	printf '%s\n' "$1" | cmp -s - "$T/out" || { echo "stdout is not \"$1\":"; cat "$T/out"; return 1; }
+}
+
+# office DIR CODE HOUSEHOLDS: an office of its own, with a manager and a
+# supervisor (the head office's tests)
+office() {
+	mkdir -p "$1"
+	printf 'office = %s\nhouseholds = %s\nmanager = 刘经理\nsupervisors = 张主管\n' \
+	    "$2" "$3" >"$1/pm.conf"
 }
 
 book_sum() {

@@ -18,11 +18,6 @@ fi
 
 U=0010102030
 export PM_USER=孙丽
-office() { # DIR CODE HOUSEHOLDS
-	mkdir -p "$1"
-	printf 'office = %s\nhouseholds = %s\nmanager = 刘经理\nsupervisors = 张主管\n' \
-	    "$2" "$3" >"$1/pm.conf"
-}
 add() { # DIR WHEN IMPORTANCE CATEGORY [more]
 	d=$1 w=$2 i=$3 c=$4; shift 4
 	PM_NOW="$w" pm-complaint -D "$d" add --unit $U --name 甲 --text 事由 \

@@ -7,11 +7,6 @@
 A=$T/a B=$T/b C=$T/c
 U=0010102030
 export PM_USER=孙丽
-office() { # DIR CODE HOUSEHOLDS
-	mkdir -p "$1"
-	printf 'office = %s\nhouseholds = %s\nmanager = 刘经理\nsupervisors = 张主管\n' \
-	    "$2" "$3" >"$1/pm.conf"
-}
 add() { # DIR IMPORTANCE CATEGORY
 	PM_NOW="2026-11-02 09:00" pm-complaint -D "$1" add --unit $U --name 甲 \
 	    --text 事由 --importance "$2" --category "$3" >/dev/null 2>&1

@@ -48,7 +48,6 @@ COMMANDS = bin/pm-duty bin/pm-key bin/pm-owner bin/pm-complaint bin/pm-visit \
            bin/pm-desk bin/pm-fee bin/pm-reno bin/pm-report
 HEADERS  = lib/pm.h lib/ledger_priv.h lib/duty.h lib/key.h lib/owner.h lib/complaint.h lib/check.h lib/visit.h \
            lib/desk.h lib/fee.h lib/reno.h lib/alert.h lib/report.h lib/doc.h
-MANPAGES = man/pm-duty.1 man/pm-key.1 man/pm-files.5
 
 # The message catalogues (po/LANG.po), compiled in the layout gettext
 # reads, so that TEXTDOMAINDIR=po/locale works from the build tree.
@@ -142,9 +141,6 @@ tests/pngcount: tests/pngcount.o
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< $(PM_LIBS)
 
 tests/histgen: tests/histgen.o lib/libpm.a
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
-
-tests/crashpoint: tests/crashpoint.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
 check: all tests/unit tests/pngcount tests/maxrss tests/width tests/histgen .test-deps-ok

@@ -47,7 +47,8 @@ FORMS    = lib/duty.o lib/key.o lib/owner.o lib/complaint.o lib/compstep.o \
 COMMANDS = bin/pm-duty bin/pm-key bin/pm-owner bin/pm-complaint bin/pm-visit \
            bin/pm-desk bin/pm-fee bin/pm-reno bin/pm-report
 HEADERS  = lib/pm.h lib/ledger_priv.h lib/duty.h lib/key.h lib/owner.h lib/complaint.h lib/check.h lib/visit.h \
-           lib/desk.h lib/fee.h lib/reno.h lib/alert.h lib/report.h lib/doc.h
+           lib/desk.h lib/fee.h lib/reno.h lib/alert.h lib/report.h lib/doc.h \
+           lib/complaint_priv.h
 
 # The message catalogues (po/LANG.po), compiled in the layout gettext
 # reads, so that TEXTDOMAINDIR=po/locale works from the build tree.

@@ -31,24 +31,6 @@
 const char *const report_names[] = { "duty", "weekly", "owners", "keys",
 	"complaints", "visits", NULL };
 
-/*
- * SPEC 2.6, the schedule: the day each report is due, and the period it
- * covers when produced that day.
- */
-static const struct schedule {
-	const char *report;
-	const char *due;	/* daily, monday, day N, last-or-30, quarter-10 */
-	const char *title;
-} schedule[] = {
-	{ "duty", "daily", "值班记录审阅" },
-	{ "weekly", "monday", "接待记录周报" },
-	{ "owners", "day 5", "业主档案月报" },
-	{ "keys", "day 25", "钥匙盘点" },
-	{ "complaints", "day 30", "投诉统计" },
-	{ "visits", "day 10 of a quarter", "回访季度分析" },
-};
-#define NSCHEDULE (sizeof schedule / sizeof schedule[0])
-
 static void
 ymd(time_t t, int *y, int *m, int *d)
 {
@@ -58,71 +40,6 @@ ymd(time_t t, int *y, int *m, int *d)
 	*y = tm.tm_year + 1900;
 	*m = tm.tm_mon + 1;
 	*d = tm.tm_mday;
-}
-
-int
-report_period(const char *report, time_t day, char *period)
-{
-	int y, m, d;
-
-	day = clock_day_start(day);
-	ymd(day, &y, &m, &d);
-	if (strcmp(report, "duty") == 0)
-		clock_format_date(clock_add_days(day, -1), period);
-	else if (strcmp(report, "weekly") == 0)
-		/* the week before: its Monday */
-		clock_format_date(clock_add_days(day, -(clock_weekday(day) - 1) - 7),
-		    period);
-	else if (strcmp(report, "owners") == 0) {
-		/* before the 5th: the month that ended */
-		if (--m == 0)
-			m = 12, y--;
-		sprintf(period, "%04d-%02d", y, m);
-	} else if (strcmp(report, "keys") == 0 ||
-	    strcmp(report, "complaints") == 0)
-		sprintf(period, "%04d-%02d", y, m);
-	else if (strcmp(report, "visits") == 0) {
-		int q = (m - 1) / 3;	/* the quarter before this one */
-
-		if (q == 0)
-			q = 4, y--;
-		sprintf(period, "%04dQ%d", y, q);
-	} else
-		return -1;
-	return 0;
-}
-
-size_t
-report_due_on(time_t day, struct report_due *out)
-{
-	int y, m, d;
-	size_t i, n = 0;
-
-	ymd(day, &y, &m, &d);
-	for (i = 0; i < NSCHEDULE; i++) {
-		const char *r = schedule[i].report;
-		int due;
-
-		if (strcmp(r, "duty") == 0)
-			due = 1;
-		else if (strcmp(r, "weekly") == 0)
-			due = clock_weekday(day) == 1;
-		else if (strcmp(r, "owners") == 0)
-			due = d == 5;
-		else if (strcmp(r, "keys") == 0)
-			due = d == 25;
-		else if (strcmp(r, "complaints") == 0)
-			/* the 30th; in February its last day */
-			due = m == 2 ? d == clock_days_in_month(y, 2) : d == 30;
-		else
-			due = d == 10 && (m - 1) % 3 == 0;
-		if (!due)
-			continue;
-		out[n].report = r;
-		report_period(r, day, out[n].period);
-		n++;
-	}
-	return n;
 }
 
 int
@@ -964,19 +881,177 @@ gather_heads(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	return 0;
 }
 
+/* ---- the schedule ------------------------------------------------------------------- */
+
+/* SPEC 2.6: the day each report is due... */
 static int
-check_period(const char *report, const char *period, struct pm_err *e)
+due_daily(int y, int m, int d, time_t day)
+{
+	(void)y, (void)m, (void)d, (void)day;
+	return 1;
+}
+
+static int
+due_monday(int y, int m, int d, time_t day)
+{
+	(void)y, (void)m, (void)d;
+	return clock_weekday(day) == 1;
+}
+
+static int
+due_5th(int y, int m, int d, time_t day)
+{
+	(void)y, (void)m, (void)day;
+	return d == 5;
+}
+
+static int
+due_25th(int y, int m, int d, time_t day)
+{
+	(void)y, (void)m, (void)day;
+	return d == 25;
+}
+
+/* the 30th; in February its last day */
+static int
+due_30th(int y, int m, int d, time_t day)
+{
+	(void)day;
+	return m == 2 ? d == clock_days_in_month(y, 2) : d == 30;
+}
+
+/* the 10th of a quarter's first month */
+static int
+due_quarter(int y, int m, int d, time_t day)
+{
+	(void)y, (void)day;
+	return d == 10 && (m - 1) % 3 == 0;
+}
+
+/* ... and the period it covers when produced that day */
+static void
+period_yesterday(int y, int m, time_t day, char *period)
+{
+	(void)y, (void)m;
+	clock_format_date(clock_add_days(day, -1), period);
+}
+
+/* the week before: its Monday */
+static void
+period_last_week(int y, int m, time_t day, char *period)
+{
+	(void)y, (void)m;
+	clock_format_date(clock_add_days(day, -(clock_weekday(day) - 1) - 7),
+	    period);
+}
+
+/* before the 5th: the month that ended */
+static void
+period_last_month(int y, int m, time_t day, char *period)
+{
+	(void)day;
+	if (--m == 0)
+		m = 12, y--;
+	sprintf(period, "%04d-%02d", y, m);
+}
+
+static void
+period_this_month(int y, int m, time_t day, char *period)
+{
+	(void)day;
+	sprintf(period, "%04d-%02d", y, m);
+}
+
+/* the quarter before this one */
+static void
+period_last_quarter(int y, int m, time_t day, char *period)
+{
+	int q = (m - 1) / 3;
+
+	(void)day;
+	if (q == 0)
+		q = 4, y--;
+	sprintf(period, "%04dQ%d", y, q);
+}
+
+/* SPEC 2.6, the schedule: one row a report, read by due, run and --help */
+static const struct schedule {
+	const char *report;
+	int (*due)(int y, int m, int d, time_t day);
+	void (*period)(int y, int m, time_t day, char *period);
+	int (*gather)(struct pm_ctx *ctx, struct doc *d, struct pm_err *e);
+	const char *title;
+	char unit;		/* its period: a d(ay), m(onth) or q(uarter) */
+} schedule[] = {
+	{ "duty", due_daily, period_yesterday, gather_duty, "值班记录审阅",
+	    'd' },
+	{ "weekly", due_monday, period_last_week, gather_weekly,
+	    "接待记录周报", 'd' },
+	{ "owners", due_5th, period_last_month, gather_owners, "业主档案月报",
+	    'm' },
+	{ "keys", due_25th, period_this_month, gather_keys, "钥匙盘点", 'm' },
+	{ "complaints", due_30th, period_this_month, gather_month, "投诉统计",
+	    'm' },
+	{ "visits", due_quarter, period_last_quarter, gather_visits,
+	    "回访季度分析", 'q' },
+};
+#define NSCHEDULE (sizeof schedule / sizeof schedule[0])
+
+static const struct schedule *
+scheduled(const char *report)
+{
+	size_t i;
+
+	for (i = 0; i < NSCHEDULE; i++)
+		if (strcmp(schedule[i].report, report) == 0)
+			return &schedule[i];
+	return NULL;
+}
+
+int
+report_period(const char *report, time_t day, char *period)
+{
+	const struct schedule *s = scheduled(report);
+	int y, m, d;
+
+	if (s == NULL)
+		return -1;
+	day = clock_day_start(day);
+	ymd(day, &y, &m, &d);
+	s->period(y, m, day, period);
+	return 0;
+}
+
+size_t
+report_due_on(time_t day, struct report_due *out)
+{
+	int y, m, d;
+	size_t i, n = 0;
+
+	ymd(day, &y, &m, &d);
+	for (i = 0; i < NSCHEDULE; i++) {
+		if (!schedule[i].due(y, m, d, day))
+			continue;
+		out[n].report = schedule[i].report;
+		report_period(schedule[i].report, day, out[n].period);
+		n++;
+	}
+	return n;
+}
+
+static int
+check_period(const struct schedule *s, const char *period, struct pm_err *e)
 {
 	time_t t;
 	int y, m, timed = 0;
 
-	if (strcmp(report, "duty") == 0 || strcmp(report, "weekly") == 0) {
+	if (s->unit == 'd') {
 		if (clock_parse(period, &t, &timed) != 0 || timed)
 			return errset(e, EX_DATAERR, _("%s: expected a date "
-			    "YYYY-MM-DD, got \"%.20s\""), report, period);
+			    "YYYY-MM-DD, got \"%.20s\""), s->report, period);
 		return 0;
 	}
-	if (strcmp(report, "visits") == 0)
+	if (s->unit == 'q')
 		return clock_parse_quarter(period, &y, &m) == 0 ? 0 :
 		    errset(e, EX_DATAERR, _("--quarter: expected YYYYQn, got "
 		    "\"%.20s\""), period);
@@ -992,19 +1067,16 @@ int
 report_gather(struct pm_ctx *ctx, const char *report, const char *period,
     struct doc *d, struct pm_err *e)
 {
-	size_t i;
+	const struct schedule *s;
 	int rc;
 
 	memset(d, 0, sizeof *d);
-	for (i = 0; i < NSCHEDULE; i++)
-		if (strcmp(schedule[i].report, report) == 0)
-			break;
-	if (i == NSCHEDULE)
+	if ((s = scheduled(report)) == NULL)
 		return errset(e, EX_USAGE, _("no report \"%s\""), report);
-	if (check_period(report, period, e) != 0)
+	if (check_period(s, period, e) != 0)
 		return -1;
 	d->report = report;
-	d->title = schedule[i].title;
+	d->title = s->title;
 	snprintf(d->period, sizeof d->period, "%s", period);
 	if (strcmp(report, "weekly") == 0) {
 		time_t t;
@@ -1016,12 +1088,7 @@ report_gather(struct pm_ctx *ctx, const char *report, const char *period,
 	/* every report names its office (issue 18) */
 	snprintf(doc_put(d, "office", "物业中心", 0)->value, 512, "%s",
 	    ctx->conf.office);
-	rc = strcmp(report, "duty") == 0 ? gather_duty(ctx, d, e) :
-	    strcmp(report, "weekly") == 0 ? gather_weekly(ctx, d, e) :
-	    strcmp(report, "owners") == 0 ? gather_owners(ctx, d, e) :
-	    strcmp(report, "keys") == 0 ? gather_keys(ctx, d, e) :
-	    strcmp(report, "complaints") == 0 ? gather_month(ctx, d, e) :
-	    gather_visits(ctx, d, e);
+	rc = s->gather(ctx, d, e);
 	if (rc == 0)
 		rc = gather_heads(ctx, d, e);
 	return rc;

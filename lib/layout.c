@@ -123,9 +123,9 @@ render_text(const struct doc *d, FILE *out)
 		if (d->v[i].kind == 2)
 			continue;	/* breakdowns: the tables show them */
 		out_pad(&b, d->v[i].label, 16);
-		if (strcmp(d->v[i].key, "office") == 0 &&
-		    words_value("office", d->v[i].value))	/* 合计 */
-			buf_addf(&b, "%s\n", words_value("office",
+		if (d->v[i].kind == 0 && words_value(d->v[i].key,
+		    d->v[i].value))	/* 合计, 是, 否 */
+			buf_addf(&b, "%s\n", words_value(d->v[i].key,
 			    d->v[i].value));
 		else if (d->v[i].chart && strcmp(d->v[i].value, "null") != 0)
 			buf_addf(&b, "%.1f%%\n", atof(d->v[i].value) * 100);

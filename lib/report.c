@@ -981,12 +981,12 @@ static const struct schedule {
 	void (*period)(int y, int m, time_t day, char *period);
 	int (*gather)(struct pm_ctx *ctx, struct doc *d, struct pm_err *e);
 	const char *title;
-	char unit;		/* its period: a d(ay), m(onth) or q(uarter) */
+	char unit;		/* its period: a d(ay), w(eek), m(onth), q(uarter) */
 } schedule[] = {
 	{ "duty", due_daily, period_yesterday, gather_duty, "值班记录审阅",
 	    'd' },
 	{ "weekly", due_monday, period_last_week, gather_weekly,
-	    "接待记录周报", 'd' },
+	    "接待记录周报", 'w' },
 	{ "owners", due_5th, period_last_month, gather_owners, "业主档案月报",
 	    'm' },
 	{ "keys", due_25th, period_this_month, gather_keys, "钥匙盘点", 'm' },
@@ -1045,7 +1045,7 @@ check_period(const struct schedule *s, const char *period, struct pm_err *e)
 	time_t t;
 	int y, m, timed = 0;
 
-	if (s->unit == 'd') {
+	if (s->unit == 'd' || s->unit == 'w') {
 		if (clock_parse(period, &t, &timed) != 0 || timed)
 			return errset(e, EX_DATAERR, _("%s: expected a date "
 			    "YYYY-MM-DD, got \"%.20s\""), s->report, period);
@@ -1057,6 +1057,33 @@ check_period(const struct schedule *s, const char *period, struct pm_err *e)
 		    "\"%.20s\""), period);
 	return clock_parse_month(period, &y, &m) == 0 ? 0 : errset(e,
 	    EX_DATAERR, _("--month: expected YYYY-MM, got \"%.20s\""), period);
+}
+
+/*
+ * SPEC 2.6: a report states the instant its figures are cut off at, and
+ * whether its period is over (the 30th's statistics are the month so
+ * far; run after the month, the same report is the complete month).
+ */
+static void
+cut_off(const struct pm_ctx *ctx, const struct schedule *s, struct doc *d)
+{
+	time_t from, end;
+	int y, m;
+
+	if (s->unit == 'q') {
+		clock_parse_quarter(d->period, &y, &m);
+		end = clock_month_end(y, 3 * m);
+	} else if (s->unit == 'm') {
+		clock_parse_month(d->period, &y, &m);
+		end = clock_month_end(y, m);
+	} else {
+		clock_parse(d->period, &from, NULL);
+		end = clock_add_days(from, s->unit == 'w' ? 7 : 1);
+	}
+	clock_format(ctx->now < end ? ctx->now : end - 1,
+	    doc_put(d, "cut_off", "数据截至", 0)->value);
+	snprintf(doc_put(d, "complete", "本期已完", 0)->value, 512, "%s",
+	    ctx->now < end ? "no" : "yes");
 }
 
 /*
@@ -1089,6 +1116,8 @@ report_gather(struct pm_ctx *ctx, const char *report, const char *period,
 	snprintf(doc_put(d, "office", "物业中心", 0)->value, 512, "%s",
 	    ctx->conf.office);
 	rc = s->gather(ctx, d, e);
+	if (rc == 0)
+		cut_off(ctx, s, d);
 	if (rc == 0)
 		rc = gather_heads(ctx, d, e);
 	return rc;

@@ -245,3 +245,26 @@ json.load(open(sys.argv[1]), object_pairs_hook=once)" "$T/r.json" || exit 1
 else
 	echo "ok - json keys once # SKIP python3 not installed"
 fi
+
+# ---- the 30th's cut-off ----------------------------------------------------------------------
+# March has 31 days: the report of the 30th is the month so far, and says
+# so; run after the month it is the whole month, and April's report has
+# the whole of March beside it.
+test_expect_success 'the 30th states its cut-off; the complete month comes after' '
+	export PM_DATA=$T/march && mkdir -p "$PM_DATA" &&
+	printf "office = XDZM\nhouseholds = 100\nmanager = 刘经理\n" >"$PM_DATA/pm.conf" &&
+	PM_NOW="2026-03-10 09:00" pm-complaint add --unit $U --name 甲 --text 一 >/dev/null &&
+	PM_NOW="2026-03-30 09:00" expect_status 0 pm-report complaints --month 2026-03 --format csv &&
+	out_has "^XDZM,summary,total,1$" &&
+	out_has "^XDZM,summary,cut_off,2026-03-30 09:00:00$" &&
+	out_has "^XDZM,summary,complete,no$" &&
+	PM_NOW="2026-03-30 09:00" expect_status 0 pm-report complaints --month 2026-03 &&
+	out_has "^数据截至  *2026-03-30 09:00:00$" && out_has "^本期已完  *否$" &&
+	PM_NOW="2026-03-31 09:00" pm-complaint add --unit $U --name 乙 --text 二 >/dev/null &&
+	PM_NOW="2026-04-01 08:00" expect_status 0 pm-report complaints --month 2026-03 --format csv &&
+	out_has "^XDZM,summary,total,2$" &&
+	out_has "^XDZM,summary,cut_off,2026-03-31 23:59:59$" &&
+	out_has "^XDZM,summary,complete,yes$" &&
+	PM_NOW="2026-04-30 09:00" expect_status 0 pm-report complaints --month 2026-04 --format csv &&
+	out_has "^XDZM,summary,previous.total,2$"
+'

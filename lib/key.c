@@ -206,6 +206,9 @@ history_add(struct key_book *b, const char *id, const char *at,
 		    v[K_LOAN], v[K_FROM], v[K_TO]);
 	else if (strcmp(event, "remedy") == 0)
 		buf_addf(&d, "%s", v[K_ACTION]);
+	else if (strcmp(event, "count") == 0)
+		buf_addf(&d, _("counted by %s; the book said %s"), v[K_TO],
+		    v[K_EXPECTED]);
 	if (*v[K_NOTE])
 		buf_addf(&d, "%s%s", d.len ? "; " : "", v[K_NOTE]);
 	h->detail = d.s ? d.s : xstrdup("");
@@ -245,6 +248,10 @@ apply(struct key_book *b, const char *id, const char *at, const char *by,
 			u->on_hand -= count;
 			u->lent_out += count;
 			loan_new(b, id, at, count, v);
+		} else if (strcmp(event, "count") == 0) {
+			u->last_count = count;
+			u->last_book = atol(v[K_EXPECTED]);
+			snprintf(u->counted_at, sizeof u->counted_at, "%s", at);
 		}
 	}
 	if (u != NULL) {
@@ -758,17 +765,15 @@ key_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg, struct pm_err *e)
 	return 0;
 }
 
-int
-key_inventory_count(struct pm_ctx *ctx, struct key_book *b, const char *file,
-    long *discrepancies, struct pm_err *e)
+/* The count of the cabinet into b: unit,counted lines, each unit once. */
+static int
+count_read(struct key_book *b, const char *file, struct pm_err *e)
 {
 	struct import_src *src = import_open(file, NULL, e);
 	struct row r;
 	long errors = 0, counted;
-	size_t i;
 	int rc;
 
-	(void)ctx;
 	if (src == NULL)
 		return -1;
 	while ((rc = import_next(src, &r, e)) == 1) {
@@ -800,6 +805,61 @@ key_inventory_count(struct pm_ctx *ctx, struct key_book *b, const char *file,
 	if (errors)
 		return errset(e, EX_DATAERR, _("%s: %ld rows with errors"), file,
 		    errors);
+	return 0;
+}
+
+/*
+ * SPEC 2.2: the 25th's count is an event of the key book, a row a unit
+ * counted or holding keys: found, the book's figure, who counted; all
+ * of them or none.
+ */
+static void
+count_record(struct pm_ctx *ctx, const struct key_book *b)
+{
+	struct ledger *l = ledger_open(&key_def, ctx->data);
+	struct ledger_tx *tx = ledger_begin(l, ctx->conf.lock_timeout);
+	struct key_book now;
+	size_t i;
+
+	memset(&now, 0, sizeof now);
+	fold_book_from(l, &now, NULL, 1);	/* the cabinet under the lock */
+	for (i = 0; i < b->nunits; i++) {
+		const struct key_unit *u = &b->units[i];
+		struct key_unit *in = unit_get(&now, u->unit, 1);
+		long found = u->counted < 0 ? 0 : u->counted;
+		char c[24], x[24];
+		const char *v[K_NCOLS + 1];
+		int k;
+
+		if (u->counted < 0 && in->on_hand == 0)
+			continue;
+		for (k = 0; k < K_NCOLS; k++)
+			v[k] = "";
+		v[K_NCOLS] = NULL;
+		snprintf(c, sizeof c, "%ld", found);
+		snprintf(x, sizeof x, "%ld", in->on_hand);
+		v[K_EVENT] = "count";
+		v[K_UNIT] = u->unit;
+		v[K_COUNT] = c;
+		v[K_EXPECTED] = x;
+		v[K_TO] = ctx->user;
+		v[K_CONFIRMED] = found == in->on_hand ? "✓" : "";
+		ledger_add(tx, ctx->now, ctx->user, ctx->now, v);
+	}
+	ledger_commit(tx);
+	ledger_close(l);
+	key_book_free(&now);
+}
+
+int
+key_inventory_count(struct pm_ctx *ctx, struct key_book *b, const char *file,
+    long *discrepancies, struct pm_err *e)
+{
+	size_t i;
+
+	if (count_read(b, file, e) != 0)
+		return -1;
+	count_record(ctx, b);
 	*discrepancies = 0;
 	for (i = 0; i < b->nunits; i++)
 		if (b->units[i].counted != b->units[i].on_hand &&

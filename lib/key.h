@@ -33,6 +33,9 @@ struct key_unit {
 	char unit[11];
 	long received, expected, issued, lent_out, lost, on_hand;
 	long counted;		/* inventory: -1 when not counted */
+	/* the last count recorded (the 25th's): found, the book's, when */
+	long last_count, last_book;
+	char counted_at[20];
 	time_t last;		/* its last row: when a closed unit closed */
 };
 

@@ -544,14 +544,14 @@ static int
 gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
 	static const char *const ucols[] = { "unit", "on_hand", "lent_out",
-		"issued", "lost", NULL };
+		"issued", "lost", "counted", "diff", NULL };
 	static const char *const lcols[] = { "loan", "unit", "count",
 		"borrower", "dept", "lent_at", "days_out", NULL };
 	struct key_loan **loans;
 	struct key_book b;
 	struct doc_table *t;
 	static const char *const mcols[] = { "keys", "count", NULL };
-	long on_hand = 0, lent = 0, lost = 0, issued = 0;
+	long on_hand = 0, lent = 0, lost = 0, issued = 0, counted = 0;
 	size_t i, n;
 
 	if (key_read(ctx, NULL, &b, e) != 0)
@@ -559,13 +559,20 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	/* not "units": that key is the count (a JSON object has each key once) */
 	t = doc_table(d, "unit_keys", "各房号钥匙 (应在柜数)", ucols);
 	for (i = 0; i < b.nunits; i++) {
-		char n1[24], n2[24], n3[24], n4[24];
-		const char *v[] = { b.units[i].unit, n1, n2, n3, n4 };
+		const struct key_unit *u = &b.units[i];
+		char n1[24], n2[24], n3[24], n4[24], n5[24] = "", n6[24] = "";
+		const char *v[] = { u->unit, n1, n2, n3, n4, n5, n6 };
 
-		snprintf(n1, sizeof n1, "%ld", b.units[i].on_hand);
-		snprintf(n2, sizeof n2, "%ld", b.units[i].lent_out);
-		snprintf(n3, sizeof n3, "%ld", b.units[i].issued);
-		snprintf(n4, sizeof n4, "%ld", b.units[i].lost);
+		snprintf(n1, sizeof n1, "%ld", u->on_hand);
+		snprintf(n2, sizeof n2, "%ld", u->lent_out);
+		snprintf(n3, sizeof n3, "%ld", u->issued);
+		snprintf(n4, sizeof n4, "%ld", u->lost);
+		/* the month's count (pm-key inventory --counted), as recorded */
+		if (strncmp(u->counted_at, d->period, 7) == 0) {
+			snprintf(n5, sizeof n5, "%ld", u->last_count);
+			snprintf(n6, sizeof n6, "%ld", u->last_count - u->last_book);
+			counted++;
+		}
 		table_row(t, v);
 		on_hand += b.units[i].on_hand;
 		lent += b.units[i].lent_out;
@@ -608,6 +615,7 @@ gather_keys(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	put_num(d, "lent_out", "借出未还", lent);
 	put_num(d, "overdue_loans", "逾期借出", (long)n);
 	put_num(d, "lost", "遗失", lost);
+	put_num(d, "units_counted", "本月盘点房号", counted);
 	key_book_free(&b);
 	return 0;
 }

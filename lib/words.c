@@ -132,6 +132,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	/* key events (SPEC 2.2) */
 	{ "event", "receive", "接收" }, { "event", "issue", "交业主" },
 	{ "event", "lend", "借出" }, { "event", "return", "归还" },
+	{ "event", "count", "盘点" },
 	{ "event", "lost", "遗失" }, { "event", "remedy", "补救" },
 	{ "item", "total", "合计" }, { "office", "total", "合计" },
 	/* the month's comparison (SPEC 2.1): its rows */

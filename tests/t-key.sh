@@ -106,10 +106,31 @@ test_expect_success 'the inventory of the 25th against a count' '
 	out_has "^0020304050,0,0,0,0,0,1,1$" &&
 	err_has "2 unit(s) where the count differs"
 '
-test_expect_success 'a bad count file is refused per line' '
+test_expect_success 'the count is an event of the key book: who, when, found and the book'"'"'s' '
+	grep -c ",count,$U,2,2,.*,✓," "$KEYS" | grep -qx 1 &&
+	grep -q ",count,0010102031,1,2,.*,$PM_USER,.*,2026-11-25 09:00:00," "$KEYS" &&
+	grep -q ",count,0020304050,1,0," "$KEYS" &&
+	test "$(grep -c "^[0-9]*,[^,]*,count," "$KEYS")" = 3 &&
+	PM_NOW="2026-11-25 10:00" expect_status 0 pm-report keys --month 2026-11 --format csv &&
+	out_has "^[^,]*,unit_keys,0010102031.counted,1$" &&
+	out_has "^[^,]*,unit_keys,0010102031.diff,-1$" &&
+	out_has "^[^,]*,unit_keys,$U.diff,0$" &&
+	out_has "^[^,]*,summary,units_counted,3$" &&
+	PM_NOW="2026-12-25 10:00" expect_status 0 pm-report keys --month 2026-12 --format csv &&
+	out_has "^[^,]*,unit_keys,0010102031.counted,$" &&
+	PM_NOW="2026-11-25 10:00" expect_status 0 pm-key show --unit 0010102031 &&
+	out_has "count" && out_has "the book said 2" &&
+	expect_status 0 pm-key verify
+'
+test_expect_success 'a bad count file is refused per line, nothing recorded' '
+	sum=$(book_sum "$KEYS") &&
 	printf "%s,many\n0010,1\n" $U >"$T/bad.csv" &&
 	expect_status 65 pm-key inventory --counted "$T/bad.csv" &&
-	err_has "line 1: counted: expected a whole number" && err_has "line 2: unit:"
+	err_has "line 1: counted: expected a whole number" && err_has "line 2: unit:" &&
+	printf "%s,1\n%s,1\n" $U $U >"$T/twice.csv" &&
+	expect_status 65 pm-key inventory --counted "$T/twice.csv" &&
+	err_has "is counted twice" &&
+	test "$(book_sum "$KEYS")" = "$sum"
 '
 test_expect_success 'json numbers are numbers' '
 	expect_status 0 pm-key list --format json &&

@@ -473,6 +473,22 @@ cmd_show(int argc, char **argv)
 			v[4] = d[i].rule->what;
 			out_row(out, v);
 		}
+		/* the rounds before a reopening: each handling, met or late */
+		n = complaint_past_rounds(c, d);
+		for (i = 0; i < n; i++) {
+			char due[20], what[160];
+			const char *v[5];
+
+			clock_format(d[i].due, due);
+			snprintf(what, sizeof what, _("before reopening %zu: %s"),
+			    i + 1, _(d[i].rule->what));
+			v[0] = d[i].rule->deadline;
+			v[1] = due;
+			v[2] = d[i].state;
+			v[3] = d[i].rule->escalate_to;
+			v[4] = what;
+			out_row(out, v);
+		}
 		out_close(out);
 		if (c->cosigners >= 3 && !c->reported)
 			printf(_("\n%ld co-signers: report it in writing to the "

@@ -430,6 +430,11 @@ apply_step(struct complaint *c, const char *const *v, time_t t)
 		c->reason = xstrdup(v[E_REASON]);
 	} else if (strcmp(step, "reopen") == 0) {
 		/* SPEC 2.4: open again, with fresh deadlines */
+		if (c->reopened < (int)(sizeof c->round_start /
+		    sizeof c->round_start[0])) {
+			c->round_start[c->reopened] = c->started;
+			c->round_until[c->reopened] = c->until;
+		}
 		c->started = t;
 		c->forwarded = c->replied = c->resolved = c->notified = 0;
 		c->closed = c->until = 0;
@@ -744,6 +749,9 @@ complaint_deadlines(const struct complaint *c, time_t now,
 		if (strcmp(r->deadline, "company") == 0 &&
 		    c->cosigners < COSIGNED_MAJOR)
 			continue;
+		/* reopened, it goes back to whoever handled it: no new passing */
+		if (strcmp(r->deadline, "forward") == 0 && c->reopened)
+			continue;
 		start = strcmp(r->starts, "registered") == 0 ? c->registered :
 		    strcmp(r->starts, "opened") == 0 ? c->started : c->resolved;
 		if (start == 0 || n == COMPLAINT_DEADLINES_MAX)
@@ -764,6 +772,38 @@ complaint_deadlines(const struct complaint *c, time_t now,
 			d->state = "missed";
 		else
 			d->state = now > d->due ? "overdue" : "pending";
+	}
+	return n;
+}
+
+size_t
+complaint_past_rounds(const struct complaint *c,
+    struct complaint_deadline *out)
+{
+	const struct complaint_rule *r = NULL;
+	size_t i, n = 0;
+	int k;
+
+	for (i = 0; i < complaint_nrules && r == NULL; i++)
+		if (strcmp(complaint_rules[i].deadline, "handle") == 0 &&
+		    strcmp(complaint_rules[i].kind, c->kind) == 0 &&
+		    strchr(complaint_rules[i].importance, c->importance[0]))
+			r = &complaint_rules[i];
+	if (r == NULL || strcmp(c->kind, "complaint") != 0)
+		return 0;
+	for (k = 0; k < c->reopened && k < (int)(sizeof c->round_start /
+	    sizeof c->round_start[0]) && n < COMPLAINT_DEADLINES_MAX; k++) {
+		struct complaint_deadline *d = &out[n++];
+
+		d->rule = r;
+		d->due = c->round_start[k] + r->seconds;
+		if (r->agreed && c->requested_by)
+			d->due = c->requested_by;
+		if (c->round_until[k])
+			d->due = c->round_until[k];
+		d->met = k < c->nhandled ? c->handled[k] : 0;
+		d->state = d->met == 0 ? "missed" : d->met <= d->due ? "met" :
+		    "late";
 	}
 	return n;
 }
@@ -954,8 +994,8 @@ record_step(struct pm_ctx *ctx, const struct complaint_step *s,
 		c->closed = was;
 	}
 	if (rc == 0) {
-		snprintf(id, 16, "E%06ld", ledger_add(tx, t, ctx->user, ctx->now,
-		    v));
+		snprintf(id, 16, "E%06ld", ledger_add(tx, t, s->by ? s->by :
+		    ctx->user, ctx->now, v));
 		ledger_commit(tx);
 	} else
 		ledger_rollback(tx);
@@ -976,7 +1016,7 @@ complaint_record(struct pm_ctx *ctx, const struct complaint_step *s,
 
 int
 complaint_reopen(struct pm_ctx *ctx, const char *code, const char *reason,
-    char *id, struct pm_err *e)
+    const char *by, char *id, struct pm_err *e)
 {
 	struct complaint_step s;
 
@@ -984,6 +1024,7 @@ complaint_reopen(struct pm_ctx *ctx, const char *code, const char *reason,
 	s.step = "reopen";
 	s.code = code;
 	s.reason = reason;
+	s.by = by;	/* who failed the visit, not the clerk at the keyboard */
 	return record_step(ctx, &s, 1, id, e);
 }
 

@@ -49,6 +49,7 @@ struct complaint_step {
 	const char *step, *code, *to, *dept, *text, *valid, *importance,
 	    *until, *cost, *approved_by, *how, *reason, *at;
 	const char *adopted;	/* a suggestion's reply: yes or no */
+	const char *by;		/* who records it, when not the clerk (--as) */
 	int unresolvable;
 };
 
@@ -72,6 +73,7 @@ struct complaint {
 	time_t registered, started, requested_by, until;
 	time_t forwarded, acked, replied, resolved, notified, closed, reported;
 	time_t handled[8];	/* every handling, each due for its own visit */
+	time_t round_start[8], round_until[8];	/* each round before a reopening */
 	int nhandled;
 	char valid[4], registered_at[20], handler[FIELD_NAME_MAX * 4 + 1];
 	int unresolvable, reopened;
@@ -95,7 +97,7 @@ int complaint_record(struct pm_ctx *ctx, const struct complaint_step *s,
     char *id, struct pm_err *e);
 /* pm-visit's failed review puts a complaint back (SPEC 2.4). */
 int complaint_reopen(struct pm_ctx *ctx, const char *code, const char *reason,
-    char *id, struct pm_err *e);
+    const char *by, char *id, struct pm_err *e);
 
 int complaint_read(struct pm_ctx *ctx, int keep_events,
     struct complaint_book *b, struct pm_err *e);
@@ -111,6 +113,13 @@ int complaint_read_one(struct pm_ctx *ctx, int keep_events, const char *code,
     struct complaint_book *b, struct pm_err *e);
 struct complaint *complaint_find(struct complaint_book *b, const char *code);
 const char *complaint_status(const struct complaint *c);
+/*
+ * The handling of each round before a reopening (SPEC 2.4: a failed
+ * visit reopens it with fresh deadlines): its due, when it was handled,
+ * met or late.  Returns how many.
+ */
+size_t complaint_past_rounds(const struct complaint *c,
+    struct complaint_deadline *out);
 size_t complaint_deadlines(const struct complaint *c, time_t now,
     struct complaint_deadline *out);
 /* The person a rule escalates to, as pm.conf names them, or NULL. */

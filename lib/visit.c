@@ -671,7 +671,7 @@ visit_review(struct pm_ctx *ctx, const char *ref, const char *by,
 		buf_addf(&why, "回访不合格 (%s %s)%s%s", it->type, it->ref,
 		    comment ? ": " : "", comment ? comment : "");
 		if (strcmp(it->type, "complaint") == 0) {
-			rc = complaint_reopen(ctx, it->ref, why.s, eid, e);
+			rc = complaint_reopen(ctx, it->ref, why.s, by, eid, e);
 			snprintf(complaint, COMPLAINT_CODE_MAX, "%.31s", it->ref);
 		} else {
 			struct complaint_in in;

@@ -98,6 +98,13 @@ test_expect_success 'handled again, a new visit is due' '
 	pm-complaint resolve $B --result 重新做防水 >/dev/null &&
 	due_line $B | grep -q ",2026-10-11 09:00:00,supervisor+clerk,due,"
 '
+test_expect_success 'a reopened complaint: the first handling kept, no new passing, the reopening by the reviewer' '
+	expect_status 0 pm-complaint show $B &&
+	out_has "reopen .*张主管$" &&
+	out_has "^handle  *2026-10-05 09:00:00  *met  *manager  *before reopening 1: " &&
+	out_has "^handle  *2026-10-09 12:00:00  *met " &&
+	! grep -q "^forward" "$T/out"
+'
 test_expect_success 'an unknown reference is exit 66' '
 	expect_status 66 pm-visit checkout WX-999 --visitor 孙丽 &&
 	expect_status 66 pm-visit show WX-999

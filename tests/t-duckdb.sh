@@ -62,7 +62,7 @@ expected() { # MONTH DIR...
 		pm-report -D "$d" complaints --month "$m" --format json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-keys = ["office", "month", "total", "by_importance", "handled", "timely_rate",
+keys = ["office", "month", "total", "by_importance", "by_category", "handled", "timely_rate",
         "valid_rate", "complaint_rate", "open_carried", "requests"]
 n = lambda v: {k: n(x) for k, x in v.items()} if isinstance(v, dict) else \
     float(v) if isinstance(v, (int, float)) else v

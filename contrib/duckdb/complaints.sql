@@ -7,6 +7,10 @@
 --   conf(dir, office, households)
 -- and the variable month ('2026-11').  Every column is text, as written;
 -- "at" and "by" are SQL words and must be quoted.
+-- It gives total, by importance and by problem code, handled, timely,
+-- reviewed and valid, open carried, requests and households; the visit
+-- rates (callback, satisfaction, correct) come from visits.csv and are
+-- pm-report's alone for now.
 WITH bounds AS (
   SELECT CAST(getvariable('month') || '-01' AS TIMESTAMP) AS m_from,
          CAST(getvariable('month') || '-01' AS TIMESTAMP) + INTERVAL 1 MONTH AS m_to
@@ -63,6 +67,12 @@ SELECT c.office,
   count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND importance = 'A') AS importance_a,
   count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND importance = 'B') AS importance_b,
   count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND importance = 'C') AS importance_c,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND category = 'KF') AS category_kf,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND category = 'ZX') AS category_zx,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND category = 'GC') AS category_gc,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND category = 'BJ') AS category_bj,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND category = 'YY') AS category_yy,
+  count(*) FILTER (kind = 'complaint' AND registered >= m_from AND registered < m_to AND category = 'QT') AS category_qt,
   count(*) FILTER (kind = 'complaint' AND resolved >= m_from AND resolved < m_to) AS handled,
   count(*) FILTER (kind = 'complaint' AND resolved >= m_from AND resolved < m_to AND resolved <= due) AS timely,
   count(*) FILTER (kind = 'complaint' AND resolved >= m_from AND resolved < m_to AND valid <> '') AS reviewed,

@@ -62,6 +62,8 @@ for (const r of rows)
   console.log(JSON.stringify({
     office: r.office, month, total: Number(r.total),
     by_importance: { A: Number(r.importance_a), B: Number(r.importance_b), C: Number(r.importance_c) },
+    by_category: Object.fromEntries(['KF', 'ZX', 'GC', 'BJ', 'YY', 'QT']
+      .map((k) => [k, Number(r[`category_${k.toLowerCase()}`])])),
     handled: Number(r.handled), timely_rate: rate(r.timely, r.handled),
     valid_rate: rate(r.valid, r.reviewed), complaint_rate: rate(r.total, r.households),
     open_carried: Number(r.open_carried), requests: Number(r.requests),

@@ -5,12 +5,7 @@
 # told the same day it is done; each type's reply and timely rates.
 . "$(dirname "$0")/lib.sh"
 
-cat >"$PM_DATA/pm.conf" <<'CONF'
-office = XDZA
-households = 200
-manager = 刘经理
-supervisors = 张主管
-CONF
+office "$PM_DATA" XDZA 200
 U=0010102030
 export PM_USER=孙丽
 rq() { # TYPE [more]

@@ -70,18 +70,12 @@ static int
 check_forward(struct check *k)
 {
 	const struct complaint_step *s = k->s;
-	int i;
 
 	if (field_name(k->e, "--to", s->to) != 0)
 		return -1;
-	if (s->dept) {
-		for (i = 0; i < k->ctx->conf.ndepartments; i++)
-			if (strcmp(k->ctx->conf.departments[i], s->dept) == 0)
-				break;
-		if (i == k->ctx->conf.ndepartments)
-			return errset(k->e, EX_DATAERR, _("--dept: %s is not a "
-			    "department of pm.conf"), s->dept);
-	}
+	if (s->dept && !conf_is_department(&k->ctx->conf, s->dept))
+		return errset(k->e, EX_DATAERR, _("--dept: %s is not a "
+		    "department of pm.conf"), s->dept);
 	if (not_handled(k, "forward") != 0)
 		return -1;
 	k->v[E_TO] = s->to;

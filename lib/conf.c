@@ -396,6 +396,18 @@ conf_is_manager(const struct conf *c, const char *name)
 	return c->manager == NULL || strcmp(c->manager, name) == 0;
 }
 
+/* Is dept one of pm.conf's departments? */
+int
+conf_is_department(const struct conf *c, const char *dept)
+{
+	int i;
+
+	for (i = 0; i < c->ndepartments; i++)
+		if (strcmp(c->departments[i], dept) == 0)
+			return 1;
+	return 0;
+}
+
 int
 conf_is_supervisor(const struct conf *c, const char *name)
 {

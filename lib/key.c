@@ -482,13 +482,9 @@ lend_dept(const struct check *k)
 	const struct lend_rule *rule = lend_rule(k->ev->dept);
 	struct buf ok = { 0 };
 	size_t i;
-	int d;
 
-	for (d = 0; d < k->ctx->conf.ndepartments; d++)
-		if (strcmp(k->ctx->conf.departments[d], k->ev->dept) == 0)
-			break;
 	if (rule != NULL && (rule->via_dept != NULL ||
-	    d < k->ctx->conf.ndepartments))
+	    conf_is_department(&k->ctx->conf, k->ev->dept)))
 		return rule;
 	for (i = 0; i < NLEND; i++)
 		buf_addf(&ok, "%s%s", i ? ", " : "", lend_rules[i].dept);

@@ -226,6 +226,7 @@ void conf_free(struct conf *c);
 int conf_is_holiday(const struct conf *c, time_t day);
 /* SPEC 3: when approvers are configured, anyone else is refused. */
 int conf_is_manager(const struct conf *c, const char *name);
+int conf_is_department(const struct conf *c, const char *dept);
 int conf_is_supervisor(const struct conf *c, const char *name);
 int conf_is_responsible(const struct conf *c, const char *name);
 

@@ -286,6 +286,10 @@ test_conf(void)
 	CHECK(conf_load(&c, tmpdir, &e) == 0 && strcmp(c.office, "PM") == 0 &&
 	    c.loan_days == 7 && c.ndepartments == 7,
 	    "conf: no pm.conf means the defaults");
+	CHECK(conf_is_department(&c, c.departments[0]) &&
+	    conf_is_department(&c, c.departments[6]) &&
+	    !conf_is_department(&c, "施工单位") && !conf_is_department(&c, ""),
+	    "conf: a department of pm.conf is one, anything else is not");
 	conf_free(&c);
 	write_file(path, "# office\noffice = XDZA\nhouseholds = 1200\n"
 	    "duty_hours = 17:30-08:30\nholidays = 2026-10-01..2026-10-07, "

@@ -174,15 +174,16 @@ record(int argc, char **argv, const char *event, const int *allowed,
 		case OPT_ACTION: slot = &o.ev.action; break;
 		case OPT_NOTE: slot = &o.ev.note; break;
 		}
-		if (slot && *slot == NULL)
-			die(EX_USAGE, _("--%s is required (try 'pm-key --help')"),
-			    required[i]);
+		if (slot) {
+			char name[32];
+
+			snprintf(name, sizeof name, "--%s", required[i]);
+			cli_need(*slot, name);
+		}
 	}
 	if (key_record(&ctx, &o.ev, id, &e) != 0)
 		errdie(&e);
-	printf("%s\n", id);
-	if (fflush(stdout) != 0)
-		die(EX_IOERR, "stdout: write error");
+	cli_print_id(id);
 	return 0;
 }
 
@@ -398,8 +399,7 @@ cmd_show(int argc, char **argv)
 
 	parse(argc, argv, allowed, &o);
 	cli_no_args(argc, argv);
-	if (o.ev.unit == NULL)
-		die(EX_USAGE, _("--unit is required (try 'pm-key --help')"));
+	cli_need(o.ev.unit, "--unit");
 	if (key_read(&ctx, o.ev.unit, &b, &e) != 0)
 		errdie(&e);
 	u = key_find_unit(&b, o.ev.unit);

@@ -235,8 +235,8 @@ field_event_time(struct pm_err *e, const char *field, const char *v,
 	return 0;
 }
 
-static int
-all_digits(const char *s, size_t n)
+int
+field_all_digits(const char *s, size_t n)
 {
 	size_t i;
 
@@ -294,17 +294,17 @@ field_phone(struct pm_err *e, const char *field, const char *p)
 	int ok;
 
 	if (n == 11 && p[0] == '1' && p[1] >= '3' && p[1] <= '9' &&
-	    all_digits(p, n))
+	    field_all_digits(p, n))
 		ok = 1;
 	else if (p[0] != '0')
 		ok = 0;
 	else if (dash) {
 		size_t area = dash - p, local = strlen(dash + 1);
 
-		ok = area >= 3 && area <= 4 && all_digits(p, area) &&
-		    local >= 7 && local <= 8 && all_digits(dash + 1, local);
+		ok = area >= 3 && area <= 4 && field_all_digits(p, area) &&
+		    local >= 7 && local <= 8 && field_all_digits(dash + 1, local);
 	} else
-		ok = n >= 10 && n <= 12 && all_digits(p, n);
+		ok = n >= 10 && n <= 12 && field_all_digits(p, n);
 	if (!ok)
 		return errset(e, EX_DATAERR, _("%s: expected a phone number (a "
 		    "mobile of 11 digits, or 0AA-NNNNNNNN), got \"%.40s\""),

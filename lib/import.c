@@ -65,13 +65,6 @@ csv_error_at(struct import_src *src)
 	src->failed = 1;
 }
 
-static int
-no_space(unsigned char c)
-{
-	(void)c;
-	return 0;
-}
-
 static void
 imp_field(void *s, size_t len, void *data)
 {
@@ -160,7 +153,7 @@ import_open(const char *path, const char *encoding, struct pm_err *e)
 	}
 	if (csv_init(&src->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		die(EX_OSERR, "csv_init failed");
-	csv_set_space_func(&src->p, no_space);
+	csv_set_space_func(&src->p, libcsv_no_space);
 	return src;
 }
 

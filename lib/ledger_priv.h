@@ -81,7 +81,6 @@ int scan_merge(struct ledger *l, struct cursor *c, int nc, row_fn fn,
     void *arg);
 int scan_books(struct ledger *l, long since, int flags, row_fn fn,
     void *arg, struct pm_err *e, int *torn);
-int libcsv_no_space(unsigned char c);
 
 int archive_list(const char *dir, const char *ledger, const char *suffix,
     char ***paths);

@@ -36,17 +36,6 @@ const char *const owner_fields[] = { "name", "phone", "id_no", "members",
 
 /* ---- the rules of a value ------------------------------------------------------ */
 
-static int
-all_digits(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
 /* GB 11643: 17 digits, the birth date, and the check digit. */
 int
 owner_id_valid(const char *id)
@@ -56,7 +45,7 @@ owner_id_valid(const char *id)
 	static const char check[] = "10X98765432";
 	int i, sum = 0, y, m, d;
 
-	if (strlen(id) != 18 || !all_digits(id, 17))
+	if (strlen(id) != 18 || !field_all_digits(id, 17))
 		return 0;
 	/* digits 7-14 are the birth date YYYYMMDD */
 	y = (id[6] - '0') * 1000 + (id[7] - '0') * 100 + (id[8] - '0') * 10 +

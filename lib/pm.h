@@ -102,6 +102,7 @@ int clock_minutes_of_day(time_t t);
 #define FIELD_TEXT_MAX 2000	/* characters */
 
 int utf8_valid(const char *s, size_t len);
+int field_all_digits(const char *s, size_t n);	/* n digits, nothing else */
 size_t utf8_chars(const char *s);
 int field_unit(struct pm_err *e, const char *field, const char *v);
 int field_enum(struct pm_err *e, const char *field, const char *v,
@@ -190,6 +191,8 @@ void out_form_line(struct buf *b, const char *label, const char *value);
 int out_formula_like(const char *s);
 /* One CSV field, quoted when needed (libcsv). */
 void csv_field(struct buf *b, const char *s, size_t len);
+/* libcsv's space test, answering no: a space is part of a field */
+int libcsv_no_space(unsigned char c);
 void json_string(struct buf *b, const char *s);
 
 /* ---- conf: pm.conf (SPEC 3) ------------------------------------------ */

@@ -286,6 +286,9 @@ test_conf(void)
 	CHECK(conf_load(&c, tmpdir, &e) == 0 && strcmp(c.office, "PM") == 0 &&
 	    c.loan_days == 7 && c.ndepartments == 7,
 	    "conf: no pm.conf means the defaults");
+	CHECK(field_all_digits("0010102030", 10) && field_all_digits("12x", 2) &&
+	    !field_all_digits("12x", 3) && !field_all_digits("１２", 6) &&
+	    field_all_digits("", 0), "field: all digits, ASCII ones only");
 	CHECK(conf_is_department(&c, c.departments[0]) &&
 	    conf_is_department(&c, c.departments[6]) &&
 	    !conf_is_department(&c, "施工单位") && !conf_is_department(&c, ""),

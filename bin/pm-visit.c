@@ -458,8 +458,7 @@ cmd_rates(int argc, char **argv)
 		vals[2] = vis;
 		vals[3] = rate;
 		vals[4] = target;
-		vals[5] = r[i].due == 0 ? "" : r[i].rate >= r[i].target -
-		    1e-9 ? "yes" : "no";
+		vals[5] = visit_target_met(&r[i]);
 		vals[6] = sat;
 		vals[7] = cor;
 		vals[8] = label;
@@ -492,38 +491,9 @@ cmd_analysis(int argc, char **argv)
 	visit_read_since(&ctx, (int)(clock_month_key(from) / 12),
 	    (int)(clock_month_key(from) % 12) + 1, &b, &e);
 	n = visit_analysis(&ctx, &b, from, to, &f);
-	if (ctx.format == OUT_TABLE) {
-		static const struct { const char *kind, *title; } sections[] = {
-			{ "unqualified", "一、不合格回访" },
-			{ "repeat-complaint", "二、同一问题重复投诉 (同一房号, 同一类别, 2 次以上)" },
-			{ "repeat-repair", "三、同一维修 3 次以上" },
-		};
-		size_t s;
-
-		printf(_("回访季度分析报告 %s\n"), label);
-		for (s = 0; s < 3; s++) {
-			int any = 0;
-
-			printf("\n%s\n", sections[s].title);
-			for (i = 0; i < n; i++)
-				if (strcmp(f[i].kind, sections[s].kind) == 0) {
-					struct buf line = { 0 };
-
-					/* 80 columns however many refs */
-					buf_addf(&line, "  %s  %-2s  %3ld  ", f[i].unit,
-					    f[i].category, f[i].count);
-					out_wrap(&line, f[i].refs, out_width(line.s),
-					    out_width(line.s), 80);
-					fputs(line.s, stdout);
-					buf_free(&line);
-					any = 1;
-				}
-			if (!any)
-				fputs(_("  无\n"), stdout);
-		}
-		fputs(_("\n呈报: 责任部门经理 ____________   客服主管: "
-		    "____________\n"), stdout);
-	} else {
+	if (ctx.format == OUT_TABLE)
+		visit_analysis_form(stdout, label, f, n);
+	else {
 		out = out_open(stdout, ctx.format, ctx.excel, cols);
 		for (i = 0; i < n; i++) {
 			char count[16];

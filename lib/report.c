@@ -830,8 +830,7 @@ gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	table_chart(t, 3, -1, 4);
 	for (i = 0; i < n; i++) {
 		char c1[24], c2[24], c3[24], c4[24];
-		const char *v[] = { r[i].type, c1, c2, c3, c4, r[i].due == 0 ?
-			"" : r[i].rate >= r[i].target - 1e-9 ? "yes" : "no" };
+		const char *v[] = { r[i].type, c1, c2, c3, c4, visit_target_met(&r[i]) };
 
 		snprintf(c1, sizeof c1, "%ld", r[i].due);
 		snprintf(c2, sizeof c2, "%ld", r[i].visited);

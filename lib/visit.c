@@ -766,6 +766,14 @@ rate_ref(const struct visit_item *v, size_t n, time_t from, time_t to,
 		}
 }
 
+const char *
+visit_target_met(const struct visit_rate *r)
+{
+	if (r->due == 0)
+		return "";
+	return r->rate >= r->target - 1e-9 ? "yes" : "no";
+}
+
 size_t
 visit_rates(struct pm_ctx *ctx, struct visit_book *b, time_t from, time_t to,
     struct visit_rate *out)

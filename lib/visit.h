@@ -109,6 +109,8 @@ struct visit_rate {
 };
 size_t visit_rates(struct pm_ctx *ctx, struct visit_book *b, time_t from,
     time_t to, struct visit_rate *out);
+/* SPEC 2.4: has the type met its target?  "yes", "no", "" with none due. */
+const char *visit_target_met(const struct visit_rate *r);
 
 /* The quarterly analysis: findings for the responsible manager. */
 struct visit_finding {
@@ -120,6 +122,9 @@ struct visit_finding {
 size_t visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
     time_t to, struct visit_finding **out);
 void visit_findings_free(struct visit_finding *f, size_t n);
+/* The paper of the quarter: 回访季度分析报告, 80 columns (visitform.c). */
+void visit_analysis_form(FILE *out, const char *quarter,
+    const struct visit_finding *f, size_t n);
 
 int visit_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
 /*

@@ -496,6 +496,9 @@ cmd_show(int argc, char **argv)
 			    c->cosigners, c->code);
 	}
 	complaint_book_free(&b);
+	/* SPEC 3: the record shown vouches for its books */
+	if (ledger_vouch(ctx.data, complaint_book_names, &e) != 0)
+		cli_unvouched(&e);
 	return 0;
 }
 
@@ -566,8 +569,8 @@ cmd_form(int argc, char **argv)
 	complaint_read_one(&ctx, 0, one_code(argc, argv), &b, &e);
 	c = find_or_die(&b, one_code(argc, argv));
 	complaint_form(&ctx, c, stdout);
-	ledger_heads_footer(ctx.data, (const char *const[]){ "complaints",
-	    "requests", "complaint_events", NULL }, stdout);
+	if (ledger_heads_footer(ctx.data, complaint_book_names, stdout, &e) != 0)
+		cli_unvouched(&e);
 	complaint_book_free(&b);
 	return 0;
 }

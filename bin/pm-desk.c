@@ -408,6 +408,7 @@ cmd_form(int argc, char **argv)
 	static const int allowed[] = { 0 };
 	struct desk_book b;
 	struct desk_item *it;
+	struct pm_err e;
 	struct opts o;
 
 	parse(argc, argv, allowed, &o);
@@ -416,8 +417,9 @@ cmd_form(int argc, char **argv)
 		die(EX_DATAERR, _("form: %s is a %s; only a release (F...) has a "
 		    "printed slip"), it->id, words_say(NULL, it->reg->name));
 	desk_form(it, stdout);
-	ledger_heads_footer(ctx.data, (const char *const[]){ "desk_releases",
-	    NULL }, stdout);
+	if (ledger_heads_footer(ctx.data, (const char *const[]){
+	    "desk_releases", NULL }, stdout, &e) != 0)
+		cli_unvouched(&e);
 	desk_book_free(&b);
 	return 0;
 }

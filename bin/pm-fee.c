@@ -267,13 +267,15 @@ cmd_form(int argc, char **argv)
 {
 	static const int allowed[] = { OPT_UNIT, 0 };
 	struct fee_book b;
+	struct pm_err e;
 	struct opts o;
 
 	parse(argc, argv, allowed, &o);
 	cli_no_args(argc, argv);
 	fee_form(&ctx, unit_or_die(&b, o.s.unit), stdout);
-	ledger_heads_footer(ctx.data, (const char *const[]){ "fees", NULL },
-	    stdout);
+	if (ledger_heads_footer(ctx.data, (const char *const[]){ "fees",
+	    NULL }, stdout, &e) != 0)
+		cli_unvouched(&e);
 	fee_book_free(&b);
 	return 0;
 }

@@ -274,8 +274,9 @@ cmd_overdue(int argc, char **argv)
 	n = key_overdue(&ctx, &b, days, &loans);
 	if (o.slip) {
 		key_slips(&ctx, loans, n, days, stdout);
-		ledger_heads_footer(ctx.data, (const char *const[]){ "keys",
-		    NULL }, stdout);
+		if (ledger_heads_footer(ctx.data, (const char *const[]){
+		    "keys", NULL }, stdout, &e) != 0)
+			cli_unvouched(&e);
 	} else {
 		out = out_open(stdout, ctx.format, ctx.excel, cols);
 		for (i = 0; i < n; i++) {

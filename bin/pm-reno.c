@@ -357,6 +357,7 @@ cmd_show(int argc, char **argv)
 	struct reno_book b = { 0 };
 	struct reno *r;
 	struct out *out;
+	struct pm_err e;
 	struct opts o;
 	size_t i;
 
@@ -371,6 +372,10 @@ cmd_show(int argc, char **argv)
 	}
 	out_close(out);
 	reno_book_free(&b);
+	/* SPEC 3: the file shown vouches for its book */
+	if (ledger_vouch(ctx.data, (const char *const[]){ "renovations", NULL },
+	    &e) != 0)
+		cli_unvouched(&e);
 	return 0;
 }
 
@@ -392,8 +397,9 @@ cmd_form(int argc, char **argv)
 	r = find_or_die(&b, one_id(argc, argv));
 	if (reno_form(r, o.form, (int)n, stdout, &e) != 0)
 		errdie(&e);
-	ledger_heads_footer(ctx.data, (const char *const[]){ "renovations",
-	    NULL }, stdout);
+	if (ledger_heads_footer(ctx.data, (const char *const[]){
+	    "renovations", NULL }, stdout, &e) != 0)
+		cli_unvouched(&e);
 	reno_book_free(&b);
 	return 0;
 }

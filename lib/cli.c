@@ -304,6 +304,14 @@ cli_print_id(const char *id)
 		die(EX_IOERR, "stdout: write error");
 }
 
+void
+cli_unvouched(const struct pm_err *e)
+{
+	fflush(stdout);
+	die(EX_DATAERR, _("%s; what is printed above may have been changed "
+	    "since it was written (verify)"), e->msg);
+}
+
 /* Parse a subcommand that takes only the common options (and import's). */
 /* import's options (dry_run, encoding), or verify's (witness, NULL). */
 static void

@@ -610,6 +610,8 @@ complaint_read(struct pm_ctx *ctx, int keep_events, struct complaint_book *b,
 
 const struct ledger_def *const complaint_book_defs[] = { &complaints_def,
 	&requests_def, &events_def, NULL };
+const char *const complaint_book_names[] = { "complaints", "requests",
+	"complaint_events", NULL };
 #define book_defs complaint_book_defs
 
 /* The month index of the three books for the month since (or before). */

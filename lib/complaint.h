@@ -159,5 +159,6 @@ long complaint_archive(struct pm_ctx *ctx, long before, int dry_run,
 
 /* The three books: complaints, requests and their steps (NULL-ended). */
 extern const struct ledger_def *const complaint_book_defs[];
+extern const char *const complaint_book_names[];	/* their names */
 
 #endif

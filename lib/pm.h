@@ -298,6 +298,8 @@ void cli_usage_options(FILE *fp);
 void cli_need(const char *value, const char *option);
 void cli_no_args(int argc, char **argv);
 void cli_print_id(const char *id);
+/* After a record or form printed from books that do not verify: exit 65. */
+void cli_unvouched(const struct pm_err *e);
 /* verify and import FILE, the same for every ledger-owning command. */
 int cli_verify(struct pm_ctx *ctx, int argc, char **argv,
     const struct option *longopts, void (*usage)(int),
@@ -512,8 +514,9 @@ struct ledger *ledger_open_book(const char *dir, const char *name);
 /* The head as the book's tail says, read only (no lock, no repair). */
 int ledger_last(struct ledger *l, long *seq, char hash[HASH_HEX + 1]);
 /* The foot of a printed form: the heads of the books it read (SPEC 3). */
-void ledger_heads_footer(const char *dir, const char *const *books,
-    FILE *out);
+int ledger_heads_footer(const char *dir, const char *const *books,
+    FILE *out, struct pm_err *e);
+int ledger_vouch(const char *dir, const char *const *books, struct pm_err *e);
 int ledger_head(struct ledger *l, long *seq, char hash[HASH_HEX + 1],
     struct pm_err *e);
 int ledger_witness(struct ledger *l, const long *want, size_t n,

@@ -549,10 +549,12 @@ ledger_witness(struct ledger *l, const long *want, size_t n,
 /*
  * SPEC 3: a printed form ends with the heads of the books it read, so
  * that the paper the desk keeps is a witness; the lines are those of
- * pm-report heads, for verify --witness.
+ * pm-report heads, for verify --witness.  And it vouches for them: -1,
+ * with e, when one does not verify.
  */
-void
-ledger_heads_footer(const char *dir, const char *const *books, FILE *out)
+int
+ledger_heads_footer(const char *dir, const char *const *books, FILE *out,
+    struct pm_err *e)
 {
 	char hash[HASH_HEX + 1];
 	long seq;
@@ -568,6 +570,30 @@ ledger_heads_footer(const char *dir, const char *const *books, FILE *out)
 			fprintf(out, "  %s %ld %.16s\n", books[i], seq, hash);
 		ledger_close(l);
 	}
+	return ledger_vouch(dir, books, e);
+}
+
+/*
+ * SPEC 3: what a form or a record prints vouches for its books: each
+ * book's chain holds, or e says where it does not.
+ */
+int
+ledger_vouch(const char *dir, const char *const *books, struct pm_err *e)
+{
+	size_t i;
+
+	for (i = 0; books[i]; i++) {
+		struct ledger *l = ledger_open_book(dir, books[i]);
+		int rc;
+
+		if (l == NULL)
+			continue;
+		rc = ledger_verify(l, e, NULL);
+		ledger_close(l);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- heads kept elsewhere (SPEC 3) ------------------------------------------- */

@@ -291,3 +291,19 @@ test_expect_success 'a report ends with every book'"'"'s head; pasted back, veri
 	PM_DATA=$P PM_NOW="2026-11-22 07:30" expect_status 0 pm-report duty --date 2026-11-21 --format json &&
 	grep -q "\"heads\": *\[" "$T/out"
 '
+
+# ---- what is printed vouches for its books (issue 14) -----------------------------------
+test_expect_success 'a record or form printed from a changed book says so, exit 65' '
+	V=$T/vouch && mkdir -p "$V" && office "$V" XDZV 100 &&
+	PM_DATA=$V PM_NOW="2026-11-02 09:00" expect_status 0 pm-complaint add --unit 0010102030 \
+	    --name 甲 --text 楼上漏水 && code=$(cat "$T/out") &&
+	PM_DATA=$V PM_NOW="2026-11-03 09:00" expect_status 0 pm-complaint show "$code" &&
+	PM_DATA=$V PM_NOW="2026-11-03 09:00" expect_status 0 pm-complaint form "$code" &&
+	sed -i "s/楼上漏水/楼下漏水/" "$V/complaints.csv" &&
+	PM_DATA=$V PM_NOW="2026-11-03 09:00" expect_status 65 pm-complaint show "$code" &&
+	out_has "楼下漏水" && test "$(wc -l <"$T/err")" = 1 &&
+	err_has "^pm-complaint: .*complaints.csv line 2: row 1 does not match the hash chain" &&
+	err_has "may have been changed since it was written" &&
+	PM_DATA=$V PM_NOW="2026-11-03 09:00" expect_status 65 pm-complaint form "$code" &&
+	out_has "^链头" && err_has "row 1 does not match"
+'

@@ -48,6 +48,23 @@ step "$B" "2026-11-04 09:00" extend XDZB-B-GC-000001 --until "2026-11-20 18:00" 
 step "$B" "2026-11-15 09:00" resolve XDZB-B-GC-000001 --result 修好
 step "$B" "2026-11-15 09:00" resolve XDZB-B-BJ-000002 --result 修好
 step "$B" "2026-11-15 10:00" review XDZB-B-BJ-000002 --valid no
+visit() { # DIR WHEN pm-visit ARGS
+	d=$1 w=$2; shift 2
+	PM_NOW="$w" pm-visit -D "$d" "$@" >/dev/null
+}
+# the return visits: A's two handled ones visited (one satisfied and
+# reviewed pass, one not satisfied); B's BJ visited (basic, pass), its GC not
+visit "$A" "2026-11-04 10:00" checkout XDZA-B-GC-000001 --visitor 张主管
+visit "$A" "2026-11-04 11:00" record XDZA-B-GC-000001 --visitor 张主管 --quality 5 \
+    --attitude 5 --satisfaction satisfied
+visit "$A" "2026-11-04 12:00" review XDZA-B-GC-000001 --by 张主管 --verdict pass
+visit "$A" "2026-11-11 10:00" checkout XDZA-C-YY-000003 --visitor 张主管
+visit "$A" "2026-11-11 11:00" record XDZA-C-YY-000003 --visitor 张主管 --quality 2 \
+    --attitude 3 --satisfaction unsatisfied
+visit "$B" "2026-11-16 10:00" checkout XDZB-B-BJ-000002 --visitor 张主管
+visit "$B" "2026-11-16 11:00" record XDZB-B-BJ-000002 --visitor 张主管 --quality 4 \
+    --attitude 4 --satisfaction basic
+visit "$B" "2026-11-16 12:00" review XDZB-B-BJ-000002 --by 张主管 --verdict pass
 step "$A" "2026-11-20 09:00" close XDZA-B-GC-000001
 step "$B" "2026-11-20 09:00" close XDZB-B-BJ-000002
 add "$C" "2026-11-20 09:00" B KF
@@ -63,7 +80,8 @@ expected() { # MONTH DIR...
 import json, sys
 d = json.load(sys.stdin)
 keys = ["office", "month", "total", "by_importance", "by_category", "handled", "timely_rate",
-        "valid_rate", "complaint_rate", "open_carried", "requests"]
+        "valid_rate", "complaint_rate", "open_carried", "requests", "callback_rate",
+        "satisfaction_rate", "correct_rate"]
 n = lambda v: {k: n(x) for k, x in v.items()} if isinstance(v, dict) else \
     float(v) if isinstance(v, (int, float)) else v
 print(json.dumps(n({k: d[k] for k in keys}), sort_keys=True))'
@@ -90,13 +108,19 @@ test_expect_success 'the recipe gives pm-report'"'"'s numbers, office by office'
 # A in November: 2 registered (A GC, C YY); handled 2: October's B, due
 # 11-02 09:00 and handled 11-03 (late), the C by its requested 11-12 (on
 # time): 1 of 2; 1 request; 2 / 200 households.  B: the extended one on
-# time, the other late: 1 of 2; one reviewed, invalid.
+# time, the other late: 1 of 2; one reviewed, invalid.  Visits: A 2 of 2
+# visited, 1 of 2 satisfied, 1 of 1 reviewed passed; B 1 of 2 visited,
+# 0 of 1 satisfied, 1 of 1 passed.
 test_expect_success 'by hand: the recipe'"'"'s figures of November' '
 	recipe 2026-11 "$A" "$B" >"$T/got" &&
 	head -1 "$T/got" | grep "\"total\": 2.0" | grep "\"handled\": 2.0" |
 	    grep "\"timely_rate\": 0.5" | grep "\"requests\": 1.0" |
 	    grep "\"valid_rate\": 1.0" | grep -q "\"complaint_rate\": 0.01" &&
-	tail -1 "$T/got" | grep "\"timely_rate\": 0.5" | grep -q "\"valid_rate\": 0.0"
+	tail -1 "$T/got" | grep "\"timely_rate\": 0.5" | grep -q "\"valid_rate\": 0.0" &&
+	head -1 "$T/got" | grep "\"callback_rate\": 1.0" | grep "\"satisfaction_rate\": 0.5" |
+	    grep -q "\"correct_rate\": 1.0" &&
+	tail -1 "$T/got" | grep "\"callback_rate\": 0.5" | grep "\"satisfaction_rate\": 0.0" |
+	    grep -q "\"correct_rate\": 1.0"
 '
 
 test_expect_success 'archived: the volumes read as the live books were' '

@@ -7,10 +7,13 @@
 --   conf(dir, office, households)
 -- and the variable month ('2026-11').  Every column is text, as written;
 -- "at" and "by" are SQL words and must be quoted.
+--   vis(dir, seq, "at", event, ref, type, satisfaction, verdict)
 -- It gives total, by importance and by problem code, handled, timely,
--- reviewed and valid, open carried, requests and households; the visit
--- rates (callback, satisfaction, correct) come from visits.csv and are
--- pm-report's alone for now.
+-- reviewed and valid, open carried, requests and households, and the
+-- return visits of the complaints handled in the month (SPEC 2.4): each
+-- handling is due a visit; a visit sheet (record, review) belongs to the
+-- latest handling before it; a complaint is visited when a handling of
+-- the month was, judged by the last of them.
 WITH bounds AS (
   SELECT CAST(getvariable('month') || '-01' AS TIMESTAMP) AS m_from,
          CAST(getvariable('month') || '-01' AS TIMESTAMP) + INTERVAL 1 MONTH AS m_to
@@ -55,6 +58,41 @@ state AS (
          LEFT JOIN reviewed v USING (dir, code)
          LEFT JOIN open_steps s USING (dir, code)
 ),
+handlings AS (  -- every handling of a complaint, each due a visit
+  SELECT e.dir, e.code, e.t AS h_t
+  FROM e JOIN r USING (dir, code)
+  WHERE e.step = 'resolve' AND r.kind = 'complaint'
+),
+sheets AS (     -- the visit rows, each under the latest handling before it
+  SELECT v.dir, v.code, h.h_t, v.seq, v.event, v.satisfaction, v.verdict
+  FROM (SELECT dir, ref AS code, CAST(seq AS BIGINT) AS seq,
+               CAST("at" AS TIMESTAMP) AS t, event, satisfaction, verdict
+        FROM vis WHERE type = 'complaint'
+          AND event IN ('record', 'review')) v
+  ASOF JOIN handlings h ON v.dir = h.dir AND v.code = h.code AND v.t >= h.h_t
+),
+sheet AS (
+  SELECT dir, code, h_t, bool_or(event = 'record') AS recorded,
+         arg_max(satisfaction, seq) FILTER (event = 'record') AS satisfaction,
+         arg_max(verdict, seq) FILTER (event = 'review') AS verdict
+  FROM sheets GROUP BY dir, code, h_t
+),
+visited AS (    -- a complaint of the month: its last visited handling
+  SELECT h.dir, h.code,
+         bool_or(coalesce(s.recorded, false)) AS visited,
+         arg_max(s.satisfaction, h.h_t) FILTER (s.recorded) AS satisfaction,
+         arg_max(s.verdict, h.h_t) FILTER (s.recorded) AS verdict
+  FROM handlings h LEFT JOIN sheet s USING (dir, code, h_t), bounds
+  WHERE h.h_t >= m_from AND h.h_t < m_to
+  GROUP BY h.dir, h.code
+),
+visits AS (
+  SELECT dir, count(*) AS visits_due, count(*) FILTER (visited) AS visited,
+         count(*) FILTER (visited AND satisfaction = 'satisfied') AS satisfied,
+         count(*) FILTER (visited AND coalesce(verdict, '') <> '') AS reviewed_visits,
+         count(*) FILTER (visited AND verdict = 'pass') AS passed
+  FROM visited GROUP BY dir
+),
 judged AS (     -- the handling deadline: A 10 days, B 3, C 2 or as asked
   SELECT *, coalesce(until, CASE
       WHEN importance = 'A' THEN started + INTERVAL 10 DAY
@@ -79,7 +117,12 @@ SELECT c.office,
   count(*) FILTER (kind = 'complaint' AND resolved >= m_from AND resolved < m_to AND valid = 'yes') AS valid,
   count(*) FILTER (kind = 'complaint' AND registered < m_to AND (resolved IS NULL OR resolved >= m_to)) AS open_carried,
   count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to) AS requests,
-  CAST(c.households AS BIGINT) AS households
-FROM judged j JOIN conf c USING (dir), bounds
+  CAST(c.households AS BIGINT) AS households,
+  coalesce(any_value(vs.visits_due), 0) AS visits_due,
+  coalesce(any_value(vs.visited), 0) AS visits_visited,
+  coalesce(any_value(vs.satisfied), 0) AS visits_satisfied,
+  coalesce(any_value(vs.reviewed_visits), 0) AS visits_reviewed,
+  coalesce(any_value(vs.passed), 0) AS visits_passed
+FROM judged j JOIN conf c USING (dir) LEFT JOIN visits vs USING (dir), bounds
 GROUP BY c.office, c.households
 ORDER BY c.office;

@@ -45,6 +45,8 @@ await c.run(view('reg', ['complaints', 'requests'],
   ['seq', '"at"', 'code', 'kind', 'importance', 'category', 'requested_by']));
 await c.run(view('ev', ['complaint_events'],
   ['seq', '"at"', 'code', 'step', 'valid', 'importance', '"until"']));
+await c.run(view('vis', ['visits'],
+  ['seq', '"at"', 'event', 'ref', 'type', 'satisfaction', 'verdict']));
 // pm.conf: key = value lines; the office code and households
 const conf = dirs.map((d) => {
   const kv = Object.fromEntries(readFileSync(join(d, 'pm.conf'), 'utf8')
@@ -66,5 +68,8 @@ for (const r of rows)
       .map((k) => [k, Number(r[`category_${k.toLowerCase()}`])])),
     handled: Number(r.handled), timely_rate: rate(r.timely, r.handled),
     valid_rate: rate(r.valid, r.reviewed), complaint_rate: rate(r.total, r.households),
+    callback_rate: rate(r.visits_visited, r.visits_due),
+    satisfaction_rate: rate(r.visits_satisfied, r.visits_visited),
+    correct_rate: rate(r.visits_passed, r.visits_reviewed),
     open_carried: Number(r.open_carried), requests: Number(r.requests),
   }));

@@ -67,8 +67,26 @@ visit "$B" "2026-11-16 11:00" record XDZB-B-BJ-000002 --visitor 张主管 --qual
 visit "$B" "2026-11-16 12:00" review XDZB-B-BJ-000002 --by 张主管 --verdict pass
 step "$A" "2026-11-20 09:00" close XDZA-B-GC-000001
 step "$B" "2026-11-20 09:00" close XDZB-B-BJ-000002
+# C's requests, one of each type, in time order
+rq() { # WHEN TYPE [more]
+	w=$1 t=$2; shift 2
+	PM_NOW="$w" pm-complaint -D "$C" add --kind request --type "$t" --unit $U \
+	    --name 丙 --text 事由 "$@" >/dev/null
+}
+rq "2026-11-03 09:00" suggestion
+rq "2026-11-03 09:00" help
+step "$C" "2026-11-03 15:00" resolve XDZC-R-000002 --result 已帮忙
+step "$C" "2026-11-04 09:00" reply XDZC-R-000001 --text 谢谢 --adopted yes
+rq "2026-11-05 09:00" repair
+rq "2026-11-05 09:00" inquiry --reply-by "2026-11-06 12:00"
+step "$C" "2026-11-06 10:00" resolve XDZC-R-000003 --result 已修好
+step "$C" "2026-11-06 11:00" reply XDZC-R-000004 --text 已答复
+step "$C" "2026-11-07 09:00" notify XDZC-R-000003
 add "$C" "2026-11-20 09:00" B KF
 add "$C" "2026-12-01 09:00" B KF
+# and the demo office of make demo, as a real desk leaves it
+D=$T/XFJY
+sh "$TOP/data/demo.sh" "$D" >/dev/null 2>&1
 export PM_NOW="2026-12-02 09:00"
 unset PM_DATA
 
@@ -81,7 +99,7 @@ import json, sys
 d = json.load(sys.stdin)
 keys = ["office", "month", "total", "by_importance", "by_category", "handled", "timely_rate",
         "valid_rate", "complaint_rate", "open_carried", "requests", "callback_rate",
-        "satisfaction_rate", "correct_rate"]
+        "satisfaction_rate", "correct_rate", "request_types"]
 n = lambda v: {k: n(x) for k, x in v.items()} if isinstance(v, dict) else \
     float(v) if isinstance(v, (int, float)) else v
 print(json.dumps(n({k: d[k] for k in keys}), sort_keys=True))'
@@ -97,10 +115,11 @@ for l in sys.stdin: print(json.dumps(n(json.loads(l)), sort_keys=True))'
 }
 
 test_expect_success 'the recipe gives pm-report'"'"'s numbers, office by office' '
+	test -s "$D/complaints.csv" &&
 	for m in 2026-10 2026-11 2026-12; do
-		expected $m "$A" "$B" "$C" >"$T/want" &&
-		recipe $m "$A" "$B" "$C" >"$T/got" &&
-		test "$(wc -l <"$T/got")" = 3 &&
+		expected $m "$A" "$B" "$C" "$D" >"$T/want" &&
+		recipe $m "$A" "$B" "$C" "$D" >"$T/got" &&
+		test "$(wc -l <"$T/got")" = 4 &&
 		cmp "$T/want" "$T/got" || { echo "$m"; diff "$T/want" "$T/got"; exit 1; }
 	done
 '
@@ -123,6 +142,19 @@ test_expect_success 'by hand: the recipe'"'"'s figures of November' '
 	    grep -q "\"correct_rate\": 1.0"
 '
 
+# C's requests: each type 1 registered and answered; all in time but the
+# repair, told the day after it was done.
+test_expect_success 'by hand: each request type'"'"'s answered and in time' '
+	recipe 2026-11 "$C" >"$T/got" &&
+	python3 - "$T/got" <<-PY
+	import json, sys
+	d = json.loads(open(sys.argv[1]).read())
+	t = {r["request_type"]: r for r in d["request_types"]}
+	assert [t[k]["registered"] for k in ("inquiry", "suggestion", "help", "repair")] == ["1"] * 4, t
+	assert [t[k]["on_time"] for k in ("inquiry", "suggestion", "help", "repair")] == ["1", "1", "1", "0"], t
+	assert t["repair"]["answered"] == "1" and t["repair"]["timely_rate"] == "0.0000", t
+	PY
+'
 test_expect_success 'archived: the volumes read as the live books were' '
 	for d in "$A" "$B" "$C"; do cp -r "$d" "$d.live"; done &&
 	PM_NOW="2027-01-15 09:00" pm-report -D "$A" archive >/dev/null &&

@@ -9,7 +9,8 @@
 -- "at" and "by" are SQL words and must be quoted.
 --   vis(dir, seq, "at", event, ref, type, satisfaction, verdict)
 -- It gives total, by importance and by problem code, handled, timely,
--- reviewed and valid, open carried, requests and households, and the
+-- reviewed and valid, open carried, requests and households, each
+-- request type's answered and on time (request_types), and the
 -- return visits of the complaints handled in the month (SPEC 2.4): each
 -- handling is due a visit; a visit sheet (record, review) belongs to the
 -- latest handling before it; a complaint is visited when a handling of
@@ -46,14 +47,20 @@ reviewed AS (   -- the last review: valid or not, and a new importance
 open_steps AS (
   SELECT dir, code,
          arg_max(t, seq) FILTER (step = 'resolve') AS resolved,
-         arg_max(until, seq) FILTER (step = 'extend') AS until
+         arg_max(until, seq) FILTER (step = 'extend') AS until,
+         min(t) FILTER (step = 'reply') AS replied,
+         arg_max(t, seq) FILTER (step = 'notify') AS notified
   FROM since GROUP BY dir, code
 ),
 state AS (
   SELECT r.dir, r.code, r.kind, r.category,
          coalesce(v.importance, r.importance) AS importance, v.valid,
          r.registered, r.requested_by,
-         coalesce(o.t, r.registered) AS started, s.resolved, s.until
+         coalesce(o.t, r.registered) AS started, s.resolved, s.until,
+         s.replied, s.notified,
+         -- a request's type is written where a complaint's importance is
+         CASE WHEN r.importance IN ('suggestion', 'help', 'repair')
+              THEN r.importance ELSE 'inquiry' END AS rq_type
   FROM r LEFT JOIN reopened o USING (dir, code)
          LEFT JOIN reviewed v USING (dir, code)
          LEFT JOIN open_steps s USING (dir, code)
@@ -97,7 +104,16 @@ judged AS (     -- the handling deadline: A 10 days, B 3, C 2 or as asked
   SELECT *, coalesce(until, CASE
       WHEN importance = 'A' THEN started + INTERVAL 10 DAY
       WHEN importance = 'B' THEN started + INTERVAL 3 DAY
-      ELSE coalesce(requested_by, started + INTERVAL 2 DAY) END) AS due
+      ELSE coalesce(requested_by, started + INTERVAL 2 DAY) END) AS due,
+    -- a request's service standard: met by what, due when ("that day":
+    -- before its midnight), the agreed time replacing all but repair's
+    CASE rq_type WHEN 'repair' THEN notified WHEN 'help' THEN resolved
+         ELSE replied END AS rq_met,
+    CASE rq_type
+      WHEN 'suggestion' THEN coalesce(requested_by, started + INTERVAL 3 DAY)
+      WHEN 'repair' THEN date_trunc('day', resolved) + INTERVAL 1 DAY
+      ELSE coalesce(requested_by, date_trunc('day', started) + INTERVAL 1 DAY)
+    END AS rq_due
   FROM state
 )
 SELECT c.office,
@@ -117,6 +133,18 @@ SELECT c.office,
   count(*) FILTER (kind = 'complaint' AND resolved >= m_from AND resolved < m_to AND valid = 'yes') AS valid,
   count(*) FILTER (kind = 'complaint' AND registered < m_to AND (resolved IS NULL OR resolved >= m_to)) AS open_carried,
   count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to) AS requests,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'inquiry') AS inquiry_registered,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'inquiry' AND rq_met < m_to) AS inquiry_answered,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'inquiry' AND rq_met < m_to AND rq_met <= rq_due) AS inquiry_on_time,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'suggestion') AS suggestion_registered,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'suggestion' AND rq_met < m_to) AS suggestion_answered,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'suggestion' AND rq_met < m_to AND rq_met <= rq_due) AS suggestion_on_time,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'help') AS help_registered,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'help' AND rq_met < m_to) AS help_answered,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'help' AND rq_met < m_to AND rq_met <= rq_due) AS help_on_time,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'repair') AS repair_registered,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'repair' AND rq_met < m_to) AS repair_answered,
+  count(*) FILTER (kind = 'request' AND registered >= m_from AND registered < m_to AND rq_type = 'repair' AND rq_met < m_to AND rq_met <= rq_due) AS repair_on_time,
   CAST(c.households AS BIGINT) AS households,
   coalesce(any_value(vs.visits_due), 0) AS visits_due,
   coalesce(any_value(vs.visited), 0) AS visits_visited,

@@ -60,6 +60,8 @@ await c.run(`SET VARIABLE month = ${q(month)}`);
 const sql = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'complaints.sql'), 'utf8');
 const rows = (await c.runAndReadAll(sql)).getRowObjectsJson();
 const rate = (a, b) => (Number(b) ? Number((Number(a) / Number(b)).toFixed(4)) : null);
+// a table's cells are text, as pm-report's json writes them
+const rateText = (a, b) => (Number(b) ? (Number(a) / Number(b)).toFixed(4) : 'null');
 for (const r of rows)
   console.log(JSON.stringify({
     office: r.office, month, total: Number(r.total),
@@ -72,4 +74,11 @@ for (const r of rows)
     satisfaction_rate: rate(r.visits_satisfied, r.visits_visited),
     correct_rate: rate(r.visits_passed, r.visits_reviewed),
     open_carried: Number(r.open_carried), requests: Number(r.requests),
+    request_types: ['inquiry', 'suggestion', 'help', 'repair'].map((t) => ({
+      request_type: t, registered: String(r[`${t}_registered`]),
+      answered: String(r[`${t}_answered`]),
+      reply_rate: rateText(r[`${t}_answered`], r[`${t}_registered`]),
+      on_time: String(r[`${t}_on_time`]),
+      timely_rate: rateText(r[`${t}_on_time`], r[`${t}_registered`]),
+    })),
   }));

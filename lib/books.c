@@ -38,63 +38,73 @@ report_archive(struct pm_ctx *ctx, long before, int dry_run,
 	return moved;
 }
 
-const struct report_retention report_retention[] = {
-	{ "duty_log", 3, "值班记录 duty log" },
-	{ "duty_roster", 3, "值班表 duty roster" },
-	{ "keys", 2, "钥匙记录 key records" },
-	{ "visits", 2, "回访记录 visit sheets" },
-	{ "complaints", 0, "投诉 complaints" },
-	{ "requests", 0, "请求 requests" },
-	{ "complaint_events", 0, "投诉处理记录 complaint steps" },
-	{ "owners", 0, "业主档案 owner archive" },
-	{ "owner_access", 0, "业主档案查阅 owner archive access" },
-	/* desk.c's registers: 2 years, the calls 3 as the duty log */
-	{ "desk_visitors", 2, "来访登记表 visitors" },
-	{ "desk_parcels", 2, "邮件包裹登记 mail and parcels" },
-	{ "desk_calls", 3, "重要电话记录 important calls" },
-	{ "desk_releases", 2, "放行条 release slips" },
-	/* SPEC 2.8: renovations touch the building's structure */
-	{ "renovations", 0, "装修登记 renovations" },
-};
-const size_t report_nretention = sizeof report_retention /
-    sizeof report_retention[0];
+/*
+ * Every form's books, each with its retention beside its definition
+ * (struct ledger_def): what purge may remove, and nothing else.
+ */
+static const struct ledger_def *const duty_books[] = { &duty_log_def,
+	&duty_roster_def, NULL };
+static const struct ledger_def *const key_books[] = { &key_def, NULL };
+static const struct ledger_def *const visit_books[] = { &visit_def, NULL };
+static const struct ledger_def *const *const form_books[] = { duty_books,
+	key_books, complaint_book_defs, visit_books, owner_book_defs,
+	register_defs, reno_book_defs, NULL };
+
+/* The book named, of any form; NULL when none is. */
+static const struct ledger_def *
+book_named(const char *name)
+{
+	size_t f, k;
+
+	for (f = 0; form_books[f]; f++)
+		for (k = 0; form_books[f][k]; k++)
+			if (strcmp(form_books[f][k]->name, name) == 0)
+				return form_books[f][k];
+	return NULL;
+}
+
+/* The volumes of one book past its retention, added to *out. */
+static void
+book_expired(struct pm_ctx *ctx, const struct ledger_def *r,
+    struct report_expired **out, size_t *n)
+{
+	char **vols;
+	int nv, i;
+
+	nv = archive_volumes(ctx->data, r->name, &vols);
+	for (i = 0; i < nv; i++) {
+		long m = archive_volume_month(vols[i]);
+		time_t until;
+		struct report_expired *x;
+
+		if (m < 0)
+			continue;
+		/* kept to the end of its month, N years on */
+		until = clock_month_end((int)(m / 12) + r->retention,
+		    (int)(m % 12) + 1);
+		if (ctx->now < until)
+			continue;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		x = &(*out)[(*n)++];
+		x->ledger = r->name;
+		x->volume = xstrdup(vols[i]);
+		snprintf(x->month, sizeof x->month, "%04d-%02d",
+		    (int)(m / 12) % 10000, (int)(m % 12) + 1);
+		clock_format_date(until, x->until);
+	}
+	archive_volumes_free(vols, nv);
+}
 
 size_t
 report_expired(struct pm_ctx *ctx, struct report_expired **out)
 {
-	size_t k, n = 0;
-	char **vols;
-	int nv, i;
+	size_t f, k, n = 0;
 
 	*out = NULL;
-	for (k = 0; k < report_nretention; k++) {
-		const struct report_retention *r = &report_retention[k];
-
-		if (r->years == 0)
-			continue;	/* kept permanently: never purged */
-		nv = archive_volumes(ctx->data, r->ledger, &vols);
-		for (i = 0; i < nv; i++) {
-			long m = archive_volume_month(vols[i]);
-			time_t until;
-			struct report_expired *x;
-
-			if (m < 0)
-				continue;
-			/* kept to the end of its month, N years on */
-			until = clock_month_end((int)(m / 12) + r->years,
-			    (int)(m % 12) + 1);
-			if (ctx->now < until)
-				continue;
-			*out = xrealloc(*out, (n + 1) * sizeof **out);
-			x = &(*out)[n++];
-			x->ledger = r->ledger;
-			x->volume = xstrdup(vols[i]);
-			snprintf(x->month, sizeof x->month, "%04d-%02d",
-			    (int)(m / 12) % 10000, (int)(m % 12) + 1);
-			clock_format_date(until, x->until);
-		}
-		archive_volumes_free(vols, nv);
-	}
+	for (f = 0; form_books[f]; f++)
+		for (k = 0; form_books[f][k]; k++)
+			if (form_books[f][k]->retention > 0)	/* 0: for good */
+				book_expired(ctx, form_books[f][k], out, &n);
 	return n;
 }
 
@@ -111,21 +121,12 @@ report_purge(struct pm_ctx *ctx, const struct report_expired *x,
     struct pm_err *e)
 {
 	/* only books with a retention can be purged */
-	static const struct ledger_def *const purgeable[] = { &duty_log_def,
-		&duty_roster_def, &key_def, &visit_def };
-	const struct ledger_def *def = NULL;
+	const struct ledger_def *def = book_named(x->ledger);
 	struct buf reason = { 0 };
 	struct ledger *l;
-	size_t k;
 	int rc;
 
-	for (k = 0; k < sizeof purgeable / sizeof purgeable[0]; k++)
-		if (strcmp(purgeable[k]->name, x->ledger) == 0)
-			def = purgeable[k];
-	for (k = 0; register_defs[k]; k++)
-		if (strcmp(register_defs[k]->name, x->ledger) == 0)
-			def = register_defs[k];
-	if (def == NULL)
+	if (def == NULL || def->retention == 0)
 		return errset(e, EX_SOFTWARE, "%s: no such book", x->ledger);
 	buf_addf(&reason, "retention ended %s", x->until);
 	l = ledger_open(def, ctx->data);

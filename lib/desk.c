@@ -21,20 +21,21 @@ static const char *const desk_cols[] = { "event", "ref", "name", "org",
 	"unit", "to_name", "id_doc", "carrier", "tracking", "urgent", "how",
 	"number", "text", "items", "confirmed_by", "authorisation", "move_out",
 	"approved_by", "guard", NULL };
-static const struct ledger_def visitors_def = { "desk_visitors", desk_cols,
-	0640 };
-static const struct ledger_def parcels_def = { "desk_parcels", desk_cols,
-	0640 };
-static const struct ledger_def calls_def = { "desk_calls", desk_cols, 0640 };
-static const struct ledger_def releases_def = { "desk_releases", desk_cols,
-	0640 };
-
 /* SPEC 3: kept 2 years; calls 3, as the duty log they stand beside. */
+static const struct ledger_def visitors_def = { "desk_visitors", desk_cols,
+	0640, 2 };
+static const struct ledger_def parcels_def = { "desk_parcels", desk_cols,
+	0640, 2 };
+static const struct ledger_def calls_def = { "desk_calls", desk_cols, 0640,
+	3 };
+static const struct ledger_def releases_def = { "desk_releases", desk_cols,
+	0640, 2 };
+
 const struct desk_register desk_registers[] = {
-	{ "visitor", 'V', "desk_visitors", 2, "来访登记表" },
-	{ "parcel", 'P', "desk_parcels", 2, "邮件包裹登记" },
-	{ "call", 'T', "desk_calls", 3, "重要电话记录" },
-	{ "release", 'F', "desk_releases", 2, "放行条" },
+	{ "visitor", 'V', "desk_visitors", "来访登记表" },
+	{ "parcel", 'P', "desk_parcels", "邮件包裹登记" },
+	{ "call", 'T', "desk_calls", "重要电话记录" },
+	{ "release", 'F', "desk_releases", "放行条" },
 };
 const size_t desk_nregisters = sizeof desk_registers /
     sizeof desk_registers[0];

@@ -19,12 +19,11 @@
 
 #define DESK_ID_MAX 16
 
-/* A register: its name, its letter, its retention (SPEC 3). */
+/* A register: its name, its letter, its book (which keeps its retention). */
 struct desk_register {
 	const char *name;	/* visitor, parcel, call, release */
 	char letter;
 	const char *book;	/* desk_visitors, ... */
-	int retention_years;
 	const char *title;	/* the paper register */
 };
 extern const struct desk_register desk_registers[];

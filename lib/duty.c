@@ -21,12 +21,13 @@
 
 static const char *const log_cols[] = { "kind", "text", "corrects", "done",
 	"from_staff", "to_staff", "items", "pending", "refused", NULL };
-const struct ledger_def duty_log_def = { "duty_log", log_cols, 0640 };
+/* SPEC 3: the duty log and its rosters are kept 3 years */
+const struct ledger_def duty_log_def = { "duty_log", log_cols, 0640, 3 };
 
 static const char *const roster_cols[] = { "month", "kind", "date", "staff",
 	"from_staff", "approved_by", "schedule", NULL };
 const struct ledger_def duty_roster_def = { "duty_roster", roster_cols,
-	0640 };
+	0640, 3 };
 
 
 /* ---- the rules ---------------------------------------------------------- */

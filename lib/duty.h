@@ -14,7 +14,6 @@
 /* The book, for archival and retention (pm-report). */
 extern const struct ledger_def duty_log_def, duty_roster_def;
 
-#define DUTY_RETENTION_YEARS 3	/* SPEC 3: the duty log is kept 3 years */
 #define DUTY_ITEMS_MAX 32
 #define DUTY_PENDING_MAX 16
 #define DUTY_ID_MAX 32

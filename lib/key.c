@@ -27,7 +27,8 @@
 static const char *const key_cols[] = { "event", "unit", "count",
 	"expected", "source", "from_staff", "to_staff", "dept", "work_id",
 	"via", "id_doc", "loan", "action", "note", "confirmed", NULL };
-const struct ledger_def key_def = { "keys", key_cols, 0640 };
+/* SPEC 3: key records are kept 2 years */
+const struct ledger_def key_def = { "keys", key_cols, 0640, 2 };
 
 enum { K_EVENT, K_UNIT, K_COUNT, K_EXPECTED, K_SOURCE, K_FROM, K_TO,
 	K_DEPT, K_WORK_ID, K_VIA, K_ID_DOC, K_LOAN, K_ACTION, K_NOTE,

@@ -15,7 +15,6 @@
 extern const struct ledger_def key_def;
 
 #define KEY_COUNT_MAX 99	/* more keys for one unit at once is absurd */
-#define KEY_RETENTION_YEARS 2	/* SPEC 3: key records are kept 2 years */
 #define KEY_ID_MAX 24
 #define KEY_NAME_MAX (FIELD_NAME_MAX * 4 + 1)
 

@@ -24,6 +24,9 @@ static const char *const access_cols[] = { "unit", "reason", "approved_by",
 	NULL };
 static const struct ledger_def access_def = { "owner_access", access_cols,
 	0600 };
+/* SPEC 3: the owner archive and its access register are kept for good */
+const struct ledger_def *const owner_book_defs[] = { &owner_def, &access_def,
+	NULL };
 
 enum { O_EVENT, O_UNIT, O_NAME, O_PHONE, O_ID_NO, O_MEMBERS, O_VEHICLES,
 	O_AREA, O_HANDOVER, O_FIELD, O_VALUE, O_APPROVED, O_NCOLS };

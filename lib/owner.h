@@ -114,4 +114,7 @@ long owner_archive(struct pm_ctx *ctx, long before, int dry_run,
 int owner_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e);
 
+/* the form's books, for archival and retention (pm-report) */
+extern const struct ledger_def *const owner_book_defs[];
+
 #endif

@@ -366,6 +366,7 @@ struct ledger_def {
 	const char *name;		/* file stem, e.g. "duty_log" */
 	const char *const *cols;	/* the form's columns, NULL-terminated */
 	mode_t mode;			/* 0640, or 0600 for the owner archive */
+	int retention;			/* SPEC 3: years a volume is kept; 0: for good */
 };
 
 /* A parsed row: fields by index of the full column list. */

@@ -26,6 +26,8 @@ static const char *const reno_cols[] = { "event", "ref", "unit",
 	"deposit", "fee", "name", "id_doc", "result", "text", "rectify_by",
 	NULL };
 static const struct ledger_def reno_def = { "renovations", reno_cols, 0640 };
+/* SPEC 2.8: a renovation touches the structure: its file is kept for good */
+const struct ledger_def *const reno_book_defs[] = { &reno_def, NULL };
 
 /*
  * SPEC 2.8, seed 002 装修登记 §2.1: an application including one of the

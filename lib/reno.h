@@ -155,4 +155,7 @@ int reno_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 long reno_archive(struct pm_ctx *ctx, long before, int dry_run,
     archive_report_fn report, void *rarg);
 
+/* the form's books, for archival and retention (pm-report) */
+extern const struct ledger_def *const reno_book_defs[];
+
 #endif

@@ -46,14 +46,7 @@ int report_store(struct pm_ctx *ctx, const char *report, const char *period,
 long report_archive(struct pm_ctx *ctx, long before, int dry_run,
     archive_report_fn report, void *rarg);
 
-/* Retention (SPEC 3): how long each book's volumes are kept. */
-struct report_retention {
-	const char *ledger;
-	int years;		/* 0: permanently */
-	const char *form;
-};
-extern const struct report_retention report_retention[];
-extern const size_t report_nretention;
+/* Retention (SPEC 3): each book's, in its struct ledger_def. */
 
 struct report_expired {
 	const char *ledger;

@@ -24,7 +24,8 @@ static const char *const visit_cols[] = { "event", "ref", "type", "unit",
 	"done", "end", "window", "visitor", "quality", "attitude",
 	"satisfaction", "suggestion", "owner_signed", "verdict", "comment",
 	"complaint", NULL };
-const struct ledger_def visit_def = { "visits", visit_cols, 0640 };
+/* SPEC 3: visit sheets are kept 2 years */
+const struct ledger_def visit_def = { "visits", visit_cols, 0640, 2 };
 enum { V_EVENT, V_REF, V_TYPE, V_UNIT, V_DONE, V_END, V_WINDOW, V_VISITOR,
 	V_QUALITY, V_ATTITUDE, V_SATISFACTION, V_SUGGESTION, V_SIGNED,
 	V_VERDICT, V_COMMENT, V_COMPLAINT, V_NCOLS };

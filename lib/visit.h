@@ -15,7 +15,6 @@
 extern const struct ledger_def visit_def;
 
 #define VISIT_REF_MAX 40
-#define VISIT_RETENTION_YEARS 2	/* SPEC 3: visit sheets are kept 2 years */
 
 extern const char *const visit_types[];	/* service types, without complaint */
 

@@ -42,10 +42,7 @@ list_push(struct alert_list *l)
 {
 	struct alert *a;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-	}
+	GROW(l->v, l->n + 1, l->cap);
 	a = &l->v[l->n++];
 	memset(a, 0, sizeof *a);
 	return a;

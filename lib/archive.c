@@ -106,7 +106,7 @@ struct arch {
 	void *arg;
 	int dry_run;
 	struct part *parts;
-	size_t nparts;
+	size_t nparts, capparts;
 	FILE *live;
 	long kept, moved;
 	struct buf line;
@@ -132,7 +132,7 @@ part_get(struct arch *a, long month)
 	for (i = 0; i < a->nparts; i++)
 		if (a->parts[i].month == month)
 			return &a->parts[i];
-	a->parts = xrealloc(a->parts, (a->nparts + 1) * sizeof *a->parts);
+	GROW(a->parts, a->nparts + 1, a->capparts);
 	p = &a->parts[a->nparts++];
 	memset(p, 0, sizeof *p);
 	p->month = month;

@@ -66,7 +66,7 @@ book_named(const char *name)
 /* The volumes of one book past its retention, added to *out. */
 static void
 book_expired(struct pm_ctx *ctx, const struct ledger_def *r,
-    struct report_expired **out, size_t *n)
+    struct report_expired **out, size_t *n, size_t *cap)
 {
 	char **vols;
 	int nv, i;
@@ -84,7 +84,7 @@ book_expired(struct pm_ctx *ctx, const struct ledger_def *r,
 		    (int)(m % 12) + 1);
 		if (ctx->now < until)
 			continue;
-		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		GROW(*out, *n + 1, *cap);
 		x = &(*out)[(*n)++];
 		x->ledger = r->name;
 		x->volume = xstrdup(vols[i]);
@@ -98,13 +98,14 @@ book_expired(struct pm_ctx *ctx, const struct ledger_def *r,
 size_t
 report_expired(struct pm_ctx *ctx, struct report_expired **out)
 {
-	size_t f, k, n = 0;
+	size_t f, k, n = 0, cap = 0;
 
 	*out = NULL;
 	for (f = 0; form_books[f]; f++)
 		for (k = 0; form_books[f][k]; k++)
 			if (form_books[f][k]->retention > 0)	/* 0: for good */
-				book_expired(ctx, form_books[f][k], out, &n);
+				book_expired(ctx, form_books[f][k], out, &n,
+				    &cap);
 	return n;
 }
 
@@ -152,7 +153,7 @@ report_heads(struct pm_ctx *ctx, struct report_head **out, struct pm_err *e)
 {
 	struct dirent **names;
 	struct report_head *h;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int k, nn = scandir(ctx->data, &names, is_book_file, alphasort);
 
 	*out = NULL;
@@ -165,7 +166,7 @@ report_heads(struct pm_ctx *ctx, struct report_head **out, struct pm_err *e)
 		free(names[k]);
 		if ((l = ledger_open_book(ctx->data, name)) == NULL)
 			continue;	/* not a book: an export left here */
-		*out = xrealloc(*out, (n + 1) * sizeof **out);
+		GROW(*out, n + 1, cap);
 		h = &(*out)[n];
 		snprintf(h->book, sizeof h->book, "%s", name);
 		if (ledger_last(l, &h->seq, h->head) != 0) {

@@ -42,8 +42,7 @@ cli_data(struct pm_ctx *ctx, const char *arg)
 	if (ctx->ndata > 0 && !many_offices)
 		die(EX_USAGE, _("-D/--data: given twice (%s, then %s); %s "
 		    "works on one office's books"), ctx->data, arg, progname);
-	ctx->datas = xrealloc(ctx->datas, (ctx->ndata + 1) *
-	    sizeof *ctx->datas);
+	GROW(ctx->datas, (size_t)ctx->ndata + 1, ctx->capdata);
 	ctx->datas[ctx->ndata++] = arg;
 	if (ctx->ndata == 1)
 		ctx->data = arg;

@@ -119,10 +119,7 @@ event_push(struct complaint *c, const char *id, const char *at,
 {
 	struct complaint_event *ev;
 
-	if (c->nevents == c->capevents) {
-		c->capevents = c->capevents ? 2 * c->capevents : 8;
-		c->events = xrealloc(c->events, c->capevents * sizeof *c->events);
-	}
+	GROW(c->events, c->nevents + 1, c->capevents);
 	ev = &c->events[c->nevents++];
 	memset(ev, 0, sizeof *ev);
 	snprintf(ev->id, sizeof ev->id, "%s", id);
@@ -214,7 +211,7 @@ struct fold {
 	char written[20];	/* the stream's clock: the last row's */
 	struct ledger_mark last[3];	/* each book's last live row */
 	struct let_go *gone;	/* the matters let go, month by month */
-	size_t ngone;
+	size_t ngone, capgone;
 };
 
 /*
@@ -244,7 +241,7 @@ let_go(struct fold *f, const struct complaint *c)
 		if (f->gone[i - 1].month == month)
 			g = &f->gone[i - 1];
 	if (g == NULL) {
-		f->gone = xrealloc(f->gone, (f->ngone + 1) * sizeof *f->gone);
+		GROW(f->gone, f->ngone + 1, f->capgone);
 		g = &f->gone[f->ngone++];
 		memset(g, 0, sizeof *g);
 		g->month = month;
@@ -345,9 +342,8 @@ fold_reg(const struct row *r, void *arg)
 	if (f->only != NULL && strcmp(r->f[f->col[R_CODE]], f->only) != 0)
 		return 0;
 	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 64;
-		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
-		slots_build(b);
+		GROW(b->v, b->n + 1, b->cap);
+		slots_build(b);		/* the slots point into b->v */
 	}
 	c = &b->v[b->n++];
 	memset(c, 0, sizeof *c);

@@ -122,7 +122,7 @@ fold_matter(const struct ledger *l, const struct row *r, struct desk_book *b)
 {
 	struct desk_item *it;
 
-	b->v = xgrow(b->v, b->n, &b->cap, sizeof *b->v);
+	GROW(b->v, b->n + 1, b->cap);
 	it = &b->v[b->n++];
 	memset(it, 0, sizeof *it);
 	it->reg = b->reg;

@@ -23,11 +23,34 @@ static const char *const log_cols[] = { "kind", "text", "corrects", "done",
 	"from_staff", "to_staff", "items", "pending", "refused", NULL };
 /* SPEC 3: the duty log and its rosters are kept 3 years */
 const struct ledger_def duty_log_def = { "duty_log", log_cols, 0640, 3 };
+/* log_cols by index (a row to add is in this order), then at and by */
+enum { L_KIND, L_TEXT, L_CORRECTS, L_DONE, L_FROM, L_TO, L_ITEMS, L_PENDING,
+	L_REFUSED, L_NCOLS, L_AT = L_NCOLS, L_BY, L_NREAD };
 
 static const char *const roster_cols[] = { "month", "kind", "date", "staff",
 	"from_staff", "approved_by", "schedule", NULL };
 const struct ledger_def duty_roster_def = { "duty_roster", roster_cols,
 	0640, 3 };
+enum { S_MONTH, S_KIND, S_DATE, S_STAFF, S_FROM, S_APPROVED, S_SCHEDULE,
+	S_NCOLS };
+
+/* Where each column of names (then at and by, if at_by) is in l's rows. */
+static void
+cols_find(const struct ledger *l, const char *const *names, int *col,
+    int at_by)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		col[i] = ledger_col(l, names[i]);
+	if (at_by) {
+		col[i] = ledger_col(l, "at");
+		col[i + 1] = ledger_col(l, "by");
+	}
+}
+
+/* Field c of row r, col as cols_find made it. */
+#define COL(r, col, c)	((r)->f[(col)[c]])
 
 
 /* ---- the rules ---------------------------------------------------------- */
@@ -167,10 +190,7 @@ entries_push(struct duty_entries *es, const char *id, const char *at,
 {
 	struct duty_entry *d;
 
-	if (es->n == es->cap) {
-		es->cap = es->cap ? 2 * es->cap : 16;
-		es->v = xrealloc(es->v, es->cap * sizeof *es->v);
-	}
+	GROW(es->v, es->n + 1, es->cap);
 	d = &es->v[es->n++];
 	memset(d, 0, sizeof *d);
 	snprintf(d->id, sizeof d->id, "%s", id);
@@ -293,6 +313,7 @@ format_items(struct buf *b, const struct item *items, int n)
 
 struct log_state {
 	struct ledger *l;
+	int col[L_NREAD];
 	struct duty_entries open;	/* incidents and pending matters */
 	long last_seq;
 	char holder[FIELD_NAME_MAX * 4 + 1];	/* who holds the desk */
@@ -309,15 +330,15 @@ static void
 fold_open(struct log_state *st, const struct row *r, const char *kind,
     const char *done, const char *id)
 {
-	struct ledger *l = st->l;
+	const int *c = st->col;
 	const struct entry_kind *rule = kind_rule(kind);
 	size_t i;
 
 	if (rule && rule->important)
-		entries_push(&st->open, id, row_get(l, r, "at"), kind,
-		    row_get(l, r, "text"), row_get(l, r, "by"));
-	if (strcmp(kind, "handover") == 0 && *row_get(l, r, "refused") == '\0') {
-		const char *p = row_get(l, r, "pending");
+		entries_push(&st->open, id, COL(r, c, L_AT), kind,
+		    COL(r, c, L_TEXT), COL(r, c, L_BY));
+	if (strcmp(kind, "handover") == 0 && *COL(r, c, L_REFUSED) == '\0') {
+		const char *p = COL(r, c, L_PENDING);
 		int item = 0;
 
 		while (*p) {
@@ -326,18 +347,18 @@ fold_open(struct log_state *st, const struct row *r, const char *kind,
 			char pid[DUTY_ID_MAX + 16], *text = strndup(p, len);
 
 			snprintf(pid, sizeof pid, "%.20s/%d", id, ++item);
-			entries_push(&st->open, pid, row_get(l, r, "at"),
-			    "pending", text, row_get(l, r, "by"));
+			entries_push(&st->open, pid, COL(r, c, L_AT),
+			    "pending", text, COL(r, c, L_BY));
 			free(text);
 			p += len + (nl != NULL);
 		}
 		snprintf(st->holder, sizeof st->holder, "%s",
-		    row_get(l, r, "to_staff"));
+		    COL(r, c, L_TO));
 		snprintf(st->handover_id, sizeof st->handover_id, "%s", id);
 		snprintf(st->handover_at, sizeof st->handover_at, "%s",
-		    row_get(l, r, "at"));
+		    COL(r, c, L_AT));
 		free(st->items);
-		st->items = xstrdup(row_get(l, r, "items"));
+		st->items = xstrdup(COL(r, c, L_ITEMS));
 	}
 	if (*done)
 		for (i = 0; i < st->open.n; i++)
@@ -345,6 +366,26 @@ fold_open(struct log_state *st, const struct row *r, const char *kind,
 				entries_remove(&st->open, i);
 				break;
 			}
+}
+
+/* How a day's reader shows an entry: a handover says what it handed. */
+static void
+entry_text(struct buf *text, const struct row *r, const int *c)
+{
+	const char *refused = COL(r, c, L_REFUSED);
+
+	if (strcmp(COL(r, c, L_KIND), "handover") != 0) {
+		buf_adds(text, COL(r, c, L_TEXT));
+		return;
+	}
+	buf_addf(text, "%s → %s", COL(r, c, L_FROM), COL(r, c, L_TO));
+	if (*refused)
+		buf_addf(text, _(" REFUSED: %s"), refused);
+	buf_addf(text, " | %s", COL(r, c, L_ITEMS));
+	if (*COL(r, c, L_PENDING))
+		buf_addf(text, _(" | pending: %s"), COL(r, c, L_PENDING));
+	if (*COL(r, c, L_TEXT))
+		buf_addf(text, " | %s", COL(r, c, L_TEXT));
 }
 
 /*
@@ -356,57 +397,50 @@ static int
 fold_log(const struct row *r, void *arg)
 {
 	struct log_state *st = arg;
-	struct ledger *l = st->l;
-	const char *kind = row_get(l, r, "kind");
-	const char *done = row_get(l, r, "done");
-	const char *corrects = row_get(l, r, "corrects");
+	const int *c = st->col;
+	const char *kind = COL(r, c, L_KIND);
+	const char *done = COL(r, c, L_DONE);
+	const char *corrects = COL(r, c, L_CORRECTS);
 	char id[DUTY_ID_MAX];
 	size_t i;
 
 	st->last_seq = row_seq(r);
 	if (st->shown && !*done && !*corrects &&
-	    strncmp(row_get(l, r, "at"), st->day, 10) != 0)
+	    strncmp(COL(r, c, L_AT), st->day, 10) != 0)
 		return 0;
 	log_id(st->last_seq, id);
-	if (st->shown == NULL)
+	if (st->shown == NULL) {
 		fold_open(st, r, kind, done, id);
-	if (st->shown) {
-		if (strncmp(row_get(l, r, "at"), st->day, 10) == 0) {
-			struct buf text = { 0 };
-
-			if (strcmp(kind, "handover") == 0) {
-				const char *refused = row_get(l, r, "refused");
-
-				buf_addf(&text, "%s → %s", row_get(l, r,
-				    "from_staff"), row_get(l, r, "to_staff"));
-				if (*refused)
-					buf_addf(&text, _(" REFUSED: %s"), refused);
-				buf_addf(&text, " | %s", row_get(l, r, "items"));
-				if (*row_get(l, r, "pending"))
-					buf_addf(&text, _(" | pending: %s"),
-					    row_get(l, r, "pending"));
-				if (*row_get(l, r, "text"))
-					buf_addf(&text, " | %s", row_get(l, r,
-					    "text"));
-			} else
-				buf_adds(&text, row_get(l, r, "text"));
-			entries_push(st->shown, id, row_get(l, r, "at"), kind,
-			    text.s ? text.s : "", row_get(l, r, "by"));
-			buf_free(&text);
-			if (*corrects)
-				entry_note(&st->shown->v[st->shown->n - 1],
-				    _("corrects %s"), corrects);
-			if (*done)
-				entry_note(&st->shown->v[st->shown->n - 1],
-				    _("finishes %s"), done);
-		}
-		if (*corrects)
-			for (i = 0; i < st->shown->n; i++)
-				if (strcmp(st->shown->v[i].id, corrects) == 0)
-					entry_note(&st->shown->v[i],
-					    _("corrected by %s"), id);
+		return 0;
 	}
+	if (strncmp(COL(r, c, L_AT), st->day, 10) == 0) {
+		struct buf text = { 0 };
+		struct duty_entry *d;
+
+		entry_text(&text, r, c);
+		entries_push(st->shown, id, COL(r, c, L_AT), kind,
+		    text.s ? text.s : "", COL(r, c, L_BY));
+		buf_free(&text);
+		d = &st->shown->v[st->shown->n - 1];
+		if (*corrects)
+			entry_note(d, _("corrects %s"), corrects);
+		if (*done)
+			entry_note(d, _("finishes %s"), done);
+	}
+	if (*corrects)
+		for (i = 0; i < st->shown->n; i++)
+			if (strcmp(st->shown->v[i].id, corrects) == 0)
+				entry_note(&st->shown->v[i],
+				    _("corrected by %s"), id);
 	return 0;
+}
+
+static void
+state_init(struct log_state *st, struct ledger *l)
+{
+	memset(st, 0, sizeof *st);
+	st->l = l;
+	cols_find(l, log_cols, st->col, 1);
 }
 
 static void
@@ -430,15 +464,13 @@ fold_recent(struct pm_ctx *ctx, struct ledger *l, struct log_state *st)
 
 	snprintf(since, sizeof since, "%04ld-%02ld-01", key / 12,
 	    key % 12 + 1);
-	memset(st, 0, sizeof *st);
-	st->l = l;
+	state_init(st, l);
 	ledger_scan_since(l, (int)(key / 12), (int)(key % 12) + 1, fold_log,
 	    st);
 	/* an older handover seen here may be live for its open matters only */
 	if (st->holder[0] == '\0' || strcmp(st->handover_at, since) < 0) {
 		state_free(st);
-		memset(st, 0, sizeof *st);
-		st->l = l;
+		state_init(st, l);
 		ledger_scan(l, fold_log, st);
 	}
 }
@@ -456,7 +488,7 @@ duty_log_add(struct pm_ctx *ctx, const char *kind, const char *text,
 	time_t t;
 	long seq = 0, dseq = 0;
 	int item = 0, rc = 0;
-	const char *vals[10] = { 0 };
+	const char *vals[L_NCOLS + 1] = { 0 };
 
 	if (kind == NULL)
 		kind = "other";
@@ -490,8 +522,7 @@ duty_log_add(struct pm_ctx *ctx, const char *kind, const char *text,
 		struct log_state st;
 		size_t i;
 
-		memset(&st, 0, sizeof st);
-		st.l = l;
+		state_init(&st, l);
 		/* open matters are never archived: the live book has them */
 		ledger_scan_live(l, fold_log, &st);
 		for (i = 0; i < st.open.n; i++)
@@ -510,10 +541,10 @@ duty_log_add(struct pm_ctx *ctx, const char *kind, const char *text,
 		if (rc)
 			goto out;
 	}
-	vals[0] = kind;
-	vals[1] = text;
-	vals[2] = corrects_id;
-	vals[3] = done_id;
+	vals[L_KIND] = kind;
+	vals[L_TEXT] = text;
+	vals[L_CORRECTS] = corrects_id;
+	vals[L_DONE] = done_id;
 	log_id(ledger_add(tx, t, ctx->user, ctx->now, vals), id);
 	ledger_commit(tx);
 	ledger_close(l);
@@ -601,7 +632,7 @@ duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
 	struct log_state st;
 	struct ledger_tx *tx;
 	struct ledger *l;
-	const char *vals[10] = { 0 };
+	const char *vals[L_NCOLS + 1] = { 0 };
 
 	if (handover_input(from, to, items, now_items, &nnow, pending, npending,
 	    note, refuse_reason, e) != 0)
@@ -640,13 +671,13 @@ duty_handover(struct pm_ctx *ctx, const char *from, const char *to,
 			buf_add(&pend, "\n", 1);
 		buf_adds(&pend, pending[i]);
 	}
-	vals[0] = "handover";
-	vals[1] = note ? note : "";
-	vals[4] = from;
-	vals[5] = to;
-	vals[6] = itemstr.s;
-	vals[7] = pend.s ? pend.s : "";
-	vals[8] = refuse_reason ? refuse_reason : "";
+	vals[L_KIND] = "handover";
+	vals[L_TEXT] = note ? note : "";
+	vals[L_FROM] = from;
+	vals[L_TO] = to;
+	vals[L_ITEMS] = itemstr.s;
+	vals[L_PENDING] = pend.s ? pend.s : "";
+	vals[L_REFUSED] = refuse_reason ? refuse_reason : "";
 	log_id(ledger_add(tx, ctx->now, ctx->user, ctx->now, vals), id);
 	ledger_commit(tx);
 	tx = NULL;
@@ -752,10 +783,9 @@ duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
 		return errset(e, EX_DATAERR, _("--date: expected a real date "
 		    "YYYY-MM-DD, got \"%s\""), date);
 	clock_format_date(t, day);
-	memset(&st, 0, sizeof st);
 	memset(es, 0, sizeof *es);
 	l = open_book(ctx, &duty_log_def);
-	st.l = l;
+	state_init(&st, l);
 	st.day = day;
 	st.shown = es;
 	/* the day's month on: its entries and every later correction */
@@ -792,9 +822,8 @@ duty_pending(struct pm_ctx *ctx, struct duty_entries *es, struct pm_err *e)
 	struct ledger *l;
 
 	(void)e;
-	memset(&st, 0, sizeof st);
 	l = open_book(ctx, &duty_log_def);
-	st.l = l;
+	state_init(&st, l);
 	ledger_scan_live(l, fold_log, &st);
 	*es = st.open;
 	st.open.v = NULL;
@@ -807,7 +836,7 @@ duty_pending(struct pm_ctx *ctx, struct duty_entries *es, struct pm_err *e)
 /* ---- the roster ------------------------------------------------------------ */
 
 struct roster_fold {
-	struct ledger *l;
+	int col[S_NCOLS];
 	struct duty_roster *r;
 	const char *month;
 };
@@ -846,27 +875,26 @@ static int
 fold_roster(const struct row *row, void *arg)
 {
 	struct roster_fold *f = arg;
-	struct ledger *l = f->l;
 	struct duty_roster *r = f->r;
-	const char *kind = row_get(l, row, "kind");
+	const char *kind = COL(row, f->col, S_KIND);
 
-	if (strcmp(row_get(l, row, "month"), f->month) != 0)
+	if (strcmp(COL(row, f->col, S_MONTH), f->month) != 0)
 		return 0;
 	if (strcmp(kind, "roster") == 0) {
-		load_schedule(r, row_get(l, row, "schedule"));
+		load_schedule(r, COL(row, f->col, S_SCHEDULE));
 		r->found = 1;
 	} else if (strcmp(kind, "swap") == 0 && r->found) {
-		int d = atoi(row_get(l, row, "date") + 8), i;
+		int d = atoi(COL(row, f->col, S_DATE) + 8), i;
 		struct duty_roster_day *day;
 
 		if (d < 1 || d > r->ndays)
 			return 0;
 		day = &r->day[d - 1];
 		for (i = 0; i < day->nstaff; i++)
-			if (strcmp(day->staff[i], row_get(l, row,
-			    "from_staff")) == 0) {
+			if (strcmp(day->staff[i],
+			    COL(row, f->col, S_FROM)) == 0) {
 				snprintf(day->staff[i], sizeof day->staff[i],
-				    "%s", row_get(l, row, "staff"));
+				    "%s", COL(row, f->col, S_STAFF));
 				day->swapped = 1;
 			}
 	}
@@ -885,7 +913,7 @@ roster_load(struct pm_ctx *ctx, struct ledger *l, int year, int month,
 	r->month = month;
 	r->ndays = clock_days_in_month(year, month);
 	snprintf(m, sizeof m, "%04d-%02d", year, month);
-	f.l = l;
+	cols_find(l, roster_cols, f.col, 0);
 	f.r = r;
 	f.month = m;
 	(void)ctx;
@@ -980,7 +1008,7 @@ duty_roster_set(struct pm_ctx *ctx, const char *month, const char *file,
 	struct ledger *l;
 	char mstr[8];
 	int y, m, rc, d, i, errors = 0;
-	const char *vals[8] = { 0 };
+	const char *vals[S_NCOLS + 1] = { 0 };
 
 	if (month == NULL || clock_parse_month(month, &y, &m) != 0)
 		return errset(e, EX_DATAERR, _("--month: expected YYYY-MM, got "
@@ -1028,9 +1056,9 @@ duty_roster_set(struct pm_ctx *ctx, const char *month, const char *file,
 	if (ctx->now >= clock_month_start(y, m))
 		warnmsg(_("the roster of %s is late: it is due by the end of "
 		    "the month before"), mstr);
-	vals[0] = mstr;
-	vals[1] = "roster";
-	vals[6] = sched.s;
+	vals[S_MONTH] = mstr;
+	vals[S_KIND] = "roster";
+	vals[S_SCHEDULE] = sched.s;
 	snprintf(id, DUTY_ID_MAX, "S%06ld", ledger_add(tx, ctx->now, ctx->user,
 	    ctx->now, vals));
 	ledger_commit(tx);
@@ -1100,7 +1128,7 @@ duty_swap(struct pm_ctx *ctx, const char *date, const char *from,
 	char day_s[11], month[8];
 	time_t t, starts;
 	int timed = 0, i, rc = 0;
-	const char *vals[8] = { 0 };
+	const char *vals[S_NCOLS + 1] = { 0 };
 
 	if (date == NULL || clock_parse(date, &t, &timed) != 0 || timed)
 		return errset(e, EX_DATAERR, _("--date: expected a real date "
@@ -1142,12 +1170,12 @@ duty_swap(struct pm_ctx *ctx, const char *date, const char *from,
 		    from, day_s);
 		goto out;
 	}
-	vals[0] = month;
-	vals[1] = "swap";
-	vals[2] = day_s;
-	vals[3] = to;
-	vals[4] = from;
-	vals[5] = approved_by;
+	vals[S_MONTH] = month;
+	vals[S_KIND] = "swap";
+	vals[S_DATE] = day_s;
+	vals[S_STAFF] = to;
+	vals[S_FROM] = from;
+	vals[S_APPROVED] = approved_by;
 	snprintf(id, DUTY_ID_MAX, "S%06ld", ledger_add(tx, ctx->now, ctx->user,
 	    ctx->now, vals));
 	ledger_commit(tx);
@@ -1205,8 +1233,7 @@ duty_archive(struct pm_ctx *ctx, long before, int dry_run,
 	if (ledger_exists(l)) {
 		struct ledger_tx *tx = ledger_begin(l, ctx->conf.lock_timeout);
 
-		memset(&st, 0, sizeof st);
-		st.l = l;
+		state_init(&st, l);
 		ledger_scan(l, fold_log, &st);
 		moved = ledger_archive(tx, before, log_closed_month, &st.open,
 		    dry_run, report, rarg, ctx->now, ctx->user);
@@ -1250,7 +1277,7 @@ keyset_add(struct import_seen *s, const char *at, const char *kind,
 }
 
 struct import_fold {
-	struct ledger *l;
+	int col[L_NREAD];
 	struct import_seen *keys;
 };
 
@@ -1259,8 +1286,8 @@ fold_keys(const struct row *r, void *arg)
 {
 	struct import_fold *f = arg;
 
-	keyset_add(f->keys, row_get(f->l, r, "at"), row_get(f->l, r, "kind"),
-	    row_get(f->l, r, "text"), row_get(f->l, r, "by"));
+	keyset_add(f->keys, COL(r, f->col, L_AT), COL(r, f->col, L_KIND),
+	    COL(r, f->col, L_TEXT), COL(r, f->col, L_BY));
 	return 0;
 }
 
@@ -1281,7 +1308,7 @@ struct import_run {
 static void
 import_row(struct import_run *ir, const struct row *row)
 {
-	const char *v[NC], *vals[10] = { 0 };
+	const char *v[NC], *vals[L_NCOLS + 1] = { 0 };
 	struct pm_err fe;
 	char atbuf[20];
 	time_t t;
@@ -1309,8 +1336,8 @@ import_row(struct import_run *ir, const struct row *row)
 		ir->dups++;
 		return;
 	}
-	vals[0] = v[C_KIND];
-	vals[1] = v[C_TEXT];
+	vals[L_KIND] = v[C_KIND];
+	vals[L_TEXT] = v[C_TEXT];
 	ledger_add(ir->tx, t, v[C_BY], ir->ctx->now, vals);
 	ir->added++;
 }
@@ -1340,7 +1367,7 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	ir.ctx = ctx;
 	l = open_book(ctx, &duty_log_def);
 	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);
-	f.l = l;
+	cols_find(l, log_cols, f.col, 1);
 	f.keys = &ir.keys;
 	ledger_scan(l, fold_keys, &f);
 	while ((rc = import_next(src, &row, e)) == 1)

@@ -73,10 +73,7 @@ unit_of(struct fee_book *b, const char *unit)
 
 	if (u != NULL)
 		return u;
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 32;
-		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
-	}
+	GROW(b->v, b->n + 1, b->cap);
 	u = &b->v[b->n++];
 	memset(u, 0, sizeof *u);
 	snprintf(u->unit, sizeof u->unit, "%s", unit);
@@ -364,10 +361,7 @@ snapshot_row(struct pm_ctx *ctx, struct snapshot *s, const struct row *r,
 		if (strcmp(s->v[i].unit, x[0]) == 0 && strcmp(s->v[i].fee, fee) == 0)
 			return errset(e, EX_DATAERR, _("unit: %s owes %s twice in "
 			    "one list"), x[0], fee);
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-	}
+	GROW(s->v, s->n + 1, s->cap);
 	snprintf(s->v[s->n].unit, 11, "%s", x[0]);
 	snprintf(s->v[s->n].fee, 16, "%s", fee);
 	snprintf(s->v[s->n].amount, 24, "%ld.%02ld", fen / 100, fen % 100);

@@ -100,10 +100,7 @@ imp_row(int c, void *data)
 	struct qrow *r;
 
 	(void)c;
-	if (src->qlen == src->qcap) {
-		src->qcap = src->qcap ? 2 * src->qcap : 64;
-		src->q = xrealloc(src->q, src->qcap * sizeof *src->q);
-	}
+	GROW(src->q, src->qlen + 1, src->qcap);
 	r = &src->q[src->qlen++];
 	r->data = xmalloc(src->store.len + 1);
 	memcpy(r->data, src->store.s ? src->store.s : "", src->store.len);

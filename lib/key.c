@@ -97,10 +97,7 @@ unit_get(struct key_book *b, const char *unit, int create)
 	}
 	if (!create)
 		return NULL;
-	if (b->nunits == b->capunits) {
-		b->capunits = b->capunits ? 2 * b->capunits : 64;
-		b->units = xrealloc(b->units, b->capunits * sizeof *b->units);
-	}
+	GROW(b->units, b->nunits + 1, b->capunits);
 	memmove(&b->units[lo + 1], &b->units[lo], (b->nunits - lo) *
 	    sizeof *b->units);
 	u = &b->units[lo];
@@ -147,10 +144,7 @@ loan_new(struct key_book *b, const char *id, const char *at, long count,
 {
 	struct key_loan *loan;
 
-	if (b->nloans == b->caploans) {
-		b->caploans = b->caploans ? 2 * b->caploans : 64;
-		b->loans = xrealloc(b->loans, b->caploans * sizeof *b->loans);
-	}
+	GROW(b->loans, b->nloans + 1, b->caploans);
 	loan = &b->loans[b->nloans++];
 	memset(loan, 0, sizeof *loan);
 	snprintf(loan->id, sizeof loan->id, "%s", id);
@@ -173,11 +167,7 @@ history_add(struct key_book *b, const char *id, const char *at,
 	struct key_history *h;
 	struct buf d = { 0 };
 
-	if (b->nhistory == b->caphistory) {
-		b->caphistory = b->caphistory ? 2 * b->caphistory : 16;
-		b->history = xrealloc(b->history, b->caphistory *
-		    sizeof *b->history);
-	}
+	GROW(b->history, b->nhistory + 1, b->caphistory);
 	h = &b->history[b->nhistory++];
 	memset(h, 0, sizeof *h);
 	snprintf(h->id, sizeof h->id, "%s", id);

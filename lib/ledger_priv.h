@@ -94,7 +94,7 @@ struct manifest {
 	char sha256[HASH_HEX + 1];
 	long rows;
 	struct run *runs;
-	size_t nruns;
+	size_t nruns, capruns;
 	char ledger[64], volume[96], month[8];
 	long book_seq;
 	char book_head[HASH_HEX + 1];

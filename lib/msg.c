@@ -7,6 +7,7 @@
 #include <libintl.h>
 #include <locale.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,12 +132,18 @@ xrealloc(void *p, size_t n)
 }
 
 void *
-xgrow(void *p, size_t n, size_t *cap, size_t size)
+xgrow(void *p, size_t need, size_t *cap, size_t size)
 {
-	if (n < *cap)
+	size_t c = *cap ? *cap : 16;
+
+	if (need <= *cap)
 		return p;
-	*cap = *cap ? *cap * 2 : 16;
-	return xrealloc(p, *cap * size);
+	while (c < need)
+		c *= 2;
+	if (c > SIZE_MAX / size)
+		die(EX_OSERR, "%s", strerror(ENOMEM));
+	*cap = c;
+	return xrealloc(p, c * size);
 }
 
 char *

@@ -517,11 +517,7 @@ out_row(struct out *o, const char *const *vals)
 		xlsx_row(o, vals);
 		break;
 	case OUT_TABLE:
-		if (o->ncells + o->ncols > o->capcells) {
-			o->capcells = (o->ncells + o->ncols) * 2;
-			o->cells = xrealloc(o->cells, o->capcells * sizeof
-			    *o->cells);
-		}
+		GROW(o->cells, o->ncells + o->ncols, o->capcells);
 		for (i = 0; i < o->ncols; i++)
 			o->cells[o->ncells++] = table_cell(o, i, vals[i] ?
 			    vals[i] : "");

@@ -258,10 +258,7 @@ owner_slot(struct owner_book *b, const char *unit, int create)
 	}
 	if (!create)
 		return NULL;
-	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 64;
-		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
-	}
+	GROW(b->v, b->n + 1, b->cap);
 	memmove(&b->v[lo + 1], &b->v[lo], (b->n - lo) * sizeof *b->v);
 	o = &b->v[lo];
 	memset(o, 0, sizeof *o);
@@ -348,12 +345,8 @@ fold_row(const struct row *r, void *arg)
 		if (f->b->history_unit && strcmp(unit, f->b->history_unit) == 0) {
 			struct owner_change *c;
 
-			if (f->b->nchanges == f->b->capchanges) {
-				f->b->capchanges = f->b->capchanges ?
-				    2 * f->b->capchanges : 8;
-				f->b->changes = xrealloc(f->b->changes,
-				    f->b->capchanges * sizeof *f->b->changes);
-			}
+			GROW(f->b->changes, f->b->nchanges + 1,
+			    f->b->capchanges);
 			c = &f->b->changes[f->b->nchanges++];
 			memset(c, 0, sizeof *c);
 			snprintf(c->id, sizeof c->id, "O%06ld", row_seq(r));

@@ -41,8 +41,13 @@ void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
-/* An array of *cap elements of size, with room for element n. */
-void *xgrow(void *p, size_t n, size_t *cap, size_t size);
+/*
+ * The house's one growable array: p holds *cap elements of size; make
+ * room for need of them, doubling.  GROW(a, need, cap) is the way to call
+ * it: GROW(b->v, b->n + 1, b->cap) before b->v[b->n++].
+ */
+void *xgrow(void *p, size_t need, size_t *cap, size_t size);
+#define GROW(p, need, cap) ((p) = xgrow((p), (need), &(cap), sizeof *(p)))
 char *xstrdup(const char *s);
 
 /*
@@ -239,6 +244,7 @@ struct pm_ctx {
 	const char *data;	/* the data directory */
 	const char **datas;	/* pm-report: every -D, in order */
 	int ndata;
+	size_t capdata;
 	const char *user;	/* --as, PM_USER, login name */
 	const char *out;	/* --out FILE */
 	enum out_format format;

@@ -179,7 +179,7 @@ fold_apply(const struct ledger *l, const struct row *row, struct reno_book *b)
 	struct reno *r;
 	size_t i;
 
-	b->v = xgrow(b->v, b->n, &b->cap, sizeof *b->v);
+	GROW(b->v, b->n + 1, b->cap);
 	r = memset(&b->v[b->n++], 0, sizeof *r);
 	snprintf(r->id, sizeof r->id, "R%06ld", row_seq(row));
 	row_copy(l, row, "at", r->at, sizeof r->at);
@@ -206,7 +206,7 @@ fold_patrol(const struct ledger *l, const struct row *row, struct reno *r,
 	r->seen = t;
 	if (strcmp(row_get(l, row, "result"), "violation") != 0)
 		return;
-	r->viol = xrealloc(r->viol, (r->nviol + 1) * sizeof *r->viol);
+	GROW(r->viol, r->nviol + 1, r->capviol);
 	v = &r->viol[r->nviol++];
 	memset(v, 0, sizeof *v);
 	row_copy(l, row, "at", v->at, sizeof v->at);
@@ -264,7 +264,7 @@ fold_step(const struct ledger *l, const struct row *row, struct reno *r)
 	} else if (strcmp(ev, "pass") == 0) {
 		struct reno_pass *p;
 
-		r->pass = xrealloc(r->pass, (r->npass + 1) * sizeof *r->pass);
+		GROW(r->pass, r->npass + 1, r->cappass);
 		p = &r->pass[r->npass++];
 		row_copy(l, row, "at", p->at, sizeof p->at);
 		row_copy(l, row, "until", p->until, sizeof p->until);
@@ -309,7 +309,7 @@ fold_event(const struct ledger *l, const struct row *row, struct reno *r)
 	int zh = words_chinese();
 	size_t i;
 
-	r->ev = xrealloc(r->ev, (r->nev + 1) * sizeof *r->ev);
+	GROW(r->ev, r->nev + 1, r->capev);
 	e = &r->ev[r->nev++];
 	row_copy(l, row, "at", e->at, sizeof e->at);
 	row_copy(l, row, "event", e->event, sizeof e->event);
@@ -837,7 +837,7 @@ due_add(struct due_list *dl, const struct reno *r,
 {
 	struct reno_due *x;
 
-	dl->v = xgrow(dl->v, dl->n, &dl->cap, sizeof *dl->v);
+	GROW(dl->v, dl->n + 1, dl->cap);
 	x = &dl->v[dl->n++];
 	x->r = r;
 	x->deadline = d->name;

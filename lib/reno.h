@@ -76,11 +76,11 @@ struct reno {
 	char *reviewer, *reason, *acceptor, *points, *refunder;
 	long deposit_fen, fee_fen, patrols;
 	struct reno_pass *pass;
-	size_t npass;
+	size_t npass, cappass;
 	struct reno_violation *viol;
-	size_t nviol;
+	size_t nviol, capviol;
 	struct reno_event *ev;
-	size_t nev;
+	size_t nev, capev;
 };
 struct reno_book {
 	struct reno *v;

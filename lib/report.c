@@ -154,10 +154,7 @@ doc_row(struct doc_table *t, const char *const *vals, size_t n)
 	size_t i;
 
 	assert(n == (size_t)t->ncols);
-	if ((t->nrows + 1) * t->ncols > t->cap) {
-		t->cap = (t->nrows + 1) * t->ncols * 2;
-		t->cells = xrealloc(t->cells, t->cap * sizeof *t->cells);
-	}
+	GROW(t->cells, (t->nrows + 1) * t->ncols, t->cap);
 	for (i = 0; i < n; i++)
 		t->cells[t->nrows * t->ncols + i] = xstrdup(vals[i] ? vals[i] :
 		    "");

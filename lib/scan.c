@@ -239,10 +239,8 @@ q_row(int ch, void *data)
 	c->q[c->nq].n = c->nf;
 	c->q[c->nq].line = c->line + 1;
 	c->nf = 0;
-	if (++c->nq == c->capq) {
-		c->capq *= 2;
-		c->q = xrealloc(c->q, c->capq * sizeof *c->q);
-	}
+	c->nq++;
+	GROW(c->q, c->nq + 1, c->capq);	/* q_field writes at c->q[nq] */
 }
 
 /*
@@ -274,8 +272,7 @@ parse_quoted(struct cursor *c, const char *s, size_t len)
 			die(EX_OSERR, "csv_init failed");
 		csv_set_space_func(&c->p, libcsv_no_space);
 		c->csv_ready = 1;
-		c->capq = 4;
-		c->q = xmalloc(c->capq * sizeof *c->q);
+		GROW(c->q, 1, c->capq);
 	}
 	raw_keep(c, s, len - 1);
 	if (csv_parse(&c->p, s, len, q_field, q_row, c) != len)
@@ -868,6 +865,7 @@ archive_list(const char *dir, const char *ledger, const char *suffix,
 	struct buf b = { 0 };
 	size_t pl = strlen(ledger);
 	int ny, nv, i, j, n = 0;
+	size_t cap = 0;
 
 	*paths = NULL;
 	list_suffix = suffix;
@@ -880,7 +878,7 @@ archive_list(const char *dir, const char *ledger, const char *suffix,
 		for (j = 0; j < nv; j++) {
 			if (strncmp(vols[j]->d_name, ledger, pl) == 0 &&
 			    vols[j]->d_name[pl] == '-') {
-				*paths = xrealloc(*paths, (n + 1) * sizeof **paths);
+				GROW(*paths, (size_t)n + 1, cap);
 				(*paths)[n] = xmalloc(b.len + 2 +
 				    strlen(vols[j]->d_name));
 				sprintf((*paths)[n++], "%s/%s", b.s,
@@ -953,8 +951,7 @@ manifest_read(const char *path, struct manifest *m)
 			    line + 12);
 		else if (sscanf(line, "run\t%ld\t%ld\t%64s", &r.from, &r.to,
 		    r.hash) == 3) {
-			m->runs = xrealloc(m->runs, (m->nruns + 1) *
-			    sizeof *m->runs);
+			GROW(m->runs, m->nruns + 1, m->capruns);
 			m->runs[m->nruns++] = r;
 		}
 	}

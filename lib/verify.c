@@ -27,7 +27,7 @@ const struct ledger_def ledger_purges = { "purges", purge_cols, 0640 };
 struct purged {
 	const char *ledger;
 	char **volumes;
-	int n;
+	size_t n, cap;
 };
 
 static int
@@ -37,8 +37,7 @@ purged_row(const struct row *r, void *arg)
 
 	/* ledger, volume are the form's first two columns (after seq, at) */
 	if (r->n > 3 && strcmp(r->f[2], p->ledger) == 0) {
-		p->volumes = xrealloc(p->volumes, (p->n + 1) *
-		    sizeof *p->volumes);
+		GROW(p->volumes, p->n + 1, p->cap);
 		p->volumes[p->n++] = xstrdup(r->f[3]);
 	}
 	return 0;
@@ -51,22 +50,22 @@ struct volcheck {
 	char *path, *manifest;
 	long rows, seen;
 	struct run *runs, *got;
-	size_t nruns, ngot;
+	size_t nruns, ngot, capgot;
 };
 
 struct verify {
 	struct ledger *l;
 	struct volcheck *vc;
-	size_t nvc, lastvc;
+	size_t nvc, capvc, lastvc;
 	struct run *gaps;	/* rows of purged volumes */
-	size_t ngaps;
+	size_t ngaps, capgaps;
 	EVP_MD_CTX *md;
 	char prev[HASH_HEX + 1];
 	long prev_seq, rows;
 	const char *file;
 	struct pm_err *err;
 	struct anchor *anchors;
-	int nanchors;
+	size_t nanchors, capanchors;
 	int bad;
 };
 
@@ -77,7 +76,7 @@ collect_anchor(const struct anchor *a, void *arg)
 
 	if (strcmp(a->ledger, v->l->def->name) != 0)
 		return 0;
-	v->anchors = xrealloc(v->anchors, (v->nanchors + 1) * sizeof *v->anchors);
+	GROW(v->anchors, v->nanchors + 1, v->capanchors);
 	v->anchors[v->nanchors++] = *a;
 	return 0;
 }
@@ -101,7 +100,7 @@ volume_seen(struct verify *v, const struct row *r, long seq)
 	c->seen++;
 	g = c->ngot > 0 ? &c->got[c->ngot - 1] : NULL;
 	if (g == NULL || seq != g->to + 1) {
-		c->got = xrealloc(c->got, (c->ngot + 1) * sizeof *c->got);
+		GROW(c->got, c->ngot + 1, c->capgot);
 		g = &c->got[c->ngot++];
 		g->from = seq;
 	}
@@ -165,7 +164,8 @@ manifest_fields(struct verify *v, const char *path, const struct manifest *m,
 	long month = archive_volume_month(vol);
 	char want[48];
 	struct anchor h;
-	int i, later = 0, at = 0, same = 0;
+	size_t i;
+	int later = 0, at = 0, same = 0;
 
 	snprintf(want, sizeof want, "%04ld-%02ld", month / 12, month % 12 + 1);
 	if (strcmp(m->ledger, v->l->def->name) != 0 ||
@@ -199,8 +199,7 @@ manifest_fields(struct verify *v, const char *path, const struct manifest *m,
 	snprintf(h.subject, sizeof h.subject, "%.60s", base);
 	snprintf(h.at, sizeof h.at, "%s", m->archived_at);
 	snprintf(h.by, sizeof h.by, "%s", m->archived_by);
-	v->anchors = xrealloc(v->anchors, (v->nanchors + 1) *
-	    sizeof *v->anchors);
+	GROW(v->anchors, v->nanchors + 1, v->capanchors);
 	v->anchors[v->nanchors++] = h;
 	return 0;
 }
@@ -212,7 +211,7 @@ verify_row(const struct row *r, void *arg)
 	char hash[HASH_HEX + 1], *end;
 	const char *comma;
 	long seq;
-	int i;
+	size_t i;
 
 	size_t g;
 
@@ -273,7 +272,7 @@ volcheck_add(struct verify *v, const char *vol, const char *man,
 {
 	struct volcheck *c;
 
-	v->vc = xrealloc(v->vc, (v->nvc + 1) * sizeof *v->vc);
+	GROW(v->vc, v->nvc + 1, v->capvc);
 	c = &v->vc[v->nvc++];
 	memset(c, 0, sizeof *c);
 	c->path = xstrdup(vol);
@@ -296,7 +295,8 @@ verify_volumes(struct verify *v)
 	struct purged pu;
 	struct ledger *pl;
 	char **mans, **vols, sha[HASH_HEX + 1];
-	int nm, nv, i, k, rc = 0;
+	int nm, nv, i, rc = 0;
+	size_t k;
 	struct buf vol = { 0 };
 
 	memset(&pu, 0, sizeof pu);
@@ -338,8 +338,7 @@ verify_volumes(struct verify *v)
 				    "its manifest lists %ld rows and no purge "
 				    "recorded it"), vol.s, m.rows);
 			else if (m.nruns > 0) {
-				v->gaps = xrealloc(v->gaps, (v->ngaps +
-				    m.nruns) * sizeof *v->gaps);
+				GROW(v->gaps, v->ngaps + m.nruns, v->capgaps);
 				memcpy(v->gaps + v->ngaps, m.runs, m.nruns *
 				    sizeof *m.runs);
 				v->ngaps += m.nruns;
@@ -370,7 +369,8 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	struct verify v;
 	struct anchor head;
 	struct buf j = { 0 };
-	int i, rc, torn = 0;
+	size_t i;
+	int rc, torn = 0;
 
 	/* an archive cut off by a crash is finished first, under the lock */
 	archive_journal_path(&j, l);
@@ -397,8 +397,7 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 		    l->def->name);
 		snprintf(head.at, sizeof head.at, "-");
 		snprintf(head.by, sizeof head.by, "-");
-		v.anchors = xrealloc(v.anchors, (v.nanchors + 1) *
-		    sizeof *v.anchors);
+		GROW(v.anchors, v.nanchors + 1, v.capanchors);
 		v.anchors[v.nanchors++] = head;
 	}
 	rc = verify_volumes(&v);

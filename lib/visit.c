@@ -169,10 +169,7 @@ item_new(struct visit_book *b)
 {
 	struct visit_item *it;
 
-	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 64;
-		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
-	}
+	GROW(b->v, b->n + 1, b->cap);
 	it = &b->v[b->n++];
 	memset(it, 0, sizeof *it);
 	return it;
@@ -282,8 +279,7 @@ fold_row(const struct row *r, void *arg)
 	if (strcmp(event, "review") == 0 && strcmp(v[V_VERDICT], "fail") == 0) {
 		struct visit_fail *x;
 
-		f->b->fails = xrealloc(f->b->fails, (f->b->nfails + 1) *
-		    sizeof *f->b->fails);
+		GROW(f->b->fails, f->b->nfails + 1, f->b->capfails);
 		x = &f->b->fails[f->b->nfails++];
 		snprintf(x->ref, sizeof x->ref, "%s", v[V_REF]);
 		snprintf(x->unit, sizeof x->unit, "%s", v[V_UNIT]);
@@ -803,12 +799,13 @@ visit_rates(struct pm_ctx *ctx, struct visit_book *b, time_t from, time_t to,
 }
 
 static void
-finding_push(struct visit_finding **f, size_t *n, const char *kind,
-    const char *unit, const char *category, long count, const char *refs)
+finding_push(struct visit_finding **f, size_t *n, size_t *cap,
+    const char *kind, const char *unit, const char *category, long count,
+    const char *refs)
 {
 	struct visit_finding *x;
 
-	*f = xrealloc(*f, (*n + 1) * sizeof **f);
+	GROW(*f, *n + 1, *cap);
 	x = &(*f)[(*n)++];
 	memset(x, 0, sizeof *x);
 	snprintf(x->kind, sizeof x->kind, "%s", kind);
@@ -834,14 +831,14 @@ visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
 {
 	struct complaint_book cb;
 	struct pm_err e;
-	size_t i, j, n = 0;
+	size_t i, j, n = 0, cap = 0;
 
 	*out = NULL;
 	/* unqualified visits of the quarter, reviewed in it */
 	for (i = 0; i < b->nfails; i++)
 		if (b->fails[i].at >= from && b->fails[i].at < to)
-			finding_push(out, &n, "unqualified", b->fails[i].unit,
-			    "", 1, b->fails[i].ref);
+			finding_push(out, &n, &cap, "unqualified",
+			    b->fails[i].unit, "", 1, b->fails[i].ref);
 	/* the same unit, the same problem code, twice or more */
 	complaint_read_since(ctx, 0, clock_month_key(from), &cb, &e);
 	for (i = 0; i < cb.n; i++) {
@@ -866,7 +863,7 @@ visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
 			buf_addf(&refs, "%s%s", refs.len ? ";" : "", d->code);
 		}
 		if (j >= i && count >= REPEAT_COMPLAINTS)
-			finding_push(out, &n, "repeat-complaint", c->unit,
+			finding_push(out, &n, &cap, "repeat-complaint", c->unit,
 			    c->category, count, refs.s);
 		buf_free(&refs);
 	}
@@ -892,8 +889,8 @@ visit_analysis(struct pm_ctx *ctx, struct visit_book *b, time_t from,
 			buf_addf(&refs, "%s%s", refs.len ? ";" : "", o->ref);
 		}
 		if (j >= i && count >= REPEAT_REPAIRS)
-			finding_push(out, &n, "repeat-repair", it->unit, "",
-			    count, refs.s);
+			finding_push(out, &n, &cap, "repeat-repair",
+			    it->unit, "", count, refs.s);
 		buf_free(&refs);
 	}
 	return n;

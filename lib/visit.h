@@ -63,7 +63,7 @@ struct visit_book {
 	struct visit_item *v;
 	size_t n, cap;
 	struct visit_fail *fails;
-	size_t nfails;
+	size_t nfails, capfails;
 };
 void visit_book_free(struct visit_book *b);
 

@@ -69,6 +69,34 @@ read_file(const char *path, size_t *n)
 
 /* ---- clock -------------------------------------------------------------- */
 
+/* The one growable array: doubling, a need beyond double, kept values. */
+static void
+test_grow(void)
+{
+	long *v = NULL;
+	size_t n, cap = 0, caps = 0, lastcap = 0;
+
+	for (n = 0; n < 1000; n++) {
+		GROW(v, n + 1, cap);
+		if (cap != lastcap)
+			caps++;
+		lastcap = cap;
+		v[n] = (long)n * 7;
+	}
+	CHECK(cap >= 1000 && cap < 2000, "grow: 1000 pushes fit in < 2000");
+	/* 16, 32, ... 1024: seven allocations, not a thousand */
+	CHECK(caps == 7, "grow: capacity doubles (7 reallocations)");
+	for (n = 0; n < 1000 && v[n] == (long)n * 7; n++)
+		;
+	CHECK(n == 1000, "grow: values kept across reallocations");
+	GROW(v, 5000, cap);
+	CHECK(cap >= 5000 && v[999] == 999 * 7, "grow: a need past double");
+	n = cap;
+	GROW(v, 10, cap);
+	CHECK(cap == n, "grow: no shrink, no change when there is room");
+	free(v);
+}
+
 static void
 test_clock(void)
 {
@@ -1274,6 +1302,7 @@ main(void)
 		return 2;
 	}
 	umask(022);
+	test_grow();
 	test_clock();
 	test_field();
 	test_out();

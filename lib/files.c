@@ -10,9 +10,13 @@
  * service account that runs cron can go on where another left off.
  * cli_ready sets the policy once, from pm.conf.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pm.h"
@@ -67,6 +71,60 @@ files_open(const char *path, int flags, mode_t mode)
 	if (fd >= 0)
 		settle(fd, path, want);
 	return fd;
+}
+
+/*
+ * A temporary beside path: path.tmp.XXXXXX with a random tail (mkostemp,
+ * O_EXCL), so that no one can plant a link where it will be and two
+ * writers never share one.  Its name in *tmp; the descriptor, or -1.
+ */
+int
+files_temp(const char *path, struct buf *tmp, mode_t mode)
+{
+	int fd;
+
+	buf_reset(tmp);
+	buf_addf(tmp, "%s.tmp.XXXXXX", path);
+	fd = mkostemp(tmp->s, O_CLOEXEC);
+	if (fd >= 0)
+		settle(fd, tmp->s, file_mode(mode));
+	return fd;
+}
+
+/*
+ * What a killed writer left beside path: path.tmp and path.tmp.* older
+ * than age seconds (0: all of them; the caller holds the lock that
+ * every writer of them holds).  A link there goes, not what it names.
+ */
+void
+files_sweep(const char *path, time_t age)
+{
+	const char *slash = strrchr(path, '/');
+	struct buf dir = { 0 }, stem = { 0 };
+	struct dirent *d;
+	struct stat st;
+	time_t now = time(NULL);
+	DIR *dp;
+
+	buf_addf(&dir, "%.*s", slash ? (int)(slash - path) : 1,
+	    slash ? path : ".");
+	buf_addf(&stem, "%s.tmp", slash ? slash + 1 : path);
+	if ((dp = opendir(dir.s)) != NULL) {
+		while ((d = readdir(dp)) != NULL) {
+			const char *tail = d->d_name + stem.len;
+
+			if (strncmp(d->d_name, stem.s, stem.len) != 0 ||
+			    (*tail != '\0' && *tail != '.') ||
+			    fstatat(dirfd(dp), d->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) != 0)
+				continue;
+			if (age == 0 || now - st.st_mtime > age)
+				unlinkat(dirfd(dp), d->d_name, 0);
+		}
+		closedir(dp);
+	}
+	buf_free(&dir);
+	buf_free(&stem);
 }
 
 int

@@ -659,9 +659,8 @@ create_book(struct ledger *l)
 	struct buf tmp = { 0 }, hdr = { 0 };
 	int fd;
 
-	buf_addf(&tmp, "%s.new", l->path);
 	buf_addf(&hdr, "%s\n", l->header);
-	fd = files_open(tmp.s, O_WRONLY | O_TRUNC, l->def->mode);
+	fd = files_temp(l->path, &tmp, l->def->mode);
 	if (fd < 0)
 		die(EX_CANTCREAT, _("cannot create %s: %s"), l->path,
 		    strerror(errno));
@@ -703,11 +702,26 @@ rollback_open(void)
 static void
 sweep_stale(struct ledger *l)
 {
-	struct buf tmp = { 0 };
+	struct buf idx = { 0 };
 
-	buf_addf(&tmp, "%s.tmp", l->path);
-	unlink(tmp.s);
-	buf_free(&tmp);
+	files_sweep(l->path, 0);
+	/* a reader's copy of the month index, if it was killed writing it */
+	buf_addf(&idx, "%s/%s.idx", l->dir, l->def->name);
+	files_sweep(idx.s, 60);
+	buf_free(&idx);
+}
+
+/* verify sweeps too, when no writer holds the book (it never waits). */
+void
+ledger_sweep_idle(struct ledger *l)
+{
+	int fd = open(l->lockpath, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		sweep_stale(l);
+	close(fd);		/* releases it */
 }
 
 /* The book's header checked, its last row found. */
@@ -840,18 +854,13 @@ write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
 static void
 begin_batch(struct ledger_tx *tx)
 {
-	struct buf tmp = { 0 };
 	char *chunk;
 	off_t off = 0;
 	ssize_t n;
 
-	buf_addf(&tmp, "%s.tmp", tx->l->path);
-	unlink(tmp.s);
-	tx->tmpfd = files_open(tmp.s, O_WRONLY | O_EXCL | O_CLOEXEC,
-	    tx->l->def->mode);
-	buf_free(&tmp);
+	tx->tmpfd = files_temp(tx->l->path, &tx->tmppath, tx->l->def->mode);
 	if (tx->tmpfd < 0)
-		die(EX_CANTCREAT, _("cannot create %s.tmp: %s"), tx->l->path,
+		die(EX_CANTCREAT, _("cannot create %s: %s"), tx->tmppath.s,
 		    strerror(errno));
 	chunk = xmalloc(READ_CHUNK);
 	while (off < tx->good_end) {
@@ -962,6 +971,7 @@ tx_free(struct ledger_tx *tx)
 		close(tx->fd);
 	if (tx->tmpfd >= 0)
 		close(tx->tmpfd);
+	buf_free(&tx->tmppath);
 	if (tx->lockfd >= 0)
 		close(tx->lockfd);	/* releases the lock */
 	EVP_MD_CTX_free(tx->md);
@@ -975,8 +985,6 @@ ledger_commit(struct ledger_tx *tx)
 	struct ledger *l = tx->l;
 
 	if (tx->tmpfd >= 0) {
-		struct buf tmp = { 0 };
-
 		write_all(tx, tx->tmpfd, tx->rows.s, tx->rows.len);
 		if (fsync(tx->tmpfd) != 0) {
 			int saved = errno;
@@ -985,18 +993,15 @@ ledger_commit(struct ledger_tx *tx)
 			die(EX_IOERR, _("cannot write %s: %s; nothing was "
 			    "recorded"), l->path, strerror(saved));
 		}
-		buf_addf(&tmp, "%s.tmp", l->path);
 		if (ledger_crash_point("before-rename"))
 			raise(SIGKILL);
-		if (rename(tmp.s, l->path) != 0) {
+		if (rename(tx->tmppath.s, l->path) != 0) {
 			int saved = errno;
 
-			buf_free(&tmp);
 			ledger_rollback(tx);
 			die(EX_IOERR, _("cannot replace %s: %s; nothing was "
 			    "recorded"), l->path, strerror(saved));
 		}
-		buf_free(&tmp);
 		fsync_dir(l->dir);
 	} else if (tx->rows.len > 0) {
 		if (ledger_crash_point("mid-row")) {
@@ -1028,11 +1033,7 @@ ledger_rollback(struct ledger_tx *tx)
 		buf_free(&staged);
 	}
 	if (tx->tmpfd >= 0) {
-		struct buf tmp = { 0 };
-
-		buf_addf(&tmp, "%s.tmp", tx->l->path);
-		unlink(tmp.s);
-		buf_free(&tmp);
+		unlink(tx->tmppath.s);
 	} else if (tx->created) {
 		unlink(tx->l->path);	/* begun here: nothing was written */
 	} else if (tx->fd >= 0) {
@@ -1150,11 +1151,9 @@ ledger_commit_group(struct ledger_tx **tx, int n)
 		if (err == 0 && fsync(t->tmpfd) != 0)
 			err = errno;
 		buf_reset(&t->rows);
-		buf_reset(&tmp);
 		buf_reset(&staged);
-		buf_addf(&tmp, "%s.tmp", t->l->path);
 		buf_addf(&staged, "%s.group", t->l->path);
-		if (err == 0 && rename(tmp.s, staged.s) != 0)
+		if (err == 0 && rename(t->tmppath.s, staged.s) != 0)
 			err = errno;
 		t->staged = err == 0;
 		if (err != 0)

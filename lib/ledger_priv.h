@@ -107,6 +107,7 @@ int manifest_read(const char *path, struct manifest *m);
 struct ledger_tx {
 	struct ledger *l;
 	int lockfd, fd, tmpfd;
+	struct buf tmppath;	/* the copy that replaces the book: tmpfd's */
 	off_t good_end;		/* where the last whole row ends */
 	long last_seq;
 	char head[HASH_HEX + 1];
@@ -128,6 +129,7 @@ void parent_sync(const char *path);
 void mkdir_p(const char *dir, const char *sub, mode_t mode);
 const char *base_name(const char *path);
 void tx_free(struct ledger_tx *tx);
+void ledger_sweep_idle(struct ledger *l);
 int archived_head(const struct ledger *l, long *seq, char hash[HASH_HEX + 1]);
 void group_paths(const char *dir, struct buf *journal, struct buf *lock);
 

@@ -331,6 +331,9 @@ const char *cli_user(struct pm_ctx *ctx);
 void files_share(const char *dir, int shared);
 int files_shared(void);
 int files_open(const char *path, int flags, mode_t mode);
+/* path.tmp.XXXXXX, random; files_sweep: the stale ones (age 0: all). */
+int files_temp(const char *path, struct buf *tmp, mode_t mode);
+void files_sweep(const char *path, time_t age);
 /* 0, or -1 with errno; a directory that exists already is fine. */
 int files_mkdir(const char *path, mode_t mode);
 

@@ -1163,9 +1163,10 @@ report_store(struct pm_ctx *ctx, const char *report, const char *period,
 		buf_free(&dir);
 		return 0;
 	}
-	buf_addf(&tmp, "%s.tmp", path);
+	/* a run killed an hour ago left its copy; two runs write their own */
+	files_sweep(path, 3600);
 	/* SPEC 3: reports have the books' modes, whatever the umask */
-	fd = files_open(tmp.s, O_WRONLY | O_TRUNC | O_CLOEXEC, 0640);
+	fd = files_temp(path, &tmp, 0640);
 	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL)
 		goto cantcreate;
 	rc = report_write(ctx, report, period, f, fp, e);

@@ -1061,10 +1061,8 @@ ledger_mark_put(struct ledger *l, const struct ledger_mark *m)
 		    v[i].month, v[i].seq, (long long)v[i].off, v[i].line,
 		    v[i].hash, v[i].past);
 	mark_path(&p, l);
-	buf_addf(&tmp, "%s.%ld", p.s, (long)getpid());
 	/* a reader keeps it when it may write here; no sync: a cache */
-	fd = files_open(tmp.s, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    l->def->mode);
+	fd = files_temp(p.s, &tmp, l->def->mode);
 	if (fd >= 0) {
 		if (write(fd, text.s, text.len) != (ssize_t)text.len ||
 		    close(fd) != 0 || rename(tmp.s, p.s) != 0)

@@ -156,11 +156,9 @@ sign_store(const char *path, const struct buf *sig, struct pm_err *e)
 	int fd, rc = 0;
 
 	buf_addf(&dir, "%.*s", (int)(slash - path), path);
-	buf_addf(&tmp, "%s.tmp", path);
-	unlink(tmp.s);
 	if (files_mkdir(dir.s, 0750) != 0 ||
-	    (fd = files_open(tmp.s, O_WRONLY | O_EXCL, 0640)) < 0)
-		rc = errset(e, EX_CANTCREAT, "%s: %s", tmp.s, strerror(errno));
+	    (fd = files_temp(path, &tmp, 0640)) < 0)
+		rc = errset(e, EX_CANTCREAT, "%s: %s", path, strerror(errno));
 	else {
 		if (write(fd, sig->s, sig->len) != (ssize_t)sig->len ||
 		    fsync(fd) != 0 || rename(tmp.s, path) != 0)

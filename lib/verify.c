@@ -381,6 +381,7 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	if (access(j.s, F_OK) == 0 && ledger_exists(l))
 		tx_free(ledger_begin(l, 10));
 	buf_free(&j);
+	ledger_sweep_idle(l);
 	memset(&v, 0, sizeof v);
 	v.l = l;
 	v.err = e;

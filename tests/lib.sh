@@ -65,6 +65,11 @@ office() {
 	    "$2" "$3" >"$1/pm.conf"
 }
 
+# temps BOOK: how many temporaries lie beside it (BOOK.tmp, BOOK.tmp.*)
+temps() {
+	ls -d "$1".tmp* 2>/dev/null | wc -l
+}
+
 book_sum() {
 	if [ -f "$1" ]; then cksum <"$1"; else echo none; fi
 }

@@ -21,7 +21,7 @@ test_expect_success 'a link planted at BOOK.tmp: an import replaces the book, no
 	printf "unit,name,text\n%s,乙,第二件\n%s,丙,第三件\n" $U $U >"$T/two.csv" &&
 	expect_status 0 pm-complaint import "$T/two.csv" &&
 	test "$(cksum <"$victim")" = "$sum" && test ! -L "$PM_DATA/complaints.csv" &&
-	test ! -e "$PM_DATA/complaints.csv.tmp" &&
+	test "$(temps "$PM_DATA/complaints.csv")" = 0 &&
 	expect_status 0 pm-complaint verify && out_has "complaints.csv: 3 rows, chain intact"
 '
 test_expect_success 'a dangling link at a lock is refused (exit 73), nothing created through it' '
@@ -41,8 +41,10 @@ test_expect_success 'a link at the torn-row file is not written through' '
 '
 test_expect_success 'a killed import'"'"'s staged copy is swept by the next writer' '
 	head -c 100000 /dev/zero >"$PM_DATA/complaints.csv.tmp" &&
+	head -c 100000 /dev/zero >"$PM_DATA/complaints.csv.tmp.Ab12Cd" &&
+	ln -s "$victim" "$PM_DATA/complaints.csv.tmp.linked" &&
 	pm-complaint add --unit $U --name 丁 --text 第四件 >/dev/null &&
-	test ! -e "$PM_DATA/complaints.csv.tmp"
+	test "$(temps "$PM_DATA/complaints.csv")" = 0 && test "$(cksum <"$victim")" = "$sum"
 '
 test_expect_success 'refused commands leave no book behind, not even its header' '
 	mkdir "$T/fresh" && cp "$PM_DATA/pm.conf" "$T/fresh/" &&

@@ -21,20 +21,81 @@
 
 /* ---- archival and retention (SPEC 3) -------------------------------------------- */
 
+/*
+ * Each book is archived whole or not at all (its journal); a run that
+ * fails at one book (a full disk) has archived the books before it.  So
+ * that the admin knows exactly which, the run keeps count and, if it
+ * dies, says so after the failure's own line.
+ */
+static struct archive_run {
+	archive_report_fn report;
+	void *rarg;
+	int running;
+	const char *book;	/* the book counted last */
+	long volumes, rows;
+	struct buf done;	/* the books before it */
+} run;
+
+static void
+run_book_end(void)
+{
+	if (run.book == NULL)
+		return;
+	buf_addf(&run.done, _("%s%s (volumes: %ld, rows: %ld)"),
+	    run.done.len ? ", " : "", run.book, run.volumes, run.rows);
+	run.book = NULL;
+	run.volumes = run.rows = 0;
+}
+
+static void
+run_counted(const char *ledger, const char *volume, long rows, void *arg)
+{
+	(void)arg;
+	if (run.book != NULL && strcmp(run.book, ledger) != 0)
+		run_book_end();
+	run.book = ledger;
+	run.volumes++;
+	run.rows += rows;
+	if (run.report)
+		run.report(ledger, volume, rows, run.rarg);
+}
+
+static void
+run_said(void)
+{
+	if (!run.running)
+		return;
+	run_book_end();
+	if (run.done.len)
+		warnmsg(_("archived before this failure, whole and verified: "
+		    "%s; every other book is as it was"), run.done.s);
+	else
+		warnmsg(_("no book was archived: every book is as it was"));
+}
+
 long
 report_archive(struct pm_ctx *ctx, long before, int dry_run,
     archive_report_fn report, void *rarg)
 {
+	static int registered;
 	long moved = 0;
 
+	if (!registered && atexit(run_said) == 0)
+		registered = 1;
+	run.report = report;
+	run.rarg = rarg;
+	run.running = !dry_run;
 	/* each form knows which of its matters are closed, and when */
-	moved += duty_archive(ctx, before, dry_run, report, rarg);
-	moved += key_archive(ctx, before, dry_run, report, rarg);
-	moved += complaint_archive(ctx, before, dry_run, report, rarg);
-	moved += visit_archive(ctx, before, dry_run, report, rarg);
-	moved += owner_archive(ctx, before, dry_run, report, rarg);
-	moved += desk_archive(ctx, before, dry_run, report, rarg);
-	moved += reno_archive(ctx, before, dry_run, report, rarg);
+	moved += duty_archive(ctx, before, dry_run, run_counted, NULL);
+	moved += key_archive(ctx, before, dry_run, run_counted, NULL);
+	moved += complaint_archive(ctx, before, dry_run, run_counted, NULL);
+	moved += visit_archive(ctx, before, dry_run, run_counted, NULL);
+	moved += owner_archive(ctx, before, dry_run, run_counted, NULL);
+	moved += desk_archive(ctx, before, dry_run, run_counted, NULL);
+	moved += reno_archive(ctx, before, dry_run, run_counted, NULL);
+	run.running = 0;
+	run.book = NULL;
+	buf_free(&run.done);
 	return moved;
 }
 

@@ -98,6 +98,7 @@ struct manifest {
 	char ledger[64], volume[96], month[8];
 	long book_seq;
 	char book_head[HASH_HEX + 1];
+	long live_before, live_after;	/* -1: not in the manifest */
 	char archived_at[20], archived_by[128];
 };
 int manifest_read(const char *path, struct manifest *m);

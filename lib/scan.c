@@ -925,6 +925,7 @@ manifest_read(const char *path, struct manifest *m)
 	struct run r;
 
 	memset(m, 0, sizeof *m);
+	m->live_before = m->live_after = -1;
 	if (fp == NULL)
 		return -1;
 	while (getline(&line, &cap, fp) > 0) {
@@ -935,6 +936,10 @@ manifest_read(const char *path, struct manifest *m)
 			m->rows = atol(line + 5);
 		else if (strncmp(line, "book_seq\t", 9) == 0)
 			m->book_seq = atol(line + 9);
+		else if (strncmp(line, "live_before\t", 12) == 0)
+			m->live_before = atol(line + 12);
+		else if (strncmp(line, "live_after\t", 11) == 0)
+			m->live_after = atol(line + 11);
 		else if (strncmp(line, "book_head\t", 10) == 0)
 			snprintf(m->book_head, sizeof m->book_head, "%s", line + 10);
 		else if (strncmp(line, "ledger\t", 7) == 0)

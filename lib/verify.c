@@ -12,6 +12,7 @@
  * ledger.c (ledger_priv.h); nothing here writes a book.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,8 +54,22 @@ struct volcheck {
 	size_t nruns, ngot, capgot;
 };
 
+/*
+ * One archive run as its manifests tell it: the book's last seq then,
+ * and the live book's rows before and after.  Between two runs the live
+ * book only grows, so each run's counts follow from the one before, and
+ * the newest run's live_after is the live rows up to its seq now.
+ */
+struct archrun {
+	long seq, before, after;
+	const char *manifest;
+	long live;		/* live rows now with seq in (previous, seq] */
+};
+
 struct verify {
 	struct ledger *l;
+	struct archrun *runs;
+	size_t nruns, capruns, runpos;
 	struct volcheck *vc;
 	size_t nvc, capvc, lastvc;
 	struct run *gaps;	/* rows of purged volumes */
@@ -204,6 +219,99 @@ manifest_fields(struct verify *v, const char *path, const struct manifest *m,
 	return 0;
 }
 
+/* A live row: counted in the first run at or after its seq. */
+static void
+live_counted(struct verify *v, long seq)
+{
+	while (v->runpos < v->nruns && seq > v->runs[v->runpos].seq)
+		v->runpos++;
+	if (v->runpos < v->nruns)
+		v->runs[v->runpos].live++;
+}
+
+static int
+archrun_cmp(const void *x, const void *y)
+{
+	const struct archrun *a = x, *b = y;
+
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* An archive recorded in the anchors after row from and before row to. */
+static int
+archive_between(const struct verify *v, long from, long to)
+{
+	size_t i;
+
+	for (i = 0; i < v->nanchors; i++)
+		if (strcmp(v->anchors[i].reason, "archive") == 0 &&
+		    v->anchors[i].subject[0] != 'a' &&
+		    v->anchors[i].seq > from && v->anchors[i].seq < to)
+			return 1;
+	return 0;
+}
+
+/* The manifests of one run (runs[i..k)) agree; where the run ends. */
+static size_t
+run_group(struct verify *v, size_t i, long *live)
+{
+	const struct archrun *r = &v->runs[i];
+	size_t k;
+
+	for (k = i; k < v->nruns && v->runs[k].seq == r->seq; k++) {
+		*live += v->runs[k].live;
+		if (v->runs[k].before != r->before ||
+		    v->runs[k].after != r->after) {
+			errset(v->err, EX_DATAERR, _("%s: live_before %ld and "
+			    "live_after %ld are not those of %s (%ld and %ld), "
+			    "written by the same archive"), v->runs[k].manifest,
+			    v->runs[k].before, v->runs[k].after, r->manifest,
+			    r->before, r->after);
+			return 0;
+		}
+	}
+	return k;
+}
+
+/*
+ * live_before and live_after of every run: possible; equal to the last
+ * run's live_after plus the rows added since (no archive between); the
+ * live rows up to the run's seq now no more than its live_after, and,
+ * after the newest run, exactly that.
+ */
+static int
+runs_as_counted(struct verify *v)
+{
+	long live = 0, pseq = 0, pafter = 0;
+	size_t i, k;
+
+	for (i = 0; i < v->nruns; i = k) {
+		const struct archrun *r = &v->runs[i];
+
+		if ((k = run_group(v, i, &live)) == 0)
+			return -1;
+		if (r->after < 0 || r->after > r->before || r->before > r->seq)
+			return errset(v->err, EX_DATAERR, _("%s: live_before "
+			    "%ld and live_after %ld cannot be: the book had %ld "
+			    "rows"), r->manifest, r->before, r->after, r->seq);
+		if (!archive_between(v, pseq, r->seq) &&
+		    r->before != pafter + (r->seq - pseq))
+			return errset(v->err, EX_DATAERR, _("%s: live_before is "
+			    "%ld, but the live book then held %ld rows (%ld "
+			    "left by the archive before, %ld added since)"),
+			    r->manifest, r->before, pafter + r->seq - pseq,
+			    pafter, r->seq - pseq);
+		if (live > r->after || (k == v->nruns && live != r->after &&
+		    !archive_between(v, r->seq, LONG_MAX)))
+			return errset(v->err, EX_DATAERR, _("%s: live_after is "
+			    "%ld, but the live book holds %ld rows up to row "
+			    "%ld"), r->manifest, r->after, live, r->seq);
+		pseq = r->seq;
+		pafter = r->after;
+	}
+	return 0;
+}
+
 static int
 verify_row(const struct row *r, void *arg)
 {
@@ -261,7 +369,10 @@ verify_row(const struct row *r, void *arg)
 	memcpy(v->prev, hash, sizeof hash);
 	v->prev_seq = seq;
 	v->rows++;
-	if (v->nvc > 0 && r->file != NULL && strcmp(r->file, v->l->path) != 0)
+	if (r->file == NULL || strcmp(r->file, v->l->path) == 0) {
+		if (v->nruns > 0)
+			live_counted(v, seq);
+	} else if (v->nvc > 0)
 		volume_seen(v, r, seq);
 	return 0;
 }
@@ -320,6 +431,17 @@ verify_volumes(struct verify *v)
 			break;
 		}
 		rc = manifest_fields(v, mans[i], &m, vol.s);
+		if (rc == 0 && m.live_before >= 0) {
+			struct archrun *r;
+
+			GROW(v->runs, v->nruns + 1, v->capruns);
+			r = &v->runs[v->nruns++];
+			memset(r, 0, sizeof *r);
+			r->seq = m.book_seq;
+			r->before = m.live_before;
+			r->after = m.live_after;
+			r->manifest = xstrdup(mans[i]);
+		}
 		if (rc == 0 && access(vol.s, F_OK) == 0) {
 			file_sha256(vol.s, sha);
 			if (strcmp(sha, m.sha256) != 0)
@@ -402,10 +524,13 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 		v.anchors[v.nanchors++] = head;
 	}
 	rc = verify_volumes(&v);
+	qsort(v.runs, v.nruns, sizeof *v.runs, archrun_cmp);
 	if (rc == 0)
 		rc = scan_books(l, 0, CURSOR_RAW, verify_row, &v, e, &torn);
 	if (rc == 0 && !v.bad)
 		rc = volumes_as_listed(&v);
+	if (rc == 0 && !v.bad)
+		rc = runs_as_counted(&v);
 	if (rc == 0 && !v.bad && torn)
 		warnmsg(_("%s: the last row is torn (an interrupted write); "
 		    "it is not data, and the next write sets it aside"), l->path);
@@ -428,6 +553,9 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 		*rows = v.rows;
 	free(v.anchors);
 	free(v.gaps);
+	for (i = 0; i < v.nruns; i++)
+		free((char *)v.runs[i].manifest);
+	free(v.runs);
 	volchecks_free(&v);
 	EVP_MD_CTX_free(v.md);
 	return rc;

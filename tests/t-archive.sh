@@ -285,3 +285,29 @@ test_expect_success 'a day of an archived month shows its entries and later corr
 	! grep -q 五月一日的记录 "$PM_DATA/duty_log.csv" &&
 	pm-duty show --date 2024-05-01 >"$T/day.after" && cmp "$T/day.before" "$T/day.after"
 '
+
+# ---- a full disk at the second book --------------------------------------------------
+export PM_DATA=$T/full PM_NOW="2026-08-03 10:00"
+mkdir -p "$PM_DATA" && printf 'office = GD\n' >"$PM_DATA/pm.conf"
+test_expect_success 'a full disk at the keys: the duty log archived and named, keys as they were' '
+	pm-duty log --text 八月的事 >/dev/null && pm-duty log --text 八月的又一事 >/dev/null &&
+	{ echo "event,unit,count,from,to,id_doc,at"; i=100; while [ $i -lt 400 ]; do
+		echo "receive,0010102$i,1,李工,,,2026-08-02 09:00"
+		echo "issue,0010102$i,1,,业主$i,身份证,2026-08-02 10:00"; i=$((i + 1)); done
+	} >"$T/keys.csv" && pm-key import "$T/keys.csv" >/dev/null &&
+	keys=$(book_sum "$PM_DATA/keys.csv") &&
+	# the duty log (2 rows) fits in 40 KiB, the keys book (600 rows) does not
+	test "$(stat -c %s "$PM_DATA/keys.csv")" -gt 81920 &&
+	PM_NOW="2026-11-03 10:00" bash -c "ulimit -f 40; exec pm-report archive" >"$T/out" 2>"$T/err";
+	test $? = 74 && err_has "keys-2026-08.part; nothing of this book was archived" &&
+	err_has "archived before this failure, whole and verified: duty_log (volumes: 1, rows: 2); every other book is as it was" &&
+	test "$(wc -l <"$T/err")" = 2 &&
+	test -f "$PM_DATA/archive/duty_log/2026/duty_log-2026-08.csv.gz" &&
+	test "$(book_sum "$PM_DATA/keys.csv")" = "$keys" &&
+	test -z "$(find "$PM_DATA" -name "*.part" -o -name "*.arch" -o -name "*.new" -o -name "*.tmp*")" &&
+	test ! -e "$PM_DATA/archive/keys/journal" &&
+	PM_NOW="2026-11-03 10:00" expect_status 0 pm-report verify &&
+	PM_NOW="2026-11-03 10:00" expect_status 0 pm-report archive --format csv &&
+	out_is "ledger,volume,rows
+keys,archive/keys/2026/keys-2026-08.csv.gz,600"
+'

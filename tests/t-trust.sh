@@ -110,7 +110,30 @@ test_expect_success 'a manifest edited in any field it can be checked by is dama
 	edit volume "s/09/08/" &&
 	edit archived_by "s/	.*/	某人/" &&
 	edit run "s/	\([0-9]*\)	/	9\1	/" && err_has "runs of rows" &&
+	edit live_before "s/	.*/	13/" && err_has "live_before 13 and live_after 2 are not those of" &&
+	edit live_after "s/	.*/	3/" && err_has "written by the same archive" &&
 	PM_DATA=$A expect_status 0 pm-complaint verify
+'
+# The run of 2026-11-22 bound 12 of the book's 14 rows (3 months x 4) and
+# left 2 live: live_before 14, live_after 2 in each of its three manifests.
+test_expect_success 'the live counts edited in every manifest of the run are damage too' '
+	d=$A/archive/complaints/2026 && cp -r "$d" "$T/keep" &&
+	grep -qx "live_before	14" "$man" && grep -qx "live_after	2" "$man" &&
+	sed -i "s/^live_before	14$/live_before	13/" "$d"/*.manifest &&
+	PM_DATA=$A expect_status 65 pm-complaint verify &&
+	err_has "live_before is 13, but the live book then held 14 rows (0 left by the archive before, 14 added since)" &&
+	sed -i "s/^live_before	13$/live_before	15/" "$d"/*.manifest &&
+	PM_DATA=$A expect_status 65 pm-complaint verify &&
+	err_has "live_before 15 and live_after 2 cannot be: the book had 14 rows" &&
+	cp "$T/keep"/*.manifest "$d"/ &&
+	sed -i "s/^live_after	2$/live_after	3/" "$d"/*.manifest &&
+	PM_DATA=$A expect_status 65 pm-complaint verify &&
+	err_has "live_after is 3, but the live book holds 2 rows up to row 14" &&
+	cp "$T/keep"/*.manifest "$d"/ &&
+	sed -i "s/^live_after	2$/live_after	1/" "$d"/*.manifest &&
+	PM_DATA=$A expect_status 65 pm-complaint verify &&
+	err_has "live_after is 1, but the live book holds 2 rows up to row 14" &&
+	cp "$T/keep"/*.manifest "$d"/ && PM_DATA=$A expect_status 0 pm-complaint verify
 '
 
 test_expect_success 'archive on a full disk: exit 74 naming the book not archived, no leftovers, verify clean' '

@@ -435,10 +435,12 @@ cmd_show(int argc, char **argv)
 	struct opts o;
 	struct out *out;
 	size_t i, n;
+	time_t since;
 
 	parse(argc, argv, allowed, &o);
 	complaint_read_one(&ctx, 1, one_code(argc, argv), &b, &e);
 	c = find_or_die(&b, one_code(argc, argv));
+	since = c->registered;
 	out = out_open(stdout, ctx.format, ctx.excel, list_cols);
 	list_row(out, c);
 	out_close(out);
@@ -496,8 +498,8 @@ cmd_show(int argc, char **argv)
 			    c->cosigners, c->code);
 	}
 	complaint_book_free(&b);
-	/* SPEC 3: the record shown vouches for its books */
-	if (ledger_vouch(ctx.data, complaint_book_names, &e) != 0)
+	/* SPEC 3: the record shown vouches for its rows, all since then */
+	if (ledger_vouch(ctx.data, complaint_book_names, since, &e) != 0)
 		cli_unvouched(&e);
 	return 0;
 }
@@ -569,7 +571,8 @@ cmd_form(int argc, char **argv)
 	complaint_read_one(&ctx, 0, one_code(argc, argv), &b, &e);
 	c = find_or_die(&b, one_code(argc, argv));
 	complaint_form(&ctx, c, stdout);
-	if (ledger_heads_footer(ctx.data, complaint_book_names, stdout, &e) != 0)
+	if (ledger_heads_footer(ctx.data, complaint_book_names, c->registered,
+	    stdout, &e) != 0)
 		cli_unvouched(&e);
 	complaint_book_free(&b);
 	return 0;

@@ -418,7 +418,7 @@ cmd_form(int argc, char **argv)
 		    "printed slip"), it->id, words_say(NULL, it->reg->name));
 	desk_form(it, stdout);
 	if (ledger_heads_footer(ctx.data, (const char *const[]){
-	    "desk_releases", NULL }, stdout, &e) != 0)
+	    "desk_releases", NULL }, it->t, stdout, &e) != 0)
 		cli_unvouched(&e);
 	desk_book_free(&b);
 	return 0;

@@ -273,8 +273,9 @@ cmd_form(int argc, char **argv)
 	parse(argc, argv, allowed, &o);
 	cli_no_args(argc, argv);
 	fee_form(&ctx, unit_or_die(&b, o.s.unit), stdout);
+	/* a unit's whole history is printed: the whole book vouches */
 	if (ledger_heads_footer(ctx.data, (const char *const[]){ "fees",
-	    NULL }, stdout, &e) != 0)
+	    NULL }, 0, stdout, &e) != 0)
 		cli_unvouched(&e);
 	fee_book_free(&b);
 	return 0;

@@ -250,6 +250,19 @@ cmd_remedy(int argc, char **argv)
 	return record(argc, argv, "remedy", allowed, required);
 }
 
+/* The slips print the loans out: the rows since the first of them. */
+static time_t
+loans_since(struct key_loan **loans, size_t n)
+{
+	time_t t = ctx.now;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (loans[i]->lent < t)
+			t = loans[i]->lent;
+	return t;
+}
+
 static int
 cmd_overdue(int argc, char **argv)
 {
@@ -275,7 +288,7 @@ cmd_overdue(int argc, char **argv)
 	if (o.slip) {
 		key_slips(&ctx, loans, n, days, stdout);
 		if (ledger_heads_footer(ctx.data, (const char *const[]){
-		    "keys", NULL }, stdout, &e) != 0)
+		    "keys", NULL }, loans_since(loans, n), stdout, &e) != 0)
 			cli_unvouched(&e);
 	} else {
 		out = out_open(stdout, ctx.format, ctx.excel, cols);

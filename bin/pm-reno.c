@@ -360,6 +360,7 @@ cmd_show(int argc, char **argv)
 	struct pm_err e;
 	struct opts o;
 	size_t i;
+	time_t since;
 
 	parse(argc, argv, allowed, &o);
 	r = find_or_die(&b, one_id(argc, argv));
@@ -371,10 +372,11 @@ cmd_show(int argc, char **argv)
 		out_row(out, v);
 	}
 	out_close(out);
+	since = r->t;
 	reno_book_free(&b);
-	/* SPEC 3: the file shown vouches for its book */
+	/* SPEC 3: the file shown vouches for its rows, all since it began */
 	if (ledger_vouch(ctx.data, (const char *const[]){ "renovations", NULL },
-	    &e) != 0)
+	    since, &e) != 0)
 		cli_unvouched(&e);
 	return 0;
 }
@@ -398,7 +400,7 @@ cmd_form(int argc, char **argv)
 	if (reno_form(r, o.form, (int)n, stdout, &e) != 0)
 		errdie(&e);
 	if (ledger_heads_footer(ctx.data, (const char *const[]){
-	    "renovations", NULL }, stdout, &e) != 0)
+	    "renovations", NULL }, r->t, stdout, &e) != 0)
 		cli_unvouched(&e);
 	reno_book_free(&b);
 	return 0;

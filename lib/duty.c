@@ -799,7 +799,9 @@ duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
 	 * A signature vouches for the rows it saw: the day is shown as
 	 * signed only while the chain still holds, every anchor included.
 	 */
-	if (sig.found && (ledger_verify(l, e, NULL) != 0 ||
+	if (clock_parse(day, &t, NULL) != 0)
+		t = 0;		/* the day's first second: its rows are after */
+	if (sig.found && (ledger_vouch_book(l, t, e) != 0 ||
 	    (strcmp(sig.a.reason, "review+ssh") == 0 &&
 	    sign_check(ctx->data, &sig.a, e) != 0))) {
 		snprintf(es->broken, sizeof es->broken, _("the log of %s was "

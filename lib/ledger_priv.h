@@ -81,6 +81,8 @@ int scan_merge(struct ledger *l, struct cursor *c, int nc, row_fn fn,
     void *arg);
 int scan_books(struct ledger *l, long since, int flags, row_fn fn,
     void *arg, struct pm_err *e, int *torn);
+int scan_live_from(struct ledger *l, long seq, row_fn fn, void *arg,
+    struct pm_err *e);
 
 int archive_list(const char *dir, const char *ledger, const char *suffix,
     char ***paths);

@@ -523,10 +523,16 @@ int ledger_verify(struct ledger *l, struct pm_err *e, long *rows);
 struct ledger *ledger_open_book(const char *dir, const char *name);
 /* The head as the book's tail says, read only (no lock, no repair). */
 int ledger_last(struct ledger *l, long *seq, char hash[HASH_HEX + 1]);
-/* The foot of a printed form: the heads of the books it read (SPEC 3). */
+/*
+ * The foot of a printed form: the heads of the books it read (SPEC 3);
+ * and, as ledger_vouch, the rows written since `since` vouched for.
+ */
 int ledger_heads_footer(const char *dir, const char *const *books,
-    FILE *out, struct pm_err *e);
-int ledger_vouch(const char *dir, const char *const *books, struct pm_err *e);
+    time_t since, FILE *out, struct pm_err *e);
+/* The chains of the rows since `since` (0: all) hold, from the nearest head. */
+int ledger_vouch(const char *dir, const char *const *books, time_t since,
+    struct pm_err *e);
+int ledger_vouch_book(struct ledger *l, time_t since, struct pm_err *e);
 int ledger_head(struct ledger *l, long *seq, char hash[HASH_HEX + 1],
     struct pm_err *e);
 int ledger_witness(struct ledger *l, const long *want, size_t n,

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -668,7 +669,7 @@ struct book_files {
  */
 static int
 cursor_open_at(struct cursor *c, struct ledger *l, int fd,
-    const struct ledger_mark *m, struct pm_err *e)
+    const struct ledger_mark *m, int flags, struct pm_err *e)
 {
 	const struct row *r = &c->row;
 
@@ -681,11 +682,12 @@ cursor_open_at(struct cursor *c, struct ledger *l, int fd,
 	c->err = e;
 	c->base = m->off;
 	c->header_done = 1;
+	c->want_raw = (flags & CURSOR_RAW) != 0;
 	c->line = m->line - 1;
 	buf_size(c, READ_CHUNK);
 	if (m->off > 0 && cursor_next(c) == 0 && c->seq == m->seq &&
-	    r->len[l->ncols - 1] == HASH_HEX &&
-	    strncmp(r->f[l->ncols - 1], m->hash, 16) == 0 &&
+	    r->len[l->ncols - 1] == HASH_HEX && (m->hash[0] == '\0' ||
+	    strncmp(r->f[l->ncols - 1], m->hash, 16) == 0) &&
 	    (!m->past || cursor_next(c) == 0))
 		return 0;
 	c->fd = -1;	/* the caller's, to read again from the start */
@@ -707,7 +709,7 @@ book_open(struct book_files *bf, struct ledger *l, long since, int flags,
 	nvols = archive_volumes(l->dir, l->def->name, &vols);
 	bf->c = xcalloc(nvols + 1, sizeof *bf->c);
 	if (livefd >= 0 && mark != NULL && mark->month > 0 &&
-	    cursor_open_at(&bf->c[bf->nc], l, livefd, mark, e) == 0)
+	    cursor_open_at(&bf->c[bf->nc], l, livefd, mark, flags, e) == 0)
 		bf->nc++;
 	else if (livefd >= 0 && lseek(livefd, 0, SEEK_SET) != 0)
 		rc = errset(e, EX_IOERR, "%s: %s", l->path, strerror(errno));
@@ -721,6 +723,96 @@ book_open(struct book_files *bf, struct ledger *l, long since, int flags,
 	archive_volumes_free(vols, nvols);
 	merge_init(&bf->m, l, bf->c, bf->nc);
 	return rc != 0 ? -1 : 0;
+}
+
+#define SEEK_WINDOW 16384
+
+/*
+ * A line that begins a row: its seq, a comma, its time (YYYY-MM-DD
+ * HH:MM:SS) and a comma.  (A line inside a quoted field may look like
+ * one; the cursor reads the row found, and a wrong start fails.)
+ */
+static int
+line_starts_row(const char *s, size_t len, struct ledger_mark *m)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd:dd,";
+	size_t i = 0, k;
+	long seq = 0;
+
+	while (i < len && i < 18 && s[i] >= '0' && s[i] <= '9')
+		seq = seq * 10 + (s[i++] - '0');
+	if (i == 0 || i + sizeof shape > len || s[i++] != ',')
+		return 0;
+	for (k = 0; shape[k]; k++)
+		if (shape[k] == 'd' ? s[i + k] < '0' || s[i + k] > '9' :
+		    s[i + k] != shape[k])
+			return 0;
+	m->seq = seq;
+	m->hash[0] = '\0';	/* not known: the cursor takes the row's */
+	return 1;
+}
+
+/* The first row that begins a line after off (inside a line or its end). */
+static int
+row_after(int fd, off_t off, struct ledger_mark *m)
+{
+	char b[SEEK_WINDOW];
+	ssize_t n = pread(fd, b, sizeof b, off);
+	const char *p = n > 0 ? memchr(b, '\n', n) : NULL;
+
+	for (; p != NULL; p = memchr(p + 1, '\n', b + n - p - 1))
+		if (line_starts_row(p + 1, b + n - p - 1, m)) {
+			m->off = off + (p + 1 - b);
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * The live rows from row seq on, without reading what is before: a row
+ * at or before it found by bisection on the seqs that begin lines (a
+ * line is taken for a row only when it looks whole, and the cursor then
+ * checks the row found); fn sees that row and every one after.  -1
+ * when the live book does not hold row seq (a volume does), or the row
+ * found is not one: the caller reads the whole book then.
+ */
+int
+scan_live_from(struct ledger *l, long seq, row_fn fn, void *arg,
+    struct pm_err *e)
+{
+	struct ledger_mark best, m;
+	struct cursor c;
+	struct stat st;
+	off_t lo = (off_t)strlen(l->header), hi;
+	int fd = open(l->path, O_RDONLY | O_CLOEXEC), rc;
+
+	memset(&best, 0, sizeof best);
+	memset(&m, 0, sizeof m);
+	if (fd < 0 || fstat(fd, &st) != 0 || row_after(fd, lo, &best) != 0 ||
+	    best.seq > seq) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	for (hi = st.st_size; hi - lo > SEEK_WINDOW;) {
+		off_t mid = lo + (hi - lo) / 2;
+
+		if (row_after(fd, mid, &m) == 0 && m.seq <= seq) {
+			best = m;
+			lo = m.off;
+		} else
+			hi = mid;
+	}
+	best.month = 1;
+	best.line = 2;		/* not known; a failure is read again whole */
+	best.past = 0;
+	if (cursor_open_at(&c, l, fd, &best, CURSOR_RAW, e) != 0) {
+		close(fd);
+		return -1;
+	}
+	rc = scan_merge(l, &c, 1, fn, arg);
+	cursor_close(&c);
+	return rc;
 }
 
 static void

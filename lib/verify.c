@@ -11,6 +11,7 @@
  * It reads through scan.c and finishes interrupted commits through
  * ledger.c (ledger_priv.h); nothing here writes a book.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -82,6 +83,8 @@ struct verify {
 	struct anchor *anchors;
 	size_t nanchors, capanchors;
 	int bad;
+	long from;		/* vouching: the anchored row it starts after */
+	int started;
 };
 
 static int
@@ -378,6 +381,20 @@ verify_row(const struct row *r, void *arg)
 }
 
 static void
+archrun_add(struct verify *v, const struct manifest *m, const char *path)
+{
+	struct archrun *r;
+
+	GROW(v->runs, v->nruns + 1, v->capruns);
+	r = &v->runs[v->nruns++];
+	memset(r, 0, sizeof *r);
+	r->seq = m->book_seq;
+	r->before = m->live_before;
+	r->after = m->live_after;
+	r->manifest = xstrdup(path);
+}
+
+static void
 volcheck_add(struct verify *v, const char *vol, const char *man,
     struct manifest *m)
 {
@@ -431,17 +448,8 @@ verify_volumes(struct verify *v)
 			break;
 		}
 		rc = manifest_fields(v, mans[i], &m, vol.s);
-		if (rc == 0 && m.live_before >= 0) {
-			struct archrun *r;
-
-			GROW(v->runs, v->nruns + 1, v->capruns);
-			r = &v->runs[v->nruns++];
-			memset(r, 0, sizeof *r);
-			r->seq = m.book_seq;
-			r->before = m.live_before;
-			r->after = m.live_after;
-			r->manifest = xstrdup(mans[i]);
-		}
+		if (rc == 0 && m.live_before >= 0)
+			archrun_add(v, &m, mans[i]);
 		if (rc == 0 && access(vol.s, F_OK) == 0) {
 			file_sha256(vol.s, sha);
 			if (strcmp(sha, m.sha256) != 0)
@@ -485,13 +493,58 @@ verify_volumes(struct verify *v)
 	return rc;
 }
 
+static void
+verify_init(struct verify *v, struct ledger *l, struct pm_err *e)
+{
+	memset(v, 0, sizeof *v);
+	v->l = l;
+	v->err = e;
+	v->md = EVP_MD_CTX_new();
+	if (v->md == NULL)
+		die(EX_OSERR, "EVP_MD_CTX_new failed");
+	sha256_hex(v->md, l->header, strlen(l->header), NULL, 0, v->prev);
+	if (strcmp(l->def->name, ledger_anchors.name) != 0)
+		anchors_scan(l->dir, collect_anchor, v);
+}
+
+static void
+verify_free(struct verify *v)
+{
+	size_t i;
+
+	free(v->anchors);
+	free(v->gaps);
+	for (i = 0; i < v->nruns; i++)
+		free((char *)v->runs[i].manifest);
+	free(v->runs);
+	volchecks_free(v);
+	EVP_MD_CTX_free(v->md);
+}
+
+/* Rows cut off the end are missed by the chain, not by the anchors. */
+static int
+anchors_reached(struct verify *v)
+{
+	const struct anchor *a;
+	size_t i;
+
+	for (i = 0; i < v->nanchors; i++) {
+		a = &v->anchors[i];
+		if (a->seq > v->prev_seq)
+			return errset(v->err, EX_DATAERR, _("%s: rows after "
+			    "row %ld are missing: the %s of %s (%s by %s) saw "
+			    "row %ld"), v->l->path, v->prev_seq, a->reason,
+			    a->subject, a->at, a->by, a->seq);
+	}
+	return 0;
+}
+
 int
 ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 {
 	struct verify v;
 	struct anchor head;
 	struct buf j = { 0 };
-	size_t i;
 	int rc, torn = 0;
 
 	/* an archive cut off by a crash is finished first, under the lock */
@@ -504,15 +557,7 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 		tx_free(ledger_begin(l, 10));
 	buf_free(&j);
 	ledger_sweep_idle(l);
-	memset(&v, 0, sizeof v);
-	v.l = l;
-	v.err = e;
-	v.md = EVP_MD_CTX_new();
-	if (v.md == NULL)
-		die(EX_OSERR, "EVP_MD_CTX_new failed");
-	sha256_hex(v.md, l->header, strlen(l->header), NULL, 0, v.prev);
-	if (strcmp(l->def->name, ledger_anchors.name) != 0)
-		anchors_scan(l->dir, collect_anchor, &v);
+	verify_init(&v, l, e);
 	memset(&head, 0, sizeof head);
 	if (archived_head(l, &head.seq, head.head)) {
 		snprintf(head.reason, sizeof head.reason, "archive");
@@ -534,30 +579,13 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	if (rc == 0 && !v.bad && torn)
 		warnmsg(_("%s: the last row is torn (an interrupted write); "
 		    "it is not data, and the next write sets it aside"), l->path);
-	if (rc == 0 && !v.bad) {
-		/* Rows cut off the end are missed by the chain, not the anchors. */
-		for (i = 0; i < v.nanchors; i++)
-			if (v.anchors[i].seq > v.prev_seq) {
-				rc = errset(e, EX_DATAERR, _("%s: rows after row "
-				    "%ld are missing: the %s of %s (%s by %s) saw "
-				    "row %ld"), l->path, v.prev_seq,
-				    v.anchors[i].reason, v.anchors[i].subject,
-				    v.anchors[i].at, v.anchors[i].by,
-				    v.anchors[i].seq);
-				break;
-			}
-	}
+	if (rc == 0 && !v.bad)
+		rc = anchors_reached(&v);
 	if (v.bad)
 		rc = -1;
 	if (rows)
 		*rows = v.rows;
-	free(v.anchors);
-	free(v.gaps);
-	for (i = 0; i < v.nruns; i++)
-		free((char *)v.runs[i].manifest);
-	free(v.runs);
-	volchecks_free(&v);
-	EVP_MD_CTX_free(v.md);
+	verify_free(&v);
 	return rc;
 }
 
@@ -681,8 +709,8 @@ ledger_witness(struct ledger *l, const long *want, size_t n,
  * with e, when one does not verify.
  */
 int
-ledger_heads_footer(const char *dir, const char *const *books, FILE *out,
-    struct pm_err *e)
+ledger_heads_footer(const char *dir, const char *const *books,
+    time_t since, FILE *out, struct pm_err *e)
 {
 	char hash[HASH_HEX + 1];
 	long seq;
@@ -698,16 +726,89 @@ ledger_heads_footer(const char *dir, const char *const *books, FILE *out,
 			fprintf(out, "  %s %ld %.16s\n", books[i], seq, hash);
 		ledger_close(l);
 	}
-	return ledger_vouch(dir, books, e);
+	return ledger_vouch(dir, books, since, e);
+}
+
+/* A row read on from an anchor: the anchored row, then the chain. */
+static int
+vouch_row(const struct row *r, void *arg)
+{
+	struct verify *v = arg;
+	long seq = row_seq(r);
+
+	if (seq < v->from)
+		return 0;
+	if (seq == v->from) {
+		v->started = strcmp(r->f[r->n - 1], v->prev) == 0;
+		return v->started ? 0 : (v->bad = 1);
+	}
+	return v->started ? verify_row(r, arg) : (v->bad = 1);
+}
+
+/* The newest anchor of the book made before since ("YYYY-MM-DD ..."). */
+static int
+anchor_before(const struct verify *v, const char *since, struct anchor *a)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < v->nanchors; i++)
+		if (strcmp(v->anchors[i].at, since) < 0 &&
+		    isdigit((unsigned char)v->anchors[i].at[0]) &&
+		    (!found || v->anchors[i].seq > a->seq)) {
+			*a = v->anchors[i];
+			found = 1;
+		}
+	return found;
+}
+
+/*
+ * The rows written since `since` vouched for from the nearest head
+ * before them: the newest anchor made before since (its signature
+ * checked when it is signed), and the chain from its row to the end,
+ * later anchors included.  Where that cannot be read (the anchored row
+ * archived, no anchor, since 0), or does not hold, the whole book is
+ * verified, and says where.
+ */
+int
+ledger_vouch_book(struct ledger *l, time_t since, struct pm_err *e)
+{
+	struct verify v;
+	struct anchor a;
+	char at[20];
+	int rc = -1;
+
+	if (since <= 0 || strcmp(l->def->name, ledger_anchors.name) == 0)
+		return ledger_verify(l, e, NULL);
+	clock_format(since, at);
+	verify_init(&v, l, e);
+	if (anchor_before(&v, at, &a)) {
+		if (strstr(a.reason, "+ssh") != NULL &&
+		    sign_check(l->dir, &a, e) != 0) {
+			verify_free(&v);
+			return -1;	/* the head to start from is forged */
+		}
+		memcpy(v.prev, a.head, sizeof v.prev);
+		v.prev_seq = v.from = a.seq;
+		rc = scan_live_from(l, a.seq, vouch_row, &v, e);
+		if (rc == 0 && (v.bad || !v.started || anchors_reached(&v)))
+			rc = -1;
+	}
+	verify_free(&v);
+	return rc == 0 ? 0 : ledger_verify(l, e, NULL);
 }
 
 /*
  * SPEC 3: what a form or a record prints vouches for its books: each
- * book's chain holds, or e says where it does not.
+ * book's chain holds from the nearest head before the rows printed
+ * (written since `since`; 0: the whole book), and the anchors that
+ * hold those heads; or e says where it does not.
  */
 int
-ledger_vouch(const char *dir, const char *const *books, struct pm_err *e)
+ledger_vouch(const char *dir, const char *const *books, time_t since,
+    struct pm_err *e)
 {
+	const char *const anchors[] = { "anchors", NULL };
 	size_t i;
 
 	for (i = 0; books[i]; i++) {
@@ -716,12 +817,14 @@ ledger_vouch(const char *dir, const char *const *books, struct pm_err *e)
 
 		if (l == NULL)
 			continue;
-		rc = ledger_verify(l, e, NULL);
+		rc = ledger_vouch_book(l, since, e);
 		ledger_close(l);
 		if (rc != 0)
 			return -1;
 	}
-	return 0;
+	/* and the anchors that hold the heads it started from */
+	return since > 0 && books[0] != NULL ?
+	    ledger_vouch(dir, anchors, 0, e) : 0;
 }
 
 /* ---- heads kept elsewhere (SPEC 3) ------------------------------------------- */

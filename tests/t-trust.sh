@@ -332,3 +332,50 @@ test_expect_success 'a record or form printed from a changed book says so, exit 
 	PM_DATA=$V PM_NOW="2026-11-03 09:00" expect_status 65 pm-complaint form "$code" &&
 	out_has "^链头" && err_has "row 1 does not match"
 '
+
+# ---- vouching from the nearest head --------------------------------------------------------
+# 2,000 complaints registered 2026-10-01 (texts with quotes, commas and
+# line breaks, so that lines are not rows), the supervisor's daily check
+# of that day on the 2nd, then one more complaint on the 3rd.
+N=$T/near && office "$N" XDZN 100
+awk 'BEGIN { print "unit,name,text,at"; for (i = 1; i <= 2000; i++)
+	printf "0010102030,业主%d,\"第%d件, 说\"\"漏水\"\"\n第二行\",2026-10-01 09:%02d\n", i, i, i % 60 }' \
+    >"$T/many.csv"
+PM_DATA=$N PM_NOW="2026-10-01 18:00" pm-complaint import "$T/many.csv" >/dev/null
+PM_DATA=$N PM_NOW="2026-10-02 08:30" pm-complaint check --by 张主管 --date 2026-10-01 >/dev/null
+late=$(PM_DATA=$N PM_NOW="2026-10-03 09:00" pm-complaint add --unit 0010102031 --name 新业主 \
+    --text 十月三日的事)
+first=$(PM_DATA=$N pm-complaint list --format csv | sed -n 2p | cut -d, -f1)
+cp "$N/complaints.csv" "$T/near.keep"
+near() { PM_DATA=$N PM_NOW="2026-10-04 10:00" "$@"; }
+test_expect_success 'a show vouches from the check before it: an older row changed is not its to see' '
+	test "$late" = XDZN-B-QT-002001 && test "$first" = XDZN-B-QT-000001 &&
+	test "$(cut -d, -f3,4,6 "$N/anchors.csv" | sed -n 2p)" = "complaints,2000,check" &&
+	# row 5 of the book (before the check) edited by hand, no hash redone
+	sed -i "0,/业主5,/s//业主伍,/" "$N/complaints.csv" && ! cmp -s "$N/complaints.csv" "$T/near.keep" &&
+	near expect_status 0 pm-complaint show "$late" &&
+	near expect_status 0 pm-complaint form "$late" &&
+	# what was written before the check is vouched for by the whole book
+	near expect_status 65 pm-complaint show "$first" &&
+	err_has "complaints.csv line 10: row 5 does not match the hash chain" &&
+	near expect_status 65 pm-complaint verify &&
+	cp "$T/near.keep" "$N/complaints.csv"
+'
+test_expect_success 'a row after the check changed: the show of it is unvouched (exit 65)' '
+	sed -i "s/十月三日的事/十月三日无事/" "$N/complaints.csv" &&
+	near expect_status 65 pm-complaint show "$late" &&
+	out_has 十月三日无事 && err_has "complaints.csv line 4002: row 2001 does not match" &&
+	cp "$T/near.keep" "$N/complaints.csv" && near expect_status 0 pm-complaint show "$late"
+'
+test_expect_success 'rewritten with its hash after a later check: the later check'"'"'s head catches it' '
+	near expect_status 0 pm-complaint check --by 张主管 --date 2026-10-03 &&
+	# the insider rewrites row 2001 and its hash as pm-files(5) says:
+	# sha256 of the row before'"'"'s hash, a newline, the row up to its last comma
+	prev=$(sed -n 4001p "$N/complaints.csv" | sed "s/.*,//") &&
+	body=$(tail -n 1 "$N/complaints.csv" | sed "s/,[^,]*$//; s/十月三日的事/十月三日无事/") &&
+	hash=$(printf "%s\n%s" "$prev" "$body" | sha256sum | cut -d" " -f1) &&
+	{ head -n -1 "$T/near.keep"; echo "$body,$hash"; } >"$N/complaints.csv" &&
+	near expect_status 65 pm-complaint show "$late" && out_has 十月三日无事 &&
+	err_has "row 2001 differs from the check of 2026-10-03" &&
+	cp "$T/near.keep" "$N/complaints.csv" && near expect_status 0 pm-complaint show "$late"
+'

@@ -127,6 +127,25 @@ files_sweep(const char *path, time_t age)
 	buf_free(&stem);
 }
 
+/*
+ * SPEC 3: a book or side file that is a link, or not a regular file, is
+ * never used: path's open (fd, or -1 with errno) refused with exit 73.
+ * 0 when fd is a regular file, or there is nothing at path (ENOENT).
+ */
+int
+files_refused(int fd, const char *path, struct pm_err *e)
+{
+	struct stat st;
+
+	if (fd < 0 && errno != ELOOP && errno != EISDIR)
+		return 0;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		return 0;
+	return errset(e, EX_CANTCREAT, _("%s: a symbolic link or not a "
+	    "regular file; refused (a book and its side files are plain "
+	    "files of the data directory)"), path);
+}
+
 int
 files_mkdir(const char *path, mode_t mode)
 {

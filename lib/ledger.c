@@ -171,7 +171,7 @@ legacy_book(struct ledger *l)
 	struct ledger old = *l;
 	size_t hl;
 	ssize_t n;
-	int fd = open(l->path, O_RDONLY | O_CLOEXEC), legacy = 0;
+	int fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), legacy = 0;
 
 	if (fd < 0)
 		return 0;
@@ -434,6 +434,7 @@ set_aside(struct ledger_tx *tx, const char *torn, size_t len)
 {
 	struct ledger *l = tx->l;
 	struct buf path = { 0 }, note = { 0 };
+	struct pm_err e;
 	char when[20];
 	int fd;
 
@@ -444,6 +445,8 @@ set_aside(struct ledger_tx *tx, const char *torn, size_t len)
 	buf_add(&note, torn, len);
 	buf_adds(&note, "\n");
 	fd = files_open(path.s, O_WRONLY | O_APPEND, l->def->mode);
+	if (files_refused(fd, path.s, &e) != 0)
+		errdie(&e);
 	if (fd < 0 || write(fd, note.s, note.len) != (ssize_t)note.len ||
 	    fsync(fd) != 0)
 		die(EX_IOERR, _("%s: cannot set a torn row aside: %s"), path.s,
@@ -754,6 +757,7 @@ ledger_begin(struct ledger *l, long lock_timeout)
 	struct ledger_tx *tx = xcalloc(1, sizeof *tx);
 	size_t hl = strlen(l->header);
 	char hash[HASH_HEX + 1];
+	struct pm_err e;
 	long floor;
 
 	/* A full disk must fail cleanly, not kill us (SPEC 6). */
@@ -780,6 +784,8 @@ ledger_begin(struct ledger *l, long lock_timeout)
 	sha256_hex(tx->md, l->header, hl, NULL, 0, tx->head);
 	tx->good_end = hl + 1;
 	tx->fd = open(l->path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	if (files_refused(tx->fd, l->path, &e) != 0)
+		errdie(&e);
 	if (tx->fd < 0 && errno != ENOENT)
 		die(EX_IOERR, "%s: %s", l->path, strerror(errno));
 	if (tx->fd >= 0)
@@ -1170,7 +1176,8 @@ ledger_commit_group(struct ledger_tx **tx, int n)
 		close(lockfd);
 		group_abort(tx, n, j.s, EBUSY);
 	}
-	fd = files_open(jn.s, O_WRONLY | O_TRUNC | O_CLOEXEC, 0640);
+	unlink(jn.s);	/* a dead commit's, or a link planted there */
+	fd = files_open(jn.s, O_WRONLY | O_EXCL | O_CLOEXEC, 0640);
 	err = fd < 0 ? errno : write_full(fd, names.s, names.len);
 	if (err == 0 && fsync(fd) != 0)
 		err = errno;

@@ -334,6 +334,8 @@ int files_open(const char *path, int flags, mode_t mode);
 /* path.tmp.XXXXXX, random; files_sweep: the stale ones (age 0: all). */
 int files_temp(const char *path, struct buf *tmp, mode_t mode);
 void files_sweep(const char *path, time_t age);
+/* fd (or -1, errno) opened on path: a link or not a regular file is 73. */
+int files_refused(int fd, const char *path, struct pm_err *e);
 /* 0, or -1 with errno; a directory that exists already is fine. */
 int files_mkdir(const char *path, mode_t mode);
 

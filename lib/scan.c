@@ -703,7 +703,12 @@ book_open(struct book_files *bf, struct ledger *l, long since, int flags,
 	int nvols, i, rc = 0, livefd;
 
 	memset(bf, 0, sizeof *bf);
-	livefd = open(l->path, O_RDONLY | O_CLOEXEC);
+	livefd = open(l->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (files_refused(livefd, l->path, e) != 0) {
+		if (livefd >= 0)
+			close(livefd);
+		return -1;
+	}
 	if (livefd < 0 && errno != ENOENT)
 		return errset(e, EX_IOERR, "%s: %s", l->path, strerror(errno));
 	nvols = archive_volumes(l->dir, l->def->name, &vols);
@@ -784,7 +789,7 @@ scan_live_from(struct ledger *l, long seq, row_fn fn, void *arg,
 	struct cursor c;
 	struct stat st;
 	off_t lo = (off_t)strlen(l->header), hi;
-	int fd = open(l->path, O_RDONLY | O_CLOEXEC), rc;
+	int fd = open(l->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc;
 
 	memset(&best, 0, sizeof best);
 	memset(&m, 0, sizeof m);

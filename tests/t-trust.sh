@@ -34,10 +34,64 @@ test_expect_success 'a link at the torn-row file is not written through' '
 	pm-duty log --text 第一条 >/dev/null &&
 	printf "2,2026-10-02 09:00:00,other,半行" >>"$PM_DATA/duty_log.csv" &&
 	ln -s "$victim" "$PM_DATA/duty_log.torn" &&
-	expect_status 74 pm-duty log --text 第二条 &&
+	expect_status 73 pm-duty log --text 第二条 && err_has "duty_log.torn: a symbolic link" &&
 	test "$(cksum <"$victim")" = "$sum" && rm "$PM_DATA/duty_log.torn" &&
 	expect_status 0 pm-duty log --text 第二条 &&
 	expect_status 0 pm-duty verify && out_has "duty_log.csv: 2 rows, chain intact"
+'
+# Every name a command creates or reads beside the books, planted as a
+# link to a file outside the office: each command that meets it refuses
+# it (exit 73) or replaces the link itself; the file it names is never
+# written, and the books verify.
+L=$T/links && office "$L" XDZL 100
+printf "unit,name,text\n%s,乙,第二件\n%s,丙,第三件\n" $U $U >"$T/two.csv"
+printf "unit,name,text,kind\n%s,乙,一件,complaint\n%s,丙,一问,request\n" $U $U >"$T/mixed.csv"
+links_run() { # everything that writes or reads the complaint books and the log
+	PM_DATA=$L PM_NOW="2026-10-02 09:00" pm-complaint add --unit $U --name 甲 --text 一件 >/dev/null 2>&1
+	echo "add $?"
+	PM_DATA=$L PM_NOW="2026-10-02 09:05" pm-complaint import "$T/two.csv" >/dev/null 2>&1
+	echo "import $?"
+	PM_DATA=$L PM_NOW="2026-10-02 09:10" pm-complaint import "$T/mixed.csv" >/dev/null 2>&1
+	echo "mixed $?"
+	PM_DATA=$L PM_NOW="2026-10-02 09:15" pm-complaint list --month 2026-10 >/dev/null 2>&1
+	echo "list $?"
+	PM_DATA=$L PM_NOW="2026-10-02 09:20" pm-duty log --text 一条 >/dev/null 2>&1
+	echo "log $?"
+	PM_DATA=$L PM_NOW="2026-12-02 09:00" pm-report archive >/dev/null 2>&1
+	echo "archive $?"
+	PM_DATA=$L PM_NOW="2026-12-02 09:00" pm-report run >/dev/null 2>&1
+	echo "run $?"
+}
+test_expect_success 'a link planted at any side-file name is refused or replaced, never followed' '
+	for name in complaints.csv complaints.lock complaints.torn complaints.idx \
+	    complaints.csv.group complaints.csv.tmp requests.csv.group commit.journal \
+	    commit.journal.lock commit.journal.new duty_log.csv duty_log.lock \
+	    duty_log.idx duty_log.csv.arch anchors.csv anchors.lock alerts.csv \
+	    archive/duty_log/head archive/duty_log/journal archive/duty_log/head.new \
+	    archive/duty_log/journal.new; do
+		rm -rf "$L"/*.csv "$L"/*.lock "$L"/*.idx "$L"/*.torn "$L"/*.group \
+		    "$L"/*.arch "$L"/*.tmp* "$L"/commit.* "$L"/archive "$L"/reports &&
+		mkdir -p "$L/archive/duty_log" &&
+		ln -s "$victim" "$L/$name" && links_run >"$T/links.out" &&
+		if grep -Eqv " (0|73)$" "$T/links.out"; then
+			echo "$name: $(grep -Ev " (0|73)$" "$T/links.out" | tr "\n" " ")"; exit 1; fi &&
+		test "$(cksum <"$victim")" = "$sum" ||
+		{ echo "$name: the file it names was written"; exit 1; }
+		test ! -L "$L/$name" || rm "$L/$name"
+		PM_DATA=$L PM_NOW="2026-12-02 09:00" pm-complaint verify >/dev/null 2>&1 ||
+		{ echo "$name: the books do not verify"; exit 1; }
+	done
+'
+test_expect_success 'a book that is a link or a directory is refused by writers and readers (exit 73)' '
+	rm -rf "$L"/*.csv "$L"/*.lock "$L"/archive &&
+	ln -s "$victim" "$L/complaints.csv" &&
+	PM_DATA=$L expect_status 73 pm-complaint add --unit $U --name 甲 --text 一件 &&
+	err_has "complaints.csv: a symbolic link or not a regular file; refused" &&
+	PM_DATA=$L expect_status 73 pm-complaint list &&
+	rm "$L/complaints.csv" && mkdir "$L/complaints.csv" &&
+	PM_DATA=$L expect_status 73 pm-complaint add --unit $U --name 甲 --text 一件 &&
+	PM_DATA=$L expect_status 73 pm-complaint list && rmdir "$L/complaints.csv" &&
+	test "$(cksum <"$victim")" = "$sum"
 '
 test_expect_success 'a killed import'"'"'s staged copy is swept by the next writer' '
 	head -c 100000 /dev/zero >"$PM_DATA/complaints.csv.tmp" &&

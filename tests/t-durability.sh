@@ -36,6 +36,32 @@ test_expect_success 'no row was interleaved: the chain verifies' '
 	expect_status 0 pm-duty verify && out_has "duty_log.csv: 1600 rows, chain intact"
 '
 
+test_expect_success '8 writers with 2 readers looping: every read whole, rows only grow' '
+	before=$(rows "$LOG") && writers= &&
+	for k in 1 2 3 4 5 6 7 8; do
+		( i=1; while [ $i -le 50 ]; do
+			pm-duty --as 读写$k log --text "r$k-$i" >/dev/null || echo FAIL
+			i=$((i + 1)); done ) >"$T/rw.$k" 2>&1 &
+		writers="$writers $!"
+	done
+	( last=0; while [ ! -e "$T/writers.done" ]; do
+		pm-duty show --format csv >"$T/read.csv" 2>"$T/read.err" || { echo "show failed"; cat "$T/read.err"; }
+		n=$(($(wc -l <"$T/read.csv") - 1))
+		[ "$n" -ge "$last" ] || echo "rows went back: $last then $n"; last=$n
+		pm-duty verify >"$T/ver.out" 2>&1 || { echo "verify failed"; cat "$T/ver.out"; }
+		printf . >>"$T/reads"
+	done ) >"$T/readers" 2>&1 &
+	reader=$!
+	( while [ ! -e "$T/writers.done" ]; do
+		pm-report duty --format csv >/dev/null 2>"$T/rep.err" || { echo "report failed"; cat "$T/rep.err"; }
+	done ) >"$T/reader2" 2>&1 &
+	reader2=$!
+	wait $writers; touch "$T/writers.done" && wait $reader $reader2 &&
+	! grep -q FAIL "$T"/rw.* && test ! -s "$T/readers" && test ! -s "$T/reader2" &&
+	test "$(wc -c <"$T/reads")" -ge 2 &&
+	test "$(rows "$LOG")" = $((before + 400)) && expect_status 0 pm-duty verify
+'
+
 # ---- crashes at named points ----------------------------------------------------------
 rm -rf "$PM_DATA" && mkdir -p "$PM_DATA"
 pm-duty log --text "第一条" >/dev/null
@@ -258,3 +284,42 @@ test_expect_success 'a full disk while staging the second book: exit 74, neither
 	test "$(both_sums)" = "$sums" && test ! -e "$CB.group" && test "$(temps "$CB")" = 0 &&
 	test "$(temps "$RB")" = 0 && test ! -e "$G/commit.journal" && expect_status 0 pm-complaint verify
 '
+
+# ---- a disk that is really full: a small tmpfs (root) ----------------------------------
+# Every write there needs a new page once the disk is full: a 1,500-character
+# entry (4,500 bytes) cannot fit in what is left of the book's last page.
+S=$T/small
+if [ "$(id -u)" = 0 ] && mkdir -p "$S" && mount -t tmpfs -o size=1m tmpfs "$S" 2>/dev/null; then
+	trap 'umount "$S" 2>/dev/null' EXIT
+	D=$S/office && mkdir -p "$D" && printf 'office = XDZS\n' >"$D/pm.conf"
+	big=$(awk 'BEGIN { for (i = 0; i < 1500; i++) printf "满" }')
+	PM_DATA=$D PM_NOW="2026-09-01 09:00" pm-duty log --text 九月一日 >/dev/null
+	printf "unit,name,text\n0010102030,甲,一件\n" | PM_DATA=$D PM_NOW="2026-09-01 10:00" \
+	    pm-complaint import - >/dev/null
+	printf "unit,name,text,kind\n0010102030,乙,二件,complaint\n0010102030,丙,一问,request\n" >"$T/m2.csv"
+	sums() { cat "$D"/*.csv | cksum; }
+	leftovers() { find "$D" -name "*.tmp*" -o -name "*.group" -o -name "*.part" -o -name "*.arch" \
+	    -o -name "*.new" -o -name commit.journal | wc -l; }
+	cat /dev/zero >"$S/filler" 2>/dev/null
+	test_expect_success 'a full tmpfs: an entry, an import of two books, an archive each exit 74, nothing changed' '
+		test "$(df -k "$S" | awk "NR == 2 { print \$4 }")" = 0 && s0=$(sums) &&
+		PM_DATA=$D PM_NOW="2026-12-02 09:00" expect_status 74 pm-duty log --text "$big" &&
+		err_has "nothing was recorded" && test ! -s "$T/out" && test "$(sums)" = "$s0" &&
+		PM_DATA=$D PM_NOW="2026-12-02 09:00" expect_status 74 pm-complaint import "$T/m2.csv" &&
+		test ! -s "$T/out" && test "$(sums)" = "$s0" && test "$(leftovers)" = 0 &&
+		PM_DATA=$D PM_NOW="2026-12-02 09:00" expect_status 74 pm-report archive &&
+		err_has "nothing of this book was archived" && test "$(sums)" = "$s0" &&
+		test "$(leftovers)" = 0 && test ! -e "$D/archive/duty_log/2026/duty_log-2026-09.csv.gz"
+	'
+	test_expect_success 'the disk freed: the same commands go through and every book verifies' '
+		rm "$S/filler" &&
+		PM_DATA=$D PM_NOW="2026-12-02 09:00" expect_status 0 pm-duty log --text "$big" &&
+		PM_DATA=$D PM_NOW="2026-12-02 09:00" expect_status 0 pm-complaint import "$T/m2.csv" &&
+		PM_DATA=$D PM_NOW="2026-12-02 09:00" expect_status 0 pm-report archive &&
+		test -f "$D/archive/duty_log/2026/duty_log-2026-09.csv.gz" &&
+		PM_DATA=$D PM_NOW="2026-12-02 09:00" expect_status 0 pm-report verify
+	'
+	umount "$S" && trap - EXIT
+else
+	echo "# skipped: the full-tmpfs tests need root and mount(8) (ulimit -f stands in above)"
+fi

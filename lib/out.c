@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -196,21 +197,36 @@ static struct {
 	lxw_workbook *wb;
 	char *path;		/* --out FILE, or a temporary for stdout */
 	int to_stdout, finished, nsheets;
+	int made;		/* path did not exist: ours to remove */
 	char sheet[32];
 	lxw_format *head, *text, *date, *datetime, *pct;
 } xl;
 static char *redirected;	/* --out FILE of csv, json or a table */
+static int redirect_made;	/* and it did not exist before */
 
-/* A command that fails leaves no --out file behind (SPEC 4, 5). */
+/*
+ * A command that fails leaves no --out file behind (SPEC 4, 5): the file
+ * it made.  What was there before -- a device, a file of the user's --
+ * is never removed.
+ */
 static void
 out_abandon(void)
 {
 	if (xl.finished)
 		return;
-	if (xl.path)
+	if (xl.path && xl.made)
 		unlink(xl.path);
-	if (redirected)
+	if (redirected && redirect_made)
 		unlink(redirected);
+}
+
+/* Nothing at path yet: what is made there is the command's own. */
+static int
+nothing_at(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) != 0 && errno == ENOENT;
 }
 
 void
@@ -227,8 +243,10 @@ out_xlsx_to(const char *path)
 			    strerror(errno));
 		close(fd);
 		xl.to_stdout = 1;
+		xl.made = 1;
 		xl.path = xstrdup(tmp);
 	} else {
+		int made = nothing_at(path);
 		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 
 		/* an unwritable --out is refused before anything is done */
@@ -236,6 +254,7 @@ out_xlsx_to(const char *path)
 			die(EX_CANTCREAT, _("--out: cannot create %s: %s"), path,
 			    strerror(errno));
 		close(fd);
+		xl.made = made;
 		xl.path = xstrdup(path);
 	}
 	atexit(out_abandon);
@@ -246,6 +265,7 @@ out_redirect(const char *path)
 {
 	if (redirected != NULL)
 		return;
+	redirect_made = nothing_at(path);
 	if (freopen(path, "w", stdout) == NULL)
 		die(EX_CANTCREAT, _("--out: cannot create %s: %s"), path,
 		    strerror(errno));
@@ -388,8 +408,10 @@ out_finish(void)
 {
 	lxw_error err;
 
-	if (redirected != NULL && fflush(stdout) != 0)
-		die(EX_IOERR, _("%s: write error"), redirected);
+	/* as GNU's close_stdout: an error of any earlier write counts too */
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(EX_IOERR, _("%s: write error"), redirected ? redirected :
+		    "stdout");
 	if (xl.path == NULL || xl.finished) {
 		xl.finished = 1;
 		return;

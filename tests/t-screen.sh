@@ -164,3 +164,20 @@ test_expect_success 'a refused command leaves no --out file behind' '
 	test ! -e "$T/bad.txt" &&
 	expect_status 64 pm-report run --format xlsx && test ! -d "$PM_DATA/reports"
 '
+test_expect_success 'what --out named before is never removed: a file of the user'"'"'s, a device' '
+	echo mine >"$T/mine.txt" &&
+	expect_status 65 pm-report complaints --month 2026-13 --out "$T/mine.txt" &&
+	test -f "$T/mine.txt" &&
+	expect_status 65 pm-report complaints --month 2026-13 --format xlsx --out "$T/mine.txt" &&
+	test -f "$T/mine.txt" &&
+	if [ "$(id -u)" = 0 ]; then
+		# a full device of our own, as /dev/full is (a refusal once removed that one)
+		mknod "$T/full" c 1 7 &&
+		{ pm-report heads --out "$T/full" 2>/dev/null; test $? = 74; } &&
+		test -c "$T/full" &&
+		# and written to a full stdout, as GNU tools say it
+		{ pm-report heads >"$T/full" 2>"$T/err"; test $? = 74; } &&
+		err_has "^pm-report: stdout: write error" &&
+		expect_status 65 pm-report complaints --month 2026-13 --out "$T/full" && test -c "$T/full"
+	fi
+'

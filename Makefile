@@ -26,7 +26,7 @@ PM_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
             $(shell $(PKG_CONFIG) --cflags zlib libcrypto xlsxwriter 2>/dev/null)
 # libcsv ships no .pc file; zlib, libcrypto and libxlsxwriter do.
 PM_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs zlib libcrypto xlsxwriter \
-              2>/dev/null || echo -lz -lcrypto -lxlsxwriter)
+              2>/dev/null || echo -lz -lcrypto -lxlsxwriter) -pthread
 
 # The Debian packages the build and the tests need: the tests open the
 # html reports in headless Chromium and an export in LibreOffice Calc,

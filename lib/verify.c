@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -85,6 +86,9 @@ struct verify {
 	int bad;
 	long from;		/* vouching: the anchored row it starts after */
 	int started;
+	size_t apos;		/* the first anchor not behind the row */
+	const char *seen_file;	/* row_seen: the last row's file, */
+	int seen_live;		/* and whether it is the live book */
 };
 
 static int
@@ -316,67 +320,130 @@ runs_as_counted(struct verify *v)
 }
 
 static int
-verify_row(const struct row *r, void *arg)
+anchor_cmp(const void *x, const void *y)
 {
-	struct verify *v = arg;
-	char hash[HASH_HEX + 1], *end;
-	const char *comma;
-	long seq;
-	size_t i;
+	const struct anchor *a = x, *b = y;
 
-	size_t g;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
 
-	seq = strtol(r->f[0], &end, 10);
-	if (*r->f[0] == '\0' || *end != '\0' || seq <= 0) {
-		errset(v->err, EX_DATAERR, _("%s line %ld: seq \"%s\" is not a "
-		    "row number"), r->file, r->line, r->f[0]);
+/* Before a scan: the anchors in seq order, as the rows come. */
+static void
+anchors_sort(struct verify *v)
+{
+	qsort(v->anchors, v->nanchors, sizeof *v->anchors, anchor_cmp);
+	v->apos = 0;
+}
+
+/*
+ * One row on the chain: seq (0: not a number, raw its text), the bytes
+ * as written up to the comma before the hash, the hash stored.  The
+ * rows of purged volumes are stepped over by their manifests; the
+ * anchors at this seq must hold its hash.  0, or 1 with v->err.
+ */
+static int
+chain_step(struct verify *v, long seq, const char *raw, size_t len,
+    const char *stored, const char *file, long line)
+{
+	char hash[HASH_HEX + 1];
+	size_t g, i;
+
+	if (seq <= 0) {
+		errset(v->err, EX_DATAERR, _("%s line %ld: seq \"%.*s\" is not "
+		    "a row number"), file, line, (int)len, raw);
 		return v->bad = 1;
 	}
-	/* rows of purged volumes: their manifests carry the chain over */
 	for (g = 0; g < v->ngaps && seq > v->prev_seq + 1; g++)
 		if (v->gaps[g].from == v->prev_seq + 1) {
 			memcpy(v->prev, v->gaps[g].hash, sizeof v->prev);
 			v->prev_seq = v->gaps[g].to;
 			g = (size_t)-1;	/* look again from the start */
 		}
-	/* the bytes as written, up to the comma before the hash */
-	comma = memrchr(r->raw, ',', r->rawlen);
-	sha256_hex(v->md, v->prev, HASH_HEX, r->raw, comma ? (size_t)(comma -
-	    r->raw) : 0, hash);
-	if (strcmp(hash, r->f[r->n - 1]) != 0) {
+	sha256_hex(v->md, v->prev, HASH_HEX, raw, len, hash);
+	if (strcmp(hash, stored) != 0) {
 		if (seq <= v->prev_seq)
 			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld is "
 			    "out of order or repeated (it follows row %ld)"),
-			    r->file, r->line, seq, v->prev_seq);
+			    file, line, seq, v->prev_seq);
 		else if (seq > v->prev_seq + 1 && v->prev_seq > 0)
 			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld "
-			    "follows row %ld: rows were removed"), r->file,
-			    r->line, seq, v->prev_seq);
+			    "follows row %ld: rows were removed"), file, line,
+			    seq, v->prev_seq);
 		else
 			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld does "
 			    "not match the hash chain: it was changed, or a row "
-			    "was inserted or removed before it"), r->file,
-			    r->line, seq);
+			    "was inserted or removed before it"), file, line,
+			    seq);
 		return v->bad = 1;
 	}
-	for (i = 0; i < v->nanchors; i++)
-		if (v->anchors[i].seq == seq &&
-		    strcmp(v->anchors[i].head, hash) != 0) {
+	while (v->apos < v->nanchors && v->anchors[v->apos].seq < seq)
+		v->apos++;
+	for (i = v->apos; i < v->nanchors && v->anchors[i].seq == seq; i++)
+		if (strcmp(v->anchors[i].head, hash) != 0) {
 			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld "
-			    "differs from the %s of %s (%s by %s)"), r->file,
-			    r->line, seq, v->anchors[i].reason,
-			    v->anchors[i].subject, v->anchors[i].at,
-			    v->anchors[i].by);
+			    "differs from the %s of %s (%s by %s)"), file, line,
+			    seq, v->anchors[i].reason, v->anchors[i].subject,
+			    v->anchors[i].at, v->anchors[i].by);
 			return v->bad = 1;
 		}
 	memcpy(v->prev, hash, sizeof hash);
 	v->prev_seq = seq;
 	v->rows++;
-	if (r->file == NULL || strcmp(r->file, v->l->path) == 0) {
+	return 0;
+}
+
+/* A row's seq, 0 when its first field is not one (digits, > 0). */
+static long
+seq_parse(const char *s)
+{
+	long seq = 0;
+	int n = 0;
+
+	for (; *s >= '0' && *s <= '9' && n < 18; s++, n++)
+		seq = seq * 10 + (*s - '0');
+	return *s != '\0' || n == 0 ? 0 : seq;
+}
+
+/* Its bytes as written, up to the comma before the hash. */
+static size_t
+chained_len(const struct row *r)
+{
+	const char *comma = memrchr(r->raw, ',', r->rawlen);
+
+	return comma ? (size_t)(comma - r->raw) : 0;
+}
+
+/* What the volumes and the live counts learn from a row read. */
+static void
+row_seen(struct verify *v, const struct row *r, long seq)
+{
+	if (v->nruns == 0 && v->nvc == 0)
+		return;
+	if (r->file != v->seen_file) {	/* a file's rows come in runs */
+		v->seen_live = r->file == NULL ||
+		    strcmp(r->file, v->l->path) == 0;
+		v->seen_file = r->file;
+	}
+	if (v->seen_live) {
 		if (v->nruns > 0)
 			live_counted(v, seq);
 	} else if (v->nvc > 0)
 		volume_seen(v, r, seq);
+}
+
+static int
+verify_row(const struct row *r, void *arg)
+{
+	struct verify *v = arg;
+	long seq = seq_parse(r->f[0]);
+
+	if (seq == 0)
+		return chain_step(v, 0, r->f[0], r->len[0], "", r->file,
+		    r->line);
+	if (chain_step(v, seq, r->raw, chained_len(r), r->f[r->n - 1],
+	    r->file, r->line) != 0)
+		return 1;
+	row_seen(v, r, seq);
 	return 0;
 }
 
@@ -493,6 +560,183 @@ verify_volumes(struct verify *v)
 	return rc;
 }
 
+/* ---- the chain hashed beside the scan ------------------------------------ */
+
+/*
+ * A book is read on one core and hashed on the other: the reader hands
+ * over batches of rows (their bytes, seq, stored hash, where they are),
+ * two buffers in turn; the hasher takes each batch in order, so the
+ * first damage it meets is the one a single pass would name.
+ */
+#define HASH_BATCH (1 << 20)
+
+struct hrow {
+	long seq, line;
+	size_t off, len, file;
+	char stored[HASH_HEX + 1];
+};
+
+struct hbatch {
+	struct buf raw;
+	struct hrow *r;
+	size_t n, cap;
+};
+
+struct hasher {
+	struct verify *v;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct hbatch b[2];
+	int full[2], cur, quit, bad;
+	char **files;		/* the files the rows came from */
+	size_t nfiles, capfiles;
+	const char *last;	/* the reader's r->file of the last row */
+	size_t lastfile;	/* and its index in files */
+};
+
+static void
+batch_hash(struct hasher *h, const struct hbatch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n && !h->v->bad; i++) {
+		const struct hrow *r = &b->r[i];
+
+		chain_step(h->v, r->seq, b->raw.s + r->off, r->len, r->stored,
+		    h->files[r->file], r->line);
+	}
+}
+
+static void *
+hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+	int k = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&h->mu);
+		while (!h->full[k] && !h->quit)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (!h->full[k]) {
+			pthread_mutex_unlock(&h->mu);
+			return NULL;
+		}
+		pthread_mutex_unlock(&h->mu);
+		batch_hash(h, &h->b[k]);
+		pthread_mutex_lock(&h->mu);
+		h->full[k] = 0;
+		h->bad = h->v->bad;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+		k ^= 1;
+	}
+}
+
+/* The batch filled goes to the hasher; 1 when it has found damage. */
+static int
+hand_over(struct hasher *h)
+{
+	struct hbatch *b;
+	int bad;
+
+	pthread_mutex_lock(&h->mu);
+	h->full[h->cur] = 1;
+	pthread_cond_broadcast(&h->cv);
+	h->cur ^= 1;
+	while (h->full[h->cur])
+		pthread_cond_wait(&h->cv, &h->mu);
+	bad = h->bad;
+	pthread_mutex_unlock(&h->mu);
+	b = &h->b[h->cur];
+	buf_reset(&b->raw);
+	b->n = 0;
+	return bad;
+}
+
+static size_t
+file_index(struct hasher *h, const char *file)
+{
+	size_t i;
+
+	for (i = h->nfiles; i > 0; i--)
+		if (strcmp(h->files[i - 1], file) == 0)
+			return i - 1;
+	GROW(h->files, h->nfiles + 1, h->capfiles);
+	h->files[h->nfiles] = xstrdup(file);
+	return h->nfiles++;
+}
+
+static int
+reader_row(const struct row *r, void *arg)
+{
+	struct hasher *h = arg;
+	struct hbatch *b = &h->b[h->cur];
+	long seq = seq_parse(r->f[0]);
+	struct hrow *x;
+	size_t k;
+
+	GROW(b->r, b->n + 1, b->cap);
+	x = &b->r[b->n++];
+	x->seq = seq;
+	x->line = r->line;
+	x->off = b->raw.len;
+	x->len = seq ? chained_len(r) : r->len[0];
+	buf_add(&b->raw, seq ? r->raw : r->f[0], x->len);
+	k = seq && r->len[r->n - 1] <= HASH_HEX ? r->len[r->n - 1] : 0;
+	memcpy(x->stored, r->f[r->n - 1], k);	/* longer: a mismatch */
+	x->stored[k] = '\0';
+	if (r->file != h->last || h->nfiles == 0)
+		h->lastfile = file_index(h, r->file ? r->file : "?");
+	h->last = r->file;
+	x->file = h->lastfile;
+	if (seq > 0)
+		row_seen(h->v, r, seq);
+	return b->raw.len >= HASH_BATCH ? hand_over(h) : 0;
+}
+
+/*
+ * Every row of the book on the chain, read here and hashed on a thread
+ * of its own; 0, or -1 with v->err (the hasher's damage, else the
+ * reader's error).
+ */
+static int
+chain_beside(struct verify *v, int *torn)
+{
+	struct hasher h;
+	struct pm_err scan;
+	pthread_t th;
+	size_t i;
+	int rc;
+
+	memset(&h, 0, sizeof h);
+	h.v = v;
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
+	if (pthread_create(&th, NULL, hasher_main, &h) != 0)
+		return scan_books(v->l, 0, CURSOR_RAW, verify_row, v, v->err,
+		    torn);
+	rc = scan_books(v->l, 0, CURSOR_RAW, reader_row, &h, &scan, torn);
+	if (h.b[h.cur].n > 0)
+		hand_over(&h);
+	pthread_mutex_lock(&h.mu);
+	h.quit = 1;
+	pthread_cond_broadcast(&h.cv);
+	pthread_mutex_unlock(&h.mu);
+	pthread_join(th, NULL);
+	if (rc != 0 && !v->bad)
+		*v->err = scan;
+	for (i = 0; i < 2; i++) {
+		buf_free(&h.b[i].raw);
+		free(h.b[i].r);
+	}
+	for (i = 0; i < h.nfiles; i++)
+		free(h.files[i]);
+	free(h.files);
+	pthread_mutex_destroy(&h.mu);
+	pthread_cond_destroy(&h.cv);
+	return v->bad ? -1 : rc;
+}
+
 static void
 verify_init(struct verify *v, struct ledger *l, struct pm_err *e)
 {
@@ -570,8 +814,9 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 	}
 	rc = verify_volumes(&v);
 	qsort(v.runs, v.nruns, sizeof *v.runs, archrun_cmp);
+	anchors_sort(&v);
 	if (rc == 0)
-		rc = scan_books(l, 0, CURSOR_RAW, verify_row, &v, e, &torn);
+		rc = chain_beside(&v, &torn);
 	if (rc == 0 && !v.bad)
 		rc = volumes_as_listed(&v);
 	if (rc == 0 && !v.bad)
@@ -790,6 +1035,7 @@ ledger_vouch_book(struct ledger *l, time_t since, struct pm_err *e)
 		}
 		memcpy(v.prev, a.head, sizeof v.prev);
 		v.prev_seq = v.from = a.seq;
+		anchors_sort(&v);
 		rc = scan_live_from(l, a.seq, vouch_row, &v, e);
 		if (rc == 0 && (v.bad || !v.started || anchors_reached(&v)))
 			rc = -1;

@@ -766,6 +766,36 @@ duty_review(struct pm_ctx *ctx, const char *by, const char *date,
 
 /* ---- reading the log -------------------------------------------------------- */
 
+/*
+ * What a day's reader can pass over unsplit: a row whose at is not the
+ * day and that corrects and finishes nothing -- read from its bytes,
+ * seq,at,kind,text,corrects,done,... (log_cols), only as far as done.
+ * Anything it cannot read so is wanted, and split.
+ */
+static int
+day_wanted(const char *raw, size_t len, void *arg)
+{
+	const char *day = arg, *end = raw + len, *p;
+	int k;
+
+	if ((p = memchr(raw, ',', len)) == NULL || end - p < 11 ||
+	    memcmp(p + 1, day, 10) == 0)
+		return 1;
+	for (k = 0; k < 2; k++)		/* past at and kind */
+		if ((p = memchr(p + 1, ',', end - p - 1)) == NULL)
+			return 1;
+	if (++p < end && *p == '"') {	/* a quoted text: to its end */
+		for (p++;; p += 2)
+			if ((p = memchr(p, '"', end - p)) == NULL)
+				return 1;
+			else if (p + 1 >= end || p[1] != '"')
+				break;
+		p++;
+	} else if ((p = memchr(p, ',', end - p)) == NULL)
+		return 1;
+	return end - p < 3 || memcmp(p, ",,,", 3) != 0;
+}
+
 int
 duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
     struct pm_err *e)
@@ -789,8 +819,11 @@ duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
 	st.day = day;
 	st.shown = es;
 	/* the day's month on: its entries and every later correction */
+	if (ledger_col(l, "kind") == 2 && ledger_col(l, "done") == 5)
+		ledger_want(l, day_wanted, day);
 	ledger_scan_since(l, (int)(clock_month_key(t) / 12),
 	    (int)(clock_month_key(t) % 12) + 1, fold_log, &st);
+	ledger_want(l, NULL, NULL);
 	state_free(&st);
 	memset(&sig, 0, sizeof sig);
 	sig.date = day;

@@ -251,6 +251,13 @@ ledger_ncols(const struct ledger *l)
 	return l->ncols;
 }
 
+void
+ledger_want(struct ledger *l, raw_want_fn want, void *arg)
+{
+	l->want = want;
+	l->want_arg = arg;
+}
+
 int
 ledger_col(const struct ledger *l, const char *name)
 {

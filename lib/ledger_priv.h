@@ -34,6 +34,8 @@ struct ledger {
 	int has_login;
 	char *header;		/* the header line, without its newline */
 	struct ledger_def *own;	/* a def read from the header (heads) */
+	raw_want_fn want;	/* ledger_want: rows passed over unsplit */
+	void *want_arg;
 };
 
 /* ---- scan.c ------------------------------------------------------------ */

@@ -425,6 +425,15 @@ int ledger_scan_since(struct ledger *l, int year, int month, row_fn fn,
 /* Read the live file only: every open matter (and some closed ones). */
 int ledger_scan_live(struct ledger *l, row_fn fn, void *arg);
 /*
+ * A reader that wants few of the rows says so on their bytes, before
+ * they are split: want(raw, len, arg) 0 passes a row over.  It sees a
+ * row written on one line (one with a line break inside is split and
+ * given to fn as always), so it may only answer 0 for a row it is sure
+ * of; every scan of l until ledger_want(l, NULL, NULL).
+ */
+typedef int (*raw_want_fn)(const char *raw, size_t len, void *arg);
+void ledger_want(struct ledger *l, raw_want_fn want, void *arg);
+/*
  * Several books (since as ledger_scan_since's month key; 0: all) as one
  * stream in the order the rows were written; fn learns which book.
  */

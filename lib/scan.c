@@ -347,6 +347,27 @@ count_lines(const char *s, size_t len)
  * The next row of the file into c->row, header included; 1 when there
  * is one, 0 at the end, -1 on damage.
  */
+/*
+ * A row its reader does not want (ledger_want), known from its bytes: a
+ * whole row on its line (its quotes paired), never the header, never
+ * for verify or an archive (they keep every row's bytes).
+ */
+static int
+passed_over(const struct cursor *c, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+	int quotes = 0;
+
+	if (c->l == NULL || c->l->want == NULL || !c->header_done ||
+	    c->want_raw)
+		return 0;
+	while ((p = memchr(p, '"', end - p)) != NULL) {
+		quotes++;
+		p++;
+	}
+	return (quotes & 1) == 0 && !c->l->want(s, len, c->l->want_arg);
+}
+
 static int
 next_raw(struct cursor *c)
 {
@@ -371,6 +392,11 @@ next_raw(struct cursor *c)
 				continue;
 			}
 			c->row.off = c->base + c->start;
+			if (passed_over(c, s, len)) {
+				c->start += nl + 1 - s;
+				c->line++;
+				continue;
+			}
 			if (split_fast(c, s, len) == 0) {
 				c->row.line = ++c->line;
 				c->start += nl + 1 - s;

@@ -381,3 +381,30 @@ test_expect_success 'a changed header is refused, naming both' '
 	err_has "found \"seq,at,kind,text\"" && err_has "expected \"seq,at,kind,text,corrects," &&
 	PM_DATA=$T/hdr expect_status 65 pm-duty show && err_has "found \"seq,at,kind,text\""
 '
+
+# ---- a day's reader passes rows over unsplit: never one it needs --------------------------
+# Three days; the 2nd has a quoted text with a comma and doubled quotes,
+# a text over two lines and an incident finished on the 3rd; a row of
+# the 1st is corrected on the 3rd; texts elsewhere that look like the
+# IDs the correcting columns hold (",L1").
+D=$T/pass && mkdir -p "$D" && printf 'office = XDZA\n' >"$D/pm.conf"
+test_expect_success 'show --date: the day'"'"'s rows and those that correct or finish them, nothing else' '
+	PM_DATA=$D PM_NOW="2026-09-01 08:00" pm-duty log --text "一日,L1 不是编号" >/dev/null &&
+	PM_DATA=$D PM_NOW="2026-09-01 09:00" pm-duty log --text 一日的记录 >/dev/null &&
+	PM_DATA=$D PM_NOW="2026-09-02 08:00" pm-duty log --text "二日, 说\"\"好\"\"" >/dev/null &&
+	PM_DATA=$D PM_NOW="2026-09-02 09:00" pm-duty log --text "二日第一行
+二日第二行" >/dev/null &&
+	PM_DATA=$D PM_NOW="2026-09-02 10:00" pm-duty log --kind incident --text 二日的事故 >/dev/null &&
+	PM_DATA=$D PM_NOW="2026-09-03 08:00" pm-duty log --text "三日,L2" >/dev/null &&
+	PM_DATA=$D PM_NOW="2026-09-03 09:00" pm-duty log --text 事故已处理 --done L000005 >/dev/null &&
+	PM_DATA=$D PM_NOW="2026-09-03 10:00" pm-duty log --text 一日更正 --corrects L000002 >/dev/null &&
+	PM_DATA=$D PM_NOW="2026-09-04 08:00" expect_status 0 pm-duty show --date 2026-09-02 --format csv &&
+	test "$(cut -d, -f1 "$T/out" | grep "^L" | tr "\n" " ")" = "L000003 L000004 L000005 " &&
+	out_has "二日第二行" && out_has "说\"\"\"\"好" &&
+	PM_DATA=$D PM_NOW="2026-09-04 08:00" expect_status 0 pm-duty show --date 2026-09-01 --format csv &&
+	test "$(cut -d, -f1 "$T/out" | grep "^L" | tr "\n" " ")" = "L000001 L000002 " &&
+	out_has "corrected by L000008" &&
+	PM_DATA=$D PM_NOW="2026-09-04 08:00" expect_status 0 pm-duty show --date 2026-09-03 --format csv &&
+	test "$(cut -d, -f1 "$T/out" | grep "^L" | tr "\n" " ")" = "L000006 L000007 L000008 " &&
+	out_has "finishes L000005" && out_has "corrects L000002"
+'

@@ -51,24 +51,30 @@ shaped(const char *s, const char *shape)
 static time_t
 make_local(int y, int mo, int d, int h, int mi, int s)
 {
-	static long last_hour = -1;
-	static time_t last_base;
+	/* rows of a few hours interleave: one slot an hour, 256 of them */
+	static struct {
+		long hour;
+		time_t base;
+	} seen[256];
 	long hour = (((long)y * 13 + mo) * 32 + d) * 24 + h;
+	size_t k = (size_t)hour % (sizeof seen / sizeof seen[0]);
 	struct tm tm;
 
-	if (hour != last_hour) {
+	if (seen[k].hour != hour + 1) {		/* 0: an empty slot */
 		memset(&tm, 0, sizeof tm);
 		tm.tm_year = y - 1900;
 		tm.tm_mon = mo - 1;
 		tm.tm_mday = d;
 		tm.tm_hour = h;
 		tm.tm_isdst = -1;
-		last_base = mktime(&tm);
-		last_hour = last_base == (time_t)-1 ? -1 : hour;
-		if (last_base == (time_t)-1)
+		seen[k].base = mktime(&tm);
+		if (seen[k].base == (time_t)-1) {
+			seen[k].hour = 0;
 			return -1;
+		}
+		seen[k].hour = hour + 1;
 	}
-	return last_base + mi * 60 + s;
+	return seen[k].base + mi * 60 + s;
 }
 
 /* n digits at s, already checked by shaped() */

@@ -1056,23 +1056,37 @@ complaint_stats(struct pm_ctx *ctx, const char *month,
     struct complaint_stats *st, struct pm_err *e)
 {
 	struct complaint_book b;
-	time_t from, to;
-	size_t i, k;
+	int y, m, rc;
 
 	memset(st, 0, sizeof *st);
-	if (month == NULL || clock_parse_month(month, &st->year, &st->month)
-	    != 0)
+	if (month == NULL || clock_parse_month(month, &y, &m) != 0)
 		return errset(e, EX_DATAERR, _("--month: expected YYYY-MM, got "
 		    "\"%.20s\""), month ? month : "");
-	from = clock_month_start(st->year, st->month);
-	to = clock_month_end(st->year, st->month);
 	/*
 	 * Every complaint the month counts was closed in it or later (or is
 	 * open): the volumes from this month on, not the whole history.
 	 */
-	complaint_read_since(ctx, 0, (long)st->year * 12 + st->month - 1, &b, e);
-	for (i = 0; i < b.n; i++) {
-		struct complaint *c = &b.v[i];
+	complaint_read_since(ctx, 0, (long)y * 12 + m - 1, &b, e);
+	rc = complaint_stats_in(ctx, &b, y, m, st);
+	complaint_book_free(&b);
+	return rc;
+}
+
+/* The month's statistics from a book read since that month or before. */
+int
+complaint_stats_in(struct pm_ctx *ctx, const struct complaint_book *b,
+    int year, int month, struct complaint_stats *st)
+{
+	time_t from, to;
+	size_t i, k;
+
+	memset(st, 0, sizeof *st);
+	st->year = year;
+	st->month = month;
+	from = clock_month_start(st->year, st->month);
+	to = clock_month_end(st->year, st->month);
+	for (i = 0; i < b->n; i++) {
+		const struct complaint *c = &b->v[i];
 		struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
 		size_t n;
 
@@ -1114,7 +1128,6 @@ complaint_stats(struct pm_ctx *ctx, const char *month,
 	st->valid_rate = st->reviewed ? (double)st->valid / st->reviewed : -1;
 	st->complaint_rate = ctx->conf.households ?
 	    (double)st->total / ctx->conf.households : -1;
-	complaint_book_free(&b);
 	return 0;
 }
 

@@ -143,6 +143,9 @@ struct complaint_stats {
 };
 int complaint_stats(struct pm_ctx *ctx, const char *month,
     struct complaint_stats *st, struct pm_err *e);
+/* The same from a book read since that month or before. */
+int complaint_stats_in(struct pm_ctx *ctx, const struct complaint_book *b,
+    int year, int month, struct complaint_stats *st);
 
 int complaint_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e);
 int complaint_import(struct pm_ctx *ctx, const char *file,

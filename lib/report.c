@@ -647,21 +647,18 @@ stats_json(char *out, size_t size, const struct complaint_stats *st,
 }
 
 static void
-complaint_rates(struct pm_ctx *ctx, int y, int m, struct visit_rate *cr)
+complaint_rates(struct pm_ctx *ctx, struct visit_book *vb, int y, int m,
+    struct visit_rate *cr)
 {
 	struct visit_rate r[16];
-	struct visit_book vb;
-	struct pm_err e;
 	size_t i, n;
 
 	memset(cr, 0, sizeof *cr);
-	visit_read_since(ctx, y, m, &vb, &e);
-	n = visit_rates(ctx, &vb, clock_month_start(y, m), clock_month_end(y,
+	n = visit_rates(ctx, vb, clock_month_start(y, m), clock_month_end(y,
 	    m), r);
 	for (i = 0; i < n; i++)
 		if (strcmp(r[i].type, "complaint") == 0)
 			*cr = r[i];
-	visit_book_free(&vb);
 }
 
 /* The month's counts beside the month before's, rows in the desk's words. */
@@ -745,21 +742,26 @@ static int
 gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 {
 	struct complaint_stats st, prev;
+	struct complaint_book b;
 	struct visit_rate cr, pr;
+	struct visit_book vb;
 	struct doc_value *v;
-	char pm[24];
-	int py, pmo;
+	int y, mo, py, pmo;
 
-	if (complaint_stats(ctx, d->period, &st, e) != 0)
-		return -1;
-	py = st.year;
-	pmo = st.month - 1;
-	if (pmo == 0)
-		pmo = 12, py--;
-	snprintf(pm, sizeof pm, "%04d-%02d", py, pmo);
-	complaint_stats(ctx, pm, &prev, e);
-	complaint_rates(ctx, st.year, st.month, &cr);
-	complaint_rates(ctx, py, pmo, &pr);
+	if (clock_parse_month(d->period, &y, &mo) != 0)
+		return errset(e, EX_DATAERR, _("--month: expected YYYY-MM, got "
+		    "\"%.20s\""), d->period);
+	py = mo == 1 ? y - 1 : y;
+	pmo = mo == 1 ? 12 : mo - 1;
+	/* this month and the one before from one read of each book */
+	complaint_read_since(ctx, 0, (long)py * 12 + pmo - 1, &b, e);
+	complaint_stats_in(ctx, &b, y, mo, &st);
+	complaint_stats_in(ctx, &b, py, pmo, &prev);
+	complaint_book_free(&b);
+	visit_read_since(ctx, py, pmo, &vb, e);
+	complaint_rates(ctx, &vb, y, mo, &cr);
+	complaint_rates(ctx, &vb, py, pmo, &pr);
+	visit_book_free(&vb);
 	snprintf(doc_put(d, "month", "月份", 0)->value, 512, "%s", d->period);
 	put_num(d, "total", "投诉总数", st.total);
 	v = doc_put(d, "by_importance", "按重要程度", 2);

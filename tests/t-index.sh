@@ -48,8 +48,11 @@ life "$X" "2026-10-21"
 at "2026-11-22 09:00"
 
 # By hand, October: registered 3; handled in it 2 + X = 3; carried into
-# November open: the October one not handled, and January's.
+# November open: the October one not handled, and January's.  (The
+# report reads from September on, beside October; the October list
+# reads from October: each keeps its month's entry.)
 figures() {
+	pm-complaint list --month 2026-10 --format csv >/dev/null &&
 	pm-report complaints --month 2026-10 --format csv >"$T/fig" &&
 	grep -q "^[^,]*,summary,total,3$" "$T/fig" &&
 	grep -q "^[^,]*,summary,handled,3$" "$T/fig" &&
@@ -89,19 +92,20 @@ test_expect_success 'stale after an archive (rows moved): dropped, the same figu
 test_expect_success 'verify checks the index: clean as kept' '
 	figures && expect_status 0 pm-complaint verify && out_has "month index checked against the books ("
 '
-tamper() { # BOOK DAY: point BOOK's index for October at its first row of DAY
+tamper() { # BOOK DAY: point BOOK's index for September at its first row of DAY
 	row=$(grep -n "^[0-9]*,$2" "$PM_DATA/$1.csv" | head -1) &&
 	n=${row%%:*} && line=${row#*:} && seq=${line%%,*} &&
 	off=$(head -n $((n - 1)) "$PM_DATA/$1.csv" | wc -c) &&
 	hash=$(echo "$line" | awk -F, "{ print substr(\$NF, 1, 16) }") &&
-	printf "%s\t%s\t%s\t%s\t%s\n" 24321 "$seq" "$off" "$n" "$hash" >"$PM_DATA/$1.idx"
+	printf "%s\t%s\t%s\t%s\t%s\n" 24320 "$seq" "$off" "$n" "$hash" >"$PM_DATA/$1.idx"
 }
 test_expect_success 'an index moved past the January complaint is caught by verify (exit 65)' '
 	# both books past January and before 28 September, whose steps in
-	# October would send a reader back to the start
+	# October would send a reader back to the start (the October report
+	# reads from September, with the month before)
 	tamper complaints 2026-09-11 && tamper complaint_events 2026-09-11 &&
 	pm-report complaints --month 2026-10 --format csv >"$T/hidden" &&
 	grep -q "^[^,]*,summary,open_carried,1$" "$T/hidden" &&
 	expect_status 65 pm-complaint verify &&
-	err_has "complaints.idx: the month index of 2026-10 starts at row"
+	err_has "complaints.idx: the month index of 2026-09 starts at row"
 '

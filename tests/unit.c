@@ -1202,6 +1202,48 @@ test_raw_verify(void)
 	ledger_close(l);
 }
 
+/* A reader that wants only the rows saying "K keep" (ledger_want). */
+static int
+want_keep(const char *raw, size_t len, void *arg)
+{
+	(void)arg;
+	return memmem(raw, len, "K keep", 6) != NULL;
+}
+
+/*
+ * Rows passed over unsplit: only whole rows on their line, so a row
+ * written over several lines (a line break in a quoted field) is always
+ * read and split, and the rows after it stay rows.
+ */
+static void
+test_want(void)
+{
+	static const char *const texts[] = { "plain", "a,b", "say \"hi\"",
+		"two\nlines", "K keep", "x", "three\nline \"\"\nrow",
+		"\"q\", K keep", "tail" };
+	static const struct ledger_def wbook = { "wbook", book_cols, 0640 };
+	struct collected c;
+	struct ledger *l = ledger_open(&wbook, tmpdir);
+	size_t i;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		append(l, "note", texts[i]);
+	memset(&c, 0, sizeof c);
+	ledger_want(l, want_keep, NULL);
+	ledger_scan(l, collect, &c);
+	ledger_want(l, NULL, NULL);
+	CHECK(c.n == 4 && strcmp(c.text[0], texts[3]) == 0 &&
+	    strcmp(c.text[1], texts[4]) == 0 && strcmp(c.text[2], texts[6]) == 0
+	    && strcmp(c.text[3], texts[7]) == 0 && c.seq[0] == 4 &&
+	    c.seq[1] == 5 && c.seq[2] == 7 && c.seq[3] == 8,
+	    "want: rows on several lines always read, the wanted ones, none else");
+	memset(&c, 0, sizeof c);
+	ledger_scan(l, collect, &c);
+	CHECK(c.n == 9 && strcmp(c.text[8], "tail") == 0,
+	    "want: cleared, every row again");
+	ledger_close(l);
+}
+
 static void
 test_scanner(void)
 {
@@ -1309,6 +1351,7 @@ main(void)
 	test_conf();
 	test_ledger();
 	test_scanner();
+	test_want();
 	test_group();
 	test_volumes();
 	test_import();

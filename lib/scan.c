@@ -1142,14 +1142,18 @@ marks_read(const struct ledger *l, struct ledger_mark *m, int max)
 	char line[160], hash[17];
 	struct ledger_mark x;
 	long long off;
-	int n = 0, i, past;
+	int n = 0, i, past, fd;
 	FILE *fp;
 
 	mark_path(&p, l);
-	fp = fopen(p.s, "r");
+	/* a cache, read only when it is a plain file, never through a link */
+	fd = open(p.s, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	buf_free(&p);
-	if (fp == NULL)
+	if (fd < 0 || (fp = fdopen(fd, "r")) == NULL) {
+		if (fd >= 0)
+			close(fd);
 		return 0;
+	}
 	while (fgets(line, sizeof line, fp) != NULL) {
 		memset(&x, 0, sizeof x);
 		past = 0;

@@ -331,7 +331,8 @@ anchor_cmp(const void *x, const void *y)
 static void
 anchors_sort(struct verify *v)
 {
-	qsort(v->anchors, v->nanchors, sizeof *v->anchors, anchor_cmp);
+	if (v->nanchors > 1)
+		qsort(v->anchors, v->nanchors, sizeof *v->anchors, anchor_cmp);
 	v->apos = 0;
 }
 
@@ -813,7 +814,8 @@ ledger_verify(struct ledger *l, struct pm_err *e, long *rows)
 		v.anchors[v.nanchors++] = head;
 	}
 	rc = verify_volumes(&v);
-	qsort(v.runs, v.nruns, sizeof *v.runs, archrun_cmp);
+	if (v.nruns > 1)
+		qsort(v.runs, v.nruns, sizeof *v.runs, archrun_cmp);
 	anchors_sort(&v);
 	if (rc == 0)
 		rc = chain_beside(&v, &torn);

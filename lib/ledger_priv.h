@@ -85,6 +85,8 @@ int scan_books(struct ledger *l, long since, int flags, row_fn fn,
     void *arg, struct pm_err *e, int *torn);
 int scan_live_from(struct ledger *l, long seq, row_fn fn, void *arg,
     struct pm_err *e);
+/* A seq field: digits only, at most 18; anything else 0. */
+long seq_of(const char *s, size_t len);
 
 int archive_list(const char *dir, const char *ledger, const char *suffix,
     char ***paths);

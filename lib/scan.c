@@ -37,7 +37,7 @@ libcsv_no_space(unsigned char c)
 /* ---- rows -------------------------------------------------------------- */
 
 /* seq: digits only, at most 18 of them; anything else reads as 0 */
-static long
+long
 seq_of(const char *s, size_t len)
 {
 	long v = 0;
@@ -802,12 +802,14 @@ static int
 line_starts_row(const char *s, size_t len, struct ledger_mark *m)
 {
 	static const char shape[] = "dddd-dd-dd dd:dd:dd,";
-	size_t i = 0, k;
-	long seq = 0;
+	const char *comma = memchr(s, ',', len < 20 ? len : 20);
+	size_t i, k;
+	long seq;
 
-	while (i < len && i < 18 && s[i] >= '0' && s[i] <= '9')
-		seq = seq * 10 + (s[i++] - '0');
-	if (i == 0 || i + sizeof shape > len || s[i++] != ',')
+	if (comma == NULL || (seq = seq_of(s, comma - s)) == 0)
+		return 0;
+	i = comma - s + 1;
+	if (i + sizeof shape - 1 > len)
 		return 0;
 	for (k = 0; shape[k]; k++)
 		if (shape[k] == 'd' ? s[i + k] < '0' || s[i + k] > '9' :

@@ -393,18 +393,6 @@ chain_step(struct verify *v, long seq, const char *raw, size_t len,
 	return 0;
 }
 
-/* A row's seq, 0 when its first field is not one (digits, > 0). */
-static long
-seq_parse(const char *s)
-{
-	long seq = 0;
-	int n = 0;
-
-	for (; *s >= '0' && *s <= '9' && n < 18; s++, n++)
-		seq = seq * 10 + (*s - '0');
-	return *s != '\0' || n == 0 ? 0 : seq;
-}
-
 /* Its bytes as written, up to the comma before the hash. */
 static size_t
 chained_len(const struct row *r)
@@ -436,7 +424,7 @@ static int
 verify_row(const struct row *r, void *arg)
 {
 	struct verify *v = arg;
-	long seq = seq_parse(r->f[0]);
+	long seq = seq_of(r->f[0], r->len[0]);
 
 	if (seq == 0)
 		return chain_step(v, 0, r->f[0], r->len[0], "", r->file,
@@ -672,7 +660,7 @@ reader_row(const struct row *r, void *arg)
 {
 	struct hasher *h = arg;
 	struct hbatch *b = &h->b[h->cur];
-	long seq = seq_parse(r->f[0]);
+	long seq = seq_of(r->f[0], r->len[0]);
 	struct hrow *x;
 	size_t k;
 

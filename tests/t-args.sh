@@ -101,8 +101,10 @@ run_plan() { # c s pi [opt vi]...: the run, with its values put in
 	done
 	shift
 	[ "$pi" -gt 0 ] && set -- "$(value "$(sed -n "${pi}p" "$T/values")")" "$@"
-	timeout 20 $c "$s" "$@" </dev/null >"$T/o" 2>"$T/e"
+	# (in a directory of its own: an --out named by a value lands there)
+	(cd "$T/wd" && timeout 20 $c "$s" "$@" </dev/null >"$T/o" 2>"$T/e")
 }
+mkdir -p "$T/wd"
 test_expect_success 'every run answers with a status of SPEC 4, in lines that name the command' '
 	: >"$T/bad" && : >"$T/statuses" &&
 	while read -r line; do

@@ -9,44 +9,54 @@
 
 #include "pm.h"
 
+/*
+ * The length of the UTF-8 character at s[i] (i < len), or 0 when it is
+ * not one: no overlong forms, no surrogates, nothing past U+10FFFF.
+ */
+static int
+utf8_at(const unsigned char *s, size_t i, size_t len)
+{
+	unsigned c = s[i], cp;
+	int n, k;
+
+	if (c < 0x80)
+		return 1;
+	else if ((c & 0xe0) == 0xc0) {
+		n = 1;
+		cp = c & 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 2;
+		cp = c & 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 3;
+		cp = c & 0x07;
+	} else
+		return 0;
+	if (i + n >= len)
+		return 0;
+	for (k = 1; k <= n; k++) {
+		if ((s[i + k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i + k] & 0x3f);
+	}
+	if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+	    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
 int
 utf8_valid(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
+	int n;
 
 	while (i < len) {
-		unsigned c = s[i];
-		unsigned cp;
-		int n;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3;
-			cp = c & 0x07;
-		} else
+		if ((n = utf8_at(s, i, len)) == 0)
 			return 0;
-		if (i + n >= len)
-			return 0;
-		for (int k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		/* No overlong forms, no surrogates, nothing past U+10FFFF. */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
+		i += n;
 	}
 	return 1;
 }
@@ -147,28 +157,66 @@ field_count(struct pm_err *e, const char *field, const char *v, long min,
 	return 0;
 }
 
+/* What one pass over a text finds, for check_text to judge in turn. */
+struct text_seen {
+	int nul, bad_utf8, filled;
+	unsigned char ctl;	/* the first control character; 0: none */
+	size_t chars;
+};
+
+static void
+text_look(const char *v, size_t len, int newline_ok, struct text_seen *t)
+{
+	const unsigned char *s = (const unsigned char *)v;
+	size_t i = 0;
+	int n;
+
+	memset(t, 0, sizeof *t);
+	while (i < len) {
+		unsigned char c = s[i];
+
+		if (c >= 0x80) {
+			if ((n = utf8_at(s, i, len)) == 0) {
+				t->bad_utf8 = 1;
+				t->nul = memchr(s + i, '\0', len - i) != NULL;
+				return;
+			}
+			t->filled = 1;
+			t->chars++;
+			i += n;
+			continue;
+		}
+		if (c == '\0')
+			t->nul = 1;
+		else if (((c < 0x20 && !(newline_ok && c == '\n')) ||
+		    c == 0x7f) && t->ctl == 0)
+			t->ctl = c;
+		if (c != ' ' && c != '\n')
+			t->filled = 1;
+		t->chars++;
+		i++;
+	}
+}
+
 static int
 check_text(struct pm_err *e, const char *field, const char *v, size_t len,
     size_t maxchars, int newline_ok)
 {
+	struct text_seen t;
 	char sv[96];
-	size_t i;
 
-	if (strlen(v) != len)
+	text_look(v, len, newline_ok, &t);
+	if (t.nul)
 		return errset(e, EX_DATAERR, _("%s: contains a NUL byte"), field);
-	if (!utf8_valid(v, len))
+	if (t.bad_utf8)
 		return errset(e, EX_DATAERR, _("%s: is not valid UTF-8 text"),
 		    field);
-	for (i = 0; i < len; i++) {
-		unsigned char c = v[i];
-
-		if ((c < 0x20 && !(newline_ok && c == '\n')) || c == 0x7f)
-			return errset(e, EX_DATAERR, _("%s: contains a control "
-			    "character (\\x%02x)"), field, c);
-	}
-	if (len == 0 || strspn(v, " \n") == len)
+	if (t.ctl != 0)
+		return errset(e, EX_DATAERR, _("%s: contains a control "
+		    "character (\\x%02x)"), field, t.ctl);
+	if (!t.filled)
 		return errset(e, EX_DATAERR, _("%s: must not be empty"), field);
-	if (utf8_chars(v) > maxchars)
+	if (t.chars > maxchars)
 		return errset(e, EX_DATAERR, _("%s: longer than %zu characters "
 		    "(\"%s\")"), field, maxchars, shown(v, len, sv));
 	return 0;

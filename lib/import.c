@@ -24,7 +24,7 @@
 #define IMPORT_FIELD_MAX (64 * 1024)
 
 struct qrow {
-	char *data;
+	size_t data;		/* where its fields start in the arena */
 	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
 	int n;
 	long line;
@@ -41,9 +41,9 @@ struct import_src {
 	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
 	int nf;
 	long newlines;		/* inside the current record's fields */
-	struct qrow *q;
+	struct qrow *q;		/* the rows of the last chunk read */
 	size_t qhead, qlen, qcap;
-	struct qrow cur;
+	struct buf arena;	/* their fields, until the next chunk */
 	char carry[16];		/* an incomplete multibyte character */
 	size_t ncarry;
 	struct buf pending;	/* converted text not yet split into lines */
@@ -102,11 +102,12 @@ imp_row(int c, void *data)
 	(void)c;
 	GROW(src->q, src->qlen + 1, src->qcap);
 	r = &src->q[src->qlen++];
-	r->data = xmalloc(src->store.len + 1);
-	memcpy(r->data, src->store.s ? src->store.s : "", src->store.len);
+	r->data = src->arena.len;
+	if (src->store.len > 0)
+		buf_add(&src->arena, src->store.s, src->store.len);
 	r->n = src->nf;
-	memcpy(r->off, src->off, sizeof r->off);
-	memcpy(r->len, src->len, sizeof r->len);
+	memcpy(r->off, src->off, src->nf * sizeof r->off[0]);
+	memcpy(r->len, src->len, src->nf * sizeof r->len[0]);
 	/* The row ends on the current line; it began its newlines before. */
 	r->line = src->line - src->newlines;
 	src->nf = 0;
@@ -291,12 +292,12 @@ fill(struct import_src *src)
 int
 import_next(struct import_src *src, struct row *r, struct pm_err *e)
 {
+	const struct qrow *q;
 	int i;
 
-	free(src->cur.data);
-	src->cur.data = NULL;
 	while (src->qhead == src->qlen && !src->eof && !src->failed) {
 		src->qhead = src->qlen = 0;
+		buf_reset(&src->arena);
 		fill(src);
 	}
 	if (src->failed) {
@@ -305,12 +306,12 @@ import_next(struct import_src *src, struct row *r, struct pm_err *e)
 	}
 	if (src->qhead == src->qlen)
 		return 0;
-	src->cur = src->q[src->qhead++];
+	q = &src->q[src->qhead++];
 	memset(r, 0, sizeof *r);
-	r->n = src->cur.n;
+	r->n = q->n;
 	for (i = 0; i < r->n; i++) {
-		r->f[i] = src->cur.data + src->cur.off[i];
-		r->len[i] = src->cur.len[i];
+		r->f[i] = src->arena.s + q->data + q->off[i];
+		r->len[i] = q->len[i];
 		/* '=1+1 from an --excel export (or a spreadsheet) is =1+1 */
 		if (r->len[i] >= 2 && r->f[i][0] == '\'' &&
 		    out_formula_like(r->f[i] + 1)) {
@@ -318,7 +319,7 @@ import_next(struct import_src *src, struct row *r, struct pm_err *e)
 			r->len[i]--;
 		}
 	}
-	r->line = src->cur.line;
+	r->line = q->line;
 	r->file = src->name;
 	/* more fields than the header: an unquoted comma shifted the row */
 	if (src->ncols > 0 && r->n > src->ncols)
@@ -339,10 +340,8 @@ import_close(struct import_src *src)
 {
 	if (src == NULL)
 		return;
-	free(src->cur.data);
-	while (src->qhead < src->qlen)
-		free(src->q[src->qhead++].data);
 	free(src->q);
+	buf_free(&src->arena);
 	if (src->cd != (iconv_t)-1)
 		iconv_close(src->cd);
 	if (src->fd != STDIN_FILENO)
@@ -353,13 +352,32 @@ import_close(struct import_src *src)
 	free(src);
 }
 
+/*
+ * The set of keys seen: each key's SHA-256, cut to 16 bytes, in an open
+ * table of a power of two slots (a slot all zero is empty), probed in
+ * turn from the digest's first bytes, kept at most half full.
+ */
+static int
+seen_slot(unsigned char (*v)[16], size_t cap, const unsigned char *d)
+{
+	static const unsigned char zero[16];
+	size_t h;
+
+	memcpy(&h, d, sizeof h);
+	for (h &= cap - 1; memcmp(v[h], zero, 16) != 0; h = (h + 1) & (cap - 1))
+		if (memcmp(v[h], d, 16) == 0)
+			return -1;
+	memcpy(v[h], d, 16);
+	return 0;
+}
+
 int
 import_seen_add(struct import_seen *s, const char *key, size_t len)
 {
 	static const unsigned char zero[16];
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int dl;
-	size_t i, h;
+	size_t i;
 
 	if (s->md == NULL && ((s->alg = EVP_MD_fetch(NULL, "SHA256", NULL)) ==
 	    NULL || (s->md = EVP_MD_CTX_new()) == NULL))
@@ -370,28 +388,18 @@ import_seen_add(struct import_seen *s, const char *key, size_t len)
 		die(EX_SOFTWARE, "SHA-256 failed");
 	d[0] |= 1;	/* never all zero: zero marks an empty slot */
 	if (2 * (s->n + 1) > s->cap) {
-		struct import_seen bigger = { 0 };
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		unsigned char (*v)[16] = xcalloc(cap, 16);
 
-		bigger.cap = s->cap ? 2 * s->cap : 1024;
-		bigger.v = xcalloc(bigger.cap, 16);
-		for (i = 0; i < s->cap; i++) {
-			if (memcmp(s->v[i], zero, 16) == 0)
-				continue;
-			memcpy(&h, s->v[i], sizeof h);
-			for (h %= bigger.cap; memcmp(bigger.v[h], zero, 16) != 0;
-			    h = (h + 1) % bigger.cap)
-				;
-			memcpy(bigger.v[h], s->v[i], 16);
-		}
+		for (i = 0; i < s->cap; i++)
+			if (memcmp(s->v[i], zero, 16) != 0)
+				seen_slot(v, cap, s->v[i]);
 		free(s->v);
-		s->v = bigger.v;
-		s->cap = bigger.cap;
+		s->v = v;
+		s->cap = cap;
 	}
-	memcpy(&h, d, sizeof h);
-	for (h %= s->cap; memcmp(s->v[h], zero, 16) != 0; h = (h + 1) % s->cap)
-		if (memcmp(s->v[h], d, 16) == 0)
-			return 0;
-	memcpy(s->v[h], d, 16);
+	if (seen_slot(s->v, s->cap, d) != 0)
+		return 0;
 	s->n++;
 	return 1;
 }

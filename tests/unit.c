@@ -200,6 +200,20 @@ test_field(void)
 	    strstr(e.msg, "UTF-8"), "field: invalid UTF-8 refused");
 	CHECK(field_text(&e, "--text", "  ", 2, 100) != 0 &&
 	    strstr(e.msg, "empty"), "field: blank text refused");
+	/* one pass over the text, judged in the order of the rules */
+	CHECK(field_text(&e, "--text", "a\033\xff\0", 4, 100) != 0 &&
+	    strstr(e.msg, "NUL"), "field: a NUL judged before bad UTF-8");
+	CHECK(field_text(&e, "--text", "a\033\xff", 3, 100) != 0 &&
+	    strstr(e.msg, "UTF-8"), "field: bad UTF-8 judged before control");
+	CHECK(field_text(&e, "--text", "\n\033\001", 3, 100) != 0 &&
+	    strstr(e.msg, "\\x1b"), "field: the first control character named");
+	CHECK(field_text(&e, "--text", " \n ", 3, 100) != 0 &&
+	    strstr(e.msg, "empty"), "field: spaces and newlines are blank");
+	CHECK(field_text(&e, "--text", "中文字", 9, 3) == 0 &&
+	    field_text(&e, "--text", "中文字a", 10, 3) != 0 &&
+	    strstr(e.msg, "longer"), "field: characters counted, not bytes");
+	CHECK(field_name(&e, "--as", "a\nb") != 0 && strstr(e.msg, "control"),
+	    "field: no newline in a name");
 	memset(big, 'x', FIELD_TEXT_MAX + 1);
 	big[FIELD_TEXT_MAX + 1] = '\0';
 	CHECK(field_text(&e, "--text", big, strlen(big), FIELD_TEXT_MAX) != 0 &&

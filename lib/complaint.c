@@ -1178,14 +1178,14 @@ static int
 marks_of_month(struct pm_ctx *ctx, long month, struct ledger_mark *m,
     long *months, int *nmonths)
 {
-	struct ledger_mark v[8];
+	struct ledger_mark v[LEDGER_MARKS_KEPT];
 	int k, i, j, n, found = 0;
 
 	for (k = 0; k < 3; k++) {
 		struct ledger *l = ledger_open(book_defs[k], ctx->data);
 
 		memset(&m[k], 0, sizeof m[k]);
-		n = ledger_marks(l, v, 8);
+		n = ledger_marks(l, v, LEDGER_MARKS_KEPT);
 		for (i = 0; i < n; i++) {
 			if (v[i].month == month)
 				m[k] = v[i], found = 1;

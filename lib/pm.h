@@ -458,9 +458,15 @@ struct ledger_mark {
 	char hash[17];		/* the first 16 hex digits of the row's hash */
 	int past;		/* 1: from the row after it */
 };
+/*
+ * The entries of the newest months are kept: a month's report reads
+ * from two months before it (its visits are due from the handlings of
+ * the month before), so six cover the reports of the last four months.
+ */
+#define LEDGER_MARKS_KEPT 6
 /* The entry for the latest month <= month; 0, or -1 when there is none. */
 int ledger_mark_get(struct ledger *l, long month, struct ledger_mark *m);
-/* Keep m (the last three months' entries are kept); quietly a cache. */
+/* Keep m (with the newest months' entries); quietly a cache. */
 void ledger_mark_put(struct ledger *l, const struct ledger_mark *m);
 /* The row r of l as a mark for month. */
 void ledger_mark_of(struct ledger *l, const struct row *r, long month,

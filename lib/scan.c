@@ -1134,8 +1134,6 @@ mark_path(struct buf *b, const struct ledger *l)
 	buf_addf(b, "%s/%s.idx", l->dir, l->def->name);
 }
 
-#define MARKS_KEPT 3
-
 /* The entries of BOOK.idx, oldest month first; how many. */
 static int
 marks_read(const struct ledger *l, struct ledger_mark *m, int max)
@@ -1190,8 +1188,8 @@ ledger_marks(struct ledger *l, struct ledger_mark *m, int max)
 int
 ledger_mark_get(struct ledger *l, long month, struct ledger_mark *m)
 {
-	struct ledger_mark v[MARKS_KEPT * 4];
-	int n = marks_read(l, v, MARKS_KEPT * 4), i, best = -1;
+	struct ledger_mark v[LEDGER_MARKS_KEPT * 4];
+	int n = marks_read(l, v, LEDGER_MARKS_KEPT * 4), i, best = -1;
 
 	memset(m, 0, sizeof *m);
 	for (i = 0; i < n; i++)
@@ -1215,9 +1213,9 @@ mark_cmp(const void *a, const void *b)
 void
 ledger_mark_put(struct ledger *l, const struct ledger_mark *m)
 {
-	struct ledger_mark v[MARKS_KEPT * 4 + 1];
+	struct ledger_mark v[LEDGER_MARKS_KEPT * 4 + 1];
 	struct buf p = { 0 }, tmp = { 0 }, text = { 0 };
-	int n = marks_read(l, v, MARKS_KEPT * 4), i, fd;
+	int n = marks_read(l, v, LEDGER_MARKS_KEPT * 4), i, fd;
 
 	for (i = 0; i < n && v[i].month != m->month; i++)
 		;
@@ -1225,7 +1223,7 @@ ledger_mark_put(struct ledger *l, const struct ledger_mark *m)
 	if (i == n)
 		n++;
 	qsort(v, n, sizeof *v, mark_cmp);
-	for (i = n > MARKS_KEPT ? n - MARKS_KEPT : 0; i < n; i++)
+	for (i = n > LEDGER_MARKS_KEPT ? n - LEDGER_MARKS_KEPT : 0; i < n; i++)
 		buf_addf(&text, "%ld\t%ld\t%lld\t%ld\t%s\t%d\n",
 		    v[i].month, v[i].seq, (long long)v[i].off, v[i].line,
 		    v[i].hash, v[i].past);

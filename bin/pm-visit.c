@@ -296,9 +296,7 @@ cmd_due(int argc, char **argv)
 	if (o.type && strcmp(o.type, "complaint") != 0 &&
 	    field_enum(&e, "--type", o.type, visit_types) != 0)
 		errdie(&e);
-	/* what is due: handled since last month, or still open (SPEC 2.4) */
-	visit_read_since(&ctx, (int)((clock_month_key(ctx.now) - 1) / 12),
-	    (int)((clock_month_key(ctx.now) - 1) % 12) + 1, &b, &e);
+	visit_read_due(&ctx, &b, &e);
 	out = out_open(stdout, ctx.format, ctx.excel, sheet_cols);
 	for (i = 0; i < b.n; i++)
 		for (k = 0; k < b.v[i].nsheets; k++) {

@@ -198,7 +198,7 @@ visit_breaches(struct pm_ctx *ctx, breach_fn fn, void *arg, struct pm_err *e)
 	size_t i;
 	int k;
 
-	if (visit_read(ctx, &b, e) != 0)
+	if (visit_read_due(ctx, &b, e) != 0)
 		return -1;
 	for (i = 0; i < b.n; i++)
 		for (k = 0; k < b.v[i].nsheets; k++) {
@@ -389,6 +389,14 @@ visit_read_since(struct pm_ctx *ctx, int year, int month,
 {
 	(void)e;
 	fold_since(ctx, b, (long)year * 12 + month - 1);
+	return 0;
+}
+
+int
+visit_read_due(struct pm_ctx *ctx, struct visit_book *b, struct pm_err *e)
+{
+	(void)e;
+	fold_since(ctx, b, clock_month_key(ctx->now) - 1);
 	return 0;
 }
 

@@ -75,6 +75,12 @@ int visit_read(struct pm_ctx *ctx, struct visit_book *b, struct pm_err *e);
  */
 int visit_read_since(struct pm_ctx *ctx, int year, int month,
     struct visit_book *b, struct pm_err *e);
+/*
+ * What can be due now (SPEC 2.4): the items handled since last month,
+ * or still open -- pm-visit due and the alerts read the same.
+ */
+int visit_read_due(struct pm_ctx *ctx, struct visit_book *b,
+    struct pm_err *e);
 struct visit_item *visit_find(struct visit_book *b, const char *ref);
 /* The sheet a visit now would fill: the first open window not visited. */
 struct visit_sheet *visit_current(struct visit_item *it, time_t now);

@@ -192,3 +192,13 @@ test_expect_success 'kill -9 at 16 random instants of a run, then a rerun: none 
 	grep ",sent," "$ALERTS" | cut -d, -f4 | sort >"$T/sent" &&
 	cmp "$T/runs" "$T/sent"
 '
+test_expect_success 'a complaint handled months before the run, never visited: its visit still told' '
+	# no run from June to October: what is due reaches back past last
+	# month to every complaint still open (it closes after its visit)
+	at "2027-06-01 09:00" &&
+	c=$(pm-complaint add --unit $U --name 老王 --text 门锁坏了 --importance C --category GC) &&
+	at "2027-06-01 10:00" && pm-complaint forward "$c" --to 李工 >/dev/null &&
+	at "2027-06-02 10:00" && pm-complaint resolve "$c" --result 已更换 >/dev/null &&
+	at "2027-10-08 09:00" && expect_status 0 pm-report alert &&
+	out_has "^  回访 $c  回访  逾期自 2027-06-05 10:00:00  单元 $U$"
+'

@@ -823,7 +823,8 @@ gather_visits(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		    "\"%.20s\""), d->period);
 	from = clock_month_start(y, 3 * q - 2);
 	to = clock_month_end(y, 3 * q);
-	visit_read(ctx, &b, e);
+	/* as pm-visit rates and analysis read the quarter */
+	visit_read_since(ctx, y, 3 * q - 2, &b, e);
 	n = visit_rates(ctx, &b, from, to, r);
 	t = doc_table(d, "rates", "回访率", rcols);
 	table_chart(t, 3, -1, 4);

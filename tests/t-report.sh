@@ -125,7 +125,12 @@ test_expect_success 'weekly: the reception records of a week' '
 '
 test_expect_success 'visits: the quarter'"'"'s rates and analysis' '
 	expect_status 0 pm-report visits --quarter 2026Q4 --format json &&
-	out_has "\"complaint\":0.5000" && out_has "\"rates\":\[{\"type\":\"complaint\",\"due\":\"2\",\"visited\":\"1\""
+	out_has "\"complaint\":0.5000" && out_has "\"rates\":\[{\"type\":\"complaint\",\"due\":\"2\",\"visited\":\"1\"" &&
+	# read as pm-visit reads the quarter: the same rates, type by type
+	grep -o "{\"type\":\"[a-z]*\",\"due\":\"[0-9]*\",\"visited\":\"[0-9]*\"" "$T/out" |
+	    sed "s/[^0-9a-z,]//g; s/type//; s/due//; s/visited//" >"$T/rep.rates" &&
+	expect_status 0 pm-visit rates --quarter 2026Q4 --format csv &&
+	sed 1d "$T/out" | cut -d, -f1-3 | cmp - "$T/rep.rates"
 '
 test_expect_success 'bad input' '
 	expect_status 65 pm-report complaints --month 2026-13 && err_has "--month: expected YYYY-MM" &&

@@ -301,7 +301,7 @@ static int
 fold_keeps(const struct fold *f, const struct complaint *c, time_t now,
     long grace)
 {
-	if (!c->closed || f->since <= 0)
+	if (!c->closed || f->since <= 0 || f->only != NULL)
 		return 1;
 	return c->closed + grace > now || clock_month_key(c->closed) >= f->since;
 }
@@ -557,6 +557,15 @@ fold_marks(const struct fold *f, long since, struct ledger_mark *found)
 			found[k].month = since;
 }
 
+/* One matter's reader passes over the rows that do not hold its code. */
+static int
+names_code(const char *raw, size_t len, void *arg)
+{
+	const char *code = arg;
+
+	return memmem(raw, len, code, strlen(code)) != NULL;
+}
+
 /*
  * since: a month key (what is open or closed since), LONG_MAX for the
  * open matters, 0 for everything; only: one matter's code, or NULL.
@@ -577,6 +586,8 @@ fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since,
 	f.only = only;
 	for (k = 0; k < 3; k++) {
 		f.ls[k] = ledger_open(defs[k], ctx->data);
+		if (only != NULL)
+			ledger_want(f.ls[k], names_code, (void *)only);
 		for (i = 0; i < (k < 2 ? R_NCOLS : E_NCOLS); i++)
 			f.cols[k][i] = ledger_col(f.ls[k], k < 2 ? reg_cols[i] :
 			    ev_cols[i]);
@@ -666,6 +677,17 @@ read_books(struct pm_ctx *ctx, int keep_events, long since, const char *only,
 		since = clock_month_key(ctx->now);
 	memset(b, 0, sizeof *b);
 	b->keep_events = keep_events;
+	/*
+	 * One matter registered since this month's index entry is read from
+	 * it whole (its steps come after it); one older, from the start.
+	 */
+	if (only != NULL && since == 0 && marks_get(ctx, clock_month_key(
+	    ctx->now), use) > 0) {
+		if (fold_books(ctx, b, clock_month_key(ctx->now), only, use,
+		    NULL) == 0 && b->n > 0)
+			return 0;
+		book_again(b, keep_events);
+	}
 	if (indexed && marks_get(ctx, since, use) > 0) {
 		done = fold_books(ctx, b, since, only, use, found) == 0;
 		if (!done)

@@ -62,6 +62,7 @@ struct cursor {
 	off_t base;		/* the file offset of buf[0] */
 	long line;		/* lines consumed so far */
 	int eof, done, failed, torn, header_done, want_raw;
+	int at_mark;		/* the mark's row is read, whatever is wanted */
 	struct row row;		/* the head: the next row this file gives */
 	long seq;		/* its seq; -1 when the file is done */
 	struct csv_parser p;	/* rows with quotes */

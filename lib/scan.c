@@ -398,7 +398,7 @@ static int
 passed_over(const struct cursor *c, const char *s, size_t len)
 {
 	if (c->l == NULL || c->l->want == NULL || !c->header_done ||
-	    c->want_raw)
+	    c->want_raw || c->at_mark)
 		return 0;
 	return !c->l->want(s, len, c->l->want_arg) && quotes_paired(s, len);
 }
@@ -746,10 +746,11 @@ cursor_open_at(struct cursor *c, struct ledger *l, int fd,
 	c->want_raw = (flags & CURSOR_RAW) != 0;
 	c->line = m->line - 1;
 	buf_size(c, READ_CHUNK);
+	c->at_mark = 1;
 	if (m->off > 0 && cursor_next(c) == 0 && c->seq == m->seq &&
 	    r->len[l->ncols - 1] == HASH_HEX && (m->hash[0] == '\0' ||
 	    strncmp(r->f[l->ncols - 1], m->hash, 16) == 0) &&
-	    (!m->past || cursor_next(c) == 0))
+	    (c->at_mark = 0, !m->past || cursor_next(c) == 0))
 		return 0;
 	c->fd = -1;	/* the caller's, to read again from the start */
 	cursor_close(c);

@@ -112,28 +112,35 @@ test_expect_success 'an index moved past the January complaint is caught by veri
 '
 
 # An office whose old matters are all closed: February to September, one
-# complaint a month, each closed in its month; October, two, one closed.
-# By hand, October: registered 2, handled 1, carried open 1.
+# complaint a month, each closed in its month; October, three, the
+# second left open.  By hand, October: registered 3, handled 2, carried
+# open 1.
 Q=$T/closed
-mkdir -p "$Q" && cp "$PM_DATA/pm.conf" "$Q/"
+mkdir -p "$Q" && cp "$PM_DATA/pm.conf" "$Q/" && echo "supervisors = 张主管" >>"$Q/pm.conf"
 test_expect_success 'all closed before August: the index entries start at August' '
 	(PM_DATA=$Q && export PM_DATA &&
 	for m in 02 03 04 05 06 07 08 09; do
 		at "2026-$m-10 09:00"
 		c=$(pm-complaint add --unit $U --name 业主 --text 第$m月 --category GC) &&
 		life "$c" "2026-$m-10" || exit 1
+		echo "$c" >>"$T/q.codes"
 	done &&
+	# the supervisor'"'"'s daily check: a head of the books, kept
+	at "2026-10-10 08:00" && pm-complaint check --by 张主管 --date 2026-10-09 >/dev/null &&
 	at "2026-10-10 09:00" &&
 	c=$(pm-complaint add --unit $U --name 业主 --text 十月一 --category GC) &&
 	life "$c" 2026-10-10 && at "2026-10-12 09:00" &&
-	pm-complaint add --unit $U --name 业主 --text 十月二 --category GC >/dev/null &&
+	pm-complaint add --unit $U --name 业主 --text 十月二 --category GC >"$T/q.open" &&
+	at "2026-10-14 09:00" &&
+	c=$(pm-complaint add --unit $U --name 业主 --text 十月三 --category GC) &&
+	life "$c" 2026-10-14 && echo "$c" >"$T/q.late" &&
 	at "2026-11-22 09:00" &&
 	pm-report complaints --month 2026-10 --format csv >"$T/q1" &&
 	# and the desk as every day: the month'"'"'s list, the open matters
 	pm-complaint list --month 2026-10 >/dev/null &&
 	pm-complaint list --open >/dev/null) &&
-	grep -q "^[^,]*,summary,total,2$" "$T/q1" &&
-	grep -q "^[^,]*,summary,handled,1$" "$T/q1" &&
+	grep -q "^[^,]*,summary,total,3$" "$T/q1" &&
+	grep -q "^[^,]*,summary,handled,2$" "$T/q1" &&
 	grep -q "^[^,]*,summary,open_carried,1$" "$T/q1" &&
 	# the report read from August (its visits) and from September, the
 	# lists from October and November: four months kept
@@ -146,4 +153,15 @@ test_expect_success 'the report again reads from the index only: rows before Aug
 	PM_DATA=$Q expect_status 0 pm-report complaints --month 2026-10 --format csv &&
 	cmp "$T/q1" "$T/out" &&
 	PM_DATA=$Q expect_status 65 pm-complaint verify
+'
+test_expect_success 'a matter registered since the index: shown from it (and vouched from the check), one older from the start' '
+	PM_DATA=$Q expect_status 0 pm-complaint show "$(cat "$T/q.open")" &&
+	out_has "十月二" &&
+	# closed, registered after the open one where the index starts; the
+	# damaged row given its code (as long as its own), so that a read
+	# from the start splits it
+	late=$(cat "$T/q.late") && sed -i "2s/$(head -1 "$T/q.codes")/$late/" "$Q/complaints.csv" &&
+	PM_DATA=$Q expect_status 0 pm-complaint show "$late" && out_has "十月三" &&
+	PM_DATA=$Q expect_status 65 pm-complaint show "$(head -1 "$T/q.codes")" &&
+	err_has "line 2: expected"
 '

@@ -392,8 +392,11 @@ cmd_list(int argc, char **argv)
 	if (o.in.unit && field_unit(&e, "--unit", o.in.unit) != 0)
 		errdie(&e);
 	/* open matters are all live; a month's are in its volumes and later */
-	complaint_read_since(&ctx, 0, o.open ? LONG_MAX : o.month ?
-	    (long)y * 12 + m - 1 : 0, &b, &e);
+	if (o.in.unit && !o.open && !o.month)
+		complaint_read_unit(&ctx, o.in.unit, &b, &e);
+	else
+		complaint_read_since(&ctx, 0, o.open ? LONG_MAX : o.month ?
+		    (long)y * 12 + m - 1 : 0, &b, &e);
 	out = out_open(stdout, ctx.format, ctx.excel, list_cols);
 	for (i = 0; i < b.n; i++) {
 		const struct complaint *c = &b.v[i];

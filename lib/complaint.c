@@ -207,6 +207,8 @@ struct fold {
 	long orphans;		/* events whose registration was not read */
 	long since;		/* keep what is open or closed in or after */
 	const char *only;	/* one matter only (show, form) */
+	const char *unit;	/* one unit's matters only (list --unit) */
+	const struct codeset *codes;	/* and their codes */
 	long rows;
 	char written[20];	/* the stream's clock: the last row's */
 	struct ledger_mark last[3];	/* each book's last live row */
@@ -339,7 +341,8 @@ fold_reg(const struct row *r, void *arg)
 	struct complaint *c;
 	const char *at = row_get(f->l, r, "at");
 
-	if (f->only != NULL && strcmp(r->f[f->col[R_CODE]], f->only) != 0)
+	if ((f->only != NULL && strcmp(r->f[f->col[R_CODE]], f->only) != 0) ||
+	    (f->unit != NULL && strcmp(r->f[f->col[R_UNIT]], f->unit) != 0))
 		return 0;
 	if (b->n == b->cap) {
 		GROW(b->v, b->n + 1, b->cap);
@@ -455,7 +458,7 @@ fold_event(const struct row *r, void *arg)
 		return 0;
 	c = fold_find(f->b, v[E_CODE]);
 	if (c == NULL) {
-		f->orphans++;
+		f->orphans += f->unit == NULL;	/* another unit's: not read */
 		return 0;
 	}
 	clock_parse(at, &t, NULL);
@@ -557,22 +560,98 @@ fold_marks(const struct fold *f, long since, struct ledger_mark *found)
 			found[k].month = since;
 }
 
-/* One matter's reader passes over the rows that do not hold its code. */
-static int
-names_code(const char *raw, size_t len, void *arg)
-{
-	const char *code = arg;
+/* A set of codes: open addressing on a power of two slots, "" empty. */
+struct codeset {
+	char (*v)[COMPLAINT_CODE_MAX];
+	size_t n, cap;
+};
 
-	return memmem(raw, len, code, strlen(code)) != NULL;
+static char *
+codeset_slot(const struct codeset *s, const char *code)
+{
+	size_t h = code_hash(code) & (s->cap - 1);
+
+	while (s->v[h][0] != '\0' && strcmp(s->v[h], code) != 0)
+		h = (h + 1) & (s->cap - 1);
+	return s->v[h];
+}
+
+static void
+codeset_add(struct codeset *s, const char *code)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		struct codeset t = { NULL, 0, s->cap ? 2 * s->cap : 64 };
+		size_t i;
+
+		t.v = xcalloc(t.cap, sizeof *t.v);
+		for (i = 0; i < s->cap; i++)
+			if (s->v[i][0] != '\0')
+				strcpy(codeset_slot(&t, s->v[i]), s->v[i]);
+		free(s->v);
+		t.n = s->n;
+		*s = t;
+	}
+	if (*codeset_slot(s, code) == '\0') {
+		snprintf(codeset_slot(s, code), COMPLAINT_CODE_MAX, "%s", code);
+		s->n++;
+	}
+}
+
+static int
+codeset_has(const struct codeset *s, const char *code)
+{
+	return s->cap > 0 && *codeset_slot(s, code) != '\0';
 }
 
 /*
+ * What a reader of some matters passes over unsplit: a register's row
+ * without their code or unit in its bytes; a step whose code (seq,at,
+ * code,...) is of no matter it keeps.
+ */
+static int
+reg_wanted(const char *raw, size_t len, void *arg)
+{
+	const struct fold *f = arg;
+	const char *s = f->only != NULL ? f->only : f->unit;
+
+	return memmem(raw, len, s, strlen(s)) != NULL;
+}
+
+static int
+step_wanted(const char *raw, size_t len, void *arg)
+{
+	struct fold *f = arg;
+	const char *end = raw + len, *p, *q;
+	char code[COMPLAINT_CODE_MAX];
+
+	if (f->codes == NULL)
+		return memmem(raw, len, f->only, strlen(f->only)) != NULL;
+	if ((p = memchr(raw, ',', len)) == NULL ||
+	    (p = memchr(p + 1, ',', end - p - 1)) == NULL ||
+	    (q = memchr(p + 1, ',', end - p - 1)) == NULL ||
+	    (size_t)(q - p - 1) >= sizeof code || p[1] == '"')
+		return 1;
+	memcpy(code, p + 1, q - p - 1);
+	code[q - p - 1] = '\0';
+	return codeset_has(f->codes, code);
+}
+
+/*
+ * Which matters a reader keeps: NULL for all, else one code, or one
+ * unit's (their codes found before: a step is read ahead of its turn).
+ */
+struct matters {
+	const char *code, *unit;
+	const struct codeset *codes;
+};
+
+/*
  * since: a month key (what is open or closed since), LONG_MAX for the
- * open matters, 0 for everything; only: one matter's code, or NULL.
+ * open matters, 0 for everything.
  */
 static long
 fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since,
-    const char *only, const struct ledger_mark *use,
+    const struct matters *which, const struct ledger_mark *use,
     struct ledger_mark *found)
 {
 	const struct ledger_def *defs[] = { &complaints_def, &requests_def,
@@ -583,11 +662,14 @@ fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since,
 	memset(&f, 0, sizeof f);
 	f.b = b;
 	f.since = since;
-	f.only = only;
+	f.only = which != NULL ? which->code : NULL;
+	f.unit = which != NULL ? which->unit : NULL;
+	f.codes = which != NULL ? which->codes : NULL;
 	for (k = 0; k < 3; k++) {
 		f.ls[k] = ledger_open(defs[k], ctx->data);
-		if (only != NULL)
-			ledger_want(f.ls[k], names_code, (void *)only);
+		if (f.only != NULL || f.unit != NULL)
+			ledger_want(f.ls[k], k < 2 ? reg_wanted : step_wanted,
+			    &f);
 		for (i = 0; i < (k < 2 ? R_NCOLS : E_NCOLS); i++)
 			f.cols[k][i] = ledger_col(f.ls[k], k < 2 ? reg_cols[i] :
 			    ev_cols[i]);
@@ -665,12 +747,12 @@ book_again(struct complaint_book *b, int keep_events)
  * The open matters are those of this month's read that are not closed.
  */
 static int
-read_books(struct pm_ctx *ctx, int keep_events, long since, const char *only,
-    struct complaint_book *b)
+read_books(struct pm_ctx *ctx, int keep_events, long since,
+    const struct matters *which, struct complaint_book *b)
 {
 	struct ledger_mark use[3], found[3];
 	int open_only = since == LONG_MAX, done = 0;
-	int indexed = since > 0 && only == NULL;
+	int indexed = since > 0 && which == NULL;
 	size_t i, n = 0;
 
 	if (open_only)
@@ -681,27 +763,27 @@ read_books(struct pm_ctx *ctx, int keep_events, long since, const char *only,
 	 * One matter registered since this month's index entry is read from
 	 * it whole (its steps come after it); one older, from the start.
 	 */
-	if (only != NULL && since == 0 && marks_get(ctx, clock_month_key(
-	    ctx->now), use) > 0) {
-		if (fold_books(ctx, b, clock_month_key(ctx->now), only, use,
+	if (which != NULL && which->code != NULL && since == 0 &&
+	    marks_get(ctx, clock_month_key(ctx->now), use) > 0) {
+		if (fold_books(ctx, b, clock_month_key(ctx->now), which, use,
 		    NULL) == 0 && b->n > 0)
 			return 0;
 		book_again(b, keep_events);
 	}
 	if (indexed && marks_get(ctx, since, use) > 0) {
-		done = fold_books(ctx, b, since, only, use, found) == 0;
+		done = fold_books(ctx, b, since, which, use, found) == 0;
 		if (!done)
 			book_again(b, keep_events);
 	}
 	if (!done)
-		done = fold_books(ctx, b, since, only, NULL, indexed ? found :
-		    NULL) == 0;
+		done = fold_books(ctx, b, since, which, NULL, indexed ?
+		    found : NULL) == 0;
 	if (done && indexed)
 		marks_put(ctx, found);
 	if (!done) {
 		/* a step on a matter archived: its registration is older */
 		book_again(b, keep_events);
-		fold_books(ctx, b, 0, only, NULL, NULL);
+		fold_books(ctx, b, 0, which, NULL, NULL);
 	}
 	for (i = 0; i < b->n; i++)
 		if (open_only && b->v[i].closed)
@@ -724,8 +806,58 @@ int
 complaint_read_one(struct pm_ctx *ctx, int keep_events, const char *code,
     struct complaint_book *b, struct pm_err *e)
 {
+	struct matters one = { code, NULL };
+
 	(void)e;
-	return read_books(ctx, keep_events, 0, code, b);
+	return read_books(ctx, keep_events, 0, &one, b);
+}
+
+struct unit_codes {
+	const char *unit;
+	struct ledger *l;
+	struct codeset codes;
+	int col, code;
+};
+
+static int
+unit_wanted(const char *raw, size_t len, void *arg)
+{
+	return memmem(raw, len, arg, strlen(arg)) != NULL;
+}
+
+static int
+unit_code(const struct row *r, void *arg)
+{
+	struct unit_codes *uc = arg;
+
+	if (strcmp(r->f[uc->col], uc->unit) == 0)
+		codeset_add(&uc->codes, r->f[uc->code]);
+	return 0;
+}
+
+int
+complaint_read_unit(struct pm_ctx *ctx, const char *unit,
+    struct complaint_book *b, struct pm_err *e)
+{
+	struct unit_codes uc = { unit, NULL, { NULL, 0, 0 }, 0 };
+	struct matters of = { NULL, unit, &uc.codes };
+	int k, rc;
+
+	(void)e;
+	for (k = 0; k < 2; k++) {
+		struct ledger *l = ledger_open(book_defs[k], ctx->data);
+
+		uc.l = l;
+		uc.col = ledger_col(l, "unit");
+		uc.code = ledger_col(l, "code");
+		ledger_want(l, unit_wanted, (void *)unit);
+		if (uc.col >= 0 && uc.code >= 0)
+			ledger_scan(l, unit_code, &uc);
+		ledger_close(l);
+	}
+	rc = read_books(ctx, 0, 0, &of, b);
+	free(uc.codes.v);
+	return rc;
 }
 
 /* ---- deadlines ---------------------------------------------------------------------- */
@@ -1000,7 +1132,8 @@ record_step(struct pm_ctx *ctx, const struct complaint_step *s,
 	memset(&b, 0, sizeof b);
 	l = ledger_open(&events_def, ctx->data);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	fold_books(ctx, &b, 0, s->code, NULL, NULL);
+	fold_books(ctx, &b, 0, &(struct matters){ s->code, NULL }, NULL,
+	    NULL);
 	c = complaint_find(&b, s->code);
 	if (c == NULL)
 		rc = errset(e, EX_NOINPUT, _("no complaint or request %.40s"),

@@ -111,6 +111,9 @@ int complaint_read_since(struct pm_ctx *ctx, int keep_events, long since,
 /* One matter's rows only (show, form): the book holds it or nothing. */
 int complaint_read_one(struct pm_ctx *ctx, int keep_events, const char *code,
     struct complaint_book *b, struct pm_err *e);
+/* Every matter of one unit, the whole history, in memory for those only. */
+int complaint_read_unit(struct pm_ctx *ctx, const char *unit,
+    struct complaint_book *b, struct pm_err *e);
 struct complaint *complaint_find(struct complaint_book *b, const char *code);
 const char *complaint_status(const struct complaint *c);
 /*

@@ -235,6 +235,11 @@ test_expect_success 'list filters' '
 	test "$(pm-complaint list --format csv --category BJ | sed 1d | wc -l)" = 2 &&
 	test "$(pm-complaint list --format csv --month 2026-12 | sed 1d | wc -l)" = 0 &&
 	test "$(pm-complaint list --format csv --unit 0010102031 | sed 1d | wc -l)" = 0 &&
+	# one unit read alone: its matters as the whole list has them, steps
+	# and all (a reader that keeps no other unit'"'"'s)
+	pm-complaint list --format csv | awk -F, -v u=$U "NR > 1 && \$3 == u" >"$T/all.u" &&
+	test -s "$T/all.u" && pm-complaint list --format csv --unit $U | sed 1d | cmp - "$T/all.u" &&
+	grep -q ",closed," "$T/all.u" && grep -q ",open," "$T/all.u" &&
 	expect_status 65 pm-complaint list --importance Z &&
 	expect_status 65 pm-complaint list --month 2026-13
 '

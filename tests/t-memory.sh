@@ -40,6 +40,12 @@ test_expect_success 'ten years unarchived: the complaint commands stay within th
 	small "$Y" pm-complaint list --open --format csv &&
 	test "$(grep -c "^PM-" "$T/out")" = 200 &&
 	small "$Y" pm-complaint overdue --format csv &&
+	# one unit'"'"'s whole history: a complaint of its place in every one
+	# of the 120 months, closed, and one of this month, open
+	small "$Y" pm-complaint list --unit 0010100003 --format csv &&
+	test "$(grep -c "^PM-.*,0010100003,.*,closed," "$T/out")" = 120 &&
+	test "$(grep -c "^PM-.*,0010100003,.*,open," "$T/out")" = 1 &&
+	test "$(grep -c "^PM-" "$T/out")" = 121 &&
 	small "$Y" pm-complaint show PM-A-KF-000001 &&
 	small "$Y" pm-complaint form PM-A-KF-000001
 '
@@ -63,6 +69,7 @@ test_expect_success 'the same books archived give the same answers' '
 	for c in "pm-complaint list --month 2026-10 --format csv" \
 	    "pm-complaint list --open --format csv" \
 	    "pm-complaint overdue --format csv" \
+	    "pm-complaint list --unit 0010100003 --format csv" \
 	    "pm-report complaints --month 2026-10 --format csv" \
 	    "pm-visit due --format csv" "pm-visit rates --month 2026-10"; do
 		# the heads (链头) are of the books as they are: not an answer

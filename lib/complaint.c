@@ -209,6 +209,7 @@ struct fold {
 	const char *only;	/* one matter only (show, form) */
 	const char *unit;	/* one unit's matters only (list --unit) */
 	const struct codeset *codes;	/* and their codes */
+	struct codeset *closed;	/* closed matters let go: code -> month */
 	long rows;
 	char written[20];	/* the stream's clock: the last row's */
 	struct ledger_mark last[3];	/* each book's last live row */
@@ -298,6 +299,65 @@ fold_find(struct complaint_book *b, const char *code)
 	return NULL;
 }
 
+/*
+ * A set of codes, each with a month: open addressing on a power of two
+ * slots (an empty code marks an empty slot), at most half full.
+ */
+struct coded {
+	char code[COMPLAINT_CODE_MAX];
+	long month;
+};
+
+struct codeset {
+	struct coded *v;
+	size_t n, cap;
+};
+
+static struct coded *
+codeset_slot(const struct codeset *s, const char *code)
+{
+	size_t h = code_hash(code) & (s->cap - 1);
+
+	while (s->v[h].code[0] != '\0' && strcmp(s->v[h].code, code) != 0)
+		h = (h + 1) & (s->cap - 1);
+	return &s->v[h];
+}
+
+static void
+codeset_put(struct codeset *s, const char *code, long month)
+{
+	struct coded *c;
+
+	if (2 * (s->n + 1) > s->cap) {
+		struct codeset t = { NULL, s->n, s->cap ? 2 * s->cap : 64 };
+		size_t i;
+
+		t.v = xcalloc(t.cap, sizeof *t.v);
+		for (i = 0; i < s->cap; i++)
+			if (s->v[i].code[0] != '\0')
+				*codeset_slot(&t, s->v[i].code) = s->v[i];
+		free(s->v);
+		*s = t;
+	}
+	c = codeset_slot(s, code);
+	if (c->code[0] == '\0') {
+		snprintf(c->code, sizeof c->code, "%s", code);
+		s->n++;
+	}
+	c->month = month;
+}
+
+static struct coded *
+codeset_get(const struct codeset *s, const char *code)
+{
+	struct coded *c;
+
+	if (s == NULL || s->cap == 0)
+		return NULL;
+	c = codeset_slot(s, code);
+	return c->code[0] != '\0' ? c : NULL;
+}
+
 /* Is the matter one the reader wants kept (at the stream's time now)? */
 static int
 fold_keeps(const struct fold *f, const struct complaint *c, time_t now,
@@ -316,9 +376,19 @@ fold_sweep(struct fold *f, long grace)
 	time_t now = 0;
 	size_t i, n = 0;
 
-	if (f->since > 0 && f->written[0] != '\0')
+	if ((f->since > 0 || f->closed != NULL) && f->written[0] != '\0')
 		clock_parse(f->written, &now, NULL);
 	for (i = 0; i < b->n; i++) {
+		const struct complaint *c = &b->v[i];
+
+		if (f->closed != NULL && now > 0 && c->closed &&
+		    c->closed + grace <= now) {
+			/* only the month it closed is asked of it */
+			codeset_put(f->closed, c->code, clock_month_key(
+			    c->closed));
+			complaint_free(&b->v[i]);
+			continue;
+		}
 		if (f->since > 0 && now > 0 && !fold_keeps(f, &b->v[i], now,
 		    grace)) {
 			let_go(f, &b->v[i]);
@@ -458,7 +528,12 @@ fold_event(const struct row *r, void *arg)
 		return 0;
 	c = fold_find(f->b, v[E_CODE]);
 	if (c == NULL) {
-		f->orphans += f->unit == NULL;	/* another unit's: not read */
+		struct coded *gone = codeset_get(f->closed, v[E_CODE]);
+
+		if (gone != NULL)
+			gone->month = -1;	/* a step long after: kept live */
+		else
+			f->orphans += f->unit == NULL;	/* another unit's */
 		return 0;
 	}
 	clock_parse(at, &t, NULL);
@@ -560,49 +635,6 @@ fold_marks(const struct fold *f, long since, struct ledger_mark *found)
 			found[k].month = since;
 }
 
-/* A set of codes: open addressing on a power of two slots, "" empty. */
-struct codeset {
-	char (*v)[COMPLAINT_CODE_MAX];
-	size_t n, cap;
-};
-
-static char *
-codeset_slot(const struct codeset *s, const char *code)
-{
-	size_t h = code_hash(code) & (s->cap - 1);
-
-	while (s->v[h][0] != '\0' && strcmp(s->v[h], code) != 0)
-		h = (h + 1) & (s->cap - 1);
-	return s->v[h];
-}
-
-static void
-codeset_add(struct codeset *s, const char *code)
-{
-	if (2 * (s->n + 1) > s->cap) {
-		struct codeset t = { NULL, 0, s->cap ? 2 * s->cap : 64 };
-		size_t i;
-
-		t.v = xcalloc(t.cap, sizeof *t.v);
-		for (i = 0; i < s->cap; i++)
-			if (s->v[i][0] != '\0')
-				strcpy(codeset_slot(&t, s->v[i]), s->v[i]);
-		free(s->v);
-		t.n = s->n;
-		*s = t;
-	}
-	if (*codeset_slot(s, code) == '\0') {
-		snprintf(codeset_slot(s, code), COMPLAINT_CODE_MAX, "%s", code);
-		s->n++;
-	}
-}
-
-static int
-codeset_has(const struct codeset *s, const char *code)
-{
-	return s->cap > 0 && *codeset_slot(s, code) != '\0';
-}
-
 /*
  * What a reader of some matters passes over unsplit: a register's row
  * without their code or unit in its bytes; a step whose code (seq,at,
@@ -633,16 +665,18 @@ step_wanted(const char *raw, size_t len, void *arg)
 		return 1;
 	memcpy(code, p + 1, q - p - 1);
 	code[q - p - 1] = '\0';
-	return codeset_has(f->codes, code);
+	return codeset_get(f->codes, code) != NULL;
 }
 
 /*
  * Which matters a reader keeps: NULL for all, else one code, or one
- * unit's (their codes found before: a step is read ahead of its turn).
+ * unit's (their codes found before: a step is read ahead of its turn);
+ * or all, with those closed let go into closed (code -> the month).
  */
 struct matters {
 	const char *code, *unit;
 	const struct codeset *codes;
+	struct codeset *closed;
 };
 
 /*
@@ -665,6 +699,7 @@ fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since,
 	f.only = which != NULL ? which->code : NULL;
 	f.unit = which != NULL ? which->unit : NULL;
 	f.codes = which != NULL ? which->codes : NULL;
+	f.closed = which != NULL ? which->closed : NULL;
 	for (k = 0; k < 3; k++) {
 		f.ls[k] = ledger_open(defs[k], ctx->data);
 		if (f.only != NULL || f.unit != NULL)
@@ -831,7 +866,7 @@ unit_code(const struct row *r, void *arg)
 	struct unit_codes *uc = arg;
 
 	if (strcmp(r->f[uc->col], uc->unit) == 0)
-		codeset_add(&uc->codes, r->f[uc->code]);
+		codeset_put(&uc->codes, r->f[uc->code], 0);
 	return 0;
 }
 
@@ -1290,12 +1325,23 @@ complaint_stats_in(struct pm_ctx *ctx, const struct complaint_book *b,
 
 /* ---- archiving ------------------------------------------------------------------------------ */
 
+/* What archiving knows of the matters: the closed ones' months. */
+struct closings {
+	struct complaint_book open;	/* and those not let go */
+	struct codeset closed;
+};
+
 static long
 closed_month(const struct ledger *l, const struct row *r, void *arg)
 {
-	struct complaint *c = complaint_find(arg, row_get(l, r, "code"));
+	struct closings *cl = arg;
+	const char *code = row_get(l, r, "code");
+	struct complaint *c = complaint_find(&cl->open, code);
+	const struct coded *gone = codeset_get(&cl->closed, code);
 
-	return c != NULL && c->closed ? clock_month_key(c->closed) : -1;
+	if (c != NULL)
+		return c->closed ? clock_month_key(c->closed) : -1;
+	return gone != NULL ? gone->month : -1;
 }
 
 long
@@ -1306,8 +1352,8 @@ complaint_archive(struct pm_ctx *ctx, long before, int dry_run,
 		&requests_def, &events_def };
 	struct ledger *l[3];
 	struct ledger_tx *tx[3];
-	struct complaint_book b;
-	struct pm_err e;
+	struct closings cl;
+	struct matters all;
 	long moved = 0;
 	int k;
 
@@ -1317,14 +1363,18 @@ complaint_archive(struct pm_ctx *ctx, long before, int dry_run,
 		tx[k] = ledger_exists(l[k]) ? ledger_begin(l[k],
 		    ctx->conf.lock_timeout) : NULL;
 	}
-	complaint_read(ctx, 0, &b, &e);
+	memset(&cl, 0, sizeof cl);
+	memset(&all, 0, sizeof all);
+	all.closed = &cl.closed;
+	read_books(ctx, 0, 0, &all, &cl.open);
 	for (k = 0; k < 3; k++) {
 		if (tx[k] != NULL)
-			moved += ledger_archive(tx[k], before, closed_month, &b,
+			moved += ledger_archive(tx[k], before, closed_month, &cl,
 			    dry_run, report, rarg, ctx->now, ctx->user);
 		ledger_close(l[k]);
 	}
-	complaint_book_free(&b);
+	complaint_book_free(&cl.open);
+	free(cl.closed.v);
 	return moved;
 }
 

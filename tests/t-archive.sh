@@ -311,3 +311,32 @@ test_expect_success 'a full disk at the keys: the duty log archived and named, k
 	out_is "ledger,volume,rows
 keys,archive/keys/2026/keys-2026-08.csv.gz,600"
 '
+
+# A matter closed long ago and never archived, reopened now: the archive
+# reads the history letting the closed go (only the month each closed is
+# kept), and a step long after one names it open again.
+R=$T/reopened
+mkdir -p "$R" && cp "$PM_DATA/pm.conf" "$R/"
+test_expect_success 'archive: a matter reopened half a year after it closed stays live, all of it' '
+	(PM_DATA=$R && export PM_DATA &&
+	export PM_NOW="2025-01-03 09:00" &&
+	c=$(pm-complaint add --unit 0010100001 --name 业主 --text 屋顶漏水 --importance B --category GC) &&
+	PM_NOW="2025-01-04 09:00" pm-complaint resolve "$c" --result 已处理 >/dev/null &&
+	PM_NOW="2025-01-05 09:00" pm-complaint notify "$c" --how phone >/dev/null &&
+	PM_NOW="2025-01-06 09:00" pm-visit checkout "$c" --visitor 张主管 >/dev/null &&
+	PM_NOW="2025-01-06 10:00" pm-visit record "$c" --visitor 张主管 --quality 5 --attitude 5 --satisfaction satisfied >/dev/null &&
+	PM_NOW="2025-01-07 09:00" pm-complaint close "$c" >/dev/null &&
+	# a backlog of 4,200 of March, imported in May: a reader lets the
+	# long closed go every 4,096 rows, and C is long closed by then
+	awk "BEGIN { print \"kind,unit,name,text,importance,category,registered_at\"
+		for (i = 1; i <= 4200; i++)
+			printf \"complaint,0010100002,业主,积压第%d件,C,QT,2025-03-%02d 09:00\\n\", i, 1 + i % 28 }" >"$T/backlog.csv" &&
+	PM_NOW="2025-05-01 09:00" pm-complaint import "$T/backlog.csv" >/dev/null &&
+	PM_NOW="2025-06-10 09:00" pm-visit review "$c" --by 张主管 --verdict fail --comment 又漏了 >/dev/null &&
+	PM_NOW="2025-06-11 09:00" pm-report archive >/dev/null &&
+	grep -q ",$c," "$R/complaints.csv" &&
+	PM_NOW="2025-06-11 09:00" pm-complaint list --open --format csv >"$T/ro.open" &&
+	grep -q "^$c," "$T/ro.open" &&
+	# the month it first closed is not where it went: nothing of it bound
+	! zcat "$R"/archive/complaint*/2025/*.gz 2>/dev/null | grep -q ",$c,")
+'

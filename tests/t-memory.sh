@@ -64,8 +64,10 @@ test_expect_success 'ten years unarchived: the duty log and the keys stay within
 	small "$K" pm-key list --format csv &&
 	small "$K" pm-report keys --month 2026-10 --format csv
 '
-test_expect_success 'the same books archived give the same answers' '
-	cp -r "$Y" "$T/arch" && PM_DATA=$T/arch pm-report archive >/dev/null &&
+test_expect_success 'the first archive of ten years stays within the bound; the same answers after it' '
+	# the history read letting the closed go: only the month each closed
+	cp -r "$Y" "$T/arch" && small "$T/arch" pm-report archive &&
+	test "$(grep -c "complaints-20" "$T/out")" = 120 &&
 	for c in "pm-complaint list --month 2026-10 --format csv" \
 	    "pm-complaint list --open --format csv" \
 	    "pm-complaint overdue --format csv" \

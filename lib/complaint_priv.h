@@ -1,7 +1,8 @@
 /*
- * complaint_priv.h - what complaint.c (the books, folding, deadlines,
- * registration) shares with compstep.c (the rules of each step) and
- * compform.c (the printed form); complaint.h stays the forms' vocabulary.
+ * complaint_priv.h - what complaint.c (the books, folding, registration)
+ * shares with compstep.c (the rules of each step), compstats.c (the
+ * deadlines and a month's figures) and compform.c (the printed form);
+ * complaint.h stays the forms' vocabulary.
  */
 #ifndef COMPLAINT_PRIV_H
 #define COMPLAINT_PRIV_H
@@ -11,6 +12,8 @@
 /* the columns of complaint_events.csv, as ev_cols names them */
 enum { E_CODE, E_STEP, E_TO, E_DEPT, E_TEXT, E_VALID, E_IMPORTANCE,
 	E_UNTIL, E_COST, E_APPROVED, E_HOW, E_REASON, E_NCOLS };
+
+#define COSIGNED_MAJOR 3	/* SPEC 2.1: 3 or more co-signers make it A */
 
 /* the channels a complaint comes by in writing, acknowledged in writing */
 extern const char *const complaint_written_channels[];

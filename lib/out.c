@@ -44,9 +44,15 @@ struct out {
 	int numeric[LEDGER_COLS_MAX];
 	char flags[LEDGER_COLS_MAX][8];
 	long nrows;
-	/* table: rows are kept until close to measure the columns */
+	/*
+	 * table: rows are kept until close to measure the columns, the
+	 * first TABLE_KEPT in memory, any more in a temporary file
+	 */
 	char **cells;
 	size_t ncells, capcells;
+	FILE *spool;
+	int cellw[LEDGER_COLS_MAX];	/* the widest cell of each column */
+	char filled[LEDGER_COLS_MAX];	/* a cell not empty in it */
 	/* xlsx: this table's worksheet, its next row, its columns' widths */
 	lxw_worksheet *ws;
 	int xwidth[LEDGER_COLS_MAX];
@@ -308,7 +314,11 @@ xlsx_open(struct out *o)
 	if (xl.wb == NULL) {
 		if (xl.path == NULL)
 			die(EX_USAGE, _("--format xlsx needs --out FILE"));
-		xl.wb = workbook_new(xl.path);
+		/* rows go to a temporary file as written: a sheet of any
+		 * length in little memory (they are written in order) */
+		lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
+
+		xl.wb = workbook_new_opt(xl.path, &opt);
 		if (xl.wb == NULL)
 			die(EX_CANTCREAT, _("--out: cannot create %s"), xl.path);
 		xlsx_formats();
@@ -523,11 +533,52 @@ table_cell(const struct out *o, int i, const char *v)
 	return b.s;
 }
 
+#define TABLE_KEPT 2048	/* rows of a table kept in memory */
+
+/* Rows past TABLE_KEPT wait in a temporary file, NUL after each cell. */
+static void
+table_spool(struct out *o, char *cell)
+{
+	if (o->spool == NULL) {
+		size_t r;
+
+		if ((o->spool = tmpfile()) == NULL)
+			die(EX_CANTCREAT, _("cannot create a temporary file: "
+			    "%s"), strerror(errno));
+		for (r = 0; r < o->ncells; r++) {
+			fwrite(o->cells[r], 1, strlen(o->cells[r]) + 1,
+			    o->spool);
+			free(o->cells[r]);
+		}
+		o->ncells = 0;
+	}
+	fwrite(cell, 1, strlen(cell) + 1, o->spool);
+	free(cell);
+}
+
+static void
+table_keep(struct out *o, const char *const *vals)
+{
+	int i, w;
+
+	for (i = 0; i < o->ncols; i++) {
+		char *cell = table_cell(o, i, vals[i] ? vals[i] : "");
+
+		if ((w = out_width(cell)) > o->cellw[i])
+			o->cellw[i] = w;
+		o->filled[i] |= *cell != '\0';
+		if (o->spool != NULL || o->nrows >= TABLE_KEPT)
+			table_spool(o, cell);
+		else {
+			GROW(o->cells, o->ncells + 1, o->capcells);
+			o->cells[o->ncells++] = cell;
+		}
+	}
+}
+
 void
 out_row(struct out *o, const char *const *vals)
 {
-	int i;
-
 	switch (o->format) {
 	case OUT_CSV:
 		csv_line(o, vals);
@@ -539,10 +590,7 @@ out_row(struct out *o, const char *const *vals)
 		xlsx_row(o, vals);
 		break;
 	case OUT_TABLE:
-		GROW(o->cells, o->ncells + o->ncols, o->capcells);
-		for (i = 0; i < o->ncols; i++)
-			o->cells[o->ncells++] = table_cell(o, i, vals[i] ?
-			    vals[i] : "");
+		table_keep(o, vals);
 		break;
 	}
 	o->nrows++;
@@ -664,15 +712,11 @@ line_width(const struct out *o, const int *width)
 static void
 leave_out(const struct out *o, int *width, int limit)
 {
-	size_t r;
 	int i;
 
-	for (i = 0; i < o->ncols && line_width(o, width) > limit; i++) {
-		for (r = i; r < o->ncells && !*o->cells[r]; r += o->ncols)
-			;
-		if (r >= o->ncells)
+	for (i = 0; i < o->ncols && line_width(o, width) > limit; i++)
+		if (!o->filled[i])
 			width[i] = 0;
-	}
 	for (i = o->ncols - 1; i >= 0 && line_width(o, width) > limit; i--)
 		if (strchr(o->flags[i], 'o'))
 			width[i] = 0;
@@ -762,6 +806,28 @@ record_lines(struct out *o, char *const *titles, int limit)
 	}
 }
 
+/* The rows that waited in the temporary file, in turn. */
+static void
+table_unspool(struct out *o, const int *width)
+{
+	char *cells[LEDGER_COLS_MAX] = { 0 };
+	size_t cap[LEDGER_COLS_MAX] = { 0 };
+	int i = 0;
+
+	if (fflush(o->spool) != 0 || ferror(o->spool) ||
+	    fseek(o->spool, 0, SEEK_SET) != 0)
+		die(EX_IOERR, _("cannot write a temporary file: %s"),
+		    strerror(errno));
+	while (getdelim(&cells[i], &cap[i], '\0', o->spool) > 0)
+		if (++i == o->ncols) {
+			table_line(o, cells, width);
+			i = 0;
+		}
+	for (i = 0; i < o->ncols; i++)
+		free(cells[i]);
+	fclose(o->spool);
+}
+
 static void
 table_close(struct out *o)
 {
@@ -776,12 +842,9 @@ table_close(struct out *o)
 		titles[i] = zh ? (char *)zh : o->names[i];
 		width[i] = out_width(titles[i]);
 	}
-	for (r = 0; o->ncols > 0 && r < o->ncells; r++) {
-		int w = out_width(o->cells[r]);
-
-		if (w > width[r % o->ncols])
-			width[r % o->ncols] = w;
-	}
+	for (i = 0; i < o->ncols; i++)
+		if (o->cellw[i] > width[i])
+			width[i] = o->cellw[i];
 	if (limit > 0 && line_width(o, width) > limit && o->nrows == 1) {
 		record_lines(o, titles, limit);
 		return;
@@ -793,6 +856,8 @@ table_close(struct out *o)
 	table_line(o, titles, width);
 	for (r = 0; r < o->ncells; r += o->ncols)
 		table_line(o, o->cells + r, width);
+	if (o->spool != NULL)
+		table_unspool(o, width);
 }
 
 void

@@ -251,6 +251,47 @@ render(enum out_format f, int excel, const char *const *cols,
 	return s;
 }
 
+/*
+ * A long table: the rows past those kept in memory wait in a file, and
+ * the widest cell, in the last row, still sets its column's width.
+ */
+static void
+test_long_table(void)
+{
+	static const char *const cols[] = { "id", "by", NULL };
+	enum { N = 5000 };
+	const char **rows = xcalloc(2 * N, sizeof *rows);
+	char (*ids)[16] = xcalloc(N, sizeof *ids), *s, *line, *save = NULL;
+	int i, n = 0, ok = 1;
+
+	for (i = 0; i < N; i++) {
+		snprintf(ids[i], sizeof ids[i], "r%d", i);
+		rows[2 * i] = i == N - 1 ? "第五千行，最宽的一格" : ids[i];
+		rows[2 * i + 1] = "x";
+	}
+	s = render(OUT_TABLE, 0, cols, rows, N);
+	CHECK(strstr(s, "\n第五千行，最宽的一格  x\n") != NULL,
+	    "out: the last row, from the file the long table waited in");
+	/* the widest: 10 characters of two columns, then two spaces */
+	for (line = strtok_r(s, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save), n++) {
+		char want[64];
+
+		if (n == 0 || n == N)
+			continue;
+		snprintf(want, sizeof want, "%-22sx", ids[n - 1]);
+		if (strcmp(line, want) != 0 && ok) {
+			ok = 0;
+			fprintf(stderr, "line %d: \"%s\"\n", n, line);
+		}
+	}
+	CHECK(ok && n == N + 1, "out: a table of 5,000 rows, every row in "
+	    "turn, the columns as wide as a cell of its last row");
+	free(s);
+	free(rows);
+	free(ids);
+}
+
 static void
 test_out(void)
 {
@@ -1362,6 +1403,7 @@ main(void)
 	test_clock();
 	test_field();
 	test_out();
+	test_long_table();
 	test_conf();
 	test_ledger();
 	test_scanner();

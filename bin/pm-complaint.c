@@ -332,37 +332,40 @@ static const char *const list_cols[] = { "code", "kind:wo", "unit",
 	"channel:wo", "handler:o", "valid:wo", "resolved_at:do", "text:t",
 	"request_type:wo", NULL };
 
-static void
-list_row(struct out *out, const struct complaint *c)
+/* What list --importance, --category, --unit and --month leave out. */
+static int
+list_skips(const struct opts *o, const struct complaint_row *r)
 {
-	char phone[64], resolved[20] = "";
-	const char *vals[15];
-	size_t n = strlen(c->phone);
+	return (o->month && strncmp(r->v[6], o->month, 7) != 0) ||
+	    (o->in.importance && strcmp(r->v[3], o->in.importance) != 0) ||
+	    (o->in.category && strcmp(r->v[4], o->in.category) != 0) ||
+	    (o->in.unit && strcmp(r->v[2], o->in.unit) != 0);
+}
 
-	/* SPEC 6: owner phone numbers are masked in listings */
-	if (n >= 8)
-		snprintf(phone, sizeof phone, "%.3s****%s", c->phone,
-		    c->phone + n - 4);
-	else
-		snprintf(phone, sizeof phone, "%s", n ? "****" : "");
-	if (c->resolved)
-		clock_format(c->resolved, resolved);
-	vals[0] = c->code;
-	vals[1] = c->kind;
-	vals[2] = c->unit;
-	vals[3] = c->importance;
-	vals[4] = c->category;
-	vals[5] = complaint_status(c);
-	vals[6] = c->registered_at;
-	vals[7] = c->name;
-	vals[8] = phone;
-	vals[9] = c->channel;
-	vals[10] = c->handler;
-	vals[11] = c->valid;
-	vals[12] = resolved;
-	vals[13] = c->text;
-	vals[14] = c->type;	/* a request's */
-	out_row(out, vals);
+/* The matters of b and its briefs, merged in code order. */
+static void
+list_rows(struct out *out, const struct complaint_book *b,
+    const struct opts *o)
+{
+	struct complaint_row r;
+	size_t i = 0, k = 0;
+
+	while (i < b->n || k < b->nbriefs) {
+		if (k == b->nbriefs || (i < b->n && strcmp(b->v[i].code,
+		    b->briefs[k]) < 0)) {
+			if (o->open && b->v[i].closed) {
+				i++;
+				continue;
+			}
+			complaint_list_row(&b->v[i++], &r);
+		} else if (o->open) {
+			k++;	/* a brief is of a matter closed */
+			continue;
+		} else
+			complaint_brief_row(b->briefs[k++], &r);
+		if (!list_skips(o, &r))
+			out_row(out, r.v);
+	}
 }
 
 static int
@@ -374,7 +377,6 @@ cmd_list(int argc, char **argv)
 	struct pm_err e;
 	struct opts o;
 	struct out *out;
-	size_t i;
 	int y, m;
 
 	parse(argc, argv, allowed, &o);
@@ -394,22 +396,13 @@ cmd_list(int argc, char **argv)
 	/* open matters are all live; a month's are in its volumes and later */
 	if (o.in.unit && !o.open && !o.month)
 		complaint_read_unit(&ctx, o.in.unit, &b, &e);
+	else if (!o.open && !o.month)
+		complaint_read_listing(&ctx, &b, &e);
 	else
 		complaint_read_since(&ctx, 0, o.open ? LONG_MAX : o.month ?
 		    (long)y * 12 + m - 1 : 0, &b, &e);
 	out = out_open(stdout, ctx.format, ctx.excel, list_cols);
-	for (i = 0; i < b.n; i++) {
-		const struct complaint *c = &b.v[i];
-
-		if ((o.open && c->closed) ||
-		    (o.month && strncmp(c->registered_at, o.month, 7) != 0) ||
-		    (o.in.importance && strcmp(c->importance,
-		    o.in.importance) != 0) ||
-		    (o.in.category && strcmp(c->category, o.in.category) != 0) ||
-		    (o.in.unit && strcmp(c->unit, o.in.unit) != 0))
-			continue;
-		list_row(out, c);
-	}
+	list_rows(out, &b, &o);
 	out_close(out);
 	complaint_book_free(&b);
 	return 0;
@@ -434,6 +427,7 @@ cmd_show(int argc, char **argv)
 	struct complaint_deadline d[COMPLAINT_DEADLINES_MAX];
 	struct complaint_book b;
 	struct complaint *c;
+	struct complaint_row row;
 	struct pm_err e;
 	struct opts o;
 	struct out *out;
@@ -445,7 +439,8 @@ cmd_show(int argc, char **argv)
 	c = find_or_die(&b, one_code(argc, argv));
 	since = c->registered;
 	out = out_open(stdout, ctx.format, ctx.excel, list_cols);
-	list_row(out, c);
+	complaint_list_row(c, &row);
+	out_row(out, row.v);
 	out_close(out);
 	if (ctx.format == OUT_TABLE) {
 		static const char *const hcols[] = { "id", "at:d", "step:w",

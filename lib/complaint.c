@@ -150,9 +150,77 @@ complaint_book_free(struct complaint_book *b)
 
 	for (i = 0; i < b->n; i++)
 		complaint_free(&b->v[i]);
+	for (i = 0; i < b->nbriefs; i++)
+		free(b->briefs[i]);
 	free(b->v);
 	free(b->slots);
+	free(b->briefs);
 	memset(b, 0, sizeof *b);
+}
+
+void
+complaint_list_row(const struct complaint *c, struct complaint_row *r)
+{
+	size_t n = strlen(c->phone);
+
+	/* SPEC 6: owner phone numbers are masked in listings */
+	if (n >= 8)
+		snprintf(r->phone, sizeof r->phone, "%.3s****%s", c->phone,
+		    c->phone + n - 4);
+	else
+		snprintf(r->phone, sizeof r->phone, "%s", n ? "****" : "");
+	r->resolved[0] = '\0';
+	if (c->resolved)
+		clock_format(c->resolved, r->resolved);
+	r->v[0] = c->code;
+	r->v[1] = c->kind;
+	r->v[2] = c->unit;
+	r->v[3] = c->importance;
+	r->v[4] = c->category;
+	r->v[5] = complaint_status(c);
+	r->v[6] = c->registered_at;
+	r->v[7] = c->name;
+	r->v[8] = r->phone;
+	r->v[9] = c->channel;
+	r->v[10] = c->handler;
+	r->v[11] = c->valid;
+	r->v[12] = r->resolved;
+	r->v[13] = c->text;
+	r->v[14] = c->type;	/* a request's */
+}
+
+void
+complaint_brief_row(const char *brief, struct complaint_row *r)
+{
+	int i;
+
+	r->phone[0] = r->resolved[0] = '\0';
+	for (i = 0; i < COMPLAINT_LIST_COLS; i++) {
+		r->v[i] = brief;
+		brief += strlen(brief) + 1;
+	}
+}
+
+/* The matter as a brief: its list row's values, packed. */
+static char *
+brief_of(const struct complaint *c)
+{
+	struct complaint_row r;
+	struct buf b = { 0 };
+	int i;
+
+	complaint_list_row(c, &r);
+	for (i = 0; i < COMPLAINT_LIST_COLS; i++)
+		buf_add(&b, r.v[i] ? r.v[i] : "", strlen(r.v[i] ? r.v[i] :
+		    "") + 1);
+	return b.s;
+}
+
+/* Briefs by code, their first value. */
+static int
+brief_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int
@@ -375,11 +443,19 @@ fold_sweep(struct fold *f, long grace)
 	time_t now = 0;
 	size_t i, n = 0;
 
-	if ((f->since > 0 || f->closed != NULL) && f->written[0] != '\0')
+	if ((f->since > 0 || f->closed != NULL || b->briefs_wanted) &&
+	    f->written[0] != '\0')
 		clock_parse(f->written, &now, NULL);
 	for (i = 0; i < b->n; i++) {
 		const struct complaint *c = &b->v[i];
 
+		if (b->briefs_wanted && now > 0 && c->closed &&
+		    c->closed + grace <= now) {
+			GROW(b->briefs, b->nbriefs + 1, b->capbriefs);
+			b->briefs[b->nbriefs++] = brief_of(c);
+			complaint_free(&b->v[i]);
+			continue;
+		}
 		if (f->closed != NULL && now > 0 && c->closed &&
 		    c->closed + grace <= now) {
 			/* only the month it closed is asked of it */
@@ -670,12 +746,14 @@ step_wanted(const char *raw, size_t len, void *arg)
 /*
  * Which matters a reader keeps: NULL for all, else one code, or one
  * unit's (their codes found before: a step is read ahead of its turn);
- * or all, with those closed let go into closed (code -> the month).
+ * or all, with those closed let go into closed (code -> the month), or
+ * kept as briefs.
  */
 struct matters {
 	const char *code, *unit;
 	const struct codeset *codes;
 	struct codeset *closed;
+	int briefs;		/* the long closed as briefs (a listing) */
 };
 
 /*
@@ -721,6 +799,8 @@ fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since,
 	b->nslots = 0;
 	if (b->n > 0)
 		qsort(b->v, b->n, sizeof *b->v, code_cmp);
+	if (b->nbriefs > 0)
+		qsort(b->briefs, b->nbriefs, sizeof *b->briefs, brief_cmp);
 	return f.orphans;
 }
 
@@ -793,6 +873,8 @@ read_books(struct pm_ctx *ctx, int keep_events, long since,
 		since = clock_month_key(ctx->now);
 	memset(b, 0, sizeof *b);
 	b->keep_events = keep_events;
+	/* a step on a brief (one long closed) sends it to a full read */
+	b->briefs_wanted = which != NULL && which->briefs;
 	/*
 	 * One matter registered since this month's index entry is read from
 	 * it whole (its steps come after it); one older, from the start.
@@ -867,6 +949,16 @@ unit_code(const struct row *r, void *arg)
 	if (strcmp(r->f[uc->col], uc->unit) == 0)
 		codeset_put(&uc->codes, r->f[uc->code], 0);
 	return 0;
+}
+
+int
+complaint_read_listing(struct pm_ctx *ctx, struct complaint_book *b,
+    struct pm_err *e)
+{
+	struct matters all = { NULL, NULL, NULL, NULL, 1 };
+
+	(void)e;
+	return read_books(ctx, 0, 0, &all, b);
 }
 
 int

@@ -88,8 +88,26 @@ struct complaint_book {
 	size_t n, cap;
 	int keep_events;	/* for show and form */
 	size_t *slots, nslots;	/* while folding: matters by code */
+	/*
+	 * With briefs asked for, a matter long closed is kept as its list
+	 * row only (COMPLAINT_LIST_COLS values, each ended by a NUL), by
+	 * code like v: a listing of the whole history in little memory.
+	 */
+	int briefs_wanted;
+	char **briefs;
+	size_t nbriefs, capbriefs;
 };
 void complaint_book_free(struct complaint_book *b);
+
+/* A matter's row in a listing (SPEC 6: the phone masked). */
+#define COMPLAINT_LIST_COLS 15
+struct complaint_row {
+	const char *v[COMPLAINT_LIST_COLS];
+	char phone[64], resolved[20];
+};
+void complaint_list_row(const struct complaint *c, struct complaint_row *r);
+/* A brief's values as a row. */
+void complaint_brief_row(const char *brief, struct complaint_row *r);
 
 int complaint_add(struct pm_ctx *ctx, const struct complaint_in *in,
     char *code, struct pm_err *e);
@@ -111,6 +129,9 @@ int complaint_read_since(struct pm_ctx *ctx, int keep_events, long since,
 /* One matter's rows only (show, form): the book holds it or nothing. */
 int complaint_read_one(struct pm_ctx *ctx, int keep_events, const char *code,
     struct complaint_book *b, struct pm_err *e);
+/* Every matter of the history, those long closed as briefs. */
+int complaint_read_listing(struct pm_ctx *ctx, struct complaint_book *b,
+    struct pm_err *e);
 /* Every matter of one unit, the whole history, in memory for those only. */
 int complaint_read_unit(struct pm_ctx *ctx, const char *unit,
     struct complaint_book *b, struct pm_err *e);

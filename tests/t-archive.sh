@@ -333,6 +333,11 @@ test_expect_success 'archive: a matter reopened half a year after it closed stay
 			printf \"complaint,0010100002,业主,积压第%d件,C,QT,2025-03-%02d 09:00\\n\", i, 1 + i % 28 }" >"$T/backlog.csv" &&
 	PM_NOW="2025-05-01 09:00" pm-complaint import "$T/backlog.csv" >/dev/null &&
 	PM_NOW="2025-06-10 09:00" pm-visit review "$c" --by 张主管 --verdict fail --comment 又漏了 >/dev/null &&
+	# the whole list keeps the long closed as rows; one stepped on after
+	# that is read again in full: open, once
+	PM_NOW="2025-06-11 09:00" pm-complaint list --format csv >"$T/ro.list" &&
+	test "$(grep -c "^$c,complaint,0010100001,B,GC,open," "$T/ro.list")" = 1 &&
+	test "$(wc -l <"$T/ro.list")" = 4202 &&
 	PM_NOW="2025-06-11 09:00" pm-report archive >/dev/null &&
 	grep -q ",$c," "$R/complaints.csv" &&
 	PM_NOW="2025-06-11 09:00" pm-complaint list --open --format csv >"$T/ro.open" &&

@@ -46,6 +46,12 @@ test_expect_success 'ten years unarchived: the complaint commands stay within th
 	test "$(grep -c "^PM-.*,0010100003,.*,closed," "$T/out")" = 120 &&
 	test "$(grep -c "^PM-.*,0010100003,.*,open," "$T/out")" = 1 &&
 	test "$(grep -c "^PM-" "$T/out")" = 121 &&
+	# the whole history listed, 120 x 600 + 200, as a table and a sheet:
+	# the long closed kept as their rows, the table'"'"'s rows in a file
+	small "$Y" pm-complaint list &&
+	test "$(grep -c "^PM-" "$T/out")" = 72200 &&
+	small "$Y" pm-complaint list --format xlsx --out "$T/all.xlsx" &&
+	test -s "$T/all.xlsx" && rm "$T/all.xlsx" &&
 	small "$Y" pm-complaint show PM-A-KF-000001 &&
 	small "$Y" pm-complaint form PM-A-KF-000001
 '
@@ -72,6 +78,7 @@ test_expect_success 'the first archive of ten years stays within the bound; the 
 	    "pm-complaint list --open --format csv" \
 	    "pm-complaint overdue --format csv" \
 	    "pm-complaint list --unit 0010100003 --format csv" \
+	    "pm-complaint list --format csv" \
 	    "pm-report complaints --month 2026-10 --format csv" \
 	    "pm-visit due --format csv" "pm-visit rates --month 2026-10"; do
 		# the heads (链头) are of the books as they are: not an answer

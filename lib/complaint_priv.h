@@ -1,13 +1,18 @@
 /*
  * complaint_priv.h - what complaint.c (the books, folding, registration)
  * shares with compstep.c (the rules of each step), compstats.c (the
- * deadlines and a month's figures) and compform.c (the printed form);
+ * deadlines and a month's figures), compimport.c (a backlog imported)
+ * and compform.c (the printed form);
  * complaint.h stays the forms' vocabulary.
  */
 #ifndef COMPLAINT_PRIV_H
 #define COMPLAINT_PRIV_H
 
 #include "complaint.h"
+
+/* the columns of complaints.csv and requests.csv, as reg_cols names them */
+enum { R_CODE, R_KIND, R_UNIT, R_NAME, R_PHONE, R_CHANNEL, R_TEXT,
+	R_IMPORTANCE, R_CATEGORY, R_COSIGNERS, R_REQUESTED, R_NCOLS };
 
 /* the columns of complaint_events.csv, as ev_cols names them */
 enum { E_CODE, E_STEP, E_TO, E_DEPT, E_TEXT, E_VALID, E_IMPORTANCE,

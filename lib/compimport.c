@@ -1,0 +1,201 @@
+/*
+ * compimport.c - a backlog of complaints and requests from a spreadsheet
+ * (SPEC 5): every row checked as pm-complaint add checks it, one already
+ * registered (the same kind, unit, name, text and minute) passed over,
+ * then all rows or none, each under a new code.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "complaint_priv.h"
+#include "owner.h"
+
+static void
+reg_key(struct buf *k, const char *kind, const char *unit, const char *name,
+    const char *text, const char *at)
+{
+	buf_reset(k);
+	buf_addf(k, "%s\x1f%s\x1f%s\x1f%s\x1f%.16s", kind, unit, name, text, at);
+}
+
+struct seen_fold {
+	struct ledger *l;
+	struct import_seen *seen;
+};
+
+static int
+fold_seen(const struct row *r, void *arg)
+{
+	struct seen_fold *f = arg;
+	struct buf k = { 0 };
+
+	reg_key(&k, row_get(f->l, r, "kind"), row_get(f->l, r, "unit"),
+	    row_get(f->l, r, "name"), row_get(f->l, r, "text"),
+	    row_get(f->l, r, "at"));
+	import_seen_add(f->seen, k.s, k.len);
+	buf_free(&k);
+	return 0;
+}
+
+/*
+ * Import registrations (the backlog of paper forms, or list --format csv):
+ * columns kind, unit, name, text and any of phone, channel, importance,
+ * category, cosigners, requested_by, registered_at.  New codes are issued;
+ * all rows or none.
+ */
+static const char *const import_names[] = { "kind", "unit", "name", "phone",
+	"channel", "text", "importance", "category", "cosigners",
+	"requested_by", "registered_at", NULL };
+enum { I_KIND, I_UNIT, I_NAME, I_PHONE, I_CHANNEL, I_TEXT, I_IMPORTANCE,
+	I_CATEGORY, I_COSIGNERS, I_REQUESTED, I_AT, I_N };
+
+struct import_run {
+	struct pm_ctx *ctx;
+	struct ledger_tx *tx[2];	/* complaints, requests */
+	struct import_seen seen;
+	int col[I_N];
+	long errors, added, dups;
+};
+
+/* A registration of the file, checked as pm-complaint add checks one. */
+static int
+import_check(struct pm_ctx *ctx, const char **v, long *cosigners, time_t *t,
+    time_t *rq, struct pm_err *fe)
+{
+	const char *kind = v[I_KIND];
+
+	/* an export masks the phone: it comes back unknown (SPEC 5) */
+	if (v[I_PHONE] && field_masked(v[I_PHONE]))
+		v[I_PHONE] = NULL;
+	if (v[I_UNIT] == NULL)
+		return errset(fe, EX_DATAERR, _("unit: must not be empty"));
+	if (field_enum(fe, "kind", kind, complaint_kinds) != 0 ||
+	    owner_unit_check(ctx, "unit", v[I_UNIT], fe) != 0 ||
+	    field_name(fe, "name", v[I_NAME] ? v[I_NAME] : "") != 0 ||
+	    (v[I_PHONE] && field_phone(fe, "phone", v[I_PHONE]) != 0) ||
+	    field_text(fe, "text", v[I_TEXT] ? v[I_TEXT] : "",
+	    v[I_TEXT] ? strlen(v[I_TEXT]) : 0, FIELD_TEXT_MAX) != 0 ||
+	    (strcmp(kind, "complaint") == 0 && field_enum(fe, "importance",
+	    v[I_IMPORTANCE], complaint_importances) != 0) ||
+	    field_enum(fe, "category", v[I_CATEGORY],
+	    complaint_categories) != 0 ||
+	    field_enum(fe, "channel", v[I_CHANNEL], complaint_channels) != 0 ||
+	    (v[I_COSIGNERS] && field_count(fe, "cosigners", v[I_COSIGNERS], 0,
+	    9999, cosigners) != 0) ||
+	    field_event_time(fe, "registered_at", v[I_AT], ctx->now, t) != 0 ||
+	    (v[I_REQUESTED] && field_date(fe, "requested_by", v[I_REQUESTED],
+	    rq) != 0))
+		return -1;
+	return 0;
+}
+
+static void
+import_row(struct import_run *ir, const struct row *r)
+{
+	const char *v[I_N], *vals[R_NCOLS + 1];
+	char code[COMPLAINT_CODE_MAX], cos[16], req[20] = "", at[20];
+	struct pm_ctx *ctx = ir->ctx;
+	struct buf key = { 0 };
+	struct pm_err fe;
+	long cosigners = 0;
+	time_t t, rq = 0;
+	int i, req_k, added;
+
+	for (i = 0; i < I_N; i++)
+		v[i] = ir->col[i] >= 0 && ir->col[i] < r->n &&
+		    *r->f[ir->col[i]] ? r->f[ir->col[i]] : NULL;
+	/* what a row leaves empty, as pm-complaint add leaves it */
+	v[I_KIND] = v[I_KIND] ? v[I_KIND] : "complaint";
+	v[I_IMPORTANCE] = v[I_IMPORTANCE] ? v[I_IMPORTANCE] : "B";
+	v[I_CATEGORY] = v[I_CATEGORY] ? v[I_CATEGORY] : "QT";
+	v[I_CHANNEL] = v[I_CHANNEL] ? v[I_CHANNEL] : "visit";
+	if (import_check(ctx, v, &cosigners, &t, &rq, &fe) != 0) {
+		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
+			warnmsg("line %ld: %s", r->line, fe.msg);
+		return;
+	}
+	if (ir->errors)
+		return;
+	req_k = strcmp(v[I_KIND], "request") == 0;
+	if (!req_k && cosigners >= COSIGNED_MAJOR)
+		v[I_IMPORTANCE] = "A";
+	clock_format(t, at);
+	reg_key(&key, v[I_KIND], v[I_UNIT], v[I_NAME], v[I_TEXT], at);
+	added = import_seen_add(&ir->seen, key.s, key.len);
+	buf_free(&key);
+	if (!added) {
+		ir->dups++;
+		return;
+	}
+	if (v[I_REQUESTED])
+		clock_format(rq, req);
+	snprintf(cos, sizeof cos, "%ld", cosigners);
+	if (req_k)
+		snprintf(code, sizeof code, "%s-R-%06ld", ctx->conf.office,
+		    ledger_tx_next_seq(ir->tx[1]));
+	else
+		snprintf(code, sizeof code, "%s-%s-%s-%06ld", ctx->conf.office,
+		    v[I_IMPORTANCE], v[I_CATEGORY],
+		    ledger_tx_next_seq(ir->tx[0]));
+	vals[R_CODE] = code;
+	vals[R_KIND] = v[I_KIND];
+	vals[R_UNIT] = v[I_UNIT];
+	vals[R_NAME] = v[I_NAME];
+	vals[R_PHONE] = v[I_PHONE] ? v[I_PHONE] : "";
+	vals[R_CHANNEL] = v[I_CHANNEL];
+	vals[R_TEXT] = v[I_TEXT];
+	vals[R_IMPORTANCE] = req_k ? "" : v[I_IMPORTANCE];
+	vals[R_CATEGORY] = v[I_CATEGORY];
+	vals[R_COSIGNERS] = cos;
+	vals[R_REQUESTED] = req;
+	vals[R_NCOLS] = NULL;
+	ledger_add(ir->tx[req_k], t, ctx->user, ctx->now, vals);
+	ir->added++;
+}
+
+int
+complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
+    int dry_run, FILE *out, struct pm_err *e)
+{
+	const struct ledger_def *defs[2] = { complaint_book_defs[0], complaint_book_defs[1] };
+	struct ledger *l[2];
+	struct import_run ir;
+	struct import_src *src;
+	struct row r;
+	int k, rc;
+
+	memset(&ir, 0, sizeof ir);
+	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
+	    NULL)
+		return -1;
+	if (ir.col[I_UNIT] < 0 || ir.col[I_NAME] < 0 || ir.col[I_TEXT] < 0) {
+		import_close(src);
+		return errset(e, EX_DATAERR, _("line 1: expected at least the "
+		    "columns unit,name,text"));
+	}
+	ir.ctx = ctx;
+	/* Both registration books are locked, complaints first, always. */
+	for (k = 0; k < 2; k++) {
+		struct seen_fold f;
+
+		l[k] = ledger_open(defs[k], ctx->data);
+		ir.tx[k] = ledger_begin(l[k], ctx->conf.lock_timeout);
+		f.l = l[k];
+		f.seen = &ir.seen;
+		ledger_scan(l[k], fold_seen, &f);
+	}
+	while ((rc = import_next(src, &r, e)) == 1)
+		import_row(&ir, &r);
+	import_close(src);
+	import_seen_free(&ir.seen);
+	/* both books or neither (SPEC 6) */
+	if (rc < 0 || ir.errors || dry_run)
+		for (k = 0; k < 2; k++)
+			ledger_rollback(ir.tx[k]);
+	else
+		ledger_commit_group(ir.tx, 2);
+	for (k = 0; k < 2; k++)
+		ledger_close(l[k]);
+	return import_finish(out, file, rc, ir.errors, dry_run, ir.added,
+	    ir.dups, e);
+}

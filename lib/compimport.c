@@ -157,7 +157,9 @@ int
 complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
-	const struct ledger_def *defs[2] = { complaint_book_defs[0], complaint_book_defs[1] };
+	static const char *const required[] = { "unit", "name", "text", NULL };
+	const struct ledger_def *defs[2] = { complaint_book_defs[0],
+		complaint_book_defs[1] };
 	struct ledger *l[2];
 	struct import_run ir;
 	struct import_src *src;
@@ -165,14 +167,9 @@ complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	int k, rc;
 
 	memset(&ir, 0, sizeof ir);
-	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
-	    NULL)
+	if ((src = import_start(file, encoding, import_names, required, ir.col,
+	    e)) == NULL)
 		return -1;
-	if (ir.col[I_UNIT] < 0 || ir.col[I_NAME] < 0 || ir.col[I_TEXT] < 0) {
-		import_close(src);
-		return errset(e, EX_DATAERR, _("line 1: expected at least the "
-		    "columns unit,name,text"));
-	}
 	ir.ctx = ctx;
 	/* Both registration books are locked, complaints first, always. */
 	for (k = 0; k < 2; k++) {

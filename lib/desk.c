@@ -709,7 +709,8 @@ desk_import(struct pm_ctx *ctx, const char *file, const char *reg,
 	if (reg && register_named(reg) == NULL)
 		return errset(e, EX_USAGE, _("--register: expected visitor, "
 		    "parcel, call or release, got \"%.20s\""), reg);
-	if ((src = import_start(file, encoding, import_names, col, e)) == NULL)
+	if ((src = import_start(file, encoding, import_names, NULL, col, e)) ==
+	    NULL)
 		return -1;
 	memset(&ir, 0, sizeof ir);
 	for (i = 0; i < desk_nregisters; i++) {

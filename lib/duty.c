@@ -1381,24 +1381,18 @@ int
 duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
+	static const char *const required[] = { "at", "kind", "text", NULL };
 	struct import_run ir;
 	struct import_fold f;
 	struct import_src *src;
 	struct ledger *l;
 	struct row row;
-	int i, rc;
+	int rc;
 
 	memset(&ir, 0, sizeof ir);
-	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
-	    NULL)
+	if ((src = import_start(file, encoding, import_names, required, ir.col,
+	    e)) == NULL)
 		return -1;
-	for (i = 0; i < NC; i++)
-		if (ir.col[i] < 0 && i != C_BY) {
-			import_close(src);
-			return errset(e, EX_DATAERR, _("line 1: missing column "
-			    "\"%s\" (expected at least at,kind,text)"),
-			    import_names[i]);
-		}
 	ir.ctx = ctx;
 	l = open_book(ctx, &duty_log_def);
 	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);

@@ -451,15 +451,43 @@ import_header(struct import_src *src, const char *const *names, int *col,
 	return 0;
 }
 
+/* The first column of need the header lacks, or NULL. */
+static const char *
+missing(const char *const *names, const char *const *need, const int *col)
+{
+	size_t n;
+	int i, j;
+
+	for (j = 0; need != NULL && need[j]; j++)
+		for (i = 0, n = strlen(need[j]); names[i]; i++)
+			if (strncmp(names[i], need[j], n) == 0 &&
+			    (names[i][n] == '\0' || names[i][n] == '|') &&
+			    col[i] < 0)
+				return need[j];
+	return NULL;
+}
+
 struct import_src *
 import_start(const char *file, const char *encoding, const char *const *names,
-    int *col, struct pm_err *e)
+    const char *const *need, int *col, struct pm_err *e)
 {
 	struct import_src *src = import_open(file, encoding, e);
+	struct buf all = { 0 };
+	const char *m;
+	int j;
 
 	if (src != NULL && import_header(src, names, col, file, e) != 0) {
 		import_close(src);
-		src = NULL;
+		return NULL;
+	}
+	if (src != NULL && (m = missing(names, need, col)) != NULL) {
+		for (j = 0; need[j]; j++)
+			buf_addf(&all, "%s%s", j ? "," : "", need[j]);
+		errset(e, EX_DATAERR, _("line 1: missing column \"%s\" "
+		    "(expected at least %s)"), m, all.s);
+		buf_free(&all);
+		import_close(src);
+		return NULL;
 	}
 	return src;
 }

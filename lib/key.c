@@ -1095,6 +1095,7 @@ int
 key_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
+	static const char *const required[] = { "event", "unit", "count", NULL };
 	struct import_src *src;
 	struct import_run ir;
 	struct ledger *l;
@@ -1102,14 +1103,9 @@ key_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	int rc;
 
 	memset(&ir, 0, sizeof ir);
-	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
-	    NULL)
+	if ((src = import_start(file, encoding, import_names, required, ir.col,
+	    e)) == NULL)
 		return -1;
-	if (ir.col[I_EVENT] < 0 || ir.col[I_UNIT] < 0 || ir.col[I_COUNT] < 0) {
-		import_close(src);
-		return errset(e, EX_DATAERR, _("line 1: expected at least the "
-		    "columns event,unit,count"));
-	}
 	ir.ctx = ctx;
 	l = ledger_open(&key_def, ctx->data);
 	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);

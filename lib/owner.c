@@ -856,6 +856,7 @@ int
 owner_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
+	static const char *const required[] = { "unit", "name", NULL };
 	struct import_run ir;
 	struct import_src *src;
 	struct ledger *l;
@@ -863,14 +864,9 @@ owner_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	int rc;
 
 	memset(&ir, 0, sizeof ir);
-	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
-	    NULL)
+	if ((src = import_start(file, encoding, import_names, required, ir.col,
+	    e)) == NULL)
 		return -1;
-	if (ir.col[I_UNIT] < 0 || ir.col[I_NAME] < 0) {
-		import_close(src);
-		return errset(e, EX_DATAERR, _("line 1: expected at least the "
-		    "columns unit,name"));
-	}
 	ir.ctx = ctx;
 	l = ledger_open(&owner_def, ctx->data);
 	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);

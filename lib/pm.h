@@ -640,9 +640,13 @@ long import_line(const struct import_src *s);
 int import_header(struct import_src *s, const char *const *names, int *col,
     const char *file, struct pm_err *e);
 void import_close(struct import_src *s);
-/* import_open and import_header: the file ready at its first record. */
+/*
+ * import_open and import_header: the file ready at its first record,
+ * with every column of need (NULL-ended, or NULL: none) in its header.
+ */
 struct import_src *import_start(const char *file, const char *encoding,
-    const char *const *names, int *col, struct pm_err *e);
+    const char *const *names, const char *const *need, int *col,
+    struct pm_err *e);
 /*
  * The end of an import read to rc (import_next's last): -1 with e when
  * it failed or rows had errors (exit 65, nothing written), else the

@@ -1267,7 +1267,8 @@ reno_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	struct row r;
 	int col[I_N], rc;
 
-	if ((src = import_start(file, encoding, import_names, col, e)) == NULL)
+	if ((src = import_start(file, encoding, import_names, NULL, col, e)) ==
+	    NULL)
 		return -1;
 	memset(&ir, 0, sizeof ir);
 	ir.l = ledger_open(&reno_def, ctx->data);

@@ -1082,21 +1082,17 @@ int
 visit_import(struct pm_ctx *ctx, const char *file, const char *encoding,
     int dry_run, FILE *out, struct pm_err *e)
 {
+	static const char *const required[] = { "type", "ref", "unit", "done",
+		NULL };
 	struct import_src *src;
 	struct import_run ir;
 	struct row r;
 	int rc;
 
 	memset(&ir, 0, sizeof ir);
-	if ((src = import_start(file, encoding, import_names, ir.col, e)) ==
-	    NULL)
+	if ((src = import_start(file, encoding, import_names, required, ir.col,
+	    e)) == NULL)
 		return -1;
-	if (ir.col[I_TYPE] < 0 || ir.col[I_REF] < 0 || ir.col[I_UNIT] < 0 ||
-	    ir.col[I_DONE] < 0) {
-		import_close(src);
-		return errset(e, EX_DATAERR, _("line 1: expected the columns "
-		    "type,ref,unit,done[,end]"));
-	}
 	ir.ctx = ctx;
 	vtx_begin(ctx, &ir.v);
 	while ((rc = import_next(src, &r, e)) == 1)

@@ -214,7 +214,13 @@ test_expect_success 'import repair orders; twice adds nothing' '
 test_expect_success 'import errors name the line; nothing written' '
 	export PM_DATA=$T/q && printf "type,ref,unit,done\nrepair,WX-2001,0010100005,2026-02-30\nspecial,TY-9,0010100005,2026-07-01\n" >"$T/bad.csv" &&
 	expect_status 65 pm-visit import "$T/bad.csv" && err_has "line 2: done: expected a real date" &&
-	err_has "line 3: end: required"
+	err_has "line 3: end: required" &&
+	# a header without a column the form needs: named, and the rest
+	sum=$(book_sum "$PM_DATA/visits.csv") &&
+	printf "type,unit,done\nrepair,0010100005,2026-07-01 10:00\n" >"$T/noref.csv" &&
+	expect_status 65 pm-visit import "$T/noref.csv" &&
+	test "$(cat "$T/err")" = "pm-visit: line 1: missing column \"ref\" (expected at least type,ref,unit,done)" &&
+	test "$(book_sum "$PM_DATA/visits.csv")" = "$sum"
 '
 test_expect_success 'verify the visit book' '
 	expect_status 0 pm-visit verify && out_has "visits.csv: [0-9]* rows, chain intact"

@@ -157,6 +157,28 @@ test_clock(void)
 
 /* ---- field -------------------------------------------------------------- */
 
+/* Texts, and the rule each breaks first (NULL: taken). */
+static const struct text_case {
+	const char *v;
+	size_t len, max;
+	const char *refused, *what;
+} text_cases[] = {
+	{ "a\nb", 3, 100, NULL, "field: newline allowed in text" },
+	{ "a\0b", 3, 100, "NUL", "field: NUL byte refused" },
+	{ "a\033b", 3, 100, "control", "field: control character refused" },
+	{ "\xff\xfe", 2, 100, "UTF-8", "field: invalid UTF-8 refused" },
+	{ "  ", 2, 100, "empty", "field: blank text refused" },
+	/* one pass over the text, judged in the order of the rules */
+	{ "a\033\xff\0", 4, 100, "NUL", "field: a NUL judged before bad UTF-8" },
+	{ "a\033\xff", 3, 100, "UTF-8",
+	    "field: bad UTF-8 judged before control" },
+	{ "\n\033\001", 3, 100, "\\x1b",
+	    "field: the first control character named" },
+	{ " \n ", 3, 100, "empty", "field: spaces and newlines are blank" },
+	{ "中文字", 9, 3, NULL, "field: three characters are not too long" },
+	{ "中文字a", 10, 3, "longer", "field: characters counted, not bytes" },
+};
+
 static void
 test_field(void)
 {
@@ -165,6 +187,7 @@ test_field(void)
 	time_t t;
 	static const char *const imp[] = { "A", "B", "C", NULL };
 	char big[3 * FIELD_TEXT_MAX + 8];
+	size_t k;
 
 	CHECK(field_unit(&e, "--unit", "0010102030") == 0, "field: unit code ok");
 	CHECK(field_unit(&e, "--unit", "001010203") != 0 &&
@@ -190,28 +213,13 @@ test_field(void)
 	    "field: a path is not a name");
 	CHECK(field_name(&e, "--as", "-rf") != 0, "field: an option is not a name");
 	CHECK(field_name(&e, "--as", "") != 0, "field: empty name refused");
-	CHECK(field_text(&e, "--text", "a\nb", 3, 100) == 0,
-	    "field: newline allowed in text");
-	CHECK(field_text(&e, "--text", "a\0b", 3, 100) != 0 &&
-	    strstr(e.msg, "NUL"), "field: NUL byte refused");
-	CHECK(field_text(&e, "--text", "a\033b", 3, 100) != 0 &&
-	    strstr(e.msg, "control"), "field: control character refused");
-	CHECK(field_text(&e, "--text", "\xff\xfe", 2, 100) != 0 &&
-	    strstr(e.msg, "UTF-8"), "field: invalid UTF-8 refused");
-	CHECK(field_text(&e, "--text", "  ", 2, 100) != 0 &&
-	    strstr(e.msg, "empty"), "field: blank text refused");
-	/* one pass over the text, judged in the order of the rules */
-	CHECK(field_text(&e, "--text", "a\033\xff\0", 4, 100) != 0 &&
-	    strstr(e.msg, "NUL"), "field: a NUL judged before bad UTF-8");
-	CHECK(field_text(&e, "--text", "a\033\xff", 3, 100) != 0 &&
-	    strstr(e.msg, "UTF-8"), "field: bad UTF-8 judged before control");
-	CHECK(field_text(&e, "--text", "\n\033\001", 3, 100) != 0 &&
-	    strstr(e.msg, "\\x1b"), "field: the first control character named");
-	CHECK(field_text(&e, "--text", " \n ", 3, 100) != 0 &&
-	    strstr(e.msg, "empty"), "field: spaces and newlines are blank");
-	CHECK(field_text(&e, "--text", "中文字", 9, 3) == 0 &&
-	    field_text(&e, "--text", "中文字a", 10, 3) != 0 &&
-	    strstr(e.msg, "longer"), "field: characters counted, not bytes");
+	for (k = 0; k < sizeof text_cases / sizeof text_cases[0]; k++) {
+		const struct text_case *tc = &text_cases[k];
+		int rc = field_text(&e, "--text", tc->v, tc->len, tc->max);
+
+		CHECK(tc->refused == NULL ? rc == 0 : rc != 0 &&
+		    strstr(e.msg, tc->refused) != NULL, tc->what);
+	}
 	CHECK(field_name(&e, "--as", "a\nb") != 0 && strstr(e.msg, "control"),
 	    "field: no newline in a name");
 	memset(big, 'x', FIELD_TEXT_MAX + 1);

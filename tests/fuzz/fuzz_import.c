@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int col[3];
 
 	buf_addf(&path, "%s/in.csv", fuzz_file("in.csv", data, size));
-	if ((src = import_start(path.s, NULL, names, col, &e)) != NULL) {
+	if ((src = import_start(path.s, NULL, names, NULL, col, &e)) != NULL) {
 		while (import_next(src, &r, &e) == 1)
 			continue;
 		import_close(src);

@@ -41,12 +41,12 @@ ANALYZE_DEBS = clang clang-tools cppcheck
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
            lib/files.o lib/words.o \
            lib/scan.o lib/ledger.o lib/sign.o lib/verify.o lib/archive.o lib/import.o
-FORMS    = lib/duty.o lib/key.o lib/owner.o lib/complaint.o lib/compstep.o \
+FORMS    = lib/duty.o lib/roster.o lib/key.o lib/owner.o lib/complaint.o lib/compstep.o \
            lib/compform.o lib/compstats.o lib/compimport.o lib/check.o lib/visit.o lib/visitform.o lib/desk.o lib/fee.o lib/reno.o lib/renoform.o lib/alert.o \
            lib/report.o lib/group.o lib/layout.o lib/books.o
 COMMANDS = bin/pm-duty bin/pm-key bin/pm-owner bin/pm-complaint bin/pm-visit \
            bin/pm-desk bin/pm-fee bin/pm-reno bin/pm-report
-HEADERS  = lib/pm.h lib/ledger_priv.h lib/duty.h lib/key.h lib/owner.h lib/complaint.h lib/check.h lib/visit.h \
+HEADERS  = lib/pm.h lib/ledger_priv.h lib/duty.h lib/duty_priv.h lib/key.h lib/owner.h lib/complaint.h lib/check.h lib/visit.h \
            lib/desk.h lib/fee.h lib/reno.h lib/alert.h lib/report.h lib/doc.h \
            lib/complaint_priv.h
 

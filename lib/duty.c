@@ -788,6 +788,82 @@ day_wanted(const char *raw, size_t len, void *arg)
 	return end - p < 3 || memcmp(p, ",,,", 3) != 0;
 }
 
+/*
+ * The month index of the log (duty_log.idx): for a month, the first row
+ * written in it or after (by written_at); every row before it was
+ * written before the month, so its at, never later than its writing, is
+ * of an earlier month.  A day's reader starts at its month's entry (or
+ * an earlier one), and keeps the entry of its month when it finds it;
+ * the entries of the recent months are kept (LEDGER_MARKS_KEPT).
+ */
+struct day_read {
+	struct log_state *st;
+	long month;			/* the day's */
+	char from[24];			/* "YYYY-MM" of it */
+	struct ledger_mark found;	/* month 0: not yet */
+	int want_mark;
+};
+
+/* Written in the month or after: from its bytes, ...,written_at,hash */
+static int
+written_since(const char *raw, size_t len, const char *from)
+{
+	return len > 86 && raw[len - 65] == ',' && raw[len - 85] == ',' &&
+	    memcmp(raw + len - 84, from, 7) >= 0;
+}
+
+static int
+day_read_wanted(const char *raw, size_t len, void *arg)
+{
+	struct day_read *d = arg;
+
+	/* the first row written in the month is read: it is the entry */
+	if (d->want_mark && d->found.month == 0 &&
+	    written_since(raw, len, d->from))
+		return 1;
+	return day_wanted(raw, len, (void *)d->st->day);
+}
+
+static int
+day_read_row(int book, const struct row *r, void *arg)
+{
+	struct day_read *d = arg;
+	const char *w = row_get(d->st->l, r, "written_at");
+
+	(void)book;
+	if (d->want_mark && d->found.month == 0 && strlen(w) == 19 &&
+	    memcmp(w, d->from, 7) >= 0 && ledger_mark_marks_live(d->st->l, r))
+		ledger_mark_of(d->st->l, r, d->month, &d->found);
+	return fold_log(r, d->st);
+}
+
+/* The day's month on, from the index when it has an entry for it. */
+static void
+read_days(struct pm_ctx *ctx, struct ledger *l, struct log_state *st,
+    time_t t)
+{
+	struct day_read d;
+	struct ledger_mark use;
+	int have;
+
+	memset(&d, 0, sizeof d);
+	d.st = st;
+	d.month = clock_month_key(t);
+	snprintf(d.from, sizeof d.from, "%04ld-%02ld", d.month / 12,
+	    d.month % 12 + 1);
+	have = ledger_mark_get(l, d.month, &use) == 0;
+	/* an entry of a month long past would not be kept */
+	d.want_mark = (!have || use.month != d.month) &&
+	    d.month > clock_month_key(ctx->now) - LEDGER_MARKS_KEPT;
+	if (ledger_col(l, "kind") == 2 && ledger_col(l, "done") == 5)
+		ledger_want(l, day_read_wanted, &d);
+	ledger_scan_books(&l, 1, d.month, have ? &use : NULL, day_read_row,
+	    &d);
+	ledger_want(l, NULL, NULL);
+	if (d.found.month != 0)
+		ledger_mark_put(l, &d.found);
+}
+
 int
 duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
     struct pm_err *e)
@@ -811,11 +887,7 @@ duty_show(struct pm_ctx *ctx, const char *date, struct duty_entries *es,
 	st.day = day;
 	st.shown = es;
 	/* the day's month on: its entries and every later correction */
-	if (ledger_col(l, "kind") == 2 && ledger_col(l, "done") == 5)
-		ledger_want(l, day_wanted, day);
-	ledger_scan_since(l, (int)(clock_month_key(t) / 12),
-	    (int)(clock_month_key(t) % 12) + 1, fold_log, &st);
-	ledger_want(l, NULL, NULL);
+	read_days(ctx, l, &st, t);
 	state_free(&st);
 	memset(&sig, 0, sizeof sig);
 	sig.date = day;
@@ -921,12 +993,71 @@ duty_archive(struct pm_ctx *ctx, long before, int dry_run,
 	return moved;
 }
 
+/* The index against the log: no row before an entry written in its month. */
+struct marks_check {
+	struct ledger *l;
+	struct ledger_mark m[LEDGER_MARKS_KEPT];
+	int n, bad;		/* bad: the entry first found late, + 1 */
+	long row;		/* and the row written in its month before it */
+};
+
+static int
+mark_check_row(const struct row *r, void *arg)
+{
+	struct marks_check *k = arg;
+	const char *w = row_get(k->l, r, "written_at");
+	long seq = row_seq(r);
+	int i;
+
+	for (i = 0; i < k->n && !k->bad; i++) {
+		const struct ledger_mark *m = &k->m[i];
+		char from[24];
+
+		snprintf(from, sizeof from, "%04ld-%02ld", m->month / 12,
+		    m->month % 12 + 1);
+		if (seq < m->seq + m->past && strncmp(w, from, 7) >= 0) {
+			k->bad = i + 1;
+			k->row = seq;
+		}
+	}
+	return k->bad != 0;
+}
+
+static int
+verify_marks(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
+{
+	struct marks_check k;
+	const struct ledger_mark *m;
+
+	memset(&k, 0, sizeof k);
+	k.l = open_book(ctx, &duty_log_def);
+	k.n = ledger_marks(k.l, k.m, LEDGER_MARKS_KEPT);
+	if (k.n > 0 && ledger_exists(k.l))
+		ledger_scan_live(k.l, mark_check_row, &k);
+	ledger_close(k.l);
+	if (k.bad) {
+		m = &k.m[k.bad - 1];
+		return errset(e, EX_DATAERR, _("duty_log.idx: the month index "
+		    "of %04ld-%02ld starts at row %ld, after row %ld, written "
+		    "in that month: it would hide the month's entries (changed "
+		    "by hand?)"), m->month / 12, m->month % 12 + 1,
+		    m->seq + m->past, k.row);
+	}
+	if (k.n > 0)
+		fprintf(out, _("month index checked against the books (%d "
+		    "months)\n"), k.n);
+	return 0;
+}
+
 int
 duty_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 {
-	const struct ledger_def *const defs[] = { &duty_log_def, &duty_roster_def, NULL };
+	const struct ledger_def *const defs[] = { &duty_log_def,
+		&duty_roster_def, NULL };
 
-	return ledger_verify_books(ctx->data, defs, out, e);
+	if (ledger_verify_books(ctx->data, defs, out, e) != 0)
+		return -1;
+	return verify_marks(ctx, out, e);
 }
 
 /* The identity of a log entry, for imports. */

@@ -408,3 +408,73 @@ test_expect_success 'show --date: the day'"'"'s rows and those that correct or f
 	test "$(cut -d, -f1 "$T/out" | grep "^L" | tr "\n" " ")" = "L000006 L000007 L000008 " &&
 	out_has "finishes L000005" && out_has "corrects L000002"
 '
+
+# ---- the log's month index: a day's reader starts at its month ----------------------------
+# August: two entries and a correction.  September: the 10th and the
+# 11th; a night entry of the 30th written after midnight, in October.
+# By hand: 3 rows written in August, so September's first is row 4.
+M=$T/months && mkdir -p "$M" && printf 'office = XDZA\n' >"$M/pm.conf"
+test_expect_success 'a day'"'"'s reader keeps its month'"'"'s index entry: the first row written in it' '
+	PM_DATA=$M PM_NOW="2026-08-05 09:00" pm-duty log --text 八月一 >/dev/null &&
+	PM_DATA=$M PM_NOW="2026-08-06 09:00" pm-duty log --text 八月二 >/dev/null &&
+	PM_DATA=$M PM_NOW="2026-08-07 09:00" pm-duty log --text 八月更正 --corrects L000001 >/dev/null &&
+	PM_DATA=$M PM_NOW="2026-09-10 09:00" pm-duty log --text 九月十日 >/dev/null &&
+	PM_DATA=$M PM_NOW="2026-09-11 09:00" pm-duty log --text 九月十一日 >/dev/null &&
+	PM_DATA=$M PM_NOW="2026-10-01 00:10" pm-duty log --text 三十日夜 --at "2026-09-30 23:50" >/dev/null &&
+	# the 11th read first: the 10th'"'"'s row, not wanted, is the entry
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-11 --format csv &&
+	test "$(cut -d, -f1 "$T/out" | grep "^L" | tr "\n" " ")" = "L000005 " &&
+	test "$(cut -f1,2 "$M/duty_log.idx")" = "$(printf "24320\t4")" &&
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-10 --format csv &&
+	test "$(cut -d, -f1 "$T/out" | grep "^L" | tr "\n" " ")" = "L000004 " &&
+	cp "$T/out" "$T/sep10"
+'
+test_expect_success 'read again from the index: the same day, and a September night written in October' '
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-10 --format csv &&
+	cmp "$T/out" "$T/sep10" &&
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-30 --format csv &&
+	test "$(cut -d, -f1 "$T/out" | grep "^L" | tr "\n" " ")" = "L000006 " && out_has 三十日夜
+'
+test_expect_success 'the rows before the index damaged: the day shown from it, verify 65' '
+	cp "$M/duty_log.csv" "$T/m.keep" &&
+	# the correction (a row a day'"'"'s reader splits) given three fields
+	# more in its hash, its length the same: a read from the start stops
+	sed -i "4s/,[0-9a-f][0-9a-f][0-9a-f]\([0-9a-f]*\)\$/,,,,\1/" "$M/duty_log.csv" &&
+	sed -n 4p "$M/duty_log.csv" | grep -q ",,,," &&
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-10 --format csv &&
+	cmp "$T/out" "$T/sep10" &&
+	mv "$M/duty_log.idx" "$T/m.idx" &&
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 65 pm-duty show --date 2026-09-10 &&
+	err_has "line 4: expected" &&
+	mv "$T/m.idx" "$M/duty_log.idx" &&
+	PM_DATA=$M expect_status 65 pm-duty verify &&
+	cp "$T/m.keep" "$M/duty_log.csv"
+'
+test_expect_success 'the index deleted, cut short, garbage or stale after an archive: the same day' '
+	rm "$M/duty_log.idx" &&
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-10 --format csv &&
+	cmp "$T/out" "$T/sep10" && test -s "$M/duty_log.idx" &&
+	head -c 9 "$M/duty_log.idx" >"$T/x" && mv "$T/x" "$M/duty_log.idx" &&
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-10 --format csv &&
+	cmp "$T/out" "$T/sep10" &&
+	printf "24320\t5\t999999\t6\tffffffffffffffff\t0\nnonsense\n" >"$M/duty_log.idx" &&
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-10 --format csv &&
+	cmp "$T/out" "$T/sep10" &&
+	cp -r "$M" "$T/marc" && PM_DATA=$T/marc PM_NOW="2026-10-02 09:00" pm-report archive >/dev/null &&
+	test ! -e "$T/marc/duty_log.idx" &&
+	PM_DATA=$T/marc PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-10 --format csv &&
+	cmp "$T/out" "$T/sep10"
+'
+test_expect_success 'verify checks the index: clean as kept; one moved past a row of its month, exit 65' '
+	rm -f "$M/duty_log.idx" &&
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" pm-duty show --date 2026-09-10 >/dev/null &&
+	PM_DATA=$M expect_status 0 pm-duty verify && out_has "month index checked against the books (1 months)" &&
+	# September'"'"'s entry pointed at its second row, row 5, whole and true
+	off=$(head -n 5 "$M/duty_log.csv" | wc -c) &&
+	hash=$(sed -n 6p "$M/duty_log.csv" | awk -F, "{ print substr(\$NF, 1, 16) }") &&
+	printf "24320\t5\t%s\t6\t%s\t0\n" "$off" "$hash" >"$M/duty_log.idx" &&
+	PM_DATA=$M PM_NOW="2026-10-02 09:00" expect_status 0 pm-duty show --date 2026-09-10 --format csv &&
+	! out_has 九月十日 &&
+	PM_DATA=$M expect_status 65 pm-duty verify &&
+	err_has "duty_log.idx: the month index of 2026-09 starts at row 5, after row 4, written in that month"
+'

@@ -363,11 +363,12 @@ duty_swap(struct pm_ctx *ctx, const char *date, const char *from,
 	vals[S_APPROVED] = approved_by;
 	snprintf(id, DUTY_ID_MAX, "S%06ld", ledger_add(tx, ctx->now, ctx->user,
 	    ctx->now, vals));
-	ledger_commit(tx);
-	ledger_close(l);
-	return 0;
 out:
-	ledger_rollback(tx);
+	/* the swap is written whole, or not at all */
+	if (rc == 0)
+		ledger_commit(tx);
+	else
+		ledger_rollback(tx);
 	ledger_close(l);
 	return rc;
 }

@@ -999,7 +999,15 @@ struct marks_check {
 	struct ledger_mark m[LEDGER_MARKS_KEPT];
 	int n, bad;		/* bad: the entry first found late, + 1 */
 	long row;		/* and the row written in its month before it */
+	long end;		/* no entry starts after this row */
+	char from[24];		/* the earliest entry's month: older rows pass */
 };
+
+static int
+written_wanted(const char *raw, size_t len, void *arg)
+{
+	return written_since(raw, len, arg);
+}
 
 static int
 mark_check_row(const struct row *r, void *arg)
@@ -1009,6 +1017,8 @@ mark_check_row(const struct row *r, void *arg)
 	long seq = row_seq(r);
 	int i;
 
+	if (seq >= k->end)
+		return 1;	/* past every entry: nothing more to see */
 	for (i = 0; i < k->n && !k->bad; i++) {
 		const struct ledger_mark *m = &k->m[i];
 		char from[24];
@@ -1032,8 +1042,23 @@ verify_marks(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 	memset(&k, 0, sizeof k);
 	k.l = open_book(ctx, &duty_log_def);
 	k.n = ledger_marks(k.l, k.m, LEDGER_MARKS_KEPT);
-	if (k.n > 0 && ledger_exists(k.l))
+	if (k.n > 0 && ledger_exists(k.l)) {
+		const struct ledger_mark *first = k.m;
+
+		/* rows written before the earliest entry's month pass */
+		for (m = k.m; m < k.m + k.n; m++) {
+			if (m->seq + m->past > k.end)
+				k.end = m->seq + m->past;
+			if (m->month < first->month)
+				first = m;
+		}
+		snprintf(k.from, sizeof k.from, "%04ld-%02ld", first->month /
+		    12, first->month % 12 + 1);
+		if (ledger_col(k.l, "written_at") == ledger_ncols(k.l) - 2)
+			ledger_want(k.l, written_wanted, k.from);
 		ledger_scan_live(k.l, mark_check_row, &k);
+		ledger_want(k.l, NULL, NULL);
+	}
 	ledger_close(k.l);
 	if (k.bad) {
 		m = &k.m[k.bad - 1];

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,6 +31,20 @@ struct qrow {
 	long line;
 };
 
+/*
+ * One chunk's rows (IMPORT_CHUNK bytes of the file), parsed on a thread
+ * of their own while the form checks the chunk before: two of them,
+ * handed over in turn.
+ */
+struct batch {
+	struct qrow *q;
+	size_t qhead, qlen, qcap;
+	struct buf arena;	/* their fields */
+	int eof, failed;	/* after these rows; failed: none of them */
+	struct pm_err err;
+	int full;		/* handed over, not yet given back */
+};
+
 struct import_src {
 	int fd;
 	const char *name;
@@ -41,9 +56,12 @@ struct import_src {
 	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
 	int nf;
 	long newlines;		/* inside the current record's fields */
-	struct qrow *q;		/* the rows of the last chunk read */
-	size_t qhead, qlen, qcap;
-	struct buf arena;	/* their fields, until the next chunk */
+	struct batch b[2], *fillb;	/* fillb: the one being parsed */
+	int take;		/* the reader's batch; -1: none yet */
+	int threaded, stop;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	char carry[16];		/* an incomplete multibyte character */
 	size_t ncarry;
 	struct buf pending;	/* converted text not yet split into lines */
@@ -100,11 +118,11 @@ imp_row(int c, void *data)
 	struct qrow *r;
 
 	(void)c;
-	GROW(src->q, src->qlen + 1, src->qcap);
-	r = &src->q[src->qlen++];
-	r->data = src->arena.len;
+	GROW(src->fillb->q, src->fillb->qlen + 1, src->fillb->qcap);
+	r = &src->fillb->q[src->fillb->qlen++];
+	r->data = src->fillb->arena.len;
 	if (src->store.len > 0)
-		buf_add(&src->arena, src->store.s, src->store.len);
+		buf_add(&src->fillb->arena, src->store.s, src->store.len);
 	r->n = src->nf;
 	memcpy(r->off, src->off, src->nf * sizeof r->off[0]);
 	memcpy(r->len, src->len, src->nf * sizeof r->len[0]);
@@ -113,6 +131,75 @@ imp_row(int c, void *data)
 	src->nf = 0;
 	src->newlines = 0;
 	buf_reset(&src->store);
+}
+
+static void fill(struct import_src *src);
+
+/* The next chunk's rows into b: the parser's side. */
+static void
+parse_batch(struct import_src *src, struct batch *b)
+{
+	b->qhead = b->qlen = 0;
+	buf_reset(&b->arena);
+	src->fillb = b;
+	do
+		fill(src);
+	while (b->qlen == 0 && !src->eof && !src->failed);
+	b->eof = src->eof;
+	b->failed = src->failed;
+	b->err = src->err;
+}
+
+static void *
+parser_main(void *arg)
+{
+	struct import_src *src = arg;
+	struct batch *b;
+	int k = 0, stop;
+
+	/* cancelled only inside read(2), where it holds no lock */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	do {
+		b = &src->b[k];
+		pthread_mutex_lock(&src->mu);
+		while (b->full && !src->stop)
+			pthread_cond_wait(&src->cv, &src->mu);
+		stop = src->stop;
+		pthread_mutex_unlock(&src->mu);
+		if (stop)
+			break;
+		parse_batch(src, b);
+		pthread_mutex_lock(&src->mu);
+		b->full = 1;
+		pthread_cond_broadcast(&src->cv);
+		pthread_mutex_unlock(&src->mu);
+		k = !k;
+	} while (!b->eof && !b->failed);
+	return NULL;
+}
+
+/* The reader gives its batch back and takes the next, when it is ready. */
+static struct batch *
+next_batch(struct import_src *src)
+{
+	struct batch *b;
+
+	if (!src->threaded) {
+		src->take = 0;
+		parse_batch(src, &src->b[0]);
+		return &src->b[0];
+	}
+	pthread_mutex_lock(&src->mu);
+	if (src->take >= 0) {
+		src->b[src->take].full = 0;
+		pthread_cond_broadcast(&src->cv);
+	}
+	src->take = src->take < 0 ? 0 : !src->take;
+	b = &src->b[src->take];
+	while (!b->full)
+		pthread_cond_wait(&src->cv, &src->mu);
+	pthread_mutex_unlock(&src->mu);
+	return b;
 }
 
 struct import_src *
@@ -152,6 +239,11 @@ import_open(const char *path, const char *encoding, struct pm_err *e)
 	if (csv_init(&src->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		die(EX_OSERR, "csv_init failed");
 	csv_set_space_func(&src->p, libcsv_no_space);
+	src->take = -1;
+	pthread_mutex_init(&src->mu, NULL);
+	pthread_cond_init(&src->cv, NULL);
+	/* without a thread, each chunk is parsed when it is wanted */
+	src->threaded = pthread_create(&src->th, NULL, parser_main, src) == 0;
 	return src;
 }
 
@@ -260,10 +352,14 @@ fill(struct import_src *src)
 	char chunk[IMPORT_CHUNK];
 	ssize_t n;
 	char *p = chunk;
+	int was;
 
+	/* a reader that gave up stops the parser here, waiting for input */
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &was);
 	do
 		n = read(src->fd, chunk, sizeof chunk);
 	while (n < 0 && errno == EINTR);
+	pthread_setcancelstate(was, NULL);
 	if (n < 0) {
 		errset(&src->err, EX_IOERR, "%s: %s", src->name, strerror(errno));
 		src->failed = 1;
@@ -292,25 +388,25 @@ fill(struct import_src *src)
 int
 import_next(struct import_src *src, struct row *r, struct pm_err *e)
 {
+	struct batch *b = src->take < 0 ? NULL : &src->b[src->take];
 	const struct qrow *q;
 	int i;
 
-	while (src->qhead == src->qlen && !src->eof && !src->failed) {
-		src->qhead = src->qlen = 0;
-		buf_reset(&src->arena);
-		fill(src);
+	while (b == NULL || b->qhead == b->qlen) {
+		if (b != NULL && b->eof)
+			return 0;
+		b = next_batch(src);
+		if (b->failed) {	/* none of its rows: the error */
+			*e = b->err;
+			b->eof = 1;
+			return -1;
+		}
 	}
-	if (src->failed) {
-		*e = src->err;
-		return -1;
-	}
-	if (src->qhead == src->qlen)
-		return 0;
-	q = &src->q[src->qhead++];
+	q = &b->q[b->qhead++];
 	memset(r, 0, sizeof *r);
 	r->n = q->n;
 	for (i = 0; i < r->n; i++) {
-		r->f[i] = src->arena.s + q->data + q->off[i];
+		r->f[i] = b->arena.s + q->data + q->off[i];
 		r->len[i] = q->len[i];
 		/* '=1+1 from an --excel export (or a spreadsheet) is =1+1 */
 		if (r->len[i] >= 2 && r->f[i][0] == '\'' &&
@@ -329,19 +425,27 @@ import_next(struct import_src *src, struct row *r, struct pm_err *e)
 	return 1;
 }
 
-long
-import_line(const struct import_src *src)
-{
-	return src->line;
-}
-
 void
 import_close(struct import_src *src)
 {
+	int i;
+
 	if (src == NULL)
 		return;
-	free(src->q);
-	buf_free(&src->arena);
+	if (src->threaded) {
+		pthread_mutex_lock(&src->mu);
+		src->stop = 1;
+		pthread_cond_broadcast(&src->cv);
+		pthread_mutex_unlock(&src->mu);
+		pthread_cancel(src->th);
+		pthread_join(src->th, NULL);
+	}
+	pthread_mutex_destroy(&src->mu);
+	pthread_cond_destroy(&src->cv);
+	for (i = 0; i < 2; i++) {
+		free(src->b[i].q);
+		buf_free(&src->b[i].arena);
+	}
 	if (src->cd != (iconv_t)-1)
 		iconv_close(src->cd);
 	if (src->fd != STDIN_FILENO)

@@ -632,7 +632,6 @@ struct import_src *import_open(const char *path, const char *encoding,
     struct pm_err *e);
 /* Next record: header names columns; returns 1, 0 at end, -1 on error. */
 int import_next(struct import_src *s, struct row *r, struct pm_err *e);
-long import_line(const struct import_src *s);
 /*
  * Read the header row and find each name's column (-1 when absent);
  * a name may list aliases, "from|from_staff".  -1 on an empty file.

@@ -357,6 +357,16 @@ test_expect_success 'import: a file without the needed columns is refused' '
 	printf "when,what\n1,2\n" >"$T/cols.csv" &&
 	expect_status 65 pm-duty import "$T/cols.csv" && err_has "missing column \"at\""
 '
+test_expect_success 'import: refused at its header, it does not wait for the rest of a pipe' '
+	# the writer holds the pipe open 30 s; the refusal comes at once
+	# (timeout would make it 124 were it to wait)
+	sum=$(book_sum "$PM_DATA/duty_log.csv") && rm -f "$T/fifo" && mkfifo "$T/fifo" &&
+	{ (printf "at,kind\n"; exec sleep 30) >"$T/fifo" & } && writer=$! &&
+	expect_status 65 timeout 10 pm-duty import - <"$T/fifo"; rc=$?
+	kill $writer 2>/dev/null; wait $writer 2>/dev/null
+	test $rc = 0 && err_has "missing column \"text\"" &&
+	test "$(book_sum "$PM_DATA/duty_log.csv")" = "$sum"
+'
 test_expect_success 'import: a missing file is exit 66' '
 	expect_status 66 pm-duty import "$T/nope.csv"
 '

@@ -753,12 +753,16 @@ gather_complaints(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 		    "\"%.20s\""), d->period);
 	py = mo == 1 ? y - 1 : y;
 	pmo = mo == 1 ? 12 : mo - 1;
-	/* this month and the one before from one read of each book */
-	complaint_read_since(ctx, 0, (long)py * 12 + pmo - 1, &b, e);
+	/*
+	 * this month and the one before from one read of each book: the
+	 * complaints from the month before that, whose handlings the visits
+	 * of the month before are due from
+	 */
+	complaint_read_since(ctx, 0, (long)py * 12 + pmo - 2, &b, e);
 	complaint_stats_in(ctx, &b, y, mo, &st);
 	complaint_stats_in(ctx, &b, py, pmo, &prev);
+	visit_read_since_with(ctx, py, pmo, &b, &vb, e);
 	complaint_book_free(&b);
-	visit_read_since(ctx, py, pmo, &vb, e);
 	complaint_rates(ctx, &vb, y, mo, &cr);
 	complaint_rates(ctx, &vb, py, pmo, &pr);
 	visit_book_free(&vb);

@@ -319,23 +319,20 @@ fold_row(const struct row *r, void *arg)
 	return 0;
 }
 
+/*
+ * The items of the complaints of cb (read from the month before since,
+ * or all: since 0), then the visits book from since on.
+ */
 static void
-fold_since(struct pm_ctx *ctx, struct visit_book *b, long since)
+fold_from(struct pm_ctx *ctx, struct visit_book *b, long since,
+    const struct complaint_book *cb)
 {
-	struct complaint_book cb;
-	struct pm_err e;
 	struct fold f;
 	size_t i;
 
 	memset(b, 0, sizeof *b);
-	/*
-	 * SPEC 4: a handled complaint is due for its visit with no extra
-	 * step.  A visit window opens at most days after the handling, and a
-	 * complaint closes after its visit: the month before holds them all.
-	 */
-	complaint_read_since(ctx, 0, since > 0 ? since - 1 : 0, &cb, &e);
-	for (i = 0; i < cb.n; i++) {
-		const struct complaint *c = &cb.v[i];
+	for (i = 0; i < cb->n; i++) {
+		const struct complaint *c = &cb->v[i];
 		struct visit_item *it;
 		int h;
 
@@ -356,7 +353,6 @@ fold_since(struct pm_ctx *ctx, struct visit_book *b, long since)
 		lay_out(it);
 		}
 	}
-	complaint_book_free(&cb);
 	f.l = ledger_open(&visit_def, ctx->data);
 	f.b = b;
 	for (i = 0; i < V_NCOLS; i++)
@@ -367,6 +363,22 @@ fold_since(struct pm_ctx *ctx, struct visit_book *b, long since)
 	else
 		ledger_scan(f.l, fold_row, &f);
 	ledger_close(f.l);
+}
+
+static void
+fold_since(struct pm_ctx *ctx, struct visit_book *b, long since)
+{
+	struct complaint_book cb;
+	struct pm_err e;
+
+	/*
+	 * SPEC 4: a handled complaint is due for its visit with no extra
+	 * step.  A visit window opens at most days after the handling, and a
+	 * complaint closes after its visit: the month before holds them all.
+	 */
+	complaint_read_since(ctx, 0, since > 0 ? since - 1 : 0, &cb, &e);
+	fold_from(ctx, b, since, &cb);
+	complaint_book_free(&cb);
 }
 
 static void
@@ -389,6 +401,15 @@ visit_read_since(struct pm_ctx *ctx, int year, int month,
 {
 	(void)e;
 	fold_since(ctx, b, (long)year * 12 + month - 1);
+	return 0;
+}
+
+int
+visit_read_since_with(struct pm_ctx *ctx, int year, int month,
+    const struct complaint_book *cb, struct visit_book *b, struct pm_err *e)
+{
+	(void)e;
+	fold_from(ctx, b, (long)year * 12 + month - 1, cb);
 	return 0;
 }
 

@@ -75,6 +75,10 @@ int visit_read(struct pm_ctx *ctx, struct visit_book *b, struct pm_err *e);
  */
 int visit_read_since(struct pm_ctx *ctx, int year, int month,
     struct visit_book *b, struct pm_err *e);
+/* visit_read_since with the complaints read already, from the month before. */
+struct complaint_book;
+int visit_read_since_with(struct pm_ctx *ctx, int year, int month,
+    const struct complaint_book *cb, struct visit_book *b, struct pm_err *e);
 /*
  * What can be due now (SPEC 2.4): the items handled since last month,
  * or still open -- pm-visit due and the alerts read the same.

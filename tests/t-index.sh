@@ -49,9 +49,9 @@ at "2026-11-22 09:00"
 
 # By hand, October: registered 3; handled in it 2 + X = 3; carried into
 # November open: the October one not handled, and January's.  (The
-# report reads from September on, beside October, and its visits from
-# August; the October list
-# reads from October: each keeps its month's entry.)
+# report reads from August on, once: the figures of October and
+# September, and the visits due from September's handlings; the October
+# list reads from October: each keeps its month's entry.)
 figures() {
 	pm-complaint list --month 2026-10 --format csv >/dev/null &&
 	pm-report complaints --month 2026-10 --format csv >"$T/fig" &&
@@ -93,22 +93,22 @@ test_expect_success 'stale after an archive (rows moved): dropped, the same figu
 test_expect_success 'verify checks the index: clean as kept' '
 	figures && expect_status 0 pm-complaint verify && out_has "month index checked against the books ("
 '
-tamper() { # BOOK DAY: point BOOK's index for September at its first row of DAY
+tamper() { # BOOK DAY: point BOOK's index for August at its first row of DAY
 	row=$(grep -n "^[0-9]*,$2" "$PM_DATA/$1.csv" | head -1) &&
 	n=${row%%:*} && line=${row#*:} && seq=${line%%,*} &&
 	off=$(head -n $((n - 1)) "$PM_DATA/$1.csv" | wc -c) &&
 	hash=$(echo "$line" | awk -F, "{ print substr(\$NF, 1, 16) }") &&
-	printf "%s\t%s\t%s\t%s\t%s\n" 24320 "$seq" "$off" "$n" "$hash" >"$PM_DATA/$1.idx"
+	printf "%s\t%s\t%s\t%s\t%s\n" 24319 "$seq" "$off" "$n" "$hash" >"$PM_DATA/$1.idx"
 }
 test_expect_success 'an index moved past the January complaint is caught by verify (exit 65)' '
 	# both books past January and before 28 September, whose steps in
 	# October would send a reader back to the start (the October report
-	# reads from September, with the month before)
+	# reads from August)
 	tamper complaints 2026-09-11 && tamper complaint_events 2026-09-11 &&
 	pm-report complaints --month 2026-10 --format csv >"$T/hidden" &&
 	grep -q "^[^,]*,summary,open_carried,1$" "$T/hidden" &&
 	expect_status 65 pm-complaint verify &&
-	err_has "complaints.idx: the month index of 2026-09 starts at row"
+	err_has "complaints.idx: the month index of 2026-08 starts at row"
 '
 
 # An office whose old matters are all closed: February to September, one
@@ -136,14 +136,15 @@ test_expect_success 'all closed before August: the index entries start at August
 	life "$c" 2026-10-14 && echo "$c" >"$T/q.late" &&
 	at "2026-11-22 09:00" &&
 	pm-report complaints --month 2026-10 --format csv >"$T/q1" &&
-	# and the desk as every day: the month'"'"'s list, the open matters
+	# and the desk as every day: the months'"'"' lists, the open matters
 	pm-complaint list --month 2026-10 >/dev/null &&
+	pm-complaint list --month 2026-09 >/dev/null &&
 	pm-complaint list --open >/dev/null) &&
 	grep -q "^[^,]*,summary,total,3$" "$T/q1" &&
 	grep -q "^[^,]*,summary,handled,2$" "$T/q1" &&
 	grep -q "^[^,]*,summary,open_carried,1$" "$T/q1" &&
-	# the report read from August (its visits) and from September, the
-	# lists from October and November: four months kept
+	# the report read from August, the lists from September, October
+	# and November (the open matters): four months kept
 	test "$(cut -f1 "$Q/complaints.idx" | tr "\n" " ")" = "24319 24320 24321 24322 "
 '
 test_expect_success 'the report again reads from the index only: rows before August damaged, the same figures' '

@@ -352,7 +352,7 @@ cmd_show(int argc, char **argv)
 
 	parse(argc, argv, allowed, &o);
 	ref = one_ref(argc, argv);
-	visit_read(&ctx, &b, &e);
+	visit_read_ref(&ctx, ref, &b, &e);
 	it = visit_find(&b, ref);
 	if (it == NULL) {
 		visit_book_free(&b);

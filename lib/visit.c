@@ -247,6 +247,7 @@ struct fold {
 	struct ledger *l;
 	struct visit_book *b;
 	int col[V_NCOLS];
+	const char *only;	/* one item's ref, or NULL */
 };
 
 static int
@@ -262,6 +263,8 @@ fold_row(const struct row *r, void *arg)
 
 	for (i = 0; i < V_NCOLS; i++)
 		v[i] = r->f[f->col[i]];
+	if (f->only != NULL && strcmp(v[V_REF], f->only) != 0)
+		return 0;
 	event = v[V_EVENT];
 	clock_parse(row_get(f->l, r, "at"), &at, NULL);
 	if (strcmp(event, "service") == 0) {
@@ -319,13 +322,21 @@ fold_row(const struct row *r, void *arg)
 	return 0;
 }
 
+/* One item's reader passes over the rows without its ref in their bytes. */
+static int
+ref_wanted(const char *raw, size_t len, void *arg)
+{
+	return memmem(raw, len, arg, strlen(arg)) != NULL;
+}
+
 /*
  * The items of the complaints of cb (read from the month before since,
- * or all: since 0), then the visits book from since on.
+ * or all: since 0), then the visits book from since on; only: the rows
+ * of one ref.
  */
 static void
 fold_from(struct pm_ctx *ctx, struct visit_book *b, long since,
-    const struct complaint_book *cb)
+    const struct complaint_book *cb, const char *only)
 {
 	struct fold f;
 	size_t i;
@@ -355,6 +366,9 @@ fold_from(struct pm_ctx *ctx, struct visit_book *b, long since,
 	}
 	f.l = ledger_open(&visit_def, ctx->data);
 	f.b = b;
+	f.only = only;
+	if (only != NULL)
+		ledger_want(f.l, ref_wanted, (void *)only);
 	for (i = 0; i < V_NCOLS; i++)
 		f.col[i] = ledger_col(f.l, visit_cols[i]);
 	if (since > 0)
@@ -377,7 +391,19 @@ fold_since(struct pm_ctx *ctx, struct visit_book *b, long since)
 	 * complaint closes after its visit: the month before holds them all.
 	 */
 	complaint_read_since(ctx, 0, since > 0 ? since - 1 : 0, &cb, &e);
-	fold_from(ctx, b, since, &cb);
+	fold_from(ctx, b, since, &cb, NULL);
+	complaint_book_free(&cb);
+}
+
+/* One ref's item: its complaint (if it is one) and its rows. */
+static void
+fold_one(struct pm_ctx *ctx, struct visit_book *b, const char *ref)
+{
+	struct complaint_book cb;
+	struct pm_err e;
+
+	complaint_read_one(ctx, 0, ref, &cb, &e);
+	fold_from(ctx, b, 0, &cb, ref);
 	complaint_book_free(&cb);
 }
 
@@ -405,11 +431,20 @@ visit_read_since(struct pm_ctx *ctx, int year, int month,
 }
 
 int
+visit_read_ref(struct pm_ctx *ctx, const char *ref, struct visit_book *b,
+    struct pm_err *e)
+{
+	(void)e;
+	fold_one(ctx, b, ref);
+	return 0;
+}
+
+int
 visit_read_since_with(struct pm_ctx *ctx, int year, int month,
     const struct complaint_book *cb, struct visit_book *b, struct pm_err *e)
 {
 	(void)e;
-	fold_from(ctx, b, (long)year * 12 + month - 1, cb);
+	fold_from(ctx, b, (long)year * 12 + month - 1, cb, NULL);
 	return 0;
 }
 
@@ -448,11 +483,14 @@ struct visit_tx {
 };
 
 static void
-vtx_begin(struct pm_ctx *ctx, struct visit_tx *v)
+vtx_begin(struct pm_ctx *ctx, struct visit_tx *v, const char *ref)
 {
 	v->l = ledger_open(&visit_def, ctx->data);
 	v->tx = ledger_begin(v->l, ctx->conf.lock_timeout);
-	fold_all(ctx, &v->b);
+	if (ref != NULL)
+		fold_one(ctx, &v->b, ref);
+	else
+		fold_all(ctx, &v->b);
 }
 
 static int
@@ -511,7 +549,7 @@ visit_service(struct pm_ctx *ctx, const char *type, const char *ref,
 		clock_format(te, ends);
 	}
 	clock_format(td, dones);
-	vtx_begin(ctx, &v);
+	vtx_begin(ctx, &v, ref);
 	if (visit_find(&v.b, ref))
 		rc = errset(e, EX_DATAERR, _("REF: %s is already registered"),
 		    ref);
@@ -571,7 +609,7 @@ visit_checkout(struct pm_ctx *ctx, const char *ref, const char *visitor,
 
 	if (field_name(e, "--visitor", visitor) != 0)
 		return -1;
-	vtx_begin(ctx, &v);
+	vtx_begin(ctx, &v, ref);
 	blank(vals);
 	s = open_sheet(ctx, &v.b, ref, &it, e);
 	if (s == NULL)
@@ -608,7 +646,7 @@ visit_record(struct pm_ctx *ctx, const struct visit_record *r, char *id,
 	    != 0 || (r->suggestion && field_text(e, "--suggestion",
 	    r->suggestion, strlen(r->suggestion), FIELD_TEXT_MAX) != 0))
 		return -1;
-	vtx_begin(ctx, &v);
+	vtx_begin(ctx, &v, r->ref);
 	blank(vals);
 	s = open_sheet(ctx, &v.b, r->ref, &it, e);
 	if (s == NULL)
@@ -674,7 +712,7 @@ visit_review(struct pm_ctx *ctx, const char *ref, const char *by,
 		return errset(e, EX_DATAERR, _("--by: %s is not a supervisor "
 		    "(pm.conf: supervisors); the supervisor reviews each sheet "
 		    "(SPEC 2.4)"), by);
-	vtx_begin(ctx, &v);
+	vtx_begin(ctx, &v, ref);
 	blank(vals);
 	it = visit_find(&v.b, ref);
 	if (it == NULL)
@@ -1115,7 +1153,7 @@ visit_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	    e)) == NULL)
 		return -1;
 	ir.ctx = ctx;
-	vtx_begin(ctx, &ir.v);
+	vtx_begin(ctx, &ir.v, NULL);
 	while ((rc = import_next(src, &r, e)) == 1)
 		import_row(&ir, &r);
 	import_close(src);

@@ -85,6 +85,9 @@ int visit_read_since_with(struct pm_ctx *ctx, int year, int month,
  */
 int visit_read_due(struct pm_ctx *ctx, struct visit_book *b,
     struct pm_err *e);
+/* One ref's item only (its complaint's or its service's), with its sheets. */
+int visit_read_ref(struct pm_ctx *ctx, const char *ref, struct visit_book *b,
+    struct pm_err *e);
 struct visit_item *visit_find(struct visit_book *b, const char *ref);
 /* The sheet a visit now would fill: the first open window not visited. */
 struct visit_sheet *visit_current(struct visit_item *it, time_t now);

@@ -61,6 +61,9 @@ test_expect_success 'ten years unarchived: the month report and the visits stay 
 	grep -q "^[^,]*,summary,handled,600$" "$T/out" &&
 	small "$Y" pm-visit due --format csv &&
 	small "$Y" pm-visit rates --month 2026-10 &&
+	# one ref'"'"'s sheets: its complaint and its rows, not the history
+	small "$Y" pm-visit show PM-A-KF-000001 --format csv &&
+	test "$(grep -c "^PM-A-KF-000001," "$T/out")" = 1 &&
 	small "$Y" pm-visit analysis --quarter 2026Q3
 '
 test_expect_success 'ten years unarchived: the duty log and the keys stay within the bound' '

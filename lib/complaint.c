@@ -717,9 +717,9 @@ static int
 reg_wanted(const char *raw, size_t len, void *arg)
 {
 	const struct fold *f = arg;
-	const char *s = f->only != NULL ? f->only : f->unit;
 
-	return memmem(raw, len, s, strlen(s)) != NULL;
+	return ledger_row_holds(raw, len, (void *)(f->only != NULL ? f->only :
+	    f->unit));
 }
 
 static int
@@ -730,7 +730,7 @@ step_wanted(const char *raw, size_t len, void *arg)
 	char code[COMPLAINT_CODE_MAX];
 
 	if (f->codes == NULL)
-		return memmem(raw, len, f->only, strlen(f->only)) != NULL;
+		return ledger_row_holds(raw, len, (void *)f->only);
 	if ((p = memchr(raw, ',', len)) == NULL ||
 	    (p = memchr(p + 1, ',', end - p - 1)) == NULL ||
 	    (q = memchr(p + 1, ',', end - p - 1)) == NULL ||
@@ -934,12 +934,6 @@ struct unit_codes {
 };
 
 static int
-unit_wanted(const char *raw, size_t len, void *arg)
-{
-	return memmem(raw, len, arg, strlen(arg)) != NULL;
-}
-
-static int
 unit_code(const struct row *r, void *arg)
 {
 	struct unit_codes *uc = arg;
@@ -974,7 +968,7 @@ complaint_read_unit(struct pm_ctx *ctx, const char *unit,
 		uc.l = l;
 		uc.col = ledger_col(l, "unit");
 		uc.code = ledger_col(l, "code");
-		ledger_want(l, unit_wanted, (void *)unit);
+		ledger_want(l, ledger_row_holds, (void *)unit);
 		if (uc.col >= 0 && uc.code >= 0)
 			ledger_scan(l, unit_code, &uc);
 		ledger_close(l);

@@ -433,6 +433,8 @@ int ledger_scan_live(struct ledger *l, row_fn fn, void *arg);
  */
 typedef int (*raw_want_fn)(const char *raw, size_t len, void *arg);
 void ledger_want(struct ledger *l, raw_want_fn want, void *arg);
+/* A want: the rows whose bytes hold text (a NUL-ended string) somewhere. */
+int ledger_row_holds(const char *raw, size_t len, void *text);
 /*
  * Several books (since as ledger_scan_since's month key; 0: all) as one
  * stream in the order the rows were written; fn learns which book.

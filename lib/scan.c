@@ -36,6 +36,12 @@ libcsv_no_space(unsigned char c)
 
 /* ---- rows -------------------------------------------------------------- */
 
+int
+ledger_row_holds(const char *raw, size_t len, void *text)
+{
+	return memmem(raw, len, text, strlen(text)) != NULL;
+}
+
 /* seq: digits only, at most 18 of them; anything else reads as 0 */
 long
 seq_of(const char *s, size_t len)

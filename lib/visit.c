@@ -322,13 +322,6 @@ fold_row(const struct row *r, void *arg)
 	return 0;
 }
 
-/* One item's reader passes over the rows without its ref in their bytes. */
-static int
-ref_wanted(const char *raw, size_t len, void *arg)
-{
-	return memmem(raw, len, arg, strlen(arg)) != NULL;
-}
-
 /*
  * The items of the complaints of cb (read from the month before since,
  * or all: since 0), then the visits book from since on; only: the rows
@@ -368,7 +361,7 @@ fold_from(struct pm_ctx *ctx, struct visit_book *b, long since,
 	f.b = b;
 	f.only = only;
 	if (only != NULL)
-		ledger_want(f.l, ref_wanted, (void *)only);
+		ledger_want(f.l, ledger_row_holds, (void *)only);
 	for (i = 0; i < V_NCOLS; i++)
 		f.col[i] = ledger_col(f.l, visit_cols[i]);
 	if (since > 0)

@@ -1289,6 +1289,10 @@ test_want(void)
 	struct ledger *l = ledger_open(&wbook, tmpdir);
 	size_t i;
 
+	CHECK(ledger_row_holds("7,a,XDZA-B-GC-000001,x", 22, "XDZA-B-GC-000001")
+	    && !ledger_row_holds("7,a,XDZA-B-GC-000001,x", 12, "XDZA-B-GC-000001")
+	    && !ledger_row_holds("7,a,XDZA-B-GC-00000,x", 21, "XDZA-B-GC-000001"),
+	    "want: a row holds a code within its bytes, whole, or not");
 	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		append(l, "note", texts[i]);
 	memset(&c, 0, sizeof c);

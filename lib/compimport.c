@@ -177,6 +177,8 @@ complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 
 		l[k] = ledger_open(defs[k], ctx->data);
 		ir.tx[k] = ledger_begin(l[k], ctx->conf.lock_timeout);
+		import_seen_reserve(&ir.seen, ir.seen.n + (size_t)
+		    ledger_tx_last_seq(ir.tx[k]) + import_rows_hint(src));
 		f.l = l[k];
 		f.seen = &ir.seen;
 		ledger_scan(l[k], fold_seen, &f);

@@ -1190,6 +1190,8 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	ir.ctx = ctx;
 	l = open_book(ctx, &duty_log_def);
 	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);
+	import_seen_reserve(&ir.keys, (size_t)ledger_tx_last_seq(ir.tx) +
+	    import_rows_hint(src));
 	cols_find(l, log_cols, f.col, 1);
 	f.keys = &ir.keys;
 	ledger_scan(l, fold_keys, &f);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csv.h>
@@ -42,6 +43,7 @@ struct batch {
 	struct buf arena;	/* their fields */
 	int eof, failed;	/* after these rows; failed: none of them */
 	struct pm_err err;
+	off_t read;		/* the file's bytes read up to them */
 	int full;		/* handed over, not yet given back */
 };
 
@@ -59,6 +61,7 @@ struct import_src {
 	struct batch b[2], *fillb;	/* fillb: the one being parsed */
 	int take;		/* the reader's batch; -1: none yet */
 	int threaded, stop;
+	off_t size, nread;	/* a plain file's size (else 0); bytes read */
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -148,6 +151,7 @@ parse_batch(struct import_src *src, struct batch *b)
 	b->eof = src->eof;
 	b->failed = src->failed;
 	b->err = src->err;
+	b->read = src->nread;
 }
 
 static void *
@@ -206,6 +210,7 @@ struct import_src *
 import_open(const char *path, const char *encoding, struct pm_err *e)
 {
 	struct import_src *src = xcalloc(1, sizeof *src);
+	struct stat st;
 
 	src->name = path;
 	src->cd = (iconv_t)-1;
@@ -240,6 +245,8 @@ import_open(const char *path, const char *encoding, struct pm_err *e)
 		die(EX_OSERR, "csv_init failed");
 	csv_set_space_func(&src->p, libcsv_no_space);
 	src->take = -1;
+	if (fstat(src->fd, &st) == 0 && S_ISREG(st.st_mode))
+		src->size = st.st_size;
 	pthread_mutex_init(&src->mu, NULL);
 	pthread_cond_init(&src->cv, NULL);
 	/* without a thread, each chunk is parsed when it is wanted */
@@ -360,6 +367,8 @@ fill(struct import_src *src)
 		n = read(src->fd, chunk, sizeof chunk);
 	while (n < 0 && errno == EINTR);
 	pthread_setcancelstate(was, NULL);
+	if (n > 0)
+		src->nread += n;
 	if (n < 0) {
 		errset(&src->err, EX_IOERR, "%s: %s", src->name, strerror(errno));
 		src->failed = 1;
@@ -475,13 +484,43 @@ seen_slot(unsigned char (*v)[16], size_t cap, const unsigned char *d)
 	return 0;
 }
 
+static void
+seen_resize(struct import_seen *s, size_t cap)
+{
+	static const unsigned char zero[16];
+	unsigned char (*v)[16] = xcalloc(cap, 16);
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		if (memcmp(s->v[i], zero, 16) != 0)
+			seen_slot(v, cap, s->v[i]);
+	free(s->v);
+	s->v = v;
+	s->cap = cap;
+}
+
+/*
+ * Room for n keys at once (at most 1,048,576: 32 MiB), so that a large
+ * import does not grow the table key by key, twice as large each time.
+ */
+void
+import_seen_reserve(struct import_seen *s, size_t n)
+{
+	size_t cap = 1024;
+
+	if (n > 1048576)
+		n = 1048576;
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap > s->cap)
+		seen_resize(s, cap);
+}
+
 int
 import_seen_add(struct import_seen *s, const char *key, size_t len)
 {
-	static const unsigned char zero[16];
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int dl;
-	size_t i;
 
 	if (s->md == NULL && ((s->alg = EVP_MD_fetch(NULL, "SHA256", NULL)) ==
 	    NULL || (s->md = EVP_MD_CTX_new()) == NULL))
@@ -491,17 +530,8 @@ import_seen_add(struct import_seen *s, const char *key, size_t len)
 	    EVP_DigestFinal_ex(s->md, d, &dl) != 1)
 		die(EX_SOFTWARE, "SHA-256 failed");
 	d[0] |= 1;	/* never all zero: zero marks an empty slot */
-	if (2 * (s->n + 1) > s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 1024;
-		unsigned char (*v)[16] = xcalloc(cap, 16);
-
-		for (i = 0; i < s->cap; i++)
-			if (memcmp(s->v[i], zero, 16) != 0)
-				seen_slot(v, cap, s->v[i]);
-		free(s->v);
-		s->v = v;
-		s->cap = cap;
-	}
+	if (2 * (s->n + 1) > s->cap)
+		seen_resize(s, s->cap ? 2 * s->cap : 1024);
 	if (seen_slot(s->v, s->cap, d) != 0)
 		return 0;
 	s->n++;
@@ -553,6 +583,16 @@ import_header(struct import_src *src, const char *const *names, int *col,
 		}
 	}
 	return 0;
+}
+
+size_t
+import_rows_hint(const struct import_src *src)
+{
+	const struct batch *b = src->take < 0 ? NULL : &src->b[src->take];
+
+	if (b == NULL || src->size <= 0 || b->read <= 0)
+		return 0;
+	return (size_t)((double)src->size * b->qlen / b->read) + 1;
 }
 
 /* The first column of need the header lacks, or NULL. */

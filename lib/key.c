@@ -1109,6 +1109,8 @@ key_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	ir.ctx = ctx;
 	l = ledger_open(&key_def, ctx->data);
 	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);
+	import_seen_reserve(&ir.seen, (size_t)ledger_tx_last_seq(ir.tx) +
+	    import_rows_hint(src));
 	fold_book(l, &ir.b, &ir.seen);
 	while ((rc = import_next(src, &r, e)) == 1)
 		import_row(&ir, &r);

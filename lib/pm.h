@@ -672,6 +672,10 @@ struct import_seen {
 };
 /* Returns 1 when key is new (and adds it), 0 when already seen. */
 int import_seen_add(struct import_seen *s, const char *key, size_t len);
+/* Room for n keys at once (the book's rows and the file's, estimated). */
+void import_seen_reserve(struct import_seen *s, size_t n);
+/* The rows of the file, estimated from its size and its first chunk. */
+size_t import_rows_hint(const struct import_src *s);
 /* The one line an import ends with on stdout. */
 void import_summary(FILE *out, int dry_run, long added, long present);
 void import_seen_free(struct import_seen *s);

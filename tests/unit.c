@@ -263,6 +263,33 @@ render(enum out_format f, int excel, const char *const *cols,
  * A long table: the rows past those kept in memory wait in a file, and
  * the widest cell, in the last row, still sets its column's width.
  */
+/* The already-present check: each key once; a table reserved, not grown. */
+static void
+test_seen(void)
+{
+	struct import_seen s;
+	char key[32];
+	size_t cap;
+	int i, fresh = 0, again = 0;
+
+	memset(&s, 0, sizeof s);
+	import_seen_reserve(&s, 5000);
+	cap = s.cap;
+	for (i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		fresh += import_seen_add(&s, key, strlen(key));
+	}
+	for (i = 0; i < 5000; i += 7) {
+		snprintf(key, sizeof key, "k%d", i);
+		again += import_seen_add(&s, key, strlen(key));
+	}
+	CHECK(fresh == 5000 && again == 0 && s.n == 5000,
+	    "seen: 5,000 keys new once, then already present");
+	CHECK(cap == 16384 && s.cap == cap,
+	    "seen: room reserved for 5,000 keys at once, never grown");
+	import_seen_free(&s);
+}
+
 static void
 test_long_table(void)
 {
@@ -1416,6 +1443,7 @@ main(void)
 	test_field();
 	test_out();
 	test_long_table();
+	test_seen();
 	test_conf();
 	test_ledger();
 	test_scanner();

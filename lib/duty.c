@@ -768,14 +768,15 @@ static int
 day_wanted(const char *raw, size_t len, void *arg)
 {
 	const char *day = arg, *end = raw + len, *p;
-	int k;
 
-	if ((p = memchr(raw, ',', len)) == NULL || end - p < 11 ||
-	    memcmp(p + 1, day, 10) == 0)
+	for (p = raw; p < end && *p != ','; p++)
+		;	/* past seq: a few digits */
+	if (end - p < 22 || memcmp(p + 1, day, 10) == 0 || p[20] != ',')
 		return 1;
-	for (k = 0; k < 2; k++)		/* past at and kind */
-		if ((p = memchr(p + 1, ',', end - p - 1)) == NULL)
-			return 1;
+	for (p += 21; p < end && *p != ','; p++)
+		;	/* past at, 19 bytes, and kind, a word */
+	if (p == end)
+		return 1;
 	if (++p < end && *p == '"') {	/* a quoted text: to its end */
 		for (p++;; p += 2)
 			if ((p = memchr(p, '"', end - p)) == NULL)

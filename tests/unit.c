@@ -464,7 +464,7 @@ static const struct ledger_def book = { "book", book_cols, 0640 };
 
 struct collected {
 	int n;
-	char text[16][64];
+	char text[16][160];
 	long seq[16];
 };
 
@@ -1310,7 +1310,12 @@ test_want(void)
 {
 	static const char *const texts[] = { "plain", "a,b", "say \"hi\"",
 		"two\nlines", "K keep", "x", "three\nline \"\"\nrow",
-		"\"q\", K keep", "tail" };
+		"\"q\", K keep", "tail",
+		/* past 64 bytes: a row's end and its quotes in later blocks */
+		"a line of more than sixty-four bytes, so that its break comes "
+		"after the first block of the scan,\nthen its second line",
+		"\"quoted\" at first, then more than sixty-four bytes of words, "
+		"and no break at all in it" };
 	static const struct ledger_def wbook = { "wbook", book_cols, 0640 };
 	struct collected c;
 	struct ledger *l = ledger_open(&wbook, tmpdir);
@@ -1326,14 +1331,16 @@ test_want(void)
 	ledger_want(l, want_keep, NULL);
 	ledger_scan(l, collect, &c);
 	ledger_want(l, NULL, NULL);
-	CHECK(c.n == 4 && strcmp(c.text[0], texts[3]) == 0 &&
+	CHECK(c.n == 5 && strcmp(c.text[0], texts[3]) == 0 &&
 	    strcmp(c.text[1], texts[4]) == 0 && strcmp(c.text[2], texts[6]) == 0
 	    && strcmp(c.text[3], texts[7]) == 0 && c.seq[0] == 4 &&
-	    c.seq[1] == 5 && c.seq[2] == 7 && c.seq[3] == 8,
+	    c.seq[1] == 5 && c.seq[2] == 7 && c.seq[3] == 8 &&
+	    strcmp(c.text[4], texts[9]) == 0 && c.seq[4] == 10,
 	    "want: rows on several lines always read, the wanted ones, none else");
 	memset(&c, 0, sizeof c);
 	ledger_scan(l, collect, &c);
-	CHECK(c.n == 9 && strcmp(c.text[8], "tail") == 0,
+	CHECK(c.n == 11 && strcmp(c.text[8], "tail") == 0 &&
+	    strcmp(c.text[10], texts[10]) == 0,
 	    "want: cleared, every row again");
 	ledger_close(l);
 }

@@ -76,9 +76,12 @@ sha256_md(void)
 
 	/*
 	 * The default provider is all it takes: reading openssl.cnf (and
-	 * what it includes) would cost each command more than its write.
+	 * what it includes), or naming every legacy cipher and digest for
+	 * lookups by name that pm-tools never makes, would cost each
+	 * command more than its write.
 	 */
-	if (md == NULL && (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG,
+	if (md == NULL && (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+	    OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
 	    NULL) != 1 || (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL))
 		die(EX_SOFTWARE, "SHA-256 is not available");
 	return md;

@@ -127,7 +127,6 @@ struct ledger_tx {
 	EVP_MD_CTX *md;
 };
 
-const EVP_MD *sha256_md(void);
 void sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,
     size_t blen, char out[HASH_HEX + 1]);
 void file_sha256(const char *path, char out[HASH_HEX + 1]);

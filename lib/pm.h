@@ -664,10 +664,12 @@ int import_finish(FILE *out, const char *file, int rc, long errors,
 
 struct evp_md_st;
 struct evp_md_ctx_st;
+/* SHA-256, every hash of pm-tools: fetched once, the first time. */
+const struct evp_md_st *sha256_md(void);
+
 struct import_seen {
 	unsigned char (*v)[16];
 	size_t n, cap;
-	struct evp_md_st *alg;		/* SHA-256, fetched once */
 	struct evp_md_ctx_st *md;
 };
 /* Returns 1 when key is new (and adds it), 0 when already seen. */

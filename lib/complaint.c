@@ -201,7 +201,7 @@ complaint_brief_row(const char *brief, struct complaint_row *r)
 
 /* The matter as a brief: its list row's values, packed. */
 static char *
-brief_of(const struct complaint *c)
+list_brief(const struct complaint *c)
 {
 	struct complaint_row r;
 	struct buf b = { 0 };
@@ -441,16 +441,16 @@ fold_sweep(struct fold *f, long grace)
 	time_t now = 0;
 	size_t i, n = 0;
 
-	if ((f->since > 0 || f->closed != NULL || b->briefs_wanted) &&
+	if ((f->since > 0 || f->closed != NULL || b->brief_of != NULL) &&
 	    f->written[0] != '\0')
 		clock_parse(f->written, &now, NULL);
 	for (i = 0; i < b->n; i++) {
 		const struct complaint *c = &b->v[i];
 
-		if (b->briefs_wanted && now > 0 && c->closed &&
+		if (b->brief_of != NULL && now > 0 && c->closed &&
 		    c->closed + grace <= now) {
 			GROW(b->briefs, b->nbriefs + 1, b->capbriefs);
-			b->briefs[b->nbriefs++] = brief_of(c);
+			b->briefs[b->nbriefs++] = b->brief_of(c);
 			complaint_free(&b->v[i]);
 			continue;
 		}
@@ -751,7 +751,7 @@ struct matters {
 	const char *code, *unit;
 	const struct codeset *codes;
 	struct codeset *closed;
-	int briefs;		/* the long closed as briefs (a listing) */
+	complaint_brief_fn *brief;	/* the long closed as briefs, or NULL */
 };
 
 /*
@@ -872,7 +872,7 @@ read_books(struct pm_ctx *ctx, int keep_events, long since,
 	memset(b, 0, sizeof *b);
 	b->keep_events = keep_events;
 	/* a step on a brief (one long closed) sends it to a full read */
-	b->briefs_wanted = which != NULL && which->briefs;
+	b->brief_of = which != NULL ? which->brief : NULL;
 	/*
 	 * One matter registered since this month's index entry is read from
 	 * it whole (its steps come after it); one older, from the start.
@@ -920,7 +920,7 @@ int
 complaint_read_one(struct pm_ctx *ctx, int keep_events, const char *code,
     struct complaint_book *b, struct pm_err *e)
 {
-	struct matters one = { code, NULL };
+	struct matters one = { .code = code };
 
 	(void)e;
 	return read_books(ctx, keep_events, 0, &one, b);
@@ -944,13 +944,20 @@ unit_code(const struct row *r, void *arg)
 }
 
 int
-complaint_read_listing(struct pm_ctx *ctx, struct complaint_book *b,
-    struct pm_err *e)
+complaint_read_briefs(struct pm_ctx *ctx, complaint_brief_fn *fn,
+    struct complaint_book *b, struct pm_err *e)
 {
-	struct matters all = { NULL, NULL, NULL, NULL, 1 };
+	struct matters all = { .brief = fn };
 
 	(void)e;
 	return read_books(ctx, 0, 0, &all, b);
+}
+
+int
+complaint_read_listing(struct pm_ctx *ctx, struct complaint_book *b,
+    struct pm_err *e)
+{
+	return complaint_read_briefs(ctx, list_brief, b, e);
 }
 
 int
@@ -958,7 +965,7 @@ complaint_read_unit(struct pm_ctx *ctx, const char *unit,
     struct complaint_book *b, struct pm_err *e)
 {
 	struct unit_codes uc = { unit, NULL, { NULL, 0, 0 }, 0 };
-	struct matters of = { NULL, unit, &uc.codes };
+	struct matters of = { .unit = unit, .codes = &uc.codes };
 	int k, rc;
 
 	(void)e;
@@ -1108,7 +1115,7 @@ record_step(struct pm_ctx *ctx, const struct complaint_step *s,
 	memset(&b, 0, sizeof b);
 	l = ledger_open(&events_def, ctx->data);
 	tx = ledger_begin(l, ctx->conf.lock_timeout);
-	fold_books(ctx, &b, 0, &(struct matters){ s->code, NULL }, NULL,
+	fold_books(ctx, &b, 0, &(struct matters){ .code = s->code }, NULL,
 	    NULL);
 	c = complaint_find(&b, s->code);
 	if (c == NULL)

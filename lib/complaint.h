@@ -89,11 +89,11 @@ struct complaint_book {
 	int keep_events;	/* for show and form */
 	size_t *slots, nslots;	/* while folding: matters by code */
 	/*
-	 * With briefs asked for, a matter long closed is kept as its list
-	 * row only (COMPLAINT_LIST_COLS values, each ended by a NUL), by
-	 * code like v: a listing of the whole history in little memory.
+	 * With briefs asked for, a matter long closed is kept as its brief
+	 * only (values each ended by a NUL, its code first: its list row
+	 * for a listing), by code like v: the whole history in little memory.
 	 */
-	int briefs_wanted;
+	char *(*brief_of)(const struct complaint *c);
 	char **briefs;
 	size_t nbriefs, capbriefs;
 };
@@ -132,6 +132,10 @@ int complaint_read_one(struct pm_ctx *ctx, int keep_events, const char *code,
 /* Every matter of the history, those long closed as briefs. */
 int complaint_read_listing(struct pm_ctx *ctx, struct complaint_book *b,
     struct pm_err *e);
+/* The same, with briefs of the reader's own (each its code first). */
+typedef char *complaint_brief_fn(const struct complaint *c);
+int complaint_read_briefs(struct pm_ctx *ctx, complaint_brief_fn *fn,
+    struct complaint_book *b, struct pm_err *e);
 /* Every matter of one unit, the whole history, in memory for those only. */
 int complaint_read_unit(struct pm_ctx *ctx, const char *unit,
     struct complaint_book *b, struct pm_err *e);

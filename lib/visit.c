@@ -250,53 +250,52 @@ struct fold {
 	const char *only;	/* one item's ref, or NULL */
 };
 
-static int
-fold_row(const struct row *r, void *arg)
+/* A complaint's handling as an item: SPEC 2.4's visitors by importance. */
+static void
+handling_item(struct visit_item *it, const char *code, const char *unit,
+    const char *importance, const char *category, time_t done)
 {
-	struct fold *f = arg;
-	const char *v[V_NCOLS];
-	struct visit_item *it;
+	memset(it, 0, sizeof *it);
+	snprintf(it->ref, sizeof it->ref, "%s", code);
+	snprintf(it->type, sizeof it->type, "complaint");
+	snprintf(it->unit, sizeof it->unit, "%s", unit);
+	snprintf(it->importance, sizeof it->importance, "%s", importance);
+	snprintf(it->category, sizeof it->category, "%s", category);
+	snprintf(it->visitor_role, sizeof it->visitor_role, "%s",
+	    importance[0] == 'A' ? "manager" : "supervisor+clerk");
+	it->done = done;
+	lay_out(it);
+}
+
+/* A service row's item (pm-visit service). */
+static void
+service_item(struct visit_item *it, const char *const *v)
+{
+	memset(it, 0, sizeof *it);
+	snprintf(it->ref, sizeof it->ref, "%s", v[V_REF]);
+	snprintf(it->type, sizeof it->type, "%s", v[V_TYPE]);
+	snprintf(it->unit, sizeof it->unit, "%s", v[V_UNIT]);
+	snprintf(it->visitor_role, sizeof it->visitor_role, "clerk");
+	clock_parse(v[V_DONE], &it->done, NULL);
+	if (*v[V_END])
+		clock_parse(v[V_END], &it->end, NULL);
+	lay_out(it);
+}
+
+/* A sheet row (checkout, record, review) on the sheet of its window. */
+static void
+sheet_apply(struct visit_item *it, const char *const *v, const char *by,
+    time_t at)
+{
+	const char *event = v[V_EVENT];
 	struct visit_sheet *s = NULL;
-	const char *event;
-	time_t at;
 	int i;
 
-	for (i = 0; i < V_NCOLS; i++)
-		v[i] = r->f[f->col[i]];
-	if (f->only != NULL && strcmp(v[V_REF], f->only) != 0)
-		return 0;
-	event = v[V_EVENT];
-	clock_parse(row_get(f->l, r, "at"), &at, NULL);
-	if (strcmp(event, "service") == 0) {
-		it = item_new(f->b);
-		snprintf(it->ref, sizeof it->ref, "%s", v[V_REF]);
-		snprintf(it->type, sizeof it->type, "%s", v[V_TYPE]);
-		snprintf(it->unit, sizeof it->unit, "%s", v[V_UNIT]);
-		snprintf(it->visitor_role, sizeof it->visitor_role, "clerk");
-		clock_parse(v[V_DONE], &it->done, NULL);
-		if (*v[V_END])
-			clock_parse(v[V_END], &it->end, NULL);
-		lay_out(it);
-		return 0;
-	}
-	if (strcmp(event, "review") == 0 && strcmp(v[V_VERDICT], "fail") == 0) {
-		struct visit_fail *x;
-
-		GROW(f->b->fails, f->b->nfails + 1, f->b->capfails);
-		x = &f->b->fails[f->b->nfails++];
-		snprintf(x->ref, sizeof x->ref, "%s", v[V_REF]);
-		snprintf(x->unit, sizeof x->unit, "%s", v[V_UNIT]);
-		snprintf(x->type, sizeof x->type, "%s", v[V_TYPE]);
-		x->at = at;
-	}
-	it = item_at(f->b, v[V_REF], at);
-	if (it == NULL)
-		return 0;
 	for (i = 0; i < it->nsheets; i++)
 		if (strcmp(it->sheet[i].label, v[V_WINDOW]) == 0)
 			s = &it->sheet[i];
 	if (s == NULL)
-		return 0;
+		return;
 	if (strcmp(event, "checkout") == 0)
 		snprintf(s->checked_out_by, sizeof s->checked_out_by, "%s",
 		    v[V_VISITOR]);
@@ -312,13 +311,45 @@ fold_row(const struct row *r, void *arg)
 		s->owner_signed = strcmp(v[V_SIGNED], "yes") == 0;
 	} else if (strcmp(event, "review") == 0) {
 		snprintf(s->verdict, sizeof s->verdict, "%s", v[V_VERDICT]);
-		snprintf(s->reviewed_by, sizeof s->reviewed_by, "%s",
-		    row_get(f->l, r, "by"));
+		snprintf(s->reviewed_by, sizeof s->reviewed_by, "%s", by);
 		free(s->comment);
 		s->comment = xstrdup(v[V_COMMENT]);
 		snprintf(s->new_complaint, sizeof s->new_complaint, "%s",
 		    v[V_COMPLAINT]);
 	}
+}
+
+static int
+fold_row(const struct row *r, void *arg)
+{
+	struct fold *f = arg;
+	const char *v[V_NCOLS];
+	struct visit_item *it;
+	time_t at;
+	int i;
+
+	for (i = 0; i < V_NCOLS; i++)
+		v[i] = r->f[f->col[i]];
+	if (f->only != NULL && strcmp(v[V_REF], f->only) != 0)
+		return 0;
+	clock_parse(row_get(f->l, r, "at"), &at, NULL);
+	if (strcmp(v[V_EVENT], "service") == 0) {
+		service_item(item_new(f->b), v);
+		return 0;
+	}
+	if (strcmp(v[V_EVENT], "review") == 0 &&
+	    strcmp(v[V_VERDICT], "fail") == 0) {
+		struct visit_fail *x;
+
+		GROW(f->b->fails, f->b->nfails + 1, f->b->capfails);
+		x = &f->b->fails[f->b->nfails++];
+		snprintf(x->ref, sizeof x->ref, "%s", v[V_REF]);
+		snprintf(x->unit, sizeof x->unit, "%s", v[V_UNIT]);
+		snprintf(x->type, sizeof x->type, "%s", v[V_TYPE]);
+		x->at = at;
+	}
+	if ((it = item_at(f->b, v[V_REF], at)) != NULL)
+		sheet_apply(it, v, row_get(f->l, r, "by"), at);
 	return 0;
 }
 
@@ -337,25 +368,14 @@ fold_from(struct pm_ctx *ctx, struct visit_book *b, long since,
 	memset(b, 0, sizeof *b);
 	for (i = 0; i < cb->n; i++) {
 		const struct complaint *c = &cb->v[i];
-		struct visit_item *it;
 		int h;
 
 		if (strcmp(c->kind, "complaint") != 0)
 			continue;
 		/* each handling is visited: a reopened one is handled again */
-		for (h = 0; h < c->nhandled; h++) {
-		it = item_new(b);
-		snprintf(it->ref, sizeof it->ref, "%s", c->code);
-		snprintf(it->type, sizeof it->type, "complaint");
-		snprintf(it->unit, sizeof it->unit, "%s", c->unit);
-		snprintf(it->importance, sizeof it->importance, "%s",
-		    c->importance);
-		snprintf(it->category, sizeof it->category, "%s", c->category);
-		snprintf(it->visitor_role, sizeof it->visitor_role, "%s",
-		    c->importance[0] == 'A' ? "manager" : "supervisor+clerk");
-		it->done = c->handled[h];
-		lay_out(it);
-		}
+		for (h = 0; h < c->nhandled; h++)
+			handling_item(item_new(b), c->code, c->unit,
+			    c->importance, c->category, c->handled[h]);
 	}
 	f.l = ledger_open(&visit_def, ctx->data);
 	f.b = b;

@@ -315,26 +315,28 @@ cmd_due(int argc, char **argv)
 	return 0;
 }
 
+static void
+list_item(const struct visit_item *it, void *out)
+{
+	int k;
+
+	for (k = 0; k < it->nsheets; k++)
+		sheet_row(out, it, &it->sheet[k]);
+}
+
 static int
 cmd_list(int argc, char **argv)
 {
 	static const int allowed[] = { 0 };
-	struct visit_book b;
 	struct pm_err e;
 	struct opts o;
 	struct out *out;
-	size_t i;
-	int k;
 
 	parse(argc, argv, allowed, &o);
 	cli_no_args(argc, argv);
-	visit_read(&ctx, &b, &e);
 	out = out_open(stdout, ctx.format, ctx.excel, sheet_cols);
-	for (i = 0; i < b.n; i++)
-		for (k = 0; k < b.v[i].nsheets; k++)
-			sheet_row(out, &b.v[i], &b.v[i].sheet[k]);
+	visit_list(&ctx, list_item, out, &e);
 	out_close(out);
-	visit_book_free(&b);
 	return 0;
 }
 

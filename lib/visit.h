@@ -67,7 +67,15 @@ struct visit_book {
 };
 void visit_book_free(struct visit_book *b);
 
-int visit_read(struct pm_ctx *ctx, struct visit_book *b, struct pm_err *e);
+/*
+ * Every item of the history, each handed to fn with its sheets as the
+ * books have them (not their suggestions and comments): complaints' in
+ * code order, then services' in book order; memory holds the visits
+ * book's rows, packed, never the items.
+ */
+typedef void visit_item_fn(const struct visit_item *it, void *arg);
+int visit_list(struct pm_ctx *ctx, visit_item_fn *fn, void *arg,
+    struct pm_err *e);
 /*
  * The items whose sheets can open in or after year-month: read from the
  * volumes of that month on (and the month before, for complaints) and

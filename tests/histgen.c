@@ -1,14 +1,16 @@
 /*
  * histgen - write years of history for `make bench`.
  *
- *   histgen DIR OFFICE MONTHS PER_MONTH OPEN
+ *   histgen [--visits] DIR OFFICE MONTHS PER_MONTH OPEN
  *   histgen --duty DIR MONTHS PER_MONTH
  *   histgen --keys DIR MONTHS PER_MONTH
  *
  * Each of the MONTHS months before PM_NOW's month gets PER_MONTH
  * complaints, each registered, resolved, told and closed within the
  * month (four rows); then OPEN complaints are registered this month and
- * left open.  The rows go through the ledger library as one batch a
+ * left open.  --visits: each complaint is visited before it closes, its
+ * sheet signed out, recorded and passed (three rows of the visits book).
+ * The rows go through the ledger library as one batch a
  * book, the way an import writes, so the chain is the real one.  The
  * columns are pm-files(5)'s; a mismatch makes the ledger refuse.
  *
@@ -24,6 +26,7 @@
 #include "pm.h"
 #include "duty.h"
 #include "key.h"
+#include "visit.h"
 
 static const char *const reg_cols[] = { "code", "kind", "unit", "name",
 	"phone", "channel", "text", "importance", "category", "cosigners",
@@ -44,6 +47,24 @@ event(struct ledger_tx *tx, time_t t, const char *code, const char *step,
 	ledger_add(tx, t, "bench", t, v);
 }
 
+
+/* A complaint's visit: signed out, recorded, passed (SPEC 2.4). */
+static void
+visits(struct ledger_tx *tx, time_t t, const char *code, const char *unit)
+{
+	static const char *const ev[3] = { "checkout", "record", "review" };
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		const char *v[17] = { ev[k], code, "complaint", unit, "", "", "",
+			k < 2 ? "张主管" : "", k == 1 ? "4" : "", k == 1 ? "5" : "",
+			k == 1 ? "satisfied" : "", "", k == 1 ? "yes" : "",
+			k == 2 ? "pass" : "", "", "", NULL };
+
+		ledger_add(tx, t + k * HOUR_SECONDS, "张主管", t + k *
+		    HOUR_SECONDS, v);
+	}
+}
 
 static time_t
 month_day(long mk, long i)
@@ -139,8 +160,8 @@ main(int argc, char **argv)
 {
 	static const char *const cats[] = { "KF", "ZX", "GC", "BJ", "YY",
 		"QT" };
-	struct ledger *rl, *el;
-	struct ledger_tx *rtx, *etx;
+	struct ledger *rl, *el, *vl = NULL;
+	struct ledger_tx *rtx, *etx, *vtx = NULL;
 	long months, per, open, m, i, seq, key;
 	char code[40], unit[11], text[32];
 	time_t now, t;
@@ -154,8 +175,14 @@ main(int argc, char **argv)
 		gen_keys(argv[2], atol(argv[3]), atol(argv[4]));
 		return 0;
 	}
+	if (argc == 7 && strcmp(argv[1], "--visits") == 0) {
+		argc--, argv++;
+		vl = ledger_open(&visit_def, argv[1]);
+		vtx = ledger_begin(vl, 10);
+	}
 	if (argc != 6)
-		die(EX_USAGE, "usage: histgen DIR OFFICE MONTHS PER_MONTH OPEN");
+		die(EX_USAGE, "usage: histgen [--visits] DIR OFFICE MONTHS "
+		    "PER_MONTH OPEN");
 	months = atol(argv[3]);
 	per = atol(argv[4]);
 	open = atol(argv[5]);
@@ -193,8 +220,14 @@ main(int argc, char **argv)
 			event(etx, t + 2 * HOUR_SECONDS, code, "resolve", "已处理",
 			    "");
 			event(etx, t + 3 * HOUR_SECONDS, code, "notify", "", "phone");
+			if (vtx != NULL)
+				visits(vtx, t + DAY_SECONDS, code, unit);
 			event(etx, t + 4 * DAY_SECONDS, code, "close", "", "");
 		}
+	}
+	if (vtx != NULL) {
+		ledger_commit(vtx);
+		ledger_close(vl);
 	}
 	ledger_commit(rtx);
 	ledger_commit(etx);

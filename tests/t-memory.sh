@@ -19,9 +19,11 @@ peak() { sed -n 's/^maxrss //p' "$T/err"; }
 # 100 units' keys a month.
 export PM_NOW="2026-11-22 09:00"
 test -x "$TOP/tests/histgen" || echo "not ok - tests/histgen is built (make check builds it)"
-Y=$T/y10 D=$T/d10 K=$T/k10
-mkdir -p "$Y" "$D" "$K"
+Y=$T/y10 D=$T/d10 K=$T/k10 V=$T/v10
+mkdir -p "$Y" "$D" "$K" "$V"
 "$TOP/tests/histgen" "$Y" PM 120 600 200
+# the same, each complaint visited: signed out, recorded, passed
+"$TOP/tests/histgen" --visits "$V" PM 120 600 200
 "$TOP/tests/histgen" --duty "$D" 120 300
 "$TOP/tests/histgen" --keys "$K" 120 100
 
@@ -65,6 +67,15 @@ test_expect_success 'ten years unarchived: the month report and the visits stay 
 	small "$Y" pm-visit show PM-A-KF-000001 --format csv &&
 	test "$(grep -c "^PM-A-KF-000001," "$T/out")" = 1 &&
 	small "$Y" pm-visit analysis --quarter 2026Q3
+'
+test_expect_success 'ten years unarchived: every sheet of the history listed within the bound' '
+	small "$Y" pm-visit list --format csv &&
+	test "$(grep -c "^PM-" "$T/out")" = 72000 &&
+	test "$(grep -c "^PM-.*,complaint,.*,overdue," "$T/out")" = 72000 &&
+	# 216,000 rows of the visits book kept for their items, not the items
+	small "$V" pm-visit list --format csv &&
+	test "$(grep -c "^PM-" "$T/out")" = 72000 &&
+	test "$(grep -c "^PM-.*,visited,.*,张主管,张主管,4,5,satisfied,yes,pass,$" "$T/out")" = 72000
 '
 test_expect_success 'ten years unarchived: the duty log and the keys stay within the bound' '
 	small "$D" pm-duty show --date 2026-10-15 --format csv &&

@@ -166,6 +166,17 @@ test_expect_success 'a failed visit of a repair becomes a new complaint naming t
 	pm-complaint list --format csv | grep "^$code," | grep -q "回访不合格 (repair WX-0001): 维修质量差" &&
 	pm-visit show WX-0001 --format csv | grep -q ",fail,$code$"
 '
+test_expect_success 'the whole history listed: a sheet for each handling, with its own rows; complaints by code, then services as registered' '
+	expect_status 0 pm-visit list --format csv && test "$(wc -l <"$T/out")" = 7 &&
+	sed -n 2p "$T/out" | grep -q "^$A,complaint,$U,,2026-10-07 10:00:00,manager,overdue," &&
+	# the first handling visited and failed, the second (after the
+	# reopening) not visited: the sheet of 10-06 is the first'"'"'s
+	sed -n 3p "$T/out" | grep -q "^$B,complaint,$U,,2026-10-06 10:00:00,supervisor+clerk,visited,2026-10-03 10:00:00,张主管,张主管,4,5,unsatisfied,yes,fail,$B$" &&
+	sed -n 4p "$T/out" | grep -q "^$B,complaint,$U,,2026-10-11 09:00:00,supervisor+clerk,overdue,2026-10-08 09:00:00,,,,,,,,$" &&
+	sed -n 5p "$T/out" | grep -q "^WX-0001,repair,$U,,2026-12-10 08:00:00,clerk,visited,.*,孙丽,孙丽,2,3,unsatisfied,no,fail,XDZA-B-GC-" &&
+	sed -n 6p "$T/out" | grep -q "^TY-01,special,$U,mid,.*,visited,.*,孙丽,孙丽,5,5,satisfied,no,,$" &&
+	sed -n 7p "$T/out" | grep -q "^TY-01,special,$U,end,.*,visited,.*,孙丽,孙丽,4,4,basic,no,,$"
+'
 
 # ---- rates and the quarterly analysis ----------------------------------------------------------
 test_expect_success 'rates per type, against a hand count (October)' '

@@ -148,8 +148,9 @@ complaint_book_free(struct complaint_book *b)
 
 	for (i = 0; i < b->n; i++)
 		complaint_free(&b->v[i]);
-	for (i = 0; i < b->nbriefs; i++)
-		free(b->briefs[i]);
+	for (i = 0; i < b->nblocks; i++)
+		free(b->blocks[i]);
+	free(b->blocks);
 	free(b->v);
 	free(b->slots);
 	free(b->briefs);
@@ -200,18 +201,37 @@ complaint_brief_row(const char *brief, struct complaint_row *r)
 }
 
 /* The matter as a brief: its list row's values, packed. */
-static char *
-list_brief(const struct complaint *c)
+static void
+list_brief(const struct complaint *c, struct buf *out)
 {
 	struct complaint_row r;
-	struct buf b = { 0 };
 	int i;
 
 	complaint_list_row(c, &r);
 	for (i = 0; i < COMPLAINT_LIST_COLS; i++)
-		buf_add(&b, r.v[i] ? r.v[i] : "", strlen(r.v[i] ? r.v[i] :
+		buf_add(out, r.v[i] ? r.v[i] : "", strlen(r.v[i] ? r.v[i] :
 		    "") + 1);
-	return b.s;
+}
+
+#define BRIEF_BLOCK (256 * 1024)
+
+/* A brief kept in the book's blocks: one allocation for thousands. */
+static void
+brief_keep(struct complaint_book *b, const struct buf *brief)
+{
+	char *at;
+
+	if (b->nblocks == 0 || b->used + brief->len > BRIEF_BLOCK) {
+		GROW(b->blocks, b->nblocks + 1, b->capblocks);
+		b->blocks[b->nblocks++] = xmalloc(brief->len > BRIEF_BLOCK ?
+		    brief->len : BRIEF_BLOCK);
+		b->used = 0;
+	}
+	at = b->blocks[b->nblocks - 1] + b->used;
+	memcpy(at, brief->s, brief->len);
+	b->used += brief->len;
+	GROW(b->briefs, b->nbriefs + 1, b->capbriefs);
+	b->briefs[b->nbriefs++] = at;
 }
 
 /* Briefs by code, their first value. */
@@ -438,6 +458,7 @@ static void
 fold_sweep(struct fold *f, long grace)
 {
 	struct complaint_book *b = f->b;
+	struct buf brief = { 0 };
 	time_t now = 0;
 	size_t i, n = 0;
 
@@ -449,8 +470,9 @@ fold_sweep(struct fold *f, long grace)
 
 		if (b->brief_of != NULL && now > 0 && c->closed &&
 		    c->closed + grace <= now) {
-			GROW(b->briefs, b->nbriefs + 1, b->capbriefs);
-			b->briefs[b->nbriefs++] = b->brief_of(c);
+			buf_reset(&brief);
+			b->brief_of(c, &brief);
+			brief_keep(b, &brief);
 			complaint_free(&b->v[i]);
 			continue;
 		}
@@ -473,6 +495,7 @@ fold_sweep(struct fold *f, long grace)
 		n++;
 	}
 	b->n = n;
+	buf_free(&brief);
 	slots_build(b);
 }
 

@@ -93,9 +93,11 @@ struct complaint_book {
 	 * only (values each ended by a NUL, its code first: its list row
 	 * for a listing), by code like v: the whole history in little memory.
 	 */
-	char *(*brief_of)(const struct complaint *c);
-	char **briefs;
+	void (*brief_of)(const struct complaint *c, struct buf *out);
+	char **briefs;		/* in blocks, not one by one */
 	size_t nbriefs, capbriefs;
+	char **blocks;
+	size_t nblocks, capblocks, used;
 };
 void complaint_book_free(struct complaint_book *b);
 
@@ -133,7 +135,7 @@ int complaint_read_one(struct pm_ctx *ctx, int keep_events, const char *code,
 int complaint_read_listing(struct pm_ctx *ctx, struct complaint_book *b,
     struct pm_err *e);
 /* The same, with briefs of the reader's own (each its code first). */
-typedef char *complaint_brief_fn(const struct complaint *c);
+typedef void complaint_brief_fn(const struct complaint *c, struct buf *out);
 int complaint_read_briefs(struct pm_ctx *ctx, complaint_brief_fn *fn,
     struct complaint_book *b, struct pm_err *e);
 /* Every matter of one unit, the whole history, in memory for those only. */

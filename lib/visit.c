@@ -655,27 +655,30 @@ item_clear(struct visit_item *it)
 	}
 }
 
-/* A matter as a brief of its handlings: code, kind, unit, importance,
- * category, then each handling's time. */
-static char *
-handlings_brief(const struct complaint *c)
+/*
+ * A matter as a brief of its handlings: code, unit, importance,
+ * category, then each handling's time (a request's: its code only).
+ */
+static void
+handlings_brief(const struct complaint *c, struct buf *b)
 {
-	struct buf b = { 0 };
-	int h;
+	int h, visited = strcmp(c->kind, "complaint") == 0;
 
-	buf_add(&b, c->code, strlen(c->code) + 1);
-	buf_add(&b, c->kind, strlen(c->kind) + 1);
-	buf_add(&b, c->unit, strlen(c->unit) + 1);
-	buf_add(&b, c->importance, strlen(c->importance) + 1);
-	buf_add(&b, c->category, strlen(c->category) + 1);
+	buf_add(b, c->code, strlen(c->code) + 1);
+	if (!visited) {
+		buf_add(b, "\0\0\0", 4);
+		return;
+	}
+	buf_add(b, c->unit, strlen(c->unit) + 1);
+	buf_add(b, c->importance, strlen(c->importance) + 1);
+	buf_add(b, c->category, strlen(c->category) + 1);
 	for (h = 0; h < c->nhandled; h++)
-		buf_addf(&b, "%s%lld", h ? " " : "", (long long)c->handled[h]);
-	buf_add(&b, "", 1);
-	return b.s;
+		buf_addf(b, "%s%lld", h ? " " : "", (long long)c->handled[h]);
+	buf_add(b, "", 1);
 }
 
 struct handlings {
-	const char *code, *kind, *unit, *importance, *category;
+	const char *code, *unit, *importance, *category;
 	time_t at[8];
 	int n;
 };
@@ -684,19 +687,21 @@ static void
 handlings_of(const struct complaint *c, const char *brief,
     struct handlings *hs)
 {
-	const char **v[5] = { &hs->code, &hs->kind, &hs->unit,
-		&hs->importance, &hs->category };
+	const char **v[4] = { &hs->code, &hs->unit, &hs->importance,
+		&hs->category };
 	char *end;
 	int k;
 
 	if (c != NULL) {
-		hs->code = c->code, hs->kind = c->kind, hs->unit = c->unit;
+		hs->code = c->code, hs->unit = c->unit;
 		hs->importance = c->importance, hs->category = c->category;
-		for (hs->n = 0; hs->n < c->nhandled; hs->n++)
-			hs->at[hs->n] = c->handled[hs->n];
+		hs->n = 0;
+		if (strcmp(c->kind, "complaint") == 0)	/* a request: none */
+			for (; hs->n < c->nhandled; hs->n++)
+				hs->at[hs->n] = c->handled[hs->n];
 		return;
 	}
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 4; k++) {
 		*v[k] = brief;
 		brief += strlen(brief) + 1;
 	}
@@ -714,7 +719,7 @@ list_handlings(const struct vrows *vr, const struct handlings *hs,
 	size_t lo, hi, i;
 	int h, last;
 
-	if (strcmp(hs->kind, "complaint") != 0)
+	if (hs->n == 0)
 		return;
 	vrows_of(vr, hs->code, &lo, &hi);
 	for (h = 0; h < hs->n; h++) {

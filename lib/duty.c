@@ -185,10 +185,10 @@ entries_push(struct duty_entries *es, const char *id, const char *at,
 	GROW(es->v, es->n + 1, es->cap);
 	d = &es->v[es->n++];
 	memset(d, 0, sizeof *d);
-	snprintf(d->id, sizeof d->id, "%s", id);
-	snprintf(d->at, sizeof d->at, "%s", at);
-	snprintf(d->kind, sizeof d->kind, "%s", kind);
-	snprintf(d->by, sizeof d->by, "%s", by);
+	str_set(d->id, sizeof d->id, id);
+	str_set(d->at, sizeof d->at, at);
+	str_set(d->kind, sizeof d->kind, kind);
+	str_set(d->by, sizeof d->by, by);
 	d->text = xstrdup(text);
 	d->note = xstrdup("");
 }
@@ -769,13 +769,10 @@ day_wanted(const char *raw, size_t len, void *arg)
 {
 	const char *day = arg, *end = raw + len, *p;
 
-	for (p = raw; p < end && *p != ','; p++)
-		;	/* past seq: a few digits */
-	if (end - p < 22 || memcmp(p + 1, day, 10) == 0 || p[20] != ',')
-		return 1;
-	for (p += 21; p < end && *p != ','; p++)
-		;	/* past at, 19 bytes, and kind, a word */
-	if (p == end)
+	/* past seq, then at (19 bytes) and kind */
+	if ((p = memchr(raw, ',', len)) == NULL || end - p < 22 ||
+	    memcmp(p + 1, day, 10) == 0 || p[20] != ',' ||
+	    (p = memchr(p + 21, ',', end - p - 21)) == NULL)
 		return 1;
 	if (++p < end && *p == '"') {	/* a quoted text: to its end */
 		for (p++;; p += 2)

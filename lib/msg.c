@@ -154,6 +154,13 @@ xstrdup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+void
+str_set(char *dst, size_t size, const char *src)
+{
+	if (size > 0 && memccpy(dst, src, '\0', size) == NULL)
+		dst[size - 1] = '\0';
+}
+
 /* Room for n more bytes and a NUL after b->len. */
 char *
 buf_room(struct buf *b, size_t n)

@@ -56,6 +56,7 @@ struct out {
 	/* xlsx: this table's worksheet, its next row, its columns' widths */
 	lxw_worksheet *ws;
 	int xwidth[LEDGER_COLS_MAX];
+	struct buf line;	/* csv: a line being written */
 };
 
 int
@@ -172,27 +173,27 @@ out_formula_like(const char *s)
 static void
 csv_line(struct out *o, const char *const *vals)
 {
-	struct buf b = { 0 };
+	struct buf *b = &o->line;
 	int i;
 
 	for (i = 0; i < o->ncols; i++) {
 		const char *v = vals[i] ? vals[i] : "";
 
 		if (i > 0)
-			buf_add(&b, ",", 1);
+			buf_add(b, ",", 1);
 		if (o->excel && out_formula_like(v)) {
 			struct buf t = { 0 };
 
 			buf_add(&t, "'", 1);
 			buf_adds(&t, v);
-			csv_field(&b, t.s, t.len);
+			csv_field(b, t.s, t.len);
 			buf_free(&t);
 		} else
-			csv_field(&b, v, strlen(v));
+			csv_field(b, v, strlen(v));
 	}
-	buf_adds(&b, o->excel ? "\r\n" : "\n");
-	fwrite(b.s, 1, b.len, o->fp);
-	buf_free(&b);
+	buf_adds(b, o->excel ? "\r\n" : "\n");
+	fwrite(b->s, 1, b->len, o->fp);
+	buf_reset(b);
 }
 
 /* ---- xlsx: a real spreadsheet (SPEC 5) ----------------------------------- */
@@ -879,6 +880,7 @@ out_close(struct out *o)
 	for (i = 0; i < o->ncols; i++)
 		free(o->names[i]);
 	fflush(o->fp);
+	buf_free(&o->line);
 	free(o);
 }
 

@@ -49,6 +49,9 @@ void *xrealloc(void *p, size_t n);
 void *xgrow(void *p, size_t need, size_t *cap, size_t size);
 #define GROW(p, need, cap) ((p) = xgrow((p), (need), &(cap), sizeof *(p)))
 char *xstrdup(const char *s);
+/* src into dst[size], cut short to fit and always ended: snprintf's "%s"
+ * without its formatting (memccpy). */
+void str_set(char *dst, size_t size, const char *src);
 
 /*
  * An error that a caller may report or collect (import lists them per

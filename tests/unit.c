@@ -70,6 +70,23 @@ read_file(const char *path, size_t *n)
 /* ---- clock -------------------------------------------------------------- */
 
 /* The one growable array: doubling, a need beyond double, kept values. */
+/* str_set: snprintf's "%s", cut short to fit, always ended. */
+static void
+test_str_set(void)
+{
+	char s[6];
+
+	memset(s, 'x', sizeof s);
+	str_set(s, sizeof s, "abc");
+	CHECK(strcmp(s, "abc") == 0, "str_set: a short string whole");
+	str_set(s, sizeof s, "abcdefgh");
+	CHECK(strcmp(s, "abcde") == 0, "str_set: a long one cut to fit, ended");
+	str_set(s, sizeof s, "abcde");
+	CHECK(strcmp(s, "abcde") == 0, "str_set: one that just fits");
+	str_set(s, 1, "abc");
+	CHECK(s[0] == '\0', "str_set: room for the end only");
+}
+
 static void
 test_grow(void)
 {
@@ -1446,6 +1463,7 @@ main(void)
 	}
 	umask(022);
 	test_grow();
+	test_str_set();
 	test_clock();
 	test_field();
 	test_out();

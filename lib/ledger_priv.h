@@ -16,6 +16,8 @@
 #ifndef PM_LEDGER_PRIV_H
 #define PM_LEDGER_PRIV_H
 
+#include <stdint.h>
+
 #include <csv.h>
 #include <openssl/evp.h>
 #include <zlib.h>
@@ -59,6 +61,7 @@ struct cursor {
 	gzFile gz;
 	char *buf;
 	size_t cap, start, end;	/* unread bytes: buf[start, end) */
+	uint64_t *nl, *qt;	/* the newlines and quotes of buf[0, end) */
 	off_t base;		/* the file offset of buf[0] */
 	long line;		/* lines consumed so far */
 	int eof, done, failed, torn, header_done, want_raw;

@@ -2,10 +2,11 @@
  * scan.c - the read path: a book's rows at disk speed, in bounded memory.
  *
  * Sections:
- *   rows       a cursor over one file (plain or gzip): a row's end and
- *              its quotes' parity found 64 bytes at a time in a fixed
- *              buffer; a row without a quote split in place, a row with
- *              one handed to libcsv (RFC 4180, strict)
+ *   rows       a cursor over one file (plain or gzip): the newlines and
+ *              quotes of each read marked once, a bit a byte, so that a
+ *              row's end and its quotes' parity are read off the bits; a
+ *              row without a quote split in place, a row with one handed
+ *              to libcsv (RFC 4180, strict)
  *   merging    volumes and the live file as one book, in row order
  *   books      ledger_scan and its kin: which files a reader opens
  *   volumes    archive/<book>/<YYYY>/ names, months and manifests
@@ -76,40 +77,10 @@ buf_size(struct cursor *c, size_t cap)
 	c->buf = xrealloc(c->buf, cap + SLACK);
 	memset(c->buf + c->cap, 0, cap + SLACK - c->cap);
 	c->cap = cap;
+	c->nl = xrealloc(c->nl, (cap / 64 + 1) * sizeof *c->nl);
+	c->qt = xrealloc(c->qt, (cap / 64 + 1) * sizeof *c->qt);
 }
 
-static int
-fill(struct cursor *c)
-{
-	ssize_t n;
-
-	if (c->start > 0) {
-		c->base += c->start;
-		memmove(c->buf, c->buf + c->start, c->end - c->start);
-		c->end -= c->start;
-		c->start = 0;
-	}
-	if (c->end == c->cap) {
-		if (c->cap >= ROW_READ_MAX)
-			return errset(c->err, EX_DATAERR, _("%s line %ld: a row "
-			    "longer than %d MiB: not a row of this book"),
-			    c->path, c->line + 1, ROW_READ_MAX >> 20);
-		buf_size(c, c->cap * 2);
-	}
-	for (;;) {
-		n = c->gz ? gzread(c->gz, c->buf + c->end, c->cap - c->end) :
-		    read(c->fd, c->buf + c->end, c->cap - c->end);
-		if (n >= 0 || c->gz || errno != EINTR)
-			break;
-	}
-	if (n < 0)
-		return errset(c->err, EX_IOERR, "%s: %s", c->path,
-		    c->gz ? "gzip read error" : strerror(errno));
-	if (n == 0)
-		c->eof = 1;
-	c->end += n;
-	return 0;
-}
 
 static void
 raw_keep(struct cursor *c, const char *s, size_t len)
@@ -205,63 +176,119 @@ lines64_avx2(const char *p, uint64_t *nl, uint64_t *qm)
 typedef void masks64_fn(const char *, uint64_t *, uint64_t *);
 
 /*
- * The first newline of s[0, avail) (reading past it: the SLACK), or
- * NULL; *odd is the parity of the quotes before it.
+ * The newlines and quotes of buf[from, end) into the cursor's bitmaps
+ * (one bit a byte, a word for each 64 bytes of the buffer), from the
+ * word holding from; the bits past end are clear.
  */
-static inline __attribute__((always_inline)) char *
-line_end_with(masks64_fn *masks, char *s, size_t avail, int *odd)
+static inline __attribute__((always_inline)) void
+index_with(masks64_fn *masks, struct cursor *c, size_t from)
 {
-	uint64_t nl, qm, keep, quotes = 0;
-	size_t base;
-	int at;
+	size_t w, last = (c->end + 63) / 64;
 
-	for (base = 0; base < avail; base += 64) {
-		masks(s + base, &nl, &qm);
-		keep = avail - base < 64 ? ((uint64_t)1 << (avail - base)) - 1 :
-		    ~(uint64_t)0;
-		if ((nl &= keep) != 0) {
-			at = __builtin_ctzll(nl);
-			quotes ^= qm & (((uint64_t)1 << at) - 1);
-			quotes ^= quotes >> 32;	/* the parity of its bits */
-			quotes ^= quotes >> 16;
-			quotes ^= quotes >> 8;
-			quotes ^= quotes >> 4;
-			*odd = (0x6996 >> (quotes & 0xf)) & 1;
-			return s + base + at;
-		}
-		quotes ^= qm & keep;
+	for (w = from / 64; w < last; w++)
+		masks(c->buf + 64 * w, &c->nl[w], &c->qt[w]);
+	if (c->end % 64 != 0) {
+		c->nl[last - 1] &= ((uint64_t)1 << (c->end % 64)) - 1;
+		c->qt[last - 1] &= ((uint64_t)1 << (c->end % 64)) - 1;
 	}
-	return NULL;
 }
 
-static char *
-line_end_plain(char *s, size_t avail, int *odd)
+static void
+index_plain(struct cursor *c, size_t from)
 {
-	return line_end_with(lines64, s, avail, odd);
+	index_with(lines64, c, from);
 }
 
 #ifdef LINES_AVX2
-__attribute__((target("avx2"))) static char *
-line_end_avx2(char *s, size_t avail, int *odd)
+__attribute__((target("avx2"))) static void
+index_avx2(struct cursor *c, size_t from)
 {
-	return line_end_with(lines64_avx2, s, avail, odd);
+	index_with(lines64_avx2, c, from);
 }
 #endif
 
-static char *
-line_end(char *s, size_t avail, int *odd)
+static void
+index_from(struct cursor *c, size_t from)
 {
-	static char *(*fn)(char *, size_t, int *);
+	static void (*fn)(struct cursor *, size_t);
 
 	if (fn == NULL) {
-		fn = line_end_plain;
+		fn = index_plain;
 #ifdef LINES_AVX2
 		__builtin_cpu_init();
 		if (__builtin_cpu_supports("avx2"))
-			fn = line_end_avx2;
+			fn = index_avx2;
 #endif
 	}
-	return fn(s, avail, odd);
+	fn(c, from);
+}
+
+/*
+ * The first newline of buf[at, end), read from the bitmaps, or NULL;
+ * *odd is the parity of the quotes between.
+ */
+static char *
+line_end(const struct cursor *c, size_t at, int *odd)
+{
+	size_t w = at / 64, last = (c->end + 63) / 64;
+	uint64_t from = ~(uint64_t)0 << (at % 64), nl, q, quotes = 0;
+	int i;
+
+	if (at >= c->end)
+		return NULL;
+	nl = c->nl[w] & from;
+	q = c->qt[w] & from;
+	while (nl == 0) {
+		quotes ^= q;
+		if (++w == last)
+			return NULL;
+		nl = c->nl[w];
+		q = c->qt[w];
+	}
+	i = __builtin_ctzll(nl);
+	quotes ^= q & (((uint64_t)1 << i) - 1);
+	quotes ^= quotes >> 32;	/* the parity of its bits */
+	quotes ^= quotes >> 16;
+	quotes ^= quotes >> 8;
+	quotes ^= quotes >> 4;
+	*odd = (0x6996 >> (quotes & 0xf)) & 1;
+	return c->buf + 64 * w + i;
+}
+
+/* More of the file after buf[start, end), moved to the front first. */
+static int
+fill(struct cursor *c)
+{
+	size_t from = c->end;
+	ssize_t n;
+
+	if (c->start > 0) {
+		c->base += c->start;
+		memmove(c->buf, c->buf + c->start, c->end - c->start);
+		c->end -= c->start;
+		c->start = from = 0;
+	}
+	if (c->end == c->cap) {
+		if (c->cap >= ROW_READ_MAX)
+			return errset(c->err, EX_DATAERR, _("%s line %ld: a row "
+			    "longer than %d MiB: not a row of this book"),
+			    c->path, c->line + 1, ROW_READ_MAX >> 20);
+		buf_size(c, c->cap * 2);
+	}
+	for (;;) {
+		n = c->gz ? gzread(c->gz, c->buf + c->end, c->cap - c->end) :
+		    read(c->fd, c->buf + c->end, c->cap - c->end);
+		if (n >= 0 || c->gz || errno != EINTR)
+			break;
+	}
+	if (n < 0)
+		return errset(c->err, EX_IOERR, "%s: %s", c->path,
+		    c->gz ? "gzip read error" : strerror(errno));
+	if (n == 0)
+		c->eof = 1;
+	c->end += n;
+	index_from(c, from);
+	return 0;
 }
 
 struct split {
@@ -500,7 +527,7 @@ next_raw(struct cursor *c)
 	for (;;) {
 		s = c->buf + c->start;
 		avail = c->end - c->start;
-		nl = line_end(s, avail, &odd);
+		nl = line_end(c, c->start, &odd);
 		if (nl != NULL) {
 			len = nl - s;
 			if (len > 0 && s[len - 1] == '\r')
@@ -663,6 +690,8 @@ cursor_close(struct cursor *c)
 	else if (c->fd >= 0)
 		close(c->fd);
 	free(c->buf);
+	free(c->nl);
+	free(c->qt);
 	free(c->path);
 	free(c->q);
 	buf_free(&c->store);

@@ -436,6 +436,11 @@ int ledger_scan_live(struct ledger *l, row_fn fn, void *arg);
  */
 typedef int (*raw_want_fn)(const char *raw, size_t len, void *arg);
 void ledger_want(struct ledger *l, raw_want_fn want, void *arg);
+/*
+ * Mark rows with the portable SSE2 (or byte by byte) code even where the
+ * processor has AVX2: the tests hold both to the same reading.
+ */
+void ledger_scan_portable(int on);
 /* A want: the rows whose bytes hold text (a NUL-ended string) somewhere. */
 int ledger_row_holds(const char *raw, size_t len, void *text);
 /*

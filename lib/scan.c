@@ -207,20 +207,26 @@ index_avx2(struct cursor *c, size_t from)
 }
 #endif
 
+static void (*index_fn)(struct cursor *, size_t);
+
+void
+ledger_scan_portable(int on)
+{
+	index_fn = on ? index_plain : NULL;
+}
+
 static void
 index_from(struct cursor *c, size_t from)
 {
-	static void (*fn)(struct cursor *, size_t);
-
-	if (fn == NULL) {
-		fn = index_plain;
+	if (index_fn == NULL) {
+		index_fn = index_plain;
 #ifdef LINES_AVX2
 		__builtin_cpu_init();
 		if (__builtin_cpu_supports("avx2"))
-			fn = index_avx2;
+			index_fn = index_avx2;
 #endif
 	}
-	fn(c, from);
+	index_fn(c, from);
 }
 
 /*

@@ -1447,6 +1447,28 @@ test_scanner(void)
 	test_raw_verify();
 }
 
+/* The portable marking of rows (SSE2, or a byte at a time) reads alike. */
+static void
+test_scanner_portable(void)
+{
+	char path[512];
+	struct buf b = { 0 };
+	int ok = 1, k;
+
+	ledger_scan_portable(1);
+	for (k = 0; k < 20; k++) {
+		buf_reset(&b);
+		random_book(&b, 2000 + k, 400);
+		snprintf(path, sizeof path, "%s/scan-portable.csv", tmpdir);
+		ok &= same_reading(path, b.s, b.len);
+		ok &= same_reading(path, b.s, b.len - (size_t)k * 41 % b.len);
+	}
+	ledger_scan_portable(0);
+	CHECK(ok, "scanner, portable marking: 20 random books (seeded), whole "
+	    "and torn, read as libcsv reads them");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -1472,6 +1494,7 @@ main(void)
 	test_conf();
 	test_ledger();
 	test_scanner();
+	test_scanner_portable();
 	test_want();
 	test_group();
 	test_volumes();

@@ -344,27 +344,33 @@ list_skips(const struct opts *o, const struct complaint_row *r)
 
 /* The matters of b and its briefs, merged in code order. */
 static void
-list_rows(struct out *out, const struct complaint_book *b,
-    const struct opts *o)
+list_rows(struct out *out, struct complaint_book *b, const struct opts *o)
 {
 	struct complaint_row r;
-	size_t i = 0, k = 0;
+	const char *brief;
+	size_t i = 0;
 
-	while (i < b->n || k < b->nbriefs) {
-		if (k == b->nbriefs || (i < b->n && strcmp(b->v[i].code,
-		    b->briefs[k]) < 0)) {
+	for (;;) {
+		brief = spill_peek(&b->briefs);
+		if (i < b->n && (brief == NULL || strcmp(b->v[i].code,
+		    brief) < 0)) {
 			if (o->open && b->v[i].closed) {
 				i++;
 				continue;
 			}
 			complaint_list_row(&b->v[i++], &r);
-		} else if (o->open) {
-			k++;	/* a brief is of a matter closed */
+			brief = NULL;
+		} else if (brief == NULL)
+			break;
+		else if (o->open) {
+			spill_pop(&b->briefs);	/* a brief: a matter closed */
 			continue;
 		} else
-			complaint_brief_row(b->briefs[k++], &r);
+			complaint_brief_row(brief, &r);
 		if (!list_skips(o, &r))
 			out_row(out, r.v);
+		if (brief != NULL)
+			spill_pop(&b->briefs);	/* r was read from it */
 	}
 }
 

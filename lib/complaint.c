@@ -148,12 +148,9 @@ complaint_book_free(struct complaint_book *b)
 
 	for (i = 0; i < b->n; i++)
 		complaint_free(&b->v[i]);
-	for (i = 0; i < b->nblocks; i++)
-		free(b->blocks[i]);
-	free(b->blocks);
 	free(b->v);
 	free(b->slots);
-	free(b->briefs);
+	spill_free(&b->briefs);
 	memset(b, 0, sizeof *b);
 }
 
@@ -211,34 +208,6 @@ list_brief(const struct complaint *c, struct buf *out)
 	for (i = 0; i < COMPLAINT_LIST_COLS; i++)
 		buf_add(out, r.v[i] ? r.v[i] : "", strlen(r.v[i] ? r.v[i] :
 		    "") + 1);
-}
-
-#define BRIEF_BLOCK (256 * 1024)
-
-/* A brief kept in the book's blocks: one allocation for thousands. */
-static void
-brief_keep(struct complaint_book *b, const struct buf *brief)
-{
-	char *at;
-
-	if (b->nblocks == 0 || b->used + brief->len > BRIEF_BLOCK) {
-		GROW(b->blocks, b->nblocks + 1, b->capblocks);
-		b->blocks[b->nblocks++] = xmalloc(brief->len > BRIEF_BLOCK ?
-		    brief->len : BRIEF_BLOCK);
-		b->used = 0;
-	}
-	at = b->blocks[b->nblocks - 1] + b->used;
-	memcpy(at, brief->s, brief->len);
-	b->used += brief->len;
-	GROW(b->briefs, b->nbriefs + 1, b->capbriefs);
-	b->briefs[b->nbriefs++] = at;
-}
-
-/* Briefs by code, their first value. */
-static int
-brief_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int
@@ -472,7 +441,7 @@ fold_sweep(struct fold *f, long grace)
 		    c->closed + grace <= now) {
 			buf_reset(&brief);
 			b->brief_of(c, &brief);
-			brief_keep(b, &brief);
+			spill_add(&b->briefs, brief.s, brief.len);
 			complaint_free(&b->v[i]);
 			continue;
 		}
@@ -820,8 +789,7 @@ fold_books(struct pm_ctx *ctx, struct complaint_book *b, long since,
 	b->nslots = 0;
 	if (b->n > 0)
 		qsort(b->v, b->n, sizeof *b->v, code_cmp);
-	if (b->nbriefs > 0)
-		qsort(b->briefs, b->nbriefs, sizeof *b->briefs, brief_cmp);
+	spill_sort(&b->briefs);
 	return f.orphans;
 }
 

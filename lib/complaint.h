@@ -94,10 +94,7 @@ struct complaint_book {
 	 * for a listing), by code like v: the whole history in little memory.
 	 */
 	void (*brief_of)(const struct complaint *c, struct buf *out);
-	char **briefs;		/* in blocks, not one by one */
-	size_t nbriefs, capbriefs;
-	char **blocks;
-	size_t nblocks, capblocks, used;
+	struct spill briefs;	/* read with spill_peek, spill_pop */
 };
 void complaint_book_free(struct complaint_book *b);
 

@@ -78,6 +78,28 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 
+/*
+ * Records given back in order (of their first string) in little memory:
+ * held in blocks up to a limit, then sorted and written to a temporary
+ * file as a run; the runs merged as they are read.  spill_add them all,
+ * spill_sort, then spill_peek / spill_pop each in turn.
+ */
+struct spill_run;
+struct spill {
+	size_t limit;		/* bytes held before a run (0: 4 MiB) */
+	char **blocks, **v;
+	size_t nblocks, capblocks, used, held, n, cap;
+	FILE *spool;
+	struct spill_run *runs;
+	size_t nruns, capruns, next;
+	int cur;
+};
+void spill_add(struct spill *s, const void *rec, size_t len);
+void spill_sort(struct spill *s);
+const char *spill_peek(struct spill *s);	/* NULL: no more */
+void spill_pop(struct spill *s);
+void spill_free(struct spill *s);
+
 /* ---- clock: PM_NOW, dates, months, quarters, durations --------------- */
 
 #define DAY_SECONDS 86400L

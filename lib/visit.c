@@ -775,17 +775,23 @@ visit_list(struct pm_ctx *ctx, visit_item_fn *fn, void *arg,
 	struct complaint_book cb;
 	struct handlings hs;
 	struct vrows vr;
-	size_t i = 0, k = 0;
+	const char *brief;
+	size_t i = 0;
 
 	vrows_read(ctx, &vr);
 	complaint_read_briefs(ctx, handlings_brief, &cb, e);
-	while (i < cb.n || k < cb.nbriefs) {
-		if (k == cb.nbriefs || (i < cb.n && strcmp(cb.v[i].code,
-		    cb.briefs[k]) < 0))
-			handlings_of(&cb.v[i++], NULL, &hs);
+	for (;;) {
+		brief = spill_peek(&cb.briefs);
+		if (i < cb.n && (brief == NULL || strcmp(cb.v[i].code,
+		    brief) < 0))
+			brief = NULL, handlings_of(&cb.v[i++], NULL, &hs);
+		else if (brief != NULL)
+			handlings_of(NULL, brief, &hs);
 		else
-			handlings_of(NULL, cb.briefs[k++], &hs);
+			break;
 		list_handlings(&vr, &hs, fn, arg);
+		if (brief != NULL)
+			spill_pop(&cb.briefs);	/* hs was read from it */
 	}
 	complaint_book_free(&cb);
 	list_services(&vr, fn, arg);

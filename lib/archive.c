@@ -40,7 +40,7 @@ archive_sweep(struct ledger *l)
 	int i, k, n;
 
 	for (k = 0; leftovers[k]; k++) {
-		n = archive_list(l->dir, l->def->name, leftovers[k], &paths);
+		n = archive_list(l->dir, l->def->name, leftovers[k], 0, &paths);
 		for (i = 0; i < n; i++)
 			unlink(paths[i]);
 		archive_volumes_free(paths, n);

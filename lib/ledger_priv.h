@@ -92,8 +92,9 @@ int scan_live_from(struct ledger *l, long seq, row_fn fn, void *arg,
 /* A seq field: digits only, at most 18; anything else 0. */
 long seq_of(const char *s, size_t len);
 
+/* The volumes (files ending in suffix) of a book, of since's year on. */
 int archive_list(const char *dir, const char *ledger, const char *suffix,
-    char ***paths);
+    long since, char ***paths);
 
 struct run {
 	long from, to;

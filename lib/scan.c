@@ -892,7 +892,8 @@ book_open(struct book_files *bf, struct ledger *l, long since, int flags,
 	}
 	if (livefd < 0 && errno != ENOENT)
 		return errset(e, EX_IOERR, "%s: %s", l->path, strerror(errno));
-	nvols = archive_volumes(l->dir, l->def->name, &vols);
+	/* the years before since's are not even listed */
+	nvols = archive_list(l->dir, l->def->name, ".csv.gz", since, &vols);
 	bf->c = xcalloc(nvols + 1, sizeof *bf->c);
 	if (livefd >= 0 && mark != NULL && mark->month > 0 &&
 	    cursor_open_at(&bf->c[bf->nc], l, livefd, mark, flags, e) == 0)
@@ -1139,7 +1140,7 @@ has_suffix(const struct dirent *d)
 /* archive/<ledger>/<YYYY>/<ledger>-<YYYY-MM><suffix>, oldest first. */
 int
 archive_list(const char *dir, const char *ledger, const char *suffix,
-    char ***paths)
+    long since, char ***paths)
 {
 	struct dirent **years = NULL, **vols;
 	struct buf b = { 0 };
@@ -1152,6 +1153,10 @@ archive_list(const char *dir, const char *ledger, const char *suffix,
 	buf_addf(&b, "%s/archive/%s", dir, ledger);
 	ny = scandir(b.s, &years, is_year, alphasort);
 	for (i = 0; i < ny; i++) {
+		if (atol(years[i]->d_name) < since / 12) {
+			free(years[i]);	/* a year before the reader's */
+			continue;
+		}
 		buf_reset(&b);
 		buf_addf(&b, "%s/archive/%s/%s", dir, ledger, years[i]->d_name);
 		nv = scandir(b.s, &vols, has_suffix, alphasort);
@@ -1179,7 +1184,7 @@ archive_list(const char *dir, const char *ledger, const char *suffix,
 int
 archive_volumes(const char *dir, const char *ledger, char ***paths)
 {
-	return archive_list(dir, ledger, ".csv.gz", paths);
+	return archive_list(dir, ledger, ".csv.gz", 0, paths);
 }
 
 long

@@ -485,7 +485,7 @@ verify_volumes(struct verify *v)
 
 	memset(&pu, 0, sizeof pu);
 	pu.ledger = l->def->name;
-	nm = archive_list(l->dir, l->def->name, ".manifest", &mans);
+	nm = archive_list(l->dir, l->def->name, ".manifest", 0, &mans);
 	nv = archive_volumes(l->dir, l->def->name, &vols);
 	if (nm > 0) {
 		pl = ledger_open(&ledger_purges, l->dir);

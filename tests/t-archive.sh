@@ -345,3 +345,17 @@ test_expect_success 'archive: a matter reopened half a year after it closed stay
 	# the month it first closed is not where it went: nothing of it bound
 	! zcat "$R"/archive/complaint*/2025/*.gz 2>/dev/null | grep -q ",$c,")
 '
+
+# The volumes of a year before the reader's months are not even listed;
+# January's report still reads December's from the year before.
+test_expect_success 'archive: January'"'"'s report has December'"'"'s figures from the year before' '
+	Y=$T/years && mkdir -p "$Y" &&
+	# 14 months of 10 complaints each, 2025-09 to 2026-10, all archived
+	PM_NOW="2026-11-22 09:00" "$TOP/tests/histgen" "$Y" PM 14 10 0 &&
+	PM_NOW="2026-11-22 09:00" PM_DATA=$Y pm-report archive >/dev/null &&
+	test -s "$Y/archive/complaints/2025/complaints-2025-12.csv.gz" &&
+	PM_NOW="2026-11-22 09:00" PM_DATA=$Y pm-report complaints --month 2026-01 --format csv >"$T/jan" &&
+	grep -q "^PM,summary,total,10$" "$T/jan" &&
+	grep -q "^PM,summary,previous.month,2025-12$" "$T/jan" &&
+	grep -q "^PM,summary,previous.total,10$" "$T/jan"
+'

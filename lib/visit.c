@@ -108,6 +108,9 @@ lay_out(struct visit_item *it)
 	time_t base = it->done;
 
 	memset(it->sheet, 0, sizeof it->sheet);
+	for (s = it->sheet; s < it->sheet + 2; s++)
+		s->checked_out_by = s->visitor = s->reviewed_by = "";
+	s = &it->sheet[0];
 	it->nsheets = 1;
 	if (strcmp(it->type, "special") == 0 && it->end) {
 		/* mid-term: from half-way to the end; then after the end */
@@ -135,6 +138,9 @@ visit_book_free(struct visit_book *b)
 			free(b->v[i].sheet[k].suggestion);
 			free(b->v[i].sheet[k].comment);
 		}
+	for (i = 0; i < b->nnames; i++)
+		free(b->names[i]);
+	free(b->names);
 	free(b->v);
 	free(b->fails);
 	memset(b, 0, sizeof *b);
@@ -282,10 +288,29 @@ service_item(struct visit_item *it, const char *const *v)
 	lay_out(it);
 }
 
+/*
+ * A name as the book keeps it: one copy however many sheets name it (the
+ * last few names are looked at); none kept when b is NULL, the name then
+ * outliving the item.
+ */
+static const char *
+name_kept(struct visit_book *b, const char *name)
+{
+	size_t i;
+
+	if (b == NULL || *name == '\0')
+		return *name ? name : "";
+	for (i = b->nnames; i > 0 && i + 64 > b->nnames; i--)
+		if (strcmp(b->names[i - 1], name) == 0)
+			return b->names[i - 1];
+	GROW(b->names, b->nnames + 1, b->capnames);
+	return b->names[b->nnames++] = xstrdup(name);
+}
+
 /* A sheet row (checkout, record, review) on the sheet of its window. */
 static void
-sheet_apply(struct visit_item *it, const char *const *v, const char *by,
-    time_t at)
+sheet_apply(struct visit_book *b, struct visit_item *it,
+    const char *const *v, const char *by, time_t at)
 {
 	const char *event = v[V_EVENT];
 	struct visit_sheet *s = NULL;
@@ -297,11 +322,10 @@ sheet_apply(struct visit_item *it, const char *const *v, const char *by,
 	if (s == NULL)
 		return;
 	if (strcmp(event, "checkout") == 0)
-		snprintf(s->checked_out_by, sizeof s->checked_out_by, "%s",
-		    v[V_VISITOR]);
+		s->checked_out_by = name_kept(b, v[V_VISITOR]);
 	else if (strcmp(event, "record") == 0) {
 		s->recorded = at;
-		snprintf(s->visitor, sizeof s->visitor, "%s", v[V_VISITOR]);
+		s->visitor = name_kept(b, v[V_VISITOR]);
 		s->quality = atoi(v[V_QUALITY]);
 		s->attitude = atoi(v[V_ATTITUDE]);
 		snprintf(s->satisfaction, sizeof s->satisfaction, "%s",
@@ -311,7 +335,7 @@ sheet_apply(struct visit_item *it, const char *const *v, const char *by,
 		s->owner_signed = strcmp(v[V_SIGNED], "yes") == 0;
 	} else if (strcmp(event, "review") == 0) {
 		snprintf(s->verdict, sizeof s->verdict, "%s", v[V_VERDICT]);
-		snprintf(s->reviewed_by, sizeof s->reviewed_by, "%s", by);
+		s->reviewed_by = name_kept(b, by);
 		free(s->comment);
 		s->comment = xstrdup(v[V_COMMENT]);
 		snprintf(s->new_complaint, sizeof s->new_complaint, "%s",
@@ -349,7 +373,7 @@ fold_row(const struct row *r, void *arg)
 		x->at = at;
 	}
 	if ((it = item_at(f->b, v[V_REF], at)) != NULL)
-		sheet_apply(it, v, row_get(f->l, r, "by"), at);
+		sheet_apply(f->b, it, v, row_get(f->l, r, "by"), at);
 	return 0;
 }
 
@@ -737,7 +761,7 @@ list_handlings(const struct vrows *vr, const struct handlings *hs,
 			if (last != h)
 				continue;
 			by = unpack(vr, r, v);
-			sheet_apply(&it, v, by, r->at);
+			sheet_apply(NULL, &it, v, by, r->at);
 		}
 		fn(&it, arg);
 		item_clear(&it);
@@ -761,7 +785,7 @@ list_services(const struct vrows *vr, visit_item_fn *fn, void *arg)
 			if (!VREC_SERVICE(vr, &vr->v[i]) && row_service(vr, lo,
 			    hi, &vr->v[i]) == x) {
 				by = unpack(vr, &vr->v[i], v);
-				sheet_apply(&it, v, by, vr->v[i].at);
+				sheet_apply(NULL, &it, v, by, vr->v[i].at);
 			}
 		fn(&it, arg);
 		item_clear(&it);

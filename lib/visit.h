@@ -31,13 +31,14 @@ extern const size_t visit_nrules;
 struct visit_sheet {
 	char label[8];		/* "", "mid" or "end" */
 	time_t from, to;	/* the window */
-	char checked_out_by[FIELD_NAME_MAX * 4 + 1];
+	const char *checked_out_by;	/* names: the book's, never "" NULL */
 	time_t recorded;
-	char visitor[FIELD_NAME_MAX * 4 + 1];
+	const char *visitor;
 	int quality, attitude, owner_signed;
 	char satisfaction[12];
 	char *suggestion;
-	char verdict[8], reviewed_by[FIELD_NAME_MAX * 4 + 1];
+	char verdict[8];
+	const char *reviewed_by;
 	char *comment;
 	char new_complaint[32];
 };
@@ -62,6 +63,8 @@ struct visit_fail {
 struct visit_book {
 	struct visit_item *v;
 	size_t n, cap;
+	char **names;		/* the sheets' names, each kept once */
+	size_t nnames, capnames;
 	struct visit_fail *fails;
 	size_t nfails, capfails;
 };

@@ -1410,6 +1410,25 @@ test_want(void)
 	ledger_close(l);
 }
 
+/* 20 random books from seed on, whole and cut (a torn tail), read alike. */
+static int
+random_books_read(unsigned seed, size_t cut)
+{
+	char path[512];
+	struct buf b = { 0 };
+	int ok = 1, k;
+
+	snprintf(path, sizeof path, "%s/scan-random.csv", tmpdir);
+	for (k = 0; k < 20; k++) {
+		buf_reset(&b);
+		random_book(&b, seed + k, 400);
+		ok &= same_reading(path, b.s, b.len);
+		ok &= same_reading(path, b.s, b.len - (size_t)k * cut % b.len);
+	}
+	buf_free(&b);
+	return ok;
+}
+
 static void
 test_scanner(void)
 {
@@ -1434,7 +1453,7 @@ test_scanner(void)
 	char path[512], name[64];
 	struct buf b = { 0 };
 	size_t i, n;
-	int ok = 1, k;
+	int ok = 1;
 	char *s;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -1442,17 +1461,8 @@ test_scanner(void)
 		ok &= same_reading(path, cases[i], strlen(cases[i]));
 	}
 	CHECK(ok, "scanner: the tricky rows read as libcsv reads them");
-	ok = 1;
-	for (k = 0; k < 20; k++) {
-		buf_reset(&b);
-		random_book(&b, 1000 + k, 400);
-		snprintf(path, sizeof path, "%s/scan-random.csv", tmpdir);
-		ok &= same_reading(path, b.s, b.len);
-		/* and cut anywhere: a torn tail */
-		ok &= same_reading(path, b.s, b.len - (size_t)k * 37 % b.len);
-	}
-	CHECK(ok, "scanner: 20 random books (seeded), whole and torn, read as "
-	    "libcsv reads them");
+	CHECK(random_books_read(1000, 37), "scanner: 20 random books (seeded), "
+	    "whole and torn, read as libcsv reads them");
 	buf_reset(&b);
 	buf_adds(&b, "a,b\n1,\"");
 	for (i = 0; i < 1024 * 1024; i++)
@@ -1499,22 +1509,13 @@ test_scanner(void)
 static void
 test_scanner_portable(void)
 {
-	char path[512];
-	struct buf b = { 0 };
-	int ok = 1, k;
+	int ok;
 
 	ledger_scan_portable(1);
-	for (k = 0; k < 20; k++) {
-		buf_reset(&b);
-		random_book(&b, 2000 + k, 400);
-		snprintf(path, sizeof path, "%s/scan-portable.csv", tmpdir);
-		ok &= same_reading(path, b.s, b.len);
-		ok &= same_reading(path, b.s, b.len - (size_t)k * 41 % b.len);
-	}
+	ok = random_books_read(2000, 41);
 	ledger_scan_portable(0);
 	CHECK(ok, "scanner, portable marking: 20 random books (seeded), whole "
 	    "and torn, read as libcsv reads them");
-	buf_free(&b);
 }
 
 int

@@ -128,7 +128,7 @@ for c in "pm-report complaints --month 2026-10 --format csv" \
     "pm-complaint list --open --format csv" "pm-complaint overdue --format csv" \
     "pm-complaint show PM-A-KF-000001" "pm-complaint form PM-A-KF-000001" \
     "pm-complaint list --unit 0010100003 --format csv" \
-    "pm-complaint list --format csv" \
+    "pm-complaint list --format csv" "pm-visit list --format csv" \
     "pm-visit due --format csv" "pm-visit rates --month 2026-10" \
     "pm-report visits --quarter 2026Q3 --format csv"; do
 	# shellcheck disable=SC2086

@@ -240,7 +240,7 @@ line_end(const struct cursor *c, size_t at, int *odd)
 	uint64_t from = ~(uint64_t)0 << (at % 64), nl, q, quotes = 0;
 	int i;
 
-	if (at >= c->end)
+	if (at >= c->end || c->buf == NULL)
 		return NULL;
 	nl = c->nl[w] & from;
 	q = c->qt[w] & from;
@@ -268,6 +268,8 @@ fill(struct cursor *c)
 	size_t from = c->end;
 	ssize_t n;
 
+	if (c->buf == NULL)
+		buf_size(c, READ_CHUNK);	/* a file opened done has none */
 	if (c->start > 0) {
 		c->base += c->start;
 		memmove(c->buf, c->buf + c->start, c->end - c->start);

@@ -101,7 +101,7 @@ static void
 lay_out(struct visit_item *it)
 {
 	const struct window_rule *w = window_rule(it->type);
-	struct visit_sheet *s = &it->sheet[0];
+	struct visit_sheet *s;
 	time_t base = it->done;
 
 	memset(it->sheet, 0, sizeof it->sheet);

@@ -228,23 +228,24 @@ struct handlings {
 };
 
 static void
-handlings_of(const struct complaint *c, const char *brief,
-    struct handlings *hs)
+handlings_of_matter(const struct complaint *c, struct handlings *hs)
+{
+	hs->code = c->code, hs->unit = c->unit;
+	hs->importance = c->importance, hs->category = c->category;
+	hs->n = 0;
+	if (strcmp(c->kind, "complaint") == 0)	/* a request: none */
+		for (; hs->n < c->nhandled; hs->n++)
+			hs->at[hs->n] = c->handled[hs->n];
+}
+
+static void
+handlings_of_brief(const char *brief, struct handlings *hs)
 {
 	const char **v[4] = { &hs->code, &hs->unit, &hs->importance,
 		&hs->category };
 	char *end;
 	int k;
 
-	if (c != NULL) {
-		hs->code = c->code, hs->unit = c->unit;
-		hs->importance = c->importance, hs->category = c->category;
-		hs->n = 0;
-		if (strcmp(c->kind, "complaint") == 0)	/* a request: none */
-			for (; hs->n < c->nhandled; hs->n++)
-				hs->at[hs->n] = c->handled[hs->n];
-		return;
-	}
 	for (k = 0; k < 4; k++) {
 		*v[k] = brief;
 		brief += strlen(brief) + 1;
@@ -328,9 +329,9 @@ visit_list(struct pm_ctx *ctx, visit_item_fn *fn, void *arg,
 		brief = spill_peek(&cb.briefs);
 		if (i < cb.n && (brief == NULL || strcmp(cb.v[i].code,
 		    brief) < 0))
-			brief = NULL, handlings_of(&cb.v[i++], NULL, &hs);
+			brief = NULL, handlings_of_matter(&cb.v[i++], &hs);
 		else if (brief != NULL)
-			handlings_of(NULL, brief, &hs);
+			handlings_of_brief(brief, &hs);
 		else
 			break;
 		list_handlings(&vr, &hs, fn, arg);

@@ -124,9 +124,11 @@ run_fill(struct spill *s, struct spill_run *r, size_t need)
 
 	if (r->len - r->pos >= need)
 		return 1;
-	memmove(r->buf, r->buf + r->pos, r->len - r->pos);
-	r->len -= r->pos;
-	r->pos = 0;
+	if (r->pos > 0) {	/* the bytes not yet given to the front */
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->pos = 0;
+	}
 	if (r->cap < need || r->cap < RUN_READ) {
 		r->cap = need > RUN_READ ? need : RUN_READ;
 		r->buf = xrealloc(r->buf, r->cap);

@@ -100,6 +100,7 @@ static const struct { const char *col, *value, *zh; } values[] = {
 	/* roles (SPEC 3) */
 	{ NULL, "manager", "经理" }, { NULL, "supervisor", "主管" },
 	{ NULL, "quality_supervisor", "品质主管" }, { NULL, "clerk", "客服助理" },
+	{ NULL, "supervisor+clerk", "主管+客服" },	/* B, C complaints' visits */
 	{ NULL, "recipient", "接听人" },
 	/* deadlines (SPEC 2.1, 2.2, 2.4) */
 	{ "deadline", "forward", "转交" }, { "deadline", "ack", "书面确认" },

@@ -99,6 +99,20 @@ test_expect_success 'zh_CN: no title, status, kind or role in a table is ASCII' 
 			{ echo "$cmd:"; cat "$T/out"; exit 1; }
 	done
 '
+test_expect_success 'zh_CN: a B complaint'"'"'s visit, by the supervisor with the clerk: Chinese, 80 columns' '
+	V=$T/visits && mkdir -p "$V" && cp "$PM_DATA/pm.conf" "$V/" &&
+	for i in 1 2; do	# two: a table, not one record
+		c=$(PM_DATA=$V pm-complaint add --unit $U --name 陈大文 --text 漏水 \
+		    --importance B --category GC) &&
+		PM_DATA=$V pm-complaint resolve "$c" --result 已修 >/dev/null || exit 1
+	done &&
+	for cmd in "pm-visit list" "pm-visit due"; do
+		(export PM_DATA=$V LOCPATH=$T/locale LC_ALL=zh_CN.UTF-8 &&
+		    tty 80 "$cmd") &&
+		grep -q "^$c  *投诉  *$U  .*  主管+客服  *待办" "$T/tty" &&
+		test "$($W <"$T/tty")" -le 80 || { echo "$cmd:"; cat "$T/tty"; exit 1; }
+	done
+'
 test_expect_success 'zh_CN: the words are the desk'"'"'s: 处理中, 投诉, 主管, 转交' '
 	PM_NOW="2026-11-12 10:00" zh pm-complaint overdue >"$T/out" &&
 	head -1 "$T/out" | grep -q "^编号  *期限  *到期时间  *上报对象" &&

@@ -15,8 +15,13 @@
 void
 cli_init(struct pm_ctx *ctx, const char *argv0)
 {
+	static char obuf[64 * 1024];
+
 	memset(ctx, 0, sizeof *ctx);
 	msg_init(argv0);
+	/* a pipe or a file takes whole 64 KiB writes, not stdio's 4 KiB */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	opterr = 0;	/* getopt's messages name the subcommand: ours, below */
 	ctx->format = OUT_TABLE;
 }

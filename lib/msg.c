@@ -29,7 +29,13 @@ msg_init(const char *argv0)
 		slash = strrchr(argv0, '/');
 		progname = slash ? slash + 1 : argv0;
 	}
-	setlocale(LC_ALL, "");
+	/*
+	 * Only the language and the character type come from the locale:
+	 * numbers are read and written with a point in every locale (CSV,
+	 * the billing system's amounts), dates are ours.
+	 */
+	setlocale(LC_CTYPE, "");
+	setlocale(LC_MESSAGES, "");
 	/* Widths of Chinese text need a UTF-8 character type, even under cron. */
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		setlocale(LC_CTYPE, "C.UTF-8");

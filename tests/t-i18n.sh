@@ -64,6 +64,23 @@ else
 	echo "ok - zh_CN messages # SKIP no zh_CN locale source (apt-get install locales)"
 fi
 
+# A locale whose numbers have a decimal comma (de_DE): amounts and rates
+# are still read and written with a point, as the billing system and CSV
+# have them.
+if localedef -i de_DE -f UTF-8 "$T/locale/de_DE.UTF-8" >/dev/null 2>&1; then
+	test_expect_success 'de_DE: 45.5 yuan is read as 45.5 and written 45.50' '
+		printf "unit,fee,amount,since\n0010102032,water,45.5,2025-01\n" >"$T/owed.csv" &&
+		PM_NOW="2025-01-02 09:00" pm-owner add --unit 0010102032 --name 林小红 >/dev/null &&
+		LOCPATH=$T/locale LC_ALL=de_DE.UTF-8 PM_NOW="2025-01-02 09:00" \
+		    expect_status 0 pm-fee import "$T/owed.csv" --as-of 2025-01-02 &&
+		LOCPATH=$T/locale LC_ALL=de_DE.UTF-8 PM_NOW="2025-01-02 09:00" \
+		    pm-fee list --format csv >"$T/out" &&
+		out_has "^0010102032,water,45.50,0,"
+	'
+elif [ "${CI:-}" = true ]; then
+	echo "not ok - de_DE: localedef cannot make de_DE.UTF-8 (apt-get install locales)"
+fi
+
 test_expect_success 'make install puts the catalogue where the commands look' '
 	(cd "$TOP" && make -s install DESTDIR="$T/inst" PREFIX=/opt/pm >/dev/null) &&
 	test -f "$T/inst/opt/pm/share/locale/zh_CN/LC_MESSAGES/pm-tools.mo" &&

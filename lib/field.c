@@ -175,6 +175,16 @@ text_look(const char *v, size_t len, int newline_ok, struct text_seen *t)
 	while (i < len) {
 		unsigned char c = s[i];
 
+		/* a Chinese character: three bytes, E0 A0 80 to EF BF BF */
+		if ((c & 0xf0) == 0xe0 && i + 2 < len &&
+		    (s[i + 1] & 0xc0) == 0x80 && (s[i + 2] & 0xc0) == 0x80 &&
+		    (c != 0xe0 || s[i + 1] >= 0xa0) &&
+		    (c != 0xed || s[i + 1] < 0xa0)) {
+			t->filled = 1;
+			t->chars++;
+			i += 3;
+			continue;
+		}
 		if (c >= 0x80) {
 			if ((n = utf8_at(s, i, len)) == 0) {
 				t->bad_utf8 = 1;

@@ -127,6 +127,15 @@ csv_field(struct buf *b, const char *s, size_t len)
 	}
 	if (len == 0)
 		return;
+	if (memchr(s, '"', len) == NULL) {	/* quoted, nothing doubled */
+		q = buf_room(b, len + 2);
+		q[0] = '"';
+		memcpy(q + 1, s, len);
+		q[len + 1] = '"';
+		b->len += len + 2;
+		b->s[b->len] = '\0';
+		return;
+	}
 	need = 2 * len + 2;
 	q = buf_room(b, need);
 	b->len += csv_write(q, need, s, len);

@@ -329,6 +329,37 @@ render(enum out_format f, int excel, const char *const *cols,
  * the widest cell, in the last row, still sets its column's width.
  */
 /* The already-present check: each key once; a table reserved, not grown. */
+/*
+ * The text check's quick way over three-byte characters says what the
+ * UTF-8 decoder says, for every lead byte E0-EF and every second byte,
+ * with a third byte in and out of the continuation range.
+ */
+static void
+test_text_utf8(void)
+{
+	static const unsigned char thirds[] = { 0x00, 0x41, 0x7f, 0x80, 0x9f,
+		0xa0, 0xbf, 0xc0, 0xff };
+	struct pm_err e;
+	unsigned char v[5] = "a";
+	int lead, second, k, agree = 1, cut = 1;
+
+	for (lead = 0xe0; lead <= 0xef; lead++)
+		for (second = 0; second < 256; second++)
+			for (k = 0; k < (int)sizeof thirds; k++) {
+				v[1] = lead;
+				v[2] = second;
+				v[3] = thirds[k];
+				if ((field_text(&e, "t", (char *)v, 4, 10) == 0) !=
+				    utf8_valid((char *)v, 4))
+					agree = 0;
+				/* the character cut by the end of the text */
+				if (field_text(&e, "t", (char *)v, 3, 10) == 0)
+					cut = 0;
+			}
+	CHECK(agree, "field: a three-byte character is valid as UTF-8 says");
+	CHECK(cut, "field: a three-byte character cut at the end is refused");
+}
+
 static void
 test_seen(void)
 {
@@ -1538,6 +1569,7 @@ main(void)
 	test_spill();
 	test_clock();
 	test_field();
+	test_text_utf8();
 	test_out();
 	test_long_table();
 	test_seen();

@@ -51,8 +51,11 @@ shaped(const char *s, const char *shape)
 static time_t
 make_local(int y, int mo, int d, int h, int mi, int s)
 {
-	/* rows of a few hours interleave: one slot an hour, 256 of them */
-	static struct {
+	/*
+	 * rows of a few hours interleave: one slot an hour, 256 of them;
+	 * a thread of its own (an import's parser checks dates) has its own
+	 */
+	static _Thread_local struct {
 		long hour;
 		time_t base;
 	} seen[256];
@@ -181,11 +184,11 @@ clock_now(void)
 void
 clock_format(time_t t, char out[20])
 {
-	static struct {
+	static _Thread_local struct {
 		time_t min;
 		char s[20];
 	} seen[2] = { { -1, "" }, { -1, "" } };
-	static int next;
+	static _Thread_local int next;
 	struct tm tm;
 	int i;
 

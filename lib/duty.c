@@ -1083,24 +1083,20 @@ duty_verify(struct pm_ctx *ctx, FILE *out, struct pm_err *e)
 	return verify_marks(ctx, out, e);
 }
 
-/* The identity of a log entry, for imports. */
-static int
-keyset_add(struct import_seen *s, const char *at, const char *kind,
-    const char *text, const char *by)
+/* The identity of a log entry, for imports, summed into d. */
+static void
+entry_key(struct seen_key *k, const char *at, const char *kind,
+    const char *text, const char *by, unsigned char d[16])
 {
-	struct buf k = { 0 };
-	int added;
-
-	buf_add(&k, at, strnlen(at, 16));
-	buf_add(&k, "\x1f", 1);
-	buf_adds(&k, kind);
-	buf_add(&k, "\x1f", 1);
-	buf_adds(&k, text);
-	buf_add(&k, "\x1f", 1);
-	buf_adds(&k, by);
-	added = import_seen_add(s, k.s, k.len);
-	buf_free(&k);
-	return added;
+	buf_reset(&k->b);
+	buf_add(&k->b, at, strnlen(at, 16));
+	buf_add(&k->b, "\x1f", 1);
+	buf_adds(&k->b, kind);
+	buf_add(&k->b, "\x1f", 1);
+	buf_adds(&k->b, text);
+	buf_add(&k->b, "\x1f", 1);
+	buf_adds(&k->b, by);
+	seen_key_sum(k, d);
 }
 
 struct import_fold {
@@ -1112,9 +1108,11 @@ static int
 fold_keys(const struct row *r, void *arg)
 {
 	struct import_fold *f = arg;
+	unsigned char d[16];
 
-	keyset_add(f->keys, COL(r, f->col, L_AT), COL(r, f->col, L_KIND),
-	    COL(r, f->col, L_TEXT), COL(r, f->col, L_BY));
+	entry_key(&f->keys->key, COL(r, f->col, L_AT), COL(r, f->col, L_KIND),
+	    COL(r, f->col, L_TEXT), COL(r, f->col, L_BY), d);
+	import_seen_put(f->keys, d);
 	return 0;
 }
 
@@ -1131,14 +1129,11 @@ struct import_run {
 	long errors, added, dups;
 };
 
-/* One entry of the file, checked as pm-duty log checks it. */
+/* The file's values of a row, by C_: "" for a column it lacks. */
 static void
-import_row(struct import_run *ir, const struct row *row)
+import_values(const struct import_run *ir, const struct row *row,
+    const char *v[NC])
 {
-	const char *v[NC], *vals[L_NCOLS + 1] = { 0 };
-	struct pm_err fe;
-	char atbuf[20];
-	time_t t;
 	int i;
 
 	for (i = 0; i < NC; i++)
@@ -1146,26 +1141,66 @@ import_row(struct import_run *ir, const struct row *row)
 		    row->f[ir->col[i]] : "";
 	if (v[C_BY][0] == '\0')
 		v[C_BY] = ir->ctx->user;
-	if (field_date(&fe, "at", v[C_AT], &t) != 0 ||
-	    field_not_future(&fe, "at", t, ir->ctx->now) != 0 ||
-	    field_enum(&fe, "kind", v[C_KIND], duty_entry_kinds) != 0 ||
-	    field_text(&fe, "text", v[C_TEXT], row->len[ir->col[C_TEXT]],
+}
+
+/* What the check of an entry leaves for its writing. */
+struct entry_note {
+	time_t at;
+	unsigned char key[16];
+};
+
+/*
+ * One entry of the file, checked as pm-duty log checks it, on the
+ * parser's thread: import_row finds it checked, its key summed.
+ */
+static int
+import_check_row(const struct row *row, void *note, struct seen_key *k,
+    void *arg, struct pm_err *fe)
+{
+	const struct import_run *ir = arg;
+	struct entry_note *n = note;
+	const char *v[NC];
+	char atbuf[20];
+
+	import_values(ir, row, v);
+	if (field_date(fe, "at", v[C_AT], &n->at) != 0 ||
+	    field_not_future(fe, "at", n->at, ir->ctx->now) != 0 ||
+	    field_enum(fe, "kind", v[C_KIND], duty_entry_kinds) != 0 ||
+	    field_text(fe, "text", v[C_TEXT], row->len[ir->col[C_TEXT]],
 	    FIELD_TEXT_MAX) != 0 ||
-	    field_name(&fe, "by", v[C_BY]) != 0) {
+	    field_name(fe, "by", v[C_BY]) != 0)
+		return -1;
+	clock_format(n->at, atbuf);
+	entry_key(k, atbuf, v[C_KIND], v[C_TEXT], v[C_BY], n->key);
+	return 0;
+}
+
+static void
+import_row(struct import_run *ir, struct import_src *src,
+    const struct row *row)
+{
+	const char *v[NC], *vals[L_NCOLS + 1] = { 0 };
+	const struct entry_note *n, *ahead;
+	const struct pm_err *fe;
+
+	if ((n = import_note(src, &fe)) == NULL) {
 		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", row->line, fe.msg);
+			warnmsg("line %ld: %s", row->line, fe->msg);
 		return;
 	}
 	if (ir->errors)
 		return;		/* nothing will be written; just check */
-	clock_format(t, atbuf);
-	if (!keyset_add(&ir->keys, atbuf, v[C_KIND], v[C_TEXT], v[C_BY])) {
+	/* the set's slot of an entry a few on: in the cache when it comes */
+	if ((ahead = import_note_ahead(src, 8)) != NULL)
+		import_seen_prefetch(&ir->keys, ahead->key);
+	if (!import_seen_put(&ir->keys, n->key)) {
 		ir->dups++;
 		return;
 	}
+	import_values(ir, row, v);
 	vals[L_KIND] = v[C_KIND];
 	vals[L_TEXT] = v[C_TEXT];
-	ledger_add(ir->tx, t, v[C_BY], ir->ctx->now, vals);
+	ledger_add(ir->tx, n->at, v[C_BY], ir->ctx->now, vals);
 	ir->added++;
 }
 
@@ -1186,6 +1221,8 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	    e)) == NULL)
 		return -1;
 	ir.ctx = ctx;
+	/* the rest of the file is checked as it is parsed */
+	import_set_check(src, import_check_row, sizeof(struct entry_note), &ir);
 	l = open_book(ctx, &duty_log_def);
 	ir.tx = ledger_begin(l, ctx->conf.lock_timeout);
 	import_seen_reserve(&ir.keys, (size_t)ledger_tx_last_seq(ir.tx) +
@@ -1194,7 +1231,7 @@ duty_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	f.keys = &ir.keys;
 	ledger_scan(l, fold_keys, &f);
 	while ((rc = import_next(src, &row, e)) == 1)
-		import_row(&ir, &row);
+		import_row(&ir, src, &row);
 	import_close(src);
 	import_seen_free(&ir.keys);
 	if (rc == 0 && !ir.errors && !dry_run)

@@ -30,6 +30,8 @@ struct qrow {
 	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
 	int n;
 	long line;
+	int checked, bad;	/* by the form's check, as it was parsed */
+	size_t note, err;	/* where its note (or error) is in the arena */
 };
 
 /*
@@ -45,6 +47,9 @@ struct batch {
 	struct pm_err err;
 	off_t read;		/* the file's bytes read up to them */
 	int full;		/* handed over, not yet given back */
+	import_check_fn *check;	/* the form's, when they were parsed */
+	void *check_arg;
+	size_t note_size;
 };
 
 struct import_src {
@@ -70,7 +75,18 @@ struct import_src {
 	struct buf pending;	/* converted text not yet split into lines */
 	struct pm_err err;
 	int ncols;		/* the header's, once it is read */
+	import_check_fn *check;	/* the form's check, once it is given */
+	void *check_arg;
+	size_t note_size;
+	struct seen_key pkey, mkey;	/* the parser's thread's, the reader's */
+	const struct batch *cb;	/* the record import_next gave */
+	const struct qrow *cq;
+	unsigned char *mnote;	/* its note, when the reader checked it */
+	int mchecked, mbad;
+	struct pm_err mfe;
 };
+
+static void seen_key_free(struct seen_key *k);
 
 /* libcsv's strict mode refuses a quote inside an unquoted field. */
 static void
@@ -114,6 +130,60 @@ imp_field(void *s, size_t len, void *data)
 	src->nf++;
 }
 
+/* A record's fields as a row, pointing into its batch's arena. */
+static void
+qrow_row(const struct import_src *src, const struct batch *b,
+    const struct qrow *q, struct row *r)
+{
+	int i;
+
+	memset(r, 0, sizeof *r);
+	r->n = q->n;
+	for (i = 0; i < r->n; i++) {
+		r->f[i] = b->arena.s + q->data + q->off[i];
+		r->len[i] = q->len[i];
+		/* '=1+1 from an --excel export (or a spreadsheet) is =1+1 */
+		if (r->len[i] >= 2 && r->f[i][0] == '\'' &&
+		    out_formula_like(r->f[i] + 1)) {
+			r->f[i]++;
+			r->len[i]--;
+		}
+	}
+	r->line = q->line;
+	r->file = src->name;
+}
+
+/* n zero bytes at the end of the arena, 16-aligned: their offset */
+static size_t
+arena_take(struct buf *a, size_t n)
+{
+	size_t at = (a->len + 15) & ~(size_t)15;
+
+	buf_room(a, at - a->len + n);
+	memset(a->s + a->len, 0, at - a->len + n);
+	a->len = at + n;
+	a->s[a->len] = '\0';
+	return at;
+}
+
+/* The form's check of a record just parsed, its note kept beside it. */
+static void
+check_parsed(struct import_src *src, struct batch *b, struct qrow *q)
+{
+	struct seen_key *k = src->threaded ? &src->pkey : &src->mkey;
+	struct pm_err fe;
+	struct row r;
+
+	q->note = arena_take(&b->arena, b->note_size);
+	q->checked = 1;
+	qrow_row(src, b, q, &r);
+	if (b->check(&r, b->arena.s + q->note, k, b->check_arg, &fe) != 0) {
+		q->bad = 1;
+		q->err = arena_take(&b->arena, sizeof fe);
+		memcpy(b->arena.s + q->err, &fe, sizeof fe);
+	}
+}
+
 static void
 imp_row(int c, void *data)
 {
@@ -131,9 +201,12 @@ imp_row(int c, void *data)
 	memcpy(r->len, src->len, src->nf * sizeof r->len[0]);
 	/* The row ends on the current line; it began its newlines before. */
 	r->line = src->line - src->newlines;
+	r->checked = r->bad = 0;
 	src->nf = 0;
 	src->newlines = 0;
 	buf_reset(&src->store);
+	if (src->fillb->check != NULL)
+		check_parsed(src, src->fillb, r);
 }
 
 static void fill(struct import_src *src);
@@ -145,6 +218,11 @@ parse_batch(struct import_src *src, struct batch *b)
 	b->qhead = b->qlen = 0;
 	buf_reset(&b->arena);
 	src->fillb = b;
+	pthread_mutex_lock(&src->mu);
+	b->check = src->check;
+	b->check_arg = src->check_arg;
+	b->note_size = src->note_size;
+	pthread_mutex_unlock(&src->mu);
 	do
 		fill(src);
 	while (b->qlen == 0 && !src->eof && !src->failed);
@@ -399,7 +477,6 @@ import_next(struct import_src *src, struct row *r, struct pm_err *e)
 {
 	struct batch *b = src->take < 0 ? NULL : &src->b[src->take];
 	const struct qrow *q;
-	int i;
 
 	while (b == NULL || b->qhead == b->qlen) {
 		if (b != NULL && b->eof)
@@ -412,26 +489,65 @@ import_next(struct import_src *src, struct row *r, struct pm_err *e)
 		}
 	}
 	q = &b->q[b->qhead++];
-	memset(r, 0, sizeof *r);
-	r->n = q->n;
-	for (i = 0; i < r->n; i++) {
-		r->f[i] = b->arena.s + q->data + q->off[i];
-		r->len[i] = q->len[i];
-		/* '=1+1 from an --excel export (or a spreadsheet) is =1+1 */
-		if (r->len[i] >= 2 && r->f[i][0] == '\'' &&
-		    out_formula_like(r->f[i] + 1)) {
-			r->f[i]++;
-			r->len[i]--;
-		}
-	}
-	r->line = q->line;
-	r->file = src->name;
+	qrow_row(src, b, q, r);
+	src->cb = b;
+	src->cq = q;
+	src->mchecked = 0;
 	/* more fields than the header: an unquoted comma shifted the row */
 	if (src->ncols > 0 && r->n > src->ncols)
 		return errset(e, EX_DATAERR, _("line %ld: %d fields, but the "
 		    "header has %d (a comma in an unquoted field?)"), r->line,
 		    r->n, src->ncols);
+	/* parsed before the form gave its check: checked here */
+	if (src->check != NULL && !q->checked) {
+		memset(src->mnote, 0, src->note_size);
+		src->mchecked = 1;
+		src->mbad = src->check(r, src->mnote, &src->mkey,
+		    src->check_arg, &src->mfe) != 0;
+	}
 	return 1;
+}
+
+const void *
+import_note_ahead(const struct import_src *src, size_t k)
+{
+	const struct batch *b = src->cb;
+	const struct qrow *q;
+
+	if (b == NULL || b->qhead + k > b->qlen || k == 0)
+		return NULL;
+	q = &b->q[b->qhead - 1 + k];
+	return q->checked && !q->bad ? b->arena.s + q->note : NULL;
+}
+
+void
+import_set_check(struct import_src *src, import_check_fn *fn,
+    size_t note_size, void *arg)
+{
+	free(src->mnote);
+	src->mnote = xcalloc(1, note_size ? note_size : 1);
+	pthread_mutex_lock(&src->mu);
+	src->check = fn;
+	src->check_arg = arg;
+	src->note_size = note_size;
+	pthread_mutex_unlock(&src->mu);
+}
+
+const void *
+import_note(struct import_src *src, const struct pm_err **fe)
+{
+	const struct qrow *q = src->cq;
+
+	if (src->mchecked) {
+		*fe = src->mbad ? &src->mfe : NULL;
+		return src->mbad ? NULL : src->mnote;
+	}
+	if (q->bad) {
+		*fe = (const struct pm_err *)(src->cb->arena.s + q->err);
+		return NULL;
+	}
+	*fe = NULL;
+	return src->cb->arena.s + q->note;
 }
 
 void
@@ -462,6 +578,9 @@ import_close(struct import_src *src)
 	csv_free(&src->p);
 	buf_free(&src->store);
 	buf_free(&src->pending);
+	seen_key_free(&src->pkey);
+	seen_key_free(&src->mkey);
+	free(src->mnote);
 	free(src);
 }
 
@@ -516,19 +635,50 @@ import_seen_reserve(struct import_seen *s, size_t n)
 		seen_resize(s, cap);
 }
 
-int
-import_seen_add(struct import_seen *s, const char *key, size_t len)
+static void
+key_sum(struct seen_key *k, const char *key, size_t len, unsigned char d[16])
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned char full[EVP_MAX_MD_SIZE];
 	unsigned int dl;
 
-	if (s->md == NULL && (s->md = EVP_MD_CTX_new()) == NULL)
+	if (k->md == NULL && (k->md = EVP_MD_CTX_new()) == NULL)
 		die(EX_OSERR, "EVP_MD_CTX_new failed");
-	if (EVP_DigestInit_ex2(s->md, sha256_md(), NULL) != 1 ||
-	    EVP_DigestUpdate(s->md, key, len) != 1 ||
-	    EVP_DigestFinal_ex(s->md, d, &dl) != 1)
+	if (EVP_DigestInit_ex2(k->md, EVP_MD_CTX_get0_md(k->md) == sha256_md() ?
+	    NULL : sha256_md(), NULL) != 1 ||
+	    EVP_DigestUpdate(k->md, key, len) != 1 ||
+	    EVP_DigestFinal_ex(k->md, full, &dl) != 1)
 		die(EX_SOFTWARE, "SHA-256 failed");
+	memcpy(d, full, 16);
 	d[0] |= 1;	/* never all zero: zero marks an empty slot */
+}
+
+void
+seen_key_sum(struct seen_key *k, unsigned char d[16])
+{
+	key_sum(k, k->b.s ? k->b.s : "", k->b.len, d);
+}
+
+static void
+seen_key_free(struct seen_key *k)
+{
+	EVP_MD_CTX_free(k->md);
+	buf_free(&k->b);
+}
+
+void
+import_seen_prefetch(const struct import_seen *s, const unsigned char d[16])
+{
+	size_t h;
+
+	if (s->cap == 0)
+		return;
+	memcpy(&h, d, sizeof h);
+	__builtin_prefetch(s->v[h & (s->cap - 1)]);
+}
+
+int
+import_seen_put(struct import_seen *s, const unsigned char d[16])
+{
 	if (2 * (s->n + 1) > s->cap)
 		seen_resize(s, s->cap ? 2 * s->cap : 1024);
 	if (seen_slot(s->v, s->cap, d) != 0)
@@ -537,10 +687,19 @@ import_seen_add(struct import_seen *s, const char *key, size_t len)
 	return 1;
 }
 
+int
+import_seen_add(struct import_seen *s, const char *key, size_t len)
+{
+	unsigned char d[16];
+
+	key_sum(&s->key, key, len, d);
+	return import_seen_put(s, d);
+}
+
 void
 import_seen_free(struct import_seen *s)
 {
-	EVP_MD_CTX_free(s->md);
+	seen_key_free(&s->key);
 	free(s->v);
 	memset(s, 0, sizeof *s);
 }

@@ -671,6 +671,22 @@ int import_next(struct import_src *s, struct row *r, struct pm_err *e);
 int import_header(struct import_src *s, const char *const *names, int *col,
     const char *file, struct pm_err *e);
 void import_close(struct import_src *s);
+struct seen_key;
+/*
+ * A form's check of one record, run on the parser's thread as a chunk
+ * is parsed (on the reader's for the rows parsed before it was given):
+ * it reads r, fills note (note_size bytes, zeroed, aligned) and may sum
+ * a key with k; -1 with e refuses the record.  It reads nothing that
+ * changes while the file is read, and writes only note, k and e.
+ */
+typedef int import_check_fn(const struct row *r, void *note,
+    struct seen_key *k, void *arg, struct pm_err *e);
+void import_set_check(struct import_src *s, import_check_fn *fn,
+    size_t note_size, void *arg);
+/* The record import_next gave: its note, or NULL with *fe: refused. */
+const void *import_note(struct import_src *s, const struct pm_err **fe);
+/* The note of the record k on from it, when it is parsed and good. */
+const void *import_note_ahead(const struct import_src *s, size_t k);
 /*
  * import_open and import_header: the file ready at its first record,
  * with every column of need (NULL-ended, or NULL: none) in its header.
@@ -697,13 +713,26 @@ struct evp_md_ctx_st;
 /* SHA-256, every hash of pm-tools: fetched once, the first time. */
 const struct evp_md_st *sha256_md(void);
 
+/* A record's key being made, and its hasher: one a thread. */
+struct seen_key {
+	struct buf b;
+	struct evp_md_ctx_st *md;
+};
+/* The 16 bytes the set keeps of the key in k->b. */
+void seen_key_sum(struct seen_key *k, unsigned char d[16]);
+
 struct import_seen {
 	unsigned char (*v)[16];
 	size_t n, cap;
-	struct evp_md_ctx_st *md;
+	struct seen_key key;	/* for import_seen_add */
 };
 /* Returns 1 when key is new (and adds it), 0 when already seen. */
 int import_seen_add(struct import_seen *s, const char *key, size_t len);
+/* The same for a key summed already (seen_key_sum). */
+int import_seen_put(struct import_seen *s, const unsigned char d[16]);
+/* Where the set would look for d, fetched ahead of import_seen_put. */
+void import_seen_prefetch(const struct import_seen *s,
+    const unsigned char d[16]);
 /* Room for n keys at once (the book's rows and the file's, estimated). */
 void import_seen_reserve(struct import_seen *s, size_t n);
 /* The rows of the file, estimated from its size and its first chunk. */

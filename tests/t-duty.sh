@@ -367,6 +367,32 @@ test_expect_success 'import: refused at its header, it does not wait for the res
 	test $rc = 0 && err_has "missing column \"text\"" &&
 	test "$(book_sum "$PM_DATA/duty_log.csv")" = "$sum"
 '
+# 12,000 entries over 27 hours, half a megabyte: most of them are parsed
+# and checked on the parser's thread while the rows before are written.
+awk 'BEGIN { print "at,kind,text"
+	for (i = 1; i <= 12000; i++) {
+		s = i * 8; d = 1 + int(s / 86400); h = int(s % 86400 / 3600)
+		printf "2026-10-%02d %02d:%02d:%02d,inquiry,第%d条长一点的值班记录\n",
+		    d, h, int(s % 3600 / 60), s % 60, (i == 9000 ? 7000 : i)
+	} }' >"$T/many.csv"
+# the same entry written at 7000 and 9000: the second is already present
+sed '9001s/^.*$/'"$(sed -n 7001p "$T/many.csv")"'/' "$T/many.csv" >"$T/many1.csv"
+test_expect_success 'import: errors deep in a large file are told by their line, nothing written' '
+	awk -F, -v OFS=, "NR == 6000 { \$2 = \"gossip\" } NR == 11000 { \$1 = \"2030-01-01 10:00\" } 1" \
+	    "$T/many1.csv" >"$T/manybad.csv" && sum=$(book_sum "$LOG") &&
+	expect_status 65 pm-duty import "$T/manybad.csv" &&
+	err_has "^pm-duty: line 6000: kind: expected inquiry" &&
+	err_has "^pm-duty: line 11000: at: 2030-01-01 10:00:00 is in the future" &&
+	test "$(grep -c "^pm-duty: line" "$T/err")" = 2 && test "$(book_sum "$LOG")" = "$sum"
+'
+test_expect_success 'import: a large file, each entry at its own time, the repeated one once' '
+	before=$(wc -l <"$LOG") &&
+	expect_status 0 pm-duty import "$T/many1.csv" &&
+	out_is "11999 rows imported, 1 already present" &&
+	tail -n 11999 "$LOG" | awk -F, "{ print \$2, \$4 }" >"$T/got" &&
+	awk -F, "NR > 1 && NR != 9001 { print \$1, \$3 }" "$T/many1.csv" >"$T/want" &&
+	cmp "$T/want" "$T/got" && test $(($(wc -l <"$LOG") - before)) = 11999
+'
 test_expect_success 'import: a missing file is exit 66' '
 	expect_status 66 pm-duty import "$T/nope.csv"
 '

@@ -70,6 +70,7 @@ struct import_src {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	int in_quotes;		/* libcsv is inside a quoted field */
 	char carry[16];		/* an incomplete multibyte character */
 	size_t ncarry;
 	struct buf pending;	/* converted text not yet split into lines */
@@ -351,7 +352,81 @@ looks_utf8(const char *s, size_t n)
 	return utf8_valid(s, cut);
 }
 
-/* Feed converted UTF-8 text to libcsv one physical line at a time. */
+static int split_plain = 1;
+
+/* Tests read the same files with libcsv alone: split_plain off. */
+void
+import_split_plain(int on)
+{
+	split_plain = on;
+}
+
+/*
+ * A whole record on one line, s[0..n) without its newline, whose every
+ * quote opens or closes a field ("a, b",c): split here with memchr, its
+ * fields handed on as libcsv would hand them.  0: anything else (a
+ * doubled quote, a quote inside a field, a carriage return, a blank
+ * line, too many fields), for libcsv to read or refuse.
+ */
+static int
+split_line(struct import_src *src, char *s, size_t n)
+{
+	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX], pos = 0, end;
+	int k = 0, quotes;
+	char *c;
+
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	if (n == 0 || memchr(s, '\r', n) != NULL)
+		return 0;
+	quotes = memchr(s, '"', n) != NULL;
+	for (;; k++) {
+		if (k == LEDGER_COLS_MAX)
+			return 0;
+		if (pos < n && s[pos] == '"') {
+			if ((c = memchr(s + pos + 1, '"', n - pos - 1)) == NULL)
+				return 0;
+			end = c - s;
+			if (end + 1 < n && s[end + 1] != ',')
+				return 0;
+			off[k] = pos + 1;
+			len[k] = end - pos - 1;
+			pos = end + 2;
+		} else {
+			c = memchr(s + pos, ',', n - pos);
+			end = c != NULL ? (size_t)(c - s) : n;
+			if (quotes && memchr(s + pos, '"', end - pos) != NULL)
+				return 0;
+			off[k] = pos;
+			len[k] = end - pos;
+			pos = end + 1;
+		}
+		if (pos > n)
+			break;
+	}
+	for (n = 0; n <= (size_t)k; n++)
+		imp_field(s + off[n], len[n], src);
+	imp_row(0, src);
+	return 1;
+}
+
+/* An odd number of quotes: a quoted field goes on past the line. */
+static int
+quotes_odd(const char *s, size_t n)
+{
+	const char *q, *end = s + n;
+	int odd = 0;
+
+	for (; (q = memchr(s, '"', end - s)) != NULL; s = q + 1)
+		odd = !odd;
+	return odd;
+}
+
+/*
+ * Feed converted UTF-8 text one physical line at a time: a line that
+ * begins a record and holds it all is split here, any other goes to
+ * libcsv, which keeps a record that runs over lines.
+ */
 static void
 feed(struct import_src *src, const char *s, size_t n, int last)
 {
@@ -363,9 +438,14 @@ feed(struct import_src *src, const char *s, size_t n, int last)
 	    src->pending.len - i)) != NULL; i++) {
 		i = nl - src->pending.s;
 		src->line++;
-		if (csv_parse(&src->p, src->pending.s + start, i + 1 - start,
-		    imp_field, imp_row, src) != i + 1 - start) {
-			csv_error_at(src);
+		if (!split_plain || src->in_quotes ||
+		    !split_line(src, src->pending.s + start, i - start)) {
+			if (csv_parse(&src->p, src->pending.s + start,
+			    i + 1 - start, imp_field, imp_row, src) !=
+			    i + 1 - start)
+				csv_error_at(src);
+			src->in_quotes ^= quotes_odd(src->pending.s + start,
+			    i - start);
 		}
 		start = i + 1;
 	}

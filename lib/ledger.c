@@ -140,11 +140,32 @@ row_content(struct buf *b, char *const *f, const size_t *len, int n)
 {
 	int i;
 
+	buf_room(b, 0);
 	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_add(b, ",", 1);
-		csv_field(b, f[i], len[i]);
+		if (i > 0) {
+			buf_room(b, 1);
+			b->s[b->len++] = ',';
+		}
+		if (len[i] > 0)
+			csv_field(b, f[i], len[i]);
 	}
+	b->s[b->len] = '\0';
+}
+
+/* A row's number in decimal, as %ld writes it: its length. */
+static size_t
+seq_format(long seq, char out[24])
+{
+	char digits[24];
+	size_t n = 0, i;
+
+	do
+		digits[n++] = '0' + seq % 10;
+	while ((seq /= 10) > 0);
+	for (i = 0; i < n; i++)
+		out[i] = digits[n - 1 - i];
+	out[n] = '\0';
+	return n;
 }
 
 /* ---- opening ----------------------------------------------------------- */
@@ -934,19 +955,25 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 	size_t from = rows->len;
 	int i, n = 0;
 
-	snprintf(seq, sizeof seq, "%ld", tx->last_seq + 1);
 	clock_format(at, ats);
 	clock_format(written_at, wts);
-	f[n++] = seq;
-	f[n++] = ats;
-	for (i = 0; l->def->cols[i]; i++)
-		f[n++] = (char *)(vals[i] ? vals[i] : "");
-	f[n++] = (char *)by;
-	if (l->has_login)
-		f[n++] = (char *)unix_login();
-	f[n++] = wts;
-	for (i = 0; i < n; i++)
-		len[i] = strlen(f[i]);
+	f[n] = seq;
+	len[n++] = seq_format(tx->last_seq + 1, seq);
+	f[n] = ats;
+	len[n++] = 19;
+	for (i = 0; l->def->cols[i]; i++) {
+		f[n] = (char *)(vals[i] ? vals[i] : "");
+		len[n++] = vals[i] ? strlen(vals[i]) : 0;
+	}
+	f[n] = (char *)by;
+	len[n++] = strlen(by);
+	if (l->has_login) {
+		f[n] = (char *)unix_login();
+		len[n] = strlen(f[n]);
+		n++;
+	}
+	f[n] = wts;
+	len[n++] = 19;
 	/* the row goes straight to the batch; hashed where it lies */
 	row_content(rows, f, len, n);
 	if (rows->len - from > LEDGER_ROW_MAX - HASH_HEX - 2) {

@@ -671,6 +671,9 @@ int import_next(struct import_src *s, struct row *r, struct pm_err *e);
 int import_header(struct import_src *s, const char *const *names, int *col,
     const char *file, struct pm_err *e);
 void import_close(struct import_src *s);
+/* Lines split without libcsv where it would read them alike (1, the
+ * default); 0 for tests to compare. */
+void import_split_plain(int on);
 struct seen_key;
 /*
  * A form's check of one record, run on the parser's thread as a chunk

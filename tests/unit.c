@@ -1536,6 +1536,126 @@ test_scanner(void)
 	test_raw_verify();
 }
 
+/* An import's records and its end, as text: "line n|f|f" lines, then rc. */
+static void
+import_dump(const char *path, int plain, struct buf *out)
+{
+	struct pm_err e = { 0 };
+	struct import_src *src;
+	struct row r;
+	int rc, i;
+
+	import_split_plain(plain);
+	buf_reset(out);
+	if ((src = import_open(path, NULL, &e)) == NULL) {
+		buf_addf(out, "open %d %s\n", e.status, e.msg);
+		import_split_plain(1);
+		return;
+	}
+	while ((rc = import_next(src, &r, &e)) == 1) {
+		buf_addf(out, "%ld %d", r.line, r.n);
+		for (i = 0; i < r.n; i++) {
+			buf_add(out, "|", 1);
+			buf_add(out, r.f[i], r.len[i]);
+		}
+		buf_add(out, "\n", 1);
+	}
+	buf_addf(out, "end %d %s\n", rc, rc < 0 ? e.msg : "");
+	import_close(src);
+	import_split_plain(1);
+}
+
+/* The file s read by import alike, lines split here or all by libcsv. */
+static int
+same_import(const char *path, const char *s, size_t n)
+{
+	struct buf a = { 0 }, b = { 0 };
+	FILE *fp = fopen(path, "wb");
+	int same;
+
+	if (fp == NULL || fwrite(s, 1, n, fp) != n || fclose(fp) != 0)
+		return 0;
+	import_dump(path, 1, &a);
+	import_dump(path, 0, &b);
+	same = a.len == b.len && memcmp(a.s, b.s, a.len) == 0;
+	if (!same)
+		printf("#   %s: split here\n%s#   libcsv\n%s", path, a.s, b.s);
+	buf_free(&a);
+	buf_free(&b);
+	return same;
+}
+
+/* Lines of random pieces, quotes and all, most of them not valid CSV. */
+static void
+random_import(struct buf *b, unsigned seed, int lines)
+{
+	static const char *const bits[] = { "a", ",", "\"", "\r", "中文", " ",
+		"\"\"", "x,y", "\",\"", "\"z\"", "\n" };
+	int i, k;
+
+	srand(seed);
+	buf_reset(b);
+	buf_adds(b, "a,b,c\n");
+	for (i = 0; i < lines; i++) {
+		for (k = rand() % 7; k > 0; k--)
+			buf_adds(b, bits[rand() % 11]);
+		buf_adds(b, rand() % 8 == 0 ? "\r\n" : "\n");
+	}
+}
+
+static void
+test_import_split(void)
+{
+	static const char *const cases[] = {
+		"a,b\n1,2\n", "a,b\n\"1,5\",2\n3,\"x\"\n", "a,b\n\"\",\"\"\n",
+		"a,b\n\"say \"\"hi\"\"\",2\n", "a,b\n\"two\nlines\",2\n3,4\n",
+		"a,b\r\n1,2\r\n", "a,b\n1,\n,\n,,\n", "a,b\n\n\n1,2\n",
+		"a,b\n1\"2,3\n", "a,b\n\"x\" ,3\n", "a,b\n\"x\"y,3\n",
+		"a,b\n1,2\r3,4\n", "a,b\n\"open,3\n", "a,b\n1,2", "a\n\"\n\"\n",
+	};
+	char path[512], name[64], *s;
+	struct buf b = { 0 };
+	size_t i, n;
+	int ok = 1;
+
+	snprintf(path, sizeof path, "%s/import-split.csv", tmpdir);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		ok &= same_import(path, cases[i], strlen(cases[i]));
+	CHECK(ok, "import: the tricky lines read alike, split here or by libcsv");
+	for (i = 0, ok = 1; i < 200; i++) {
+		random_import(&b, 1000 + (unsigned)i, 40);
+		ok &= same_import(path, b.s, b.len);
+	}
+	CHECK(ok, "import: 200 files of random pieces (seeded) read alike, "
+	    "split here or by libcsv, errors and all");
+	buf_reset(&b);
+	random_book(&b, 77, 20000);	/* valid, past a chunk of 64 KiB */
+	CHECK(same_import(path, b.s, b.len), "import: 20,000 random records "
+	    "read alike, split here or by libcsv");
+	for (i = 0, ok = 1; i < 25; i++) {
+		static const char *const corpus[] = { "blank-lines", "bom-crlf",
+			"control-char", "crlf", "embedded-commas",
+			"embedded-newline", "embedded-quotes", "empty-by",
+			"empty-file", "formula", "header-only", "no-final-newline",
+			"reordered-extra-columns", "stray-quote", "surplus-field",
+			"unbalanced-quote", "empty-text", "empty-kind",
+			"long-field-2000", "long-field-2001", "nul-byte",
+			"impossible-date", "gbk", "invalid-utf8", "huge-field" };
+
+		snprintf(name, sizeof name, "tests/corpus/%s.csv", corpus[i]);
+		if ((s = read_file(name, &n)) == NULL) {
+			printf("#   missing %s\n", name);
+			ok = 0;
+			continue;
+		}
+		ok &= same_import(path, s, n);
+		free(s);
+	}
+	CHECK(ok, "import: the tricky-CSV corpus reads alike, split here or "
+	    "by libcsv");
+	buf_free(&b);
+}
+
 /* The portable marking of rows (SSE2, or a byte at a time) reads alike. */
 static void
 test_scanner_portable(void)
@@ -1577,6 +1697,7 @@ main(void)
 	test_ledger();
 	test_scanner();
 	test_scanner_portable();
+	test_import_split();
 	test_want();
 	test_group();
 	test_volumes();

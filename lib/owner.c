@@ -396,44 +396,84 @@ owner_read(struct pm_ctx *ctx, const char *history_unit, struct owner_book *b,
 }
 
 /* The unit check, one place for every form. */
-struct unit_probe {
-	const char *unit;
-	int units, found;
-	int col_event, col_unit;
-};
+/*
+ * The units of the archive (each added once or more), read once and
+ * kept sorted for the life of the command: an import checks every row
+ * against them without reading the archive again for each.  Its first
+ * use is on the main thread; after that it is only read.
+ */
+static struct {
+	char *dir;		/* the data directory they were read from */
+	char (*v)[11];
+	size_t n, cap;
+	long adds;		/* rows adding a unit, whatever its code */
+} units;
 
 static int
-probe_row(const struct row *r, void *arg)
+units_row(const struct row *r, void *arg)
 {
-	struct unit_probe *p = arg;
+	const int *col = arg;
 
-	if (strcmp(r->f[p->col_event], "add") == 0) {
-		p->units++;
-		if (strcmp(r->f[p->col_unit], p->unit) == 0) {
-			p->found = 1;
-			return 1;	/* enough read */
-		}
+	if (strcmp(r->f[col[0]], "add") != 0)
+		return 0;
+	units.adds++;
+	if (r->len[col[1]] == 10) {
+		GROW(units.v, units.n + 1, units.cap);
+		memcpy(units.v[units.n++], r->f[col[1]], 11);
 	}
 	return 0;
+}
+
+static int
+unit_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 10);
+}
+
+static void
+units_read(struct pm_ctx *ctx)
+{
+	struct ledger *l;
+	int col[2];
+
+	if (units.dir != NULL && strcmp(units.dir, ctx->data) == 0)
+		return;
+	free(units.dir);
+	units.dir = xstrdup(ctx->data);
+	units.n = 0;
+	units.adds = 0;
+	l = ledger_open(&owner_def, ctx->data);
+	col[0] = ledger_col(l, "event");
+	col[1] = ledger_col(l, "unit");
+	ledger_scan(l, units_row, col);
+	ledger_close(l);
+	if (units.n > 0)
+		qsort(units.v, units.n, sizeof units.v[0], unit_cmp);
+}
+
+/* Units added: the next check reads the archive again. */
+static void
+units_forget(void)
+{
+	free(units.dir);
+	units.dir = NULL;
+}
+
+void
+owner_units_ready(struct pm_ctx *ctx)
+{
+	units_read(ctx);
 }
 
 int
 owner_unit_check(struct pm_ctx *ctx, const char *field, const char *unit,
     struct pm_err *e)
 {
-	struct unit_probe p;
-	struct ledger *l;
-
 	if (field_unit(e, field, unit) != 0)
 		return -1;
-	memset(&p, 0, sizeof p);
-	p.unit = unit;
-	l = ledger_open(&owner_def, ctx->data);
-	p.col_event = ledger_col(l, "event");
-	p.col_unit = ledger_col(l, "unit");
-	ledger_scan(l, probe_row, &p);
-	ledger_close(l);
-	if (p.units > 0 && !p.found)
+	units_read(ctx);
+	if (units.adds > 0 && bsearch(unit, units.v, units.n,
+	    sizeof units.v[0], unit_cmp) == NULL)
 		return errset(e, EX_DATAERR, _("%s: unit %s is not in the owner "
 		    "archive (add it with pm-owner add)"), field, unit);
 	return 0;
@@ -536,6 +576,7 @@ owner_add(struct pm_ctx *ctx, const struct owner_in *in, char *id,
 	}
 	ledger_add(tx, r.at, ctx->user, ctx->now, r.v);
 	ledger_commit(tx);
+	units_forget();
 	snprintf(id, 11, "%s", in->unit);
 	ledger_close(l);
 	owner_book_free(&b);
@@ -875,9 +916,10 @@ owner_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 		import_row(&ir, &row);
 	import_close(src);
 	owner_book_free(&ir.b);
-	if (rc == 0 && !ir.errors && !dry_run)
+	if (rc == 0 && !ir.errors && !dry_run) {
 		ledger_commit(ir.tx);
-	else
+		units_forget();
+	} else
 		ledger_rollback(ir.tx);
 	ledger_close(l);
 	return import_finish(out, file, rc, ir.errors, dry_run, ir.added,

@@ -53,6 +53,11 @@ void owner_book_free(struct owner_book *b);
  */
 int owner_unit_check(struct pm_ctx *ctx, const char *field, const char *unit,
     struct pm_err *e);
+/*
+ * The archive's units read now, for checks on another thread to find
+ * (an import's parser): the first check of a command reads them.
+ */
+void owner_units_ready(struct pm_ctx *ctx);
 
 int owner_add(struct pm_ctx *ctx, const struct owner_in *in, char *id,
     struct pm_err *e);

@@ -1086,9 +1086,15 @@ test_owner_summary(void)
 	in.unit = "0010100002";
 	in.name = "乙";
 	CHECK(owner_add(&ctx, &in, id, &e) == 0, "owner: an incomplete record");
+	CHECK(owner_unit_check(&ctx, "--unit", "0010100002", &e) == 0 &&
+	    owner_unit_check(&ctx, "--unit", "0010100003", &e) != 0 &&
+	    strstr(e.msg, "not in the owner archive"),
+	    "owner: a unit is checked against the units added");
 	in.unit = "0010100003";
 	in.name = "丙";
 	CHECK(owner_add(&ctx, &in, id, &e) == 0, "owner: another");
+	CHECK(owner_unit_check(&ctx, "--unit", "0010100003", &e) == 0,
+	    "owner: a unit added since the last check is found");
 	CHECK(owner_change(&ctx, "0010100001", "phone", "13800000009", "经理",
 	    id, &e) == 0, "owner: a change");
 	clock_parse("2026-12-02 09:00", &ctx.now, NULL);

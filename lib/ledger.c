@@ -1082,11 +1082,11 @@ ledger_rollback(struct ledger_tx *tx)
 		unlink(staged.s);
 		buf_free(&staged);
 	}
-	if (tx->tmpfd >= 0) {
+	if (tx->tmpfd >= 0)
 		unlink(tx->tmppath.s);
-	} else if (tx->created) {
+	if (tx->created) {
 		unlink(tx->l->path);	/* begun here: nothing was written */
-	} else if (tx->fd >= 0) {
+	} else if (tx->fd >= 0 && tx->tmpfd < 0) {
 		/* Take back whatever part of a row reached the file. */
 		if (ftruncate(tx->fd, tx->good_end) == 0)
 			fsync(tx->fd);

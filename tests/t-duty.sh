@@ -385,6 +385,12 @@ test_expect_success 'import: errors deep in a large file are told by their line,
 	err_has "^pm-duty: line 11000: at: 2030-01-01 10:00:00 is in the future" &&
 	test "$(grep -c "^pm-duty: line" "$T/err")" = 2 && test "$(book_sum "$LOG")" = "$sum"
 '
+test_expect_success 'import: refused or only tried, a new office is left without a book' '
+	mkdir -p "$T/new" && PM_DATA=$T/new expect_status 65 pm-duty import "$T/manybad.csv" &&
+	test ! -e "$T/new/duty_log.csv" &&
+	PM_DATA=$T/new expect_status 0 pm-duty import --dry-run "$T/many1.csv" &&
+	out_is "11999 rows would be imported, 1 already present" && test ! -e "$T/new/duty_log.csv"
+'
 test_expect_success 'import: a large file, each entry at its own time, the repeated one once' '
 	before=$(wc -l <"$LOG") &&
 	expect_status 0 pm-duty import "$T/many1.csv" &&

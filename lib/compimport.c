@@ -57,6 +57,26 @@ struct import_run {
 	long errors, added, dups;
 };
 
+/* The file's values of a row, by I_, with what pm-complaint add fills in. */
+static void
+import_values(const struct import_run *ir, const struct row *r,
+    const char **v)
+{
+	int i;
+
+	for (i = 0; i < I_N; i++)
+		v[i] = ir->col[i] >= 0 && ir->col[i] < r->n &&
+		    *r->f[ir->col[i]] ? r->f[ir->col[i]] : NULL;
+	/* what a row leaves empty, as pm-complaint add leaves it */
+	v[I_KIND] = v[I_KIND] ? v[I_KIND] : "complaint";
+	v[I_IMPORTANCE] = v[I_IMPORTANCE] ? v[I_IMPORTANCE] : "B";
+	v[I_CATEGORY] = v[I_CATEGORY] ? v[I_CATEGORY] : "QT";
+	v[I_CHANNEL] = v[I_CHANNEL] ? v[I_CHANNEL] : "visit";
+	/* an export masks the phone: it comes back unknown (SPEC 5) */
+	if (v[I_PHONE] && field_masked(v[I_PHONE]))
+		v[I_PHONE] = NULL;
+}
+
 /* A registration of the file, checked as pm-complaint add checks one. */
 static int
 import_check(struct pm_ctx *ctx, const char **v, long *cosigners, time_t *t,
@@ -64,9 +84,6 @@ import_check(struct pm_ctx *ctx, const char **v, long *cosigners, time_t *t,
 {
 	const char *kind = v[I_KIND];
 
-	/* an export masks the phone: it comes back unknown (SPEC 5) */
-	if (v[I_PHONE] && field_masked(v[I_PHONE]))
-		v[I_PHONE] = NULL;
 	if (v[I_UNIT] == NULL)
 		return errset(fe, EX_DATAERR, _("unit: must not be empty"));
 	if (field_enum(fe, "kind", kind, complaint_kinds) != 0 ||
@@ -89,47 +106,66 @@ import_check(struct pm_ctx *ctx, const char **v, long *cosigners, time_t *t,
 	return 0;
 }
 
+/* What the check of a registration leaves for its writing. */
+struct reg_note {
+	time_t t, rq;
+	long cosigners;
+	unsigned char key[16];
+};
+
+/*
+ * One registration of the file, checked on the parser's thread as its
+ * chunk is parsed (the owner archive's units read before): its times,
+ * its cosigners and the sum of its key for import_row.
+ */
+static int
+import_check_row(const struct row *r, void *note, struct seen_key *k,
+    void *arg, struct pm_err *fe)
+{
+	const struct import_run *ir = arg;
+	struct reg_note *n = note;
+	const char *v[I_N];
+	char at[20];
+
+	import_values(ir, r, v);
+	if (import_check(ir->ctx, v, &n->cosigners, &n->t, &n->rq, fe) != 0)
+		return -1;
+	clock_format(n->t, at);
+	reg_key(&k->b, v[I_KIND], v[I_UNIT], v[I_NAME], v[I_TEXT], at);
+	seen_key_sum(k, n->key);
+	return 0;
+}
+
 static void
-import_row(struct import_run *ir, const struct row *r)
+import_row(struct import_run *ir, struct import_src *src, const struct row *r)
 {
 	const char *v[I_N], *vals[R_NCOLS + 1];
-	char code[COMPLAINT_CODE_MAX], cos[16], req[20] = "", at[20];
+	char code[COMPLAINT_CODE_MAX], cos[16], req[20] = "";
 	struct pm_ctx *ctx = ir->ctx;
-	struct buf key = { 0 };
-	struct pm_err fe;
-	long cosigners = 0;
-	time_t t, rq = 0;
-	int i, req_k, added;
+	const struct reg_note *n, *ahead;
+	const struct pm_err *fe;
+	int req_k;
 
-	for (i = 0; i < I_N; i++)
-		v[i] = ir->col[i] >= 0 && ir->col[i] < r->n &&
-		    *r->f[ir->col[i]] ? r->f[ir->col[i]] : NULL;
-	/* what a row leaves empty, as pm-complaint add leaves it */
-	v[I_KIND] = v[I_KIND] ? v[I_KIND] : "complaint";
-	v[I_IMPORTANCE] = v[I_IMPORTANCE] ? v[I_IMPORTANCE] : "B";
-	v[I_CATEGORY] = v[I_CATEGORY] ? v[I_CATEGORY] : "QT";
-	v[I_CHANNEL] = v[I_CHANNEL] ? v[I_CHANNEL] : "visit";
-	if (import_check(ctx, v, &cosigners, &t, &rq, &fe) != 0) {
+	if ((n = import_note(src, &fe)) == NULL) {
 		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", r->line, fe.msg);
+			warnmsg("line %ld: %s", r->line, fe->msg);
 		return;
 	}
 	if (ir->errors)
 		return;
-	req_k = strcmp(v[I_KIND], "request") == 0;
-	if (!req_k && cosigners >= COSIGNED_MAJOR)
-		v[I_IMPORTANCE] = "A";
-	clock_format(t, at);
-	reg_key(&key, v[I_KIND], v[I_UNIT], v[I_NAME], v[I_TEXT], at);
-	added = import_seen_add(&ir->seen, key.s, key.len);
-	buf_free(&key);
-	if (!added) {
+	if ((ahead = import_note_ahead(src, 8)) != NULL)
+		import_seen_prefetch(&ir->seen, ahead->key);
+	if (!import_seen_put(&ir->seen, n->key)) {
 		ir->dups++;
 		return;
 	}
+	import_values(ir, r, v);
+	req_k = strcmp(v[I_KIND], "request") == 0;
+	if (!req_k && n->cosigners >= COSIGNED_MAJOR)
+		v[I_IMPORTANCE] = "A";
 	if (v[I_REQUESTED])
-		clock_format(rq, req);
-	snprintf(cos, sizeof cos, "%ld", cosigners);
+		clock_format(n->rq, req);
+	snprintf(cos, sizeof cos, "%ld", n->cosigners);
 	if (req_k)
 		snprintf(code, sizeof code, "%s-R-%06ld", ctx->conf.office,
 		    ledger_tx_next_seq(ir->tx[1]));
@@ -149,7 +185,7 @@ import_row(struct import_run *ir, const struct row *r)
 	vals[R_COSIGNERS] = cos;
 	vals[R_REQUESTED] = req;
 	vals[R_NCOLS] = NULL;
-	ledger_add(ir->tx[req_k], t, ctx->user, ctx->now, vals);
+	ledger_add(ir->tx[req_k], n->t, ctx->user, ctx->now, vals);
 	ir->added++;
 }
 
@@ -171,6 +207,9 @@ complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 	    e)) == NULL)
 		return -1;
 	ir.ctx = ctx;
+	/* the rest of the file is checked as it is parsed */
+	owner_units_ready(ctx);
+	import_set_check(src, import_check_row, sizeof(struct reg_note), &ir);
 	/* Both registration books are locked, complaints first, always. */
 	for (k = 0; k < 2; k++) {
 		struct seen_fold f;
@@ -184,7 +223,7 @@ complaint_import(struct pm_ctx *ctx, const char *file, const char *encoding,
 		ledger_scan(l[k], fold_seen, &f);
 	}
 	while ((rc = import_next(src, &r, e)) == 1)
-		import_row(&ir, &r);
+		import_row(&ir, src, &r);
 	import_close(src);
 	import_seen_free(&ir.seen);
 	/* both books or neither (SPEC 6) */

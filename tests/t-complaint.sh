@@ -303,6 +303,31 @@ test_expect_success 'import errors per line and field, nothing written' '
 	err_has "line 3: text: must not be empty" &&
 	test "$(book_sum "$PM_DATA/complaints.csv")" = "$sum"
 '
+# 6,000 registrations (half a megabyte) over an owner archive of 300
+# units: most are checked on the parser's thread, the archive read once.
+B=$T/bulk
+mkdir -p "$B" && cp "$PM_DATA/pm.conf" "$B/"
+awk 'BEGIN { print "unit,name"; for (i = 0; i < 300; i++) printf "0020100%03d,业主%d\n", i, i }' >"$T/owners.csv"
+awk 'BEGIN { print "unit,name,text,importance,category,registered_at"
+	for (i = 1; i <= 6000; i++)
+		printf "0020100%03d,业主%d,\"第%d件: 楼道灯坏了, 请尽快修\",C,GC,2026-10-%02d %02d:%02d\n",
+		    i % 300, i % 300, i, 1 + i % 28, i % 24, i % 60 }' >"$T/bulk.csv"
+test_expect_success 'a large backlog: a unit not in the archive and a bad importance deep in it, nothing written' '
+	PM_DATA=$B pm-owner import "$T/owners.csv" >/dev/null &&
+	sed -e "5000s/^0020100[0-9]*,/0020199999,/" -e "5500s/,C,GC,/,Z,GC,/" \
+	    "$T/bulk.csv" >"$T/bulkbad.csv" &&
+	PM_DATA=$B expect_status 65 pm-complaint import "$T/bulkbad.csv" &&
+	err_has "^pm-complaint: line 5000: unit: unit 0020199999 is not in the owner archive" &&
+	err_has "^pm-complaint: line 5500: importance: expected A, B or C, got \"Z\"" &&
+	test "$(grep -c "^pm-complaint: line" "$T/err")" = 2 && test ! -e "$B/complaints.csv"
+'
+test_expect_success 'a large backlog imported: each registration under its unit, text and time' '
+	PM_DATA=$B expect_status 0 pm-complaint import "$T/bulk.csv" &&
+	out_is "6000 rows imported, 0 already present" &&
+	awk -F, "NR > 1 { print \$1, \$NF \":00\" }" "$T/bulk.csv" | sort >"$T/want" &&
+	PM_DATA=$B pm-complaint list --format csv | awk -F, "NR > 1 { print \$3, \$7 }" | sort >"$T/got" &&
+	cmp "$T/want" "$T/got"
+'
 test_expect_success 'verify every complaint book' '
 	expect_status 0 pm-complaint verify &&
 	out_has "complaints.csv: [0-9]* rows, chain intact" &&

@@ -129,6 +129,8 @@ lib/libpm.a: $(PLUMBING) $(FORMS)
 bin/pm-%: bin/pm-%.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 
+tests/unit.o: tests/import_dump.h
+
 tests/unit: tests/unit.o lib/libpm.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $< lib/libpm.a $(PM_LIBS)
 

@@ -4,6 +4,7 @@
  * registered (the same kind, unit, name, text and minute) passed over,
  * then all rows or none, each under a new code.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,23 +143,12 @@ import_row(struct import_run *ir, struct import_src *src, const struct row *r)
 	const char *v[I_N], *vals[R_NCOLS + 1];
 	char code[COMPLAINT_CODE_MAX], cos[16], req[20] = "";
 	struct pm_ctx *ctx = ir->ctx;
-	const struct reg_note *n, *ahead;
-	const struct pm_err *fe;
+	const struct reg_note *n;
 	int req_k;
 
-	if ((n = import_note(src, &fe)) == NULL) {
-		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", r->line, fe->msg);
+	if ((n = import_take(src, &ir->seen, offsetof(struct reg_note, key),
+	    &ir->errors, &ir->dups)) == NULL)
 		return;
-	}
-	if (ir->errors)
-		return;
-	if ((ahead = import_note_ahead(src, 8)) != NULL)
-		import_seen_prefetch(&ir->seen, ahead->key);
-	if (!import_seen_put(&ir->seen, n->key)) {
-		ir->dups++;
-		return;
-	}
 	import_values(ir, r, v);
 	req_k = strcmp(v[I_KIND], "request") == 0;
 	if (!req_k && n->cosigners >= COSIGNED_MAJOR)

@@ -10,6 +10,7 @@
  *   supervisor signs the previous day's log, fixing its chain head.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1180,23 +1181,11 @@ import_row(struct import_run *ir, struct import_src *src,
     const struct row *row)
 {
 	const char *v[NC], *vals[L_NCOLS + 1] = { 0 };
-	const struct entry_note *n, *ahead;
-	const struct pm_err *fe;
+	const struct entry_note *n;
 
-	if ((n = import_note(src, &fe)) == NULL) {
-		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", row->line, fe->msg);
+	if ((n = import_take(src, &ir->keys, offsetof(struct entry_note, key),
+	    &ir->errors, &ir->dups)) == NULL)
 		return;
-	}
-	if (ir->errors)
-		return;		/* nothing will be written; just check */
-	/* the set's slot of an entry a few on: in the cache when it comes */
-	if ((ahead = import_note_ahead(src, 8)) != NULL)
-		import_seen_prefetch(&ir->keys, ahead->key);
-	if (!import_seen_put(&ir->keys, n->key)) {
-		ir->dups++;
-		return;
-	}
 	import_values(ir, row, v);
 	vals[L_KIND] = v[C_KIND];
 	vals[L_TEXT] = v[C_TEXT];

@@ -588,7 +588,8 @@ import_next(struct import_src *src, struct row *r, struct pm_err *e)
 	return 1;
 }
 
-const void *
+/* The note of the record k on from it, when it is parsed and good. */
+static const void *
 import_note_ahead(const struct import_src *src, size_t k)
 {
 	const struct batch *b = src->cb;
@@ -613,7 +614,8 @@ import_set_check(struct import_src *src, import_check_fn *fn,
 	pthread_mutex_unlock(&src->mu);
 }
 
-const void *
+/* The record import_next gave: its note, or NULL with *fe: refused. */
+static const void *
 import_note(struct import_src *src, const struct pm_err **fe)
 {
 	const struct qrow *q = src->cq;
@@ -745,7 +747,8 @@ seen_key_free(struct seen_key *k)
 	buf_free(&k->b);
 }
 
-void
+/* Where the set would look for d, fetched ahead of import_seen_put. */
+static void
 import_seen_prefetch(const struct import_seen *s, const unsigned char d[16])
 {
 	size_t h;
@@ -782,6 +785,30 @@ import_seen_free(struct import_seen *s)
 	seen_key_free(&s->key);
 	free(s->v);
 	memset(s, 0, sizeof *s);
+}
+
+const void *
+import_take(struct import_src *src, struct import_seen *seen, size_t key_at,
+    long *errors, long *dups)
+{
+	const unsigned char *n, *ahead;
+	const struct pm_err *fe;
+
+	if ((n = import_note(src, &fe)) == NULL) {
+		if (++*errors <= IMPORT_ERRORS_SHOWN)
+			warnmsg("line %ld: %s", src->cq->line, fe->msg);
+		return NULL;
+	}
+	if (*errors)
+		return NULL;	/* nothing will be written; just check */
+	/* the set's slot of a record a few on: in the cache when it comes */
+	if ((ahead = import_note_ahead(src, 8)) != NULL)
+		import_seen_prefetch(seen, ahead + key_at);
+	if (!import_seen_put(seen, n + key_at)) {
+		++*dups;
+		return NULL;
+	}
+	return n;
 }
 
 void

@@ -686,10 +686,6 @@ typedef int import_check_fn(const struct row *r, void *note,
     struct seen_key *k, void *arg, struct pm_err *e);
 void import_set_check(struct import_src *s, import_check_fn *fn,
     size_t note_size, void *arg);
-/* The record import_next gave: its note, or NULL with *fe: refused. */
-const void *import_note(struct import_src *s, const struct pm_err **fe);
-/* The note of the record k on from it, when it is parsed and good. */
-const void *import_note_ahead(const struct import_src *s, size_t k);
 /*
  * import_open and import_header: the file ready at its first record,
  * with every column of need (NULL-ended, or NULL: none) in its header.
@@ -733,9 +729,6 @@ struct import_seen {
 int import_seen_add(struct import_seen *s, const char *key, size_t len);
 /* The same for a key summed already (seen_key_sum). */
 int import_seen_put(struct import_seen *s, const unsigned char d[16]);
-/* Where the set would look for d, fetched ahead of import_seen_put. */
-void import_seen_prefetch(const struct import_seen *s,
-    const unsigned char d[16]);
 /* Room for n keys at once (the book's rows and the file's, estimated). */
 void import_seen_reserve(struct import_seen *s, size_t n);
 /* The rows of the file, estimated from its size and its first chunk. */
@@ -743,5 +736,13 @@ size_t import_rows_hint(const struct import_src *s);
 /* The one line an import ends with on stdout. */
 void import_summary(FILE *out, int dry_run, long added, long present);
 void import_seen_free(struct import_seen *s);
+/*
+ * The record import_next gave, through the form's check: its note when
+ * it is to be written, its key (at key_at in the note) new to seen.
+ * NULL when the check refused it (told on stderr, counted in *errors),
+ * when rows before it were refused, or when seen has it (*dups).
+ */
+const void *import_take(struct import_src *s, struct import_seen *seen,
+    size_t key_at, long *errors, long *dups);
 
 #endif

@@ -19,6 +19,7 @@
 #include "owner.h"
 #include "complaint.h"
 #include "ledger_priv.h"
+#include "import_dump.h"
 
 static int failures;
 
@@ -1324,6 +1325,15 @@ same_reading(const char *path, const char *s, size_t n)
 	return same;
 }
 
+/* The tricky-CSV corpus of tests/corpus, by name. */
+static const char *const tricky_corpus[] = { "blank-lines", "bom-crlf",
+	"control-char", "crlf", "embedded-commas", "embedded-newline",
+	"embedded-quotes", "empty-by", "empty-file", "formula", "header-only",
+	"no-final-newline", "reordered-extra-columns", "stray-quote",
+	"surplus-field", "unbalanced-quote", "empty-text", "empty-kind",
+	"long-field-2000", "long-field-2001", "nul-byte", "impossible-date",
+	"gbk", "invalid-utf8", "huge-field", NULL };
+
 /* A book of random fields, CSV-encoded as the writer does, some quoted more */
 static void
 random_book(struct buf *b, unsigned seed, int rows)
@@ -1513,20 +1523,9 @@ test_scanner(void)
 	    "with newlines, and plain) read as libcsv reads them");
 	ok = 1;
 	snprintf(path, sizeof path, "%s/../../corpus", tmpdir);
-	for (i = 0; i < 26; i++) {
-		static const char *const corpus[] = { "blank-lines", "bom-crlf",
-			"control-char", "crlf", "embedded-commas",
-			"embedded-newline", "embedded-quotes", "empty-by",
-			"empty-file", "formula", "header-only", "no-final-newline",
-			"reordered-extra-columns", "stray-quote", "surplus-field",
-			"unbalanced-quote", "empty-text", "empty-kind",
-			"long-field-2000", "long-field-2001", "nul-byte",
-			"impossible-date", "gbk", "invalid-utf8", "huge-field",
-			NULL };
-
-		if (corpus[i] == NULL)
-			break;
-		snprintf(name, sizeof name, "tests/corpus/%s.csv", corpus[i]);
+	for (i = 0; tricky_corpus[i] != NULL; i++) {
+		snprintf(name, sizeof name, "tests/corpus/%s.csv",
+		    tricky_corpus[i]);
 		s = read_file(name, &n);
 		if (s == NULL) {
 			printf("#   missing %s\n", name);
@@ -1542,35 +1541,6 @@ test_scanner(void)
 	test_raw_verify();
 }
 
-/* An import's records and its end, as text: "line n|f|f" lines, then rc. */
-static void
-import_dump(const char *path, int plain, struct buf *out)
-{
-	struct pm_err e = { 0 };
-	struct import_src *src;
-	struct row r;
-	int rc, i;
-
-	import_split_plain(plain);
-	buf_reset(out);
-	if ((src = import_open(path, NULL, &e)) == NULL) {
-		buf_addf(out, "open %d %s\n", e.status, e.msg);
-		import_split_plain(1);
-		return;
-	}
-	while ((rc = import_next(src, &r, &e)) == 1) {
-		buf_addf(out, "%ld %d", r.line, r.n);
-		for (i = 0; i < r.n; i++) {
-			buf_add(out, "|", 1);
-			buf_add(out, r.f[i], r.len[i]);
-		}
-		buf_add(out, "\n", 1);
-	}
-	buf_addf(out, "end %d %s\n", rc, rc < 0 ? e.msg : "");
-	import_close(src);
-	import_split_plain(1);
-}
-
 /* The file s read by import alike, lines split here or all by libcsv. */
 static int
 same_import(const char *path, const char *s, size_t n)
@@ -1581,8 +1551,8 @@ same_import(const char *path, const char *s, size_t n)
 
 	if (fp == NULL || fwrite(s, 1, n, fp) != n || fclose(fp) != 0)
 		return 0;
-	import_dump(path, 1, &a);
-	import_dump(path, 0, &b);
+	import_dump(path, 1, NULL, &a);
+	import_dump(path, 0, NULL, &b);
 	same = a.len == b.len && memcmp(a.s, b.s, a.len) == 0;
 	if (!same)
 		printf("#   %s: split here\n%s#   libcsv\n%s", path, a.s, b.s);
@@ -1638,17 +1608,9 @@ test_import_split(void)
 	random_book(&b, 77, 20000);	/* valid, past a chunk of 64 KiB */
 	CHECK(same_import(path, b.s, b.len), "import: 20,000 random records "
 	    "read alike, split here or by libcsv");
-	for (i = 0, ok = 1; i < 25; i++) {
-		static const char *const corpus[] = { "blank-lines", "bom-crlf",
-			"control-char", "crlf", "embedded-commas",
-			"embedded-newline", "embedded-quotes", "empty-by",
-			"empty-file", "formula", "header-only", "no-final-newline",
-			"reordered-extra-columns", "stray-quote", "surplus-field",
-			"unbalanced-quote", "empty-text", "empty-kind",
-			"long-field-2000", "long-field-2001", "nul-byte",
-			"impossible-date", "gbk", "invalid-utf8", "huge-field" };
-
-		snprintf(name, sizeof name, "tests/corpus/%s.csv", corpus[i]);
+	for (i = 0, ok = 1; tricky_corpus[i] != NULL; i++) {
+		snprintf(name, sizeof name, "tests/corpus/%s.csv",
+		    tricky_corpus[i]);
 		if ((s = read_file(name, &n)) == NULL) {
 			printf("#   missing %s\n", name);
 			ok = 0;

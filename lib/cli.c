@@ -19,6 +19,7 @@ cli_init(struct pm_ctx *ctx, const char *argv0)
 
 	memset(ctx, 0, sizeof *ctx);
 	msg_init(argv0);
+	clock_zone_once();
 	/* a pipe or a file takes whole 64 KiB writes, not stdio's 4 KiB */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, obuf, _IOFBF, sizeof obuf);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pm.h"
 
@@ -161,6 +162,19 @@ clock_parse_hm(const char *s, int *minutes)
 		return -1;
 	*minutes = h * 60 + m;
 	return 0;
+}
+
+/*
+ * Without TZ, glibc looks at /etc/localtime again (a stat) on every
+ * mktime, and a report makes thousands: the same zone named in TZ is
+ * read once.  A TZ that is set is left alone.
+ */
+void
+clock_zone_once(void)
+{
+	if (getenv("TZ") == NULL)
+		setenv("TZ", ":/etc/localtime", 1);
+	tzset();
 }
 
 time_t

@@ -52,18 +52,56 @@ void
 fee_book_free(struct fee_book *b)
 {
 	free(b->v);
+	free(b->slot);
 	memset(b, 0, sizeof *b);
+}
+
+/*
+ * Units are found by a table of their places in v, open addressing, a
+ * power of two slots kept at most half full: a book of 20,000 units is
+ * read in one pass, not one pass of the units for each row.
+ */
+static size_t
+unit_hash(const char *unit)
+{
+	size_t h = 0;
+
+	for (; *unit; unit++)
+		h = h * 131 + (unsigned char)*unit;
+	return h;
+}
+
+static size_t *
+unit_slot(const struct fee_book *b, const char *unit)
+{
+	size_t h = unit_hash(unit) & (b->nslot - 1);
+
+	while (b->slot[h] != 0 && strcmp(b->v[b->slot[h] - 1].unit, unit) != 0)
+		h = (h + 1) & (b->nslot - 1);
+	return &b->slot[h];
+}
+
+static void
+units_rehash(struct fee_book *b)
+{
+	size_t i;
+
+	free(b->slot);
+	b->nslot = b->nslot ? 2 * b->nslot : 64;
+	b->slot = xcalloc(b->nslot, sizeof *b->slot);
+	for (i = 0; i < b->n; i++)
+		*unit_slot(b, b->v[i].unit) = i + 1;
 }
 
 struct fee_unit *
 fee_find(struct fee_book *b, const char *unit)
 {
-	size_t i;
+	size_t *at;
 
-	for (i = 0; i < b->n; i++)
-		if (strcmp(b->v[i].unit, unit) == 0)
-			return &b->v[i];
-	return NULL;
+	if (b->nslot == 0)
+		return NULL;
+	at = unit_slot(b, unit);
+	return *at ? &b->v[*at - 1] : NULL;
 }
 
 static struct fee_unit *
@@ -77,6 +115,10 @@ unit_of(struct fee_book *b, const char *unit)
 	u = &b->v[b->n++];
 	memset(u, 0, sizeof *u);
 	snprintf(u->unit, sizeof u->unit, "%s", unit);
+	if (2 * b->n > b->nslot)
+		units_rehash(b);
+	else
+		*unit_slot(b, u->unit) = b->n;
 	return u;
 }
 
@@ -331,7 +373,24 @@ add_row(struct ledger_tx *tx, struct pm_ctx *ctx, time_t at,
 struct snapshot {
 	struct { char unit[11], fee[16], amount[24], since[16]; } *v;
 	size_t n, cap;
+	struct fee_book owes;	/* its units, each with the fees it lists */
 };
+
+/* Does the snapshot list unit owing fee?  With add, it does now. */
+static int
+snapshot_owes(struct snapshot *s, const char *unit, const char *fee, int add)
+{
+	struct fee_unit *u = add ? unit_of(&s->owes, unit) :
+	    fee_find(&s->owes, unit);
+	int k;
+
+	for (k = 0; u != NULL && k < u->narrears; k++)
+		if (strcmp(u->arrears[k].fee, fee) == 0)
+			return 1;
+	if (add && u->narrears < 8)
+		snprintf(u->arrears[u->narrears++].fee, 16, "%s", fee);
+	return 0;
+}
 
 /* One row of the billing system's list, checked, kept for the commit. */
 static int
@@ -339,7 +398,6 @@ snapshot_row(struct pm_ctx *ctx, struct snapshot *s, const struct row *r,
     const int *col, int as_of, struct pm_err *e)
 {
 	const char *x[4], *fee;
-	size_t i;
 	long fen;
 	int y, m, k;
 
@@ -357,10 +415,9 @@ snapshot_row(struct pm_ctx *ctx, struct snapshot *s, const struct row *r,
 	if (clock_parse_month(x[3], &y, &m) != 0 || y * 12 + m - 1 > as_of)
 		return errset(e, EX_DATAERR, _("since: expected the first unpaid "
 		    "month YYYY-MM, not after the snapshot, got \"%.20s\""), x[3]);
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].unit, x[0]) == 0 && strcmp(s->v[i].fee, fee) == 0)
-			return errset(e, EX_DATAERR, _("unit: %s owes %s twice in "
-			    "one list"), x[0], fee);
+	if (snapshot_owes(s, x[0], fee, 1))
+		return errset(e, EX_DATAERR, _("unit: %s owes %s twice in "
+		    "one list"), x[0], fee);
 	GROW(s->v, s->n + 1, s->cap);
 	snprintf(s->v[s->n].unit, 11, "%s", x[0]);
 	snprintf(s->v[s->n].fee, 16, "%s", fee);
@@ -373,11 +430,11 @@ snapshot_row(struct pm_ctx *ctx, struct snapshot *s, const struct row *r,
 /* The snapshot against the book: owed where new or changed, settled where gone. */
 static long
 snapshot_apply(struct pm_ctx *ctx, struct ledger_tx *tx, struct fee_book *b,
-    const struct snapshot *s, time_t at)
+    struct snapshot *s, time_t at)
 {
 	const char *v[F_NCOLS + 1];
 	long rows = 0;
-	size_t i, k;
+	size_t i;
 	int j;
 
 	for (j = 0; j < F_NCOLS; j++)
@@ -401,11 +458,8 @@ snapshot_apply(struct pm_ctx *ctx, struct ledger_tx *tx, struct fee_book *b,
 	v[F_AMOUNT] = v[F_SINCE] = "";
 	for (i = 0; i < b->n; i++)
 		for (j = 0; j < b->v[i].narrears; j++) {
-			for (k = 0; k < s->n; k++)
-				if (strcmp(s->v[k].unit, b->v[i].unit) == 0 &&
-				    strcmp(s->v[k].fee, b->v[i].arrears[j].fee) == 0)
-					break;
-			if (k < s->n)
+			if (snapshot_owes(s, b->v[i].unit,
+			    b->v[i].arrears[j].fee, 0))
 				continue;
 			v[F_EVENT] = "settled", v[F_UNIT] = b->v[i].unit;
 			v[F_FEE] = b->v[i].arrears[j].fee;
@@ -451,6 +505,7 @@ fee_import(struct pm_ctx *ctx, const char *file, const char *as_of,
 	import_close(src);
 	if (rc < 0 || errors) {
 		free(s.v);
+		fee_book_free(&s.owes);
 		return rc < 0 ? -1 : errset(e, EX_DATAERR, _("%s: %ld rows with "
 		    "errors; nothing was imported"), file, errors);
 	}
@@ -465,6 +520,7 @@ fee_import(struct pm_ctx *ctx, const char *file, const char *as_of,
 	ledger_close(l);
 	fee_book_free(&b);
 	free(s.v);
+	fee_book_free(&s.owes);
 	fprintf(out, _("%ld arrears in the list; %ld changes recorded%s\n"),
 	    (long)s.n, rows, dry_run ? _(" (dry run: nothing written)") : "");
 	return 0;

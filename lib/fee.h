@@ -48,6 +48,7 @@ struct fee_unit {
 struct fee_book {
 	struct fee_unit *v;
 	size_t n, cap;
+	size_t *slot, nslot;	/* v's units by hash (fee.c): i + 1, 0 empty */
 };
 void fee_book_free(struct fee_book *b);
 int fee_read(struct pm_ctx *ctx, struct fee_book *b, struct pm_err *e);

@@ -106,6 +106,8 @@ void spill_free(struct spill *s);
 #define HOUR_SECONDS 3600L
 
 time_t clock_now(void);
+/* The local zone read once for the command (TZ, else /etc/localtime). */
+void clock_zone_once(void);
 /* "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]" local time; -1 if not a real date. */
 int clock_parse(const char *s, time_t *t, int *has_time);
 int clock_parse_month(const char *s, int *year, int *month);

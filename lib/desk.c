@@ -625,7 +625,7 @@ import_row(struct pm_ctx *ctx, struct import_run *ir, const char *dflt,
 	    field_not_future(&fe, "at", t, ctx->now) != 0 ||
 	    check_fields(ctx, s, &in, &fe) != 0) {
 		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", r->line, fe.msg);
+			warnmsg(_("line %ld: %s"), r->line, fe.msg);
 		return;
 	}
 	k = (int)(reg - desk_registers);

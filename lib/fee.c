@@ -500,7 +500,7 @@ fee_import(struct pm_ctx *ctx, const char *file, const char *as_of,
 
 		if (snapshot_row(ctx, &s, &r, col, (int)clock_month_key(at), &fe)
 		    != 0 && ++errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", r.line, fe.msg);
+			warnmsg(_("line %ld: %s"), r.line, fe.msg);
 	}
 	import_close(src);
 	if (rc < 0 || errors) {

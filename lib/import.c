@@ -831,7 +831,7 @@ import_take(struct import_src *src, struct import_seen *seen, size_t key_at,
 
 	if ((n = import_note(src, &fe)) == NULL) {
 		if (++*errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", src->cq->line, fe->msg);
+			warnmsg(_("line %ld: %s"), src->cq->line, fe->msg);
 		return NULL;
 	}
 	if (*errors)

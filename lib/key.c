@@ -773,7 +773,7 @@ count_read(struct key_book *b, const char *file, struct pm_err *e)
 		    field_count(&fe, "counted", r.f[1], 0, 999, &counted) != 0) {
 			if (r.n < 2)
 				errset(&fe, EX_DATAERR, _("expected unit,counted"));
-			warnmsg("line %ld: %s", r.line, fe.msg);
+			warnmsg(_("line %ld: %s"), r.line, fe.msg);
 			errors++;
 			continue;
 		}
@@ -1074,7 +1074,7 @@ import_row(struct import_run *ir, const struct row *r)
 	ev.at = v[I_AT];
 	if (check_event(ir->ctx, &ir->b, &ev, &row, &fe) != 0) {
 		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", r->line, fe.msg);
+			warnmsg(_("line %ld: %s"), r->line, fe.msg);
 		return;
 	}
 	if (ir->errors)

@@ -873,7 +873,7 @@ import_row(struct import_run *ir, const struct row *row)
 	free(lists[1]);
 	if (rc != 0) {
 		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", row->line, fe.msg);
+			warnmsg(_("line %ld: %s"), row->line, fe.msg);
 	} else if ((o = owner_find(&ir->b, in.unit)) != NULL) {
 		/* The same owner again is the same record. */
 		if (strcmp(o->name, r.v[O_NAME]) == 0)

@@ -1225,7 +1225,7 @@ import_row(struct pm_ctx *ctx, struct import_run *ir, const struct row *r,
 	buf_free(&codes);
 	if (reach < 0) {
 		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", r->line, fe.msg);
+			warnmsg(_("line %ld: %s"), r->line, fe.msg);
 		free(works);
 		return;
 	}

@@ -1131,7 +1131,7 @@ import_row(struct import_run *ir, const struct row *r)
 		    "";
 	if (import_check(ir->ctx, x, &td, &te, &fe) != 0) {
 		if (++ir->errors <= IMPORT_ERRORS_SHOWN)
-			warnmsg("line %ld: %s", r->line, fe.msg);
+			warnmsg(_("line %ld: %s"), r->line, fe.msg);
 		return;
 	}
 	if ((it = visit_find(&ir->v.b, x[I_REF])) != NULL) {

@@ -33,6 +33,11 @@ if [ $have_zh = yes ]; then
 		LC_ALL=C.UTF-8 expect_status 65 pm-complaint add --unit 12 --name 陈 --text 漏水 &&
 		err_has "expected a unit code of 10 digits"
 	'
+	test_expect_success 'zh_CN: an import names the line of each bad row in Chinese' '
+		printf "at,kind,text\n2026-11-01 10:00,other,好\n2026-11-01 11:00,gossip,坏\n" >"$T/bad.csv" &&
+		zh expect_status 65 pm-duty import "$T/bad.csv" &&
+		err_has "^pm-duty: 第 3 行：kind：" && ! err_has "line 3"
+	'
 	test_expect_success 'zh_CN: --help of every command is Chinese' '
 		for c in pm-duty pm-key pm-complaint pm-visit pm-owner pm-report pm-desk pm-fee pm-reno; do
 			zh $c --help >"$T/out" && out_has "^用法：$c" && out_has "选项：" || exit 1

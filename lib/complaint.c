@@ -310,16 +310,6 @@ let_go(struct fold *f, const struct complaint *c)
 		g->first_step[k] = c->at_event;
 }
 
-static size_t
-code_hash(const char *s)
-{
-	size_t h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
 /* Index every matter of the book by code: slots hold index + 1. */
 static void
 slots_build(struct complaint_book *b)
@@ -332,7 +322,7 @@ slots_build(struct complaint_book *b)
 	free(b->slots);
 	b->slots = xcalloc(b->nslots, sizeof *b->slots);
 	for (i = 0; i < b->n; i++) {
-		h = code_hash(b->v[i].code) & (b->nslots - 1);
+		h = str_hash(b->v[i].code) & (b->nslots - 1);
 		while (b->slots[h] != 0)
 			h = (h + 1) & (b->nslots - 1);
 		b->slots[h] = i + 1;
@@ -346,7 +336,7 @@ fold_find(struct complaint_book *b, const char *code)
 
 	if (b->nslots == 0)
 		return NULL;
-	h = code_hash(code) & (b->nslots - 1);
+	h = str_hash(code) & (b->nslots - 1);
 	for (; b->slots[h] != 0; h = (h + 1) & (b->nslots - 1))
 		if (strcmp(b->v[b->slots[h] - 1].code, code) == 0)
 			return &b->v[b->slots[h] - 1];
@@ -370,7 +360,7 @@ struct codeset {
 static struct coded *
 codeset_slot(const struct codeset *s, const char *code)
 {
-	size_t h = code_hash(code) & (s->cap - 1);
+	size_t h = str_hash(code) & (s->cap - 1);
 
 	while (s->v[h].code[0] != '\0' && strcmp(s->v[h].code, code) != 0)
 		h = (h + 1) & (s->cap - 1);
@@ -513,7 +503,7 @@ fold_reg(const struct row *r, void *arg)
 	if (ledger_mark_marks_live(f->l, r))
 		ledger_mark_of(f->l, r, 1, &c->at_reg);
 	{
-		size_t h = code_hash(c->code) & (b->nslots - 1);
+		size_t h = str_hash(c->code) & (b->nslots - 1);
 
 		while (b->slots[h] != 0)
 			h = (h + 1) & (b->nslots - 1);

@@ -61,20 +61,10 @@ fee_book_free(struct fee_book *b)
  * power of two slots kept at most half full: a book of 20,000 units is
  * read in one pass, not one pass of the units for each row.
  */
-static size_t
-unit_hash(const char *unit)
-{
-	size_t h = 0;
-
-	for (; *unit; unit++)
-		h = h * 131 + (unsigned char)*unit;
-	return h;
-}
-
 static size_t *
 unit_slot(const struct fee_book *b, const char *unit)
 {
-	size_t h = unit_hash(unit) & (b->nslot - 1);
+	size_t h = str_hash(unit) & (b->nslot - 1);
 
 	while (b->slot[h] != 0 && strcmp(b->v[b->slot[h] - 1].unit, unit) != 0)
 		h = (h + 1) & (b->nslot - 1);

@@ -167,6 +167,16 @@ str_set(char *dst, size_t size, const char *src)
 		dst[size - 1] = '\0';
 }
 
+size_t
+str_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
 /* Room for n more bytes and a NUL after b->len. */
 char *
 buf_room(struct buf *b, size_t n)

@@ -52,6 +52,8 @@ char *xstrdup(const char *s);
 /* src into dst[size], cut short to fit and always ended: snprintf's "%s"
  * without its formatting (memccpy). */
 void str_set(char *dst, size_t size, const char *src);
+/* A string's hash, for the tables that find codes and units (djb2). */
+size_t str_hash(const char *s);
 
 /*
  * An error that a caller may report or collect (import lists them per

@@ -178,6 +178,22 @@ test_expect_success 'import: a listing into a new office, twice adds nothing, a 
 	test "$(book_sum "$T/b/desk_parcels.csv")" = "$sum" &&
 	PM_DATA=$T/b expect_status 64 pm-desk import "$T/bad.csv" --register lobby
 '
+test_expect_success 'two thousand parcels: the first, the middle and the last found and collected' '
+	at "2026-12-08 09:00" && mkdir -p "$T/many" && cp "$PM_DATA/pm.conf" "$T/many/" &&
+	awk "BEGIN { print \"register,at,to\"; for (i = 1; i <= 2000; i++)
+	    printf \"parcel,2026-12-0%d 08:%02d,收件人%d\\n\", 1 + i % 7, i % 60, i }" >"$T/parcels.csv" &&
+	PM_DATA=$T/many expect_status 0 pm-desk import "$T/parcels.csv" --register parcel &&
+	for n in 1 1000 1999 2000; do
+		id=$(printf "P%06d" $n) &&
+		PM_DATA=$T/many expect_status 0 pm-desk parcel out $id --by 收件人$n || exit 1
+	done &&
+	PM_DATA=$T/many expect_status 65 pm-desk parcel out P001000 --by 收件人1000 &&
+	err_has "an item is collected once" &&
+	PM_DATA=$T/many expect_status 66 pm-desk parcel out P002001 --by 收件人1 &&
+	PM_DATA=$T/many expect_status 0 pm-desk parcel list --waiting --format csv &&
+	test "$(sed 1d "$T/out" | wc -l)" = 1996 && out_has "^P000002," && out_has "^P001998," &&
+	! out_has "^P000001," && ! out_has "^P001000," && ! out_has "^P002000,"
+'
 test_expect_success 'archive binds closed matters by month; open ones stay; verify clean' '
 	at "2027-01-02 02:15" && expect_status 0 pm-report archive --format csv &&
 	out_has "^desk_visitors,archive/desk_visitors/2026/desk_visitors-2026-12.csv.gz,2$" &&

@@ -70,7 +70,7 @@ print_entries(const struct duty_entries *es, int footer)
 	for (i = 0; i < es->n; i++) {
 		const struct duty_entry *d = &es->v[i];
 		const char *vals[] = { d->id, d->at, d->kind, d->text, d->by,
-			d->note };
+			DUTY_NOTE(d) };
 
 		out_row(o, vals);
 	}

@@ -85,10 +85,26 @@ kind_rule(const char *kind)
 
 /* ---- IDs: L000012 for an entry, L000012/2 for its 2nd pending matter ---- */
 
+/* As "L%06ld" writes it, without printf: a day's reader names each row */
 static void
 log_id(long seq, char *out)
 {
-	snprintf(out, DUTY_ID_MAX, "L%06ld", seq);
+	char digits[24];
+	int n = 0, i = 0;
+
+	if (seq < 0) {
+		snprintf(out, DUTY_ID_MAX, "L%06ld", seq);
+		return;
+	}
+	do
+		digits[n++] = (char)('0' + seq % 10);
+	while ((seq /= 10) > 0 && n < DUTY_ID_MAX - 2);
+	while (n < 6)
+		digits[n++] = '0';
+	out[i++] = 'L';
+	while (n > 0)
+		out[i++] = digits[--n];
+	out[i] = '\0';
 }
 
 static int
@@ -191,7 +207,7 @@ entries_push(struct duty_entries *es, const char *id, const char *at,
 	str_set(d->kind, sizeof d->kind, kind);
 	str_set(d->by, sizeof d->by, by);
 	d->text = xstrdup(text);
-	d->note = xstrdup("");
+	d->note = NULL;		/* none yet: DUTY_NOTE(d) reads "" */
 }
 
 /* Adds "corrects L000002" and the like to an entry's note, "; " between. */
@@ -208,7 +224,7 @@ entry_note(struct duty_entry *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(note, sizeof note, fmt, ap);
 	va_end(ap);
-	buf_adds(&b, d->note);
+	buf_adds(&b, DUTY_NOTE(d));
 	if (b.len > 0)
 		buf_adds(&b, "; ");
 	buf_adds(&b, note);
@@ -361,16 +377,13 @@ fold_open(struct log_state *st, const struct row *r, const char *kind,
 			}
 }
 
-/* How a day's reader shows an entry: a handover says what it handed. */
+/* How a day's reader shows a handover (an entry shows its text): what
+ * it handed. */
 static void
-entry_text(struct buf *text, const struct row *r, const int *c)
+entry_handover(struct buf *text, const struct row *r, const int *c)
 {
 	const char *refused = COL(r, c, L_REFUSED);
 
-	if (strcmp(COL(r, c, L_KIND), "handover") != 0) {
-		buf_adds(text, COL(r, c, L_TEXT));
-		return;
-	}
 	buf_addf(text, "%s → %s", COL(r, c, L_FROM), COL(r, c, L_TO));
 	if (*refused)
 		buf_addf(text, _(" REFUSED: %s"), refused);
@@ -410,9 +423,10 @@ fold_log(const struct row *r, void *arg)
 		struct buf text = { 0 };
 		struct duty_entry *d;
 
-		entry_text(&text, r, c);
+		if (strcmp(kind, "handover") == 0)
+			entry_handover(&text, r, c);
 		entries_push(st->shown, id, COL(r, c, L_AT), kind,
-		    text.s ? text.s : "", COL(r, c, L_BY));
+		    text.s ? text.s : COL(r, c, L_TEXT), COL(r, c, L_BY));
 		buf_free(&text);
 		d = &st->shown->v[st->shown->n - 1];
 		if (*corrects)
@@ -762,29 +776,74 @@ duty_review(struct pm_ctx *ctx, const char *by, const char *date,
 /*
  * What a day's reader can pass over unsplit: a row whose at is not the
  * day and that corrects and finishes nothing -- read from its bytes,
- * seq,at,kind,text,corrects,done,... (log_cols), only as far as done.
- * Anything it cannot read so is wanted, and split.
+ * seq,at,kind,text,corrects,done,from_staff,to_staff,items,pending,
+ * refused,by,login,written_at,hash (the book's columns, checked by
+ * read_days).  Anything it cannot read so is wanted, and split.
+ */
+
+/* Not the day: past seq, at is not day[0, 10) (len >= 32). */
+static int
+other_day(const char *raw, const char *day)
+{
+	uint32_t m = row_commas32(raw) & 0xffff;
+	int i = m ? __builtin_ctz(m) : 0;
+
+	return i > 0 && raw[i + 20] == ',' && memcmp(raw + i + 1, day, 10) != 0;
+}
+
+/*
+ * Does nothing, read back from its end: written_at and hash are 19 and
+ * 64 bytes; back from there over login and by (within 32 bytes), fields
+ * not ending in a quote (such a field holds no comma: the comma before
+ * it is the real one), then seven commas in a row are corrects to
+ * refused, empty.  1: nothing, 0: not known so (a handover, a quoted or
+ * long name, a correction).
  */
 static int
-day_wanted(const char *raw, size_t len, void *arg)
+idle_tail(const char *raw, size_t len)
 {
-	const char *day = arg, *end = raw + len, *p;
+	const char *p = raw + len - 85, *w = p - 32;
+	uint32_t m;
+	int j, k;
 
-	/* past seq, then at (19 bytes) and kind */
+	if (len < 120 || raw[len - 1] == '"' || raw[len - 65] != ',' ||
+	    *p != ',' || p[-1] == '"' || (m = row_commas32(w)) == 0)
+		return 0;
+	j = 31 - __builtin_clz(m);	/* the comma before login */
+	if ((m &= ~((uint32_t)1 << j)) == 0 || w[j - 1] == '"')
+		return 0;
+	k = 31 - __builtin_clz(m);	/* the comma before by */
+	return k >= 7 && (m >> (k - 7) & 0x7f) == 0x7f;
+}
+
+/* The same read forward, as far as done (the text may hold anything). */
+static int
+idle_head(const char *raw, size_t len)
+{
+	const char *end = raw + len, *p;
+
+	/* past seq, at (19 bytes) and kind */
 	if ((p = memchr(raw, ',', len)) == NULL || end - p < 22 ||
-	    memcmp(p + 1, day, 10) == 0 || p[20] != ',' ||
-	    (p = memchr(p + 21, ',', end - p - 21)) == NULL)
-		return 1;
+	    p[20] != ',' || (p = memchr(p + 21, ',', end - p - 21)) == NULL)
+		return 0;
 	if (++p < end && *p == '"') {	/* a quoted text: to its end */
 		for (p++;; p += 2)
 			if ((p = memchr(p, '"', end - p)) == NULL)
-				return 1;
+				return 0;
 			else if (p + 1 >= end || p[1] != '"')
 				break;
 		p++;
 	} else if ((p = memchr(p, ',', end - p)) == NULL)
+		return 0;
+	return end - p >= 3 && memcmp(p, ",,,", 3) == 0;
+}
+
+static int
+day_wanted(const char *raw, size_t len, const char *day)
+{
+	if (len < 32 || !other_day(raw, day))
 		return 1;
-	return end - p < 3 || memcmp(p, ",,,", 3) != 0;
+	return !idle_tail(raw, len) && !idle_head(raw, len);
 }
 
 /*
@@ -820,7 +879,7 @@ day_read_wanted(const char *raw, size_t len, void *arg)
 	if (d->want_mark && d->found.month == 0 &&
 	    written_since(raw, len, d->from))
 		return 1;
-	return day_wanted(raw, len, (void *)d->st->day);
+	return day_wanted(raw, len, d->st->day);
 }
 
 static int
@@ -834,6 +893,22 @@ day_read_row(int book, const struct row *r, void *arg)
 	    memcmp(w, d->from, 7) >= 0 && ledger_mark_marks_live(d->st->l, r))
 		ledger_mark_of(d->st->l, r, d->month, &d->found);
 	return fold_log(r, d->st);
+}
+
+/* The columns where day_wanted reads them, every one (a book as SPEC's) */
+static int
+bytes_readable(const struct ledger *l)
+{
+	static const char *const layout[] = { "seq", "at", "kind", "text",
+		"corrects", "done", "from_staff", "to_staff", "items",
+		"pending", "refused", "by", "login", "written_at", "hash",
+		NULL };
+	int i;
+
+	for (i = 0; layout[i] != NULL; i++)
+		if (ledger_col(l, layout[i]) != i)
+			return 0;
+	return i == ledger_ncols(l);
 }
 
 /* The day's month on, from the index when it has an entry for it. */
@@ -854,7 +929,7 @@ read_days(struct pm_ctx *ctx, struct ledger *l, struct log_state *st,
 	/* an entry of a month long past would not be kept */
 	d.want_mark = (!have || use.month != d.month) &&
 	    d.month > clock_month_key(ctx->now) - LEDGER_MARKS_KEPT;
-	if (ledger_col(l, "kind") == 2 && ledger_col(l, "done") == 5)
+	if (bytes_readable(l))
 		ledger_want(l, day_read_wanted, &d);
 	ledger_scan_books(&l, 1, d.month, have ? &use : NULL, day_read_row,
 	    &d);

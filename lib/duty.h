@@ -29,8 +29,9 @@ struct duty_entry {
 	char kind[16];
 	char *text;
 	char by[FIELD_NAME_MAX * 4 + 1];
-	char *note;
+	char *note;		/* NULL: none (DUTY_NOTE) */
 };
+#define DUTY_NOTE(d) ((d)->note ? (d)->note : "")
 
 struct duty_entries {
 	struct duty_entry *v;

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include <sysexits.h>
@@ -462,11 +463,15 @@ int ledger_scan_live(struct ledger *l, row_fn fn, void *arg);
  */
 typedef int (*raw_want_fn)(const char *raw, size_t len, void *arg);
 void ledger_want(struct ledger *l, raw_want_fn want, void *arg);
+/* For a want: bit i set for each comma of p[0, 32) (all 32 readable). */
+uint32_t row_commas32(const char *p);
 /*
- * Mark rows with the portable SSE2 (or byte by byte) code even where the
- * processor has AVX2: the tests hold both to the same reading.
+ * Mark rows with the given code whatever the processor has better: 0 the
+ * portable (SSE2, or byte by byte), 1 AVX2, 2 AVX-512; -1 the best again.
+ * -1 when the processor has not that one.  The tests hold every one to
+ * the same reading.
  */
-void ledger_scan_portable(int on);
+int ledger_scan_level(int level);
 /* A want: the rows whose bytes hold text (a NUL-ended string) somewhere. */
 int ledger_row_holds(const char *raw, size_t len, void *text);
 /*

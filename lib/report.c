@@ -371,7 +371,7 @@ gather_duty(struct pm_ctx *ctx, struct doc *d, struct pm_err *e)
 	t = doc_table(d, "log", "值班记录", cols);
 	for (i = 0; i < es.n; i++) {
 		const char *v[] = { es.v[i].id, es.v[i].at, es.v[i].kind,
-			es.v[i].text, es.v[i].by, es.v[i].note };
+			es.v[i].text, es.v[i].by, DUTY_NOTE(&es.v[i]) };
 
 		table_row(t, v);
 		if (strcmp(es.v[i].kind, "handover") == 0) {

@@ -121,11 +121,32 @@ stops64(const char *p)
 	return m;
 }
 
+uint32_t
+row_commas32(const char *p)
+{
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(',');
+	__m128i lo = _mm_loadu_si128((const __m128i *)(const void *)p),
+	    hi = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+
+	return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(lo, comma)) |
+	    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(hi, comma)) << 16;
+#else
+	uint32_t m = 0;
+	int k;
+
+	for (k = 0; k < 32; k++)
+		m |= (uint32_t)(p[k] == ',') << k;
+	return m;
+#endif
+}
+
 /*
  * The newlines and the quotes of p[0, 64), one bit each (bit i for p[i]):
  * a row's end and its quotes' parity found in one pass.  Sixteen bytes
  * a compare with SSE2, 32 with AVX2 when the processor has it (chosen
- * once, at the first row), one at a time elsewhere.
+ * once, at the first row; 64 at once with AVX-512), one at a time
+ * elsewhere.
  */
 #ifdef __SSE2__
 #define MASK16(v, c) (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, c))
@@ -171,6 +192,15 @@ lines64_avx2(const char *p, uint64_t *nl, uint64_t *qm)
 	*nl = MASK32(v0, newline) | MASK32(v1, newline) << 32;
 	*qm = MASK32(v0, quote) | MASK32(v1, quote) << 32;
 }
+
+__attribute__((target("avx512bw"))) static inline void
+lines64_avx512(const char *p, uint64_t *nl, uint64_t *qm)
+{
+	__m512i v = _mm512_loadu_si512((const void *)p);
+
+	*nl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+	*qm = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+}
 #endif
 
 typedef void masks64_fn(const char *, uint64_t *, uint64_t *);
@@ -205,27 +235,57 @@ index_avx2(struct cursor *c, size_t from)
 {
 	index_with(lines64_avx2, c, from);
 }
+
+__attribute__((target("avx512bw"))) static void
+index_avx512(struct cursor *c, size_t from)
+{
+	index_with(lines64_avx512, c, from);
+}
 #endif
 
-static void (*index_fn)(struct cursor *, size_t);
+typedef void index_fn_t(struct cursor *, size_t);
 
-void
-ledger_scan_portable(int on)
+/* The markings this processor has, the best last (ledger_scan_level) */
+static index_fn_t *
+index_level(int level)
 {
-	index_fn = on ? index_plain : NULL;
+	index_fn_t *fn[] = { index_plain,
+#ifdef LINES_AVX2
+		index_avx2, index_avx512,
+#endif
+		NULL };
+	int i = 0;
+
+#ifdef LINES_AVX2
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx2"))
+		fn[1] = NULL;
+	else if (!__builtin_cpu_supports("avx512bw"))
+		fn[2] = NULL;
+#endif
+	while (fn[i] != NULL && fn[i + 1] != NULL && (level < 0 || i < level))
+		i++;
+	return level < 0 || i == level ? fn[i] : NULL;
+}
+
+static index_fn_t *index_fn;
+
+int
+ledger_scan_level(int level)
+{
+	index_fn_t *fn = index_level(level);
+
+	if (fn == NULL)
+		return -1;
+	index_fn = level < 0 ? NULL : fn;
+	return 0;
 }
 
 static void
 index_from(struct cursor *c, size_t from)
 {
-	if (index_fn == NULL) {
-		index_fn = index_plain;
-#ifdef LINES_AVX2
-		__builtin_cpu_init();
-		if (__builtin_cpu_supports("avx2"))
-			index_fn = index_avx2;
-#endif
-	}
+	if (index_fn == NULL)
+		index_fn = index_level(-1);
 	index_fn(c, from);
 }
 
@@ -253,11 +313,7 @@ line_end(const struct cursor *c, size_t at, int *odd)
 	}
 	i = __builtin_ctzll(nl);
 	quotes ^= q & (((uint64_t)1 << i) - 1);
-	quotes ^= quotes >> 32;	/* the parity of its bits */
-	quotes ^= quotes >> 16;
-	quotes ^= quotes >> 8;
-	quotes ^= quotes >> 4;
-	*odd = (0x6996 >> (quotes & 0xf)) & 1;
+	*odd = __builtin_parityll(quotes);
 	return c->buf + 64 * w + i;
 }
 
@@ -504,26 +560,28 @@ count_lines(const char *s, size_t len)
 }
 
 /*
+ * What tells the rows its reader does not want (ledger_want) from their
+ * bytes, or NULL: asked of a whole row on its line (its quotes paired),
+ * never of the header, never for verify or an archive (they keep every
+ * row's bytes).
+ */
+static raw_want_fn
+passes_over(const struct cursor *c)
+{
+	if (c->l == NULL || !c->header_done || c->want_raw || c->at_mark)
+		return NULL;
+	return c->l->want;
+}
+
+/*
  * The next row of the file into c->row, header included; 1 when there
  * is one, 0 at the end, -1 on damage.
  */
-/*
- * A row its reader does not want (ledger_want), known from its bytes: a
- * whole row on its line (its quotes paired), never the header, never
- * for verify or an archive (they keep every row's bytes).
- */
-static int
-passed_over(const struct cursor *c, const char *s, size_t len, int odd)
-{
-	if (c->l == NULL || c->l->want == NULL || !c->header_done ||
-	    c->want_raw || c->at_mark || odd)
-		return 0;
-	return !c->l->want(s, len, c->l->want_arg);
-}
 
 static int
 next_raw(struct cursor *c)
 {
+	raw_want_fn want = passes_over(c);
 	char *s, *nl;
 	size_t avail, len, qend;
 	int odd;
@@ -546,7 +604,8 @@ next_raw(struct cursor *c)
 				continue;
 			}
 			c->row.off = c->base + c->start;
-			if (passed_over(c, s, len, odd)) {
+			if (want != NULL && !odd &&
+			    !want(s, len, c->l->want_arg)) {
 				c->start += nl + 1 - s;
 				c->line++;
 				continue;

@@ -1418,7 +1418,7 @@ want_keep(const char *raw, size_t len, void *arg)
  * read and split, and the rows after it stay rows.
  */
 static void
-test_want(void)
+want_read(const char *sub)
 {
 	static const char *const texts[] = { "plain", "a,b", "say \"hi\"",
 		"two\nlines", "K keep", "x", "three\nline \"\"\nrow",
@@ -1430,8 +1430,14 @@ test_want(void)
 		"and no break at all in it" };
 	static const struct ledger_def wbook = { "wbook", book_cols, 0640 };
 	struct collected c;
-	struct ledger *l = ledger_open(&wbook, tmpdir);
+	struct ledger *l;
+	char dir[600];
 	size_t i;
+
+	snprintf(dir, sizeof dir, "%s/%s", tmpdir, sub);
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+		perror(dir);
+	l = ledger_open(&wbook, dir);
 
 	CHECK(ledger_row_holds("7,a,XDZA-B-GC-000001,x", 22, "XDZA-B-GC-000001")
 	    && !ledger_row_holds("7,a,XDZA-B-GC-000001,x", 12, "XDZA-B-GC-000001")
@@ -1455,6 +1461,12 @@ test_want(void)
 	    strcmp(c.text[10], texts[10]) == 0,
 	    "want: cleared, every row again");
 	ledger_close(l);
+}
+
+static void
+test_want(void)
+{
+	want_read("want");
 }
 
 /* 20 random books from seed on, whole and cut (a torn tail), read alike. */
@@ -1624,17 +1636,31 @@ test_import_split(void)
 	buf_free(&b);
 }
 
-/* The portable marking of rows (SSE2, or a byte at a time) reads alike. */
+/*
+ * Each marking of rows the processor has (the portable SSE2 or a byte at
+ * a time, AVX2, AVX-512) reads alike; one it has not is refused.
+ */
 static void
 test_scanner_portable(void)
 {
-	int ok;
+	static const char *const name[] = { "portable", "AVX2", "AVX-512" };
+	int level, ok;
 
-	ledger_scan_portable(1);
-	ok = random_books_read(2000, 41);
-	ledger_scan_portable(0);
-	CHECK(ok, "scanner, portable marking: 20 random books (seeded), whole "
-	    "and torn, read as libcsv reads them");
+	for (level = 0; level < 3; level++) {
+		if (ledger_scan_level(level) != 0) {
+			printf("#   this processor has no %s marking\n",
+			    name[level]);
+			continue;
+		}
+		ok = random_books_read(2000 + (unsigned)level, 41);
+		printf("#   %s marking\n", name[level]);
+		CHECK(ok, "scanner, each marking: 20 random books (seeded), "
+		    "whole and torn, read as libcsv reads them");
+		want_read(name[level]);
+	}
+	CHECK(ledger_scan_level(3) == -1, "scanner: a marking past the "
+	    "best is refused");
+	ledger_scan_level(-1);
 }
 
 int

@@ -48,7 +48,7 @@ COMMANDS = bin/pm-duty bin/pm-key bin/pm-owner bin/pm-complaint bin/pm-visit \
            bin/pm-desk bin/pm-fee bin/pm-reno bin/pm-report
 HEADERS  = lib/pm.h lib/ledger_priv.h lib/duty.h lib/duty_priv.h lib/key.h lib/owner.h lib/complaint.h lib/check.h lib/visit.h \
            lib/desk.h lib/fee.h lib/reno.h lib/alert.h lib/report.h lib/doc.h \
-           lib/complaint_priv.h
+           lib/complaint_priv.h lib/visit_priv.h lib/rowbytes.h
 
 # The message catalogues (po/LANG.po), compiled in the layout gettext
 # reads, so that TEXTDOMAINDIR=po/locale works from the build tree.

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "duty_priv.h"
+#include "rowbytes.h"
 
 /* ---- the books ---------------------------------------------------------- */
 

@@ -11,7 +11,6 @@
 
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include <sysexits.h>
@@ -463,8 +462,6 @@ int ledger_scan_live(struct ledger *l, row_fn fn, void *arg);
  */
 typedef int (*raw_want_fn)(const char *raw, size_t len, void *arg);
 void ledger_want(struct ledger *l, raw_want_fn want, void *arg);
-/* For a want: bit i set for each comma of p[0, 32) (all 32 readable). */
-uint32_t row_commas32(const char *p);
 /*
  * Mark rows with the given code whatever the processor has better: 0 the
  * portable (SSE2, or byte by byte), 1 AVX2, 2 AVX-512; -1 the best again.

@@ -121,26 +121,6 @@ stops64(const char *p)
 	return m;
 }
 
-uint32_t
-row_commas32(const char *p)
-{
-#ifdef __SSE2__
-	const __m128i comma = _mm_set1_epi8(',');
-	__m128i lo = _mm_loadu_si128((const __m128i *)(const void *)p),
-	    hi = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
-
-	return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(lo, comma)) |
-	    (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(hi, comma)) << 16;
-#else
-	uint32_t m = 0;
-	int k;
-
-	for (k = 0; k < 32; k++)
-		m |= (uint32_t)(p[k] == ',') << k;
-	return m;
-#endif
-}
-
 /*
  * The newlines and the quotes of p[0, 64), one bit each (bit i for p[i]):
  * a row's end and its quotes' parity found in one pass.  Sixteen bytes

@@ -337,14 +337,26 @@ anchors_sort(struct verify *v)
 }
 
 /*
+ * A row's hash worked out ahead of the chain, after the hash the row
+ * before it stores: the chain takes it when it comes to the row with
+ * that same hash (always, but where the book is damaged or purged rows
+ * lie between).
+ */
+struct ahead {
+	const char *after;
+	char hash[HASH_HEX + 1];
+};
+
+/*
  * One row on the chain: seq (0: not a number, raw its text), the bytes
  * as written up to the comma before the hash, the hash stored.  The
  * rows of purged volumes are stepped over by their manifests; the
- * anchors at this seq must hold its hash.  0, or 1 with v->err.
+ * anchors at this seq must hold its hash; a, when not NULL, its hash
+ * worked out ahead.  0, or 1 with v->err.
  */
 static int
 chain_step(struct verify *v, long seq, const char *raw, size_t len,
-    const char *stored, const char *file, long line)
+    const char *stored, const char *file, long line, const struct ahead *a)
 {
 	char hash[HASH_HEX + 1];
 	size_t g, i;
@@ -360,7 +372,10 @@ chain_step(struct verify *v, long seq, const char *raw, size_t len,
 			v->prev_seq = v->gaps[g].to;
 			g = (size_t)-1;	/* look again from the start */
 		}
-	sha256_hex(v->md, v->prev, HASH_HEX, raw, len, hash);
+	if (a != NULL && strcmp(a->after, v->prev) == 0)
+		memcpy(hash, a->hash, sizeof hash);	/* the same sum */
+	else
+		sha256_hex(v->md, v->prev, HASH_HEX, raw, len, hash);
 	if (strcmp(hash, stored) != 0) {
 		if (seq <= v->prev_seq)
 			errset(v->err, EX_DATAERR, _("%s line %ld: row %ld is "
@@ -428,9 +443,9 @@ verify_row(const struct row *r, void *arg)
 
 	if (seq == 0)
 		return chain_step(v, 0, r->f[0], r->len[0], "", r->file,
-		    r->line);
+		    r->line, NULL);
 	if (chain_step(v, seq, r->raw, chained_len(r), r->f[r->n - 1],
-	    r->file, r->line) != 0)
+	    r->file, r->line, NULL) != 0)
 		return 1;
 	row_seen(v, r, seq);
 	return 0;
@@ -552,10 +567,13 @@ verify_volumes(struct verify *v)
 /* ---- the chain hashed beside the scan ------------------------------------ */
 
 /*
- * A book is read on one core and hashed on the other: the reader hands
+ * A book is read on one core and hashed on the others: the reader hands
  * over batches of rows (their bytes, seq, stored hash, where they are),
- * two buffers in turn; the hasher takes each batch in order, so the
- * first damage it meets is the one a single pass would name.
+ * two buffers in turn.  Every row's hash is worked out ahead, after the
+ * hash the row before it stores, half the batch on the hasher's thread
+ * and half on a helper's, at once; then the hasher walks the batch in
+ * order on the chain, so the first damage it meets is the one a single
+ * pass would name.
  */
 #define HASH_BATCH (1 << 20)
 
@@ -563,12 +581,25 @@ struct hrow {
 	long seq, line;
 	size_t off, len, file;
 	char stored[HASH_HEX + 1];
+	struct ahead a;
 };
 
 struct hbatch {
 	struct buf raw;
 	struct hrow *r;
 	size_t n, cap;
+	char after[HASH_HEX + 1];	/* stored by the row before r[0] */
+};
+
+/* The second thread that works hashes out ahead: r[from, to) of b. */
+struct helper {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct hbatch *b;
+	size_t from, to;
+	int posted, quit, running;
+	EVP_MD_CTX *md;
 };
 
 struct hasher {
@@ -581,18 +612,81 @@ struct hasher {
 	size_t nfiles, capfiles;
 	const char *last;	/* the reader's r->file of the last row */
 	size_t lastfile;	/* and its index in files */
+	EVP_MD_CTX *md;		/* the hasher's own, for the hashes ahead */
+	struct helper help;
 };
 
 static void
-batch_hash(struct hasher *h, const struct hbatch *b)
+hash_ahead(EVP_MD_CTX *md, struct hbatch *b, size_t from, size_t to)
 {
 	size_t i;
 
+	for (i = from; i < to; i++) {
+		struct hrow *r = &b->r[i];
+
+		r->a.after = i > 0 ? b->r[i - 1].stored : b->after;
+		sha256_hex(md, r->a.after, HASH_HEX, b->raw.s + r->off, r->len,
+		    r->a.hash);
+	}
+}
+
+static void *
+helper_main(void *arg)
+{
+	struct helper *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->posted && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (!p->posted)
+			break;
+		pthread_mutex_unlock(&p->mu);
+		hash_ahead(p->md, p->b, p->from, p->to);
+		pthread_mutex_lock(&p->mu);
+		p->posted = 0;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Every row's hash ahead: the second half on the helper, when there is. */
+static void
+batch_ahead(struct hasher *h, struct hbatch *b)
+{
+	struct helper *p = &h->help;
+	size_t half = p->running ? b->n / 2 : b->n;
+
+	if (half < b->n) {
+		pthread_mutex_lock(&p->mu);
+		p->b = b;
+		p->from = half;
+		p->to = b->n;
+		p->posted = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	hash_ahead(h->md, b, 0, half);
+	if (half < b->n) {
+		pthread_mutex_lock(&p->mu);
+		while (p->posted)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+static void
+batch_hash(struct hasher *h, struct hbatch *b)
+{
+	size_t i;
+
+	batch_ahead(h, b);
 	for (i = 0; i < b->n && !h->v->bad; i++) {
 		const struct hrow *r = &b->r[i];
 
 		chain_step(h->v, r->seq, b->raw.s + r->off, r->len, r->stored,
-		    h->files[r->file], r->line);
+		    h->files[r->file], r->line, &r->a);
 	}
 }
 
@@ -625,7 +719,7 @@ hasher_main(void *arg)
 static int
 hand_over(struct hasher *h)
 {
-	struct hbatch *b;
+	struct hbatch *b, *done = &h->b[h->cur];
 	int bad;
 
 	pthread_mutex_lock(&h->mu);
@@ -637,6 +731,8 @@ hand_over(struct hasher *h)
 	bad = h->bad;
 	pthread_mutex_unlock(&h->mu);
 	b = &h->b[h->cur];
+	memcpy(b->after, done->n > 0 ? done->r[done->n - 1].stored : "",
+	    done->n > 0 ? sizeof b->after : 1);
 	buf_reset(&b->raw);
 	b->n = 0;
 	return bad;
@@ -683,6 +779,38 @@ reader_row(const struct row *r, void *arg)
 	return b->raw.len >= HASH_BATCH ? hand_over(h) : 0;
 }
 
+static void
+helper_start(struct hasher *h)
+{
+	struct helper *p = &h->help;
+
+	h->md = EVP_MD_CTX_new();
+	p->md = EVP_MD_CTX_new();
+	if (h->md == NULL || p->md == NULL)
+		die(EX_OSERR, "EVP_MD_CTX_new failed");
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->running = pthread_create(&p->th, NULL, helper_main, p) == 0;
+}
+
+static void
+helper_stop(struct hasher *h)
+{
+	struct helper *p = &h->help;
+
+	if (p->running) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->th, NULL);
+	}
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	EVP_MD_CTX_free(p->md);
+	EVP_MD_CTX_free(h->md);
+}
+
 /*
  * Every row of the book on the chain, read here and hashed on a thread
  * of its own; 0, or -1 with v->err (the hasher's damage, else the
@@ -704,6 +832,7 @@ chain_beside(struct verify *v, int *torn)
 	if (pthread_create(&th, NULL, hasher_main, &h) != 0)
 		return scan_books(v->l, 0, CURSOR_RAW, verify_row, v, v->err,
 		    torn);
+	helper_start(&h);
 	rc = scan_books(v->l, 0, CURSOR_RAW, reader_row, &h, &scan, torn);
 	if (h.b[h.cur].n > 0)
 		hand_over(&h);
@@ -712,6 +841,7 @@ chain_beside(struct verify *v, int *torn)
 	pthread_cond_broadcast(&h.cv);
 	pthread_mutex_unlock(&h.mu);
 	pthread_join(th, NULL);
+	helper_stop(&h);
 	if (rc != 0 && !v->bad)
 		*v->err = scan;
 	for (i = 0; i < 2; i++) {

@@ -405,6 +405,35 @@ test_expect_success 'import: a missing file is exit 66' '
 test_expect_success 'verify after imports' '
 	expect_status 0 pm-duty verify
 '
+# 40,000 rows, 7 MB: verify hands the hasher batches of 1 MiB and works
+# each batch's hashes out on two threads; the damage named is the first,
+# wherever it lies, as a single pass would name it.
+awk 'BEGIN { print "at,kind,text"
+	for (i = 1; i <= 40000; i++)
+		printf "2026-10-%02d %02d:%02d:%02d,report,第%d条 巡查记录 一切正常\n",
+		    1 + int(i / 2000), int(i % 2000 / 100), int(i % 100 / 2), i % 60, i
+	}' >"$T/forty.csv"
+V=$T/forty
+test_expect_success 'verify of a large book: each changed row named, the first of two, a removed row' '
+	mkdir -p "$V" && PM_DATA=$V expect_status 0 pm-duty import "$T/forty.csv" &&
+	PM_DATA=$V expect_status 0 pm-duty verify && out_has "duty_log.csv: 40000 rows, chain intact" &&
+	cp "$V/duty_log.csv" "$T/forty.keep" && ok=1 &&
+	for row in 1 3000 10500 20000 33333 40000; do
+		sed "$((row + 1))s/巡查/巡察/" "$T/forty.keep" >"$V/duty_log.csv" &&
+		PM_DATA=$V expect_status 65 pm-duty verify &&
+		err_has "line $((row + 1)): row $row does not match the hash chain" || ok=0
+	done && test $ok = 1 &&
+	sed "15001s/.\$/x/" "$T/forty.keep" >"$V/duty_log.csv" &&
+	PM_DATA=$V expect_status 65 pm-duty verify &&
+	err_has "line 15001: row 15000 does not match" &&
+	sed "12346s/巡查/巡察/; 25001s/巡查/巡察/" "$T/forty.keep" >"$V/duty_log.csv" &&
+	PM_DATA=$V expect_status 65 pm-duty verify &&
+	err_has "line 12346: row 12345 does not match" && ! err_has "row 25000" &&
+	sed "18001d" "$T/forty.keep" >"$V/duty_log.csv" &&
+	PM_DATA=$V expect_status 65 pm-duty verify &&
+	err_has "line 18001: row 18001 follows row 17999: rows were removed" &&
+	cp "$T/forty.keep" "$V/duty_log.csv" && PM_DATA=$V expect_status 0 pm-duty verify
+'
 
 # ---- configuration and locking ------------------------------------------------------------
 test_expect_success 'a bad pm.conf is exit 78 naming the line' '

@@ -138,7 +138,14 @@ qrow_row(const struct import_src *src, const struct batch *b,
 {
 	int i;
 
-	memset(r, 0, sizeof *r);
+	/* field by field, not a memset of the whole row: this is per record */
+	for (i = q->n; i < LEDGER_COLS_MAX; i++) {
+		r->f[i] = NULL;
+		r->len[i] = 0;
+	}
+	r->raw = NULL;
+	r->rawlen = 0;
+	r->off = 0;
 	r->n = q->n;
 	for (i = 0; i < r->n; i++) {
 		r->f[i] = b->arena.s + q->data + q->off[i];
@@ -724,8 +731,16 @@ static void
 seen_resize(struct import_seen *s, size_t cap)
 {
 	static const unsigned char zero[16];
-	unsigned char (*v)[16] = xcalloc(cap, 16);
+	unsigned char (*v)[16] = xmalloc(cap * 16);
 	size_t i;
+
+	/*
+	 * Written now, not left to calloc: a page of the table first read
+	 * is the zero page, and writing it later costs a second fault and,
+	 * with the parser's thread running, a TLB shootdown on the other
+	 * core.
+	 */
+	memset(v, 0, cap * 16);
 
 	for (i = 0; i < s->cap; i++)
 		if (memcmp(s->v[i], zero, 16) != 0)

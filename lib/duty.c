@@ -199,6 +199,7 @@ entries_push(struct duty_entries *es, const char *id, const char *at,
     const char *kind, const char *text, const char *by)
 {
 	struct duty_entry *d;
+	size_t tl = strlen(text), bl = strlen(by);
 
 	GROW(es->v, es->n + 1, es->cap);
 	d = &es->v[es->n++];
@@ -206,8 +207,10 @@ entries_push(struct duty_entries *es, const char *id, const char *at,
 	str_set(d->id, sizeof d->id, id);
 	str_set(d->at, sizeof d->at, at);
 	str_set(d->kind, sizeof d->kind, kind);
-	str_set(d->by, sizeof d->by, by);
-	d->text = xstrdup(text);
+	d->text = xmalloc(tl + 1 + bl + 1);	/* by after it, one block */
+	memcpy(d->text, text, tl + 1);
+	d->by = d->text + tl + 1;
+	memcpy(d->by, by, bl + 1);
 	d->note = NULL;		/* none yet: DUTY_NOTE(d) reads "" */
 }
 

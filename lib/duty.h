@@ -28,7 +28,7 @@ struct duty_entry {
 	char at[20];
 	char kind[16];
 	char *text;
-	char by[FIELD_NAME_MAX * 4 + 1];
+	char *by;		/* in text's block, after it */
 	char *note;		/* NULL: none (DUTY_NOTE) */
 };
 #define DUTY_NOTE(d) ((d)->note ? (d)->note : "")

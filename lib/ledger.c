@@ -950,13 +950,16 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 	struct ledger *l = tx->l;
 	char *f[LEDGER_COLS_MAX];
 	size_t len[LEDGER_COLS_MAX];
-	char seq[24], ats[20], wts[20], hash[HASH_HEX + 1];
+	char seq[24], ats[20], hash[HASH_HEX + 1];
 	struct buf *rows = &tx->rows;
 	size_t from = rows->len;
 	int i, n = 0;
 
 	clock_format(at, ats);
-	clock_format(written_at, wts);
+	if (tx->wts[0] == '\0' || written_at != tx->wt) {	/* an import's: one */
+		clock_format(written_at, tx->wts);
+		tx->wt = written_at;
+	}
 	f[n] = seq;
 	len[n++] = seq_format(tx->last_seq + 1, seq);
 	f[n] = ats;
@@ -972,7 +975,7 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 		len[n] = strlen(f[n]);
 		n++;
 	}
-	f[n] = wts;
+	f[n] = tx->wts;
 	len[n++] = 19;
 	/* the row goes straight to the batch; hashed where it lies */
 	row_content(rows, f, len, n);

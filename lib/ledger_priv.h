@@ -129,6 +129,8 @@ struct ledger_tx {
 	int created;		/* the book was begun by this transaction */
 	struct ledger_tx *next;	/* the transactions still open */
 	EVP_MD_CTX *md;
+	time_t wt;		/* written_at of the last row added, */
+	char wts[20];		/* and as it is written ("" before any) */
 };
 
 void sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,

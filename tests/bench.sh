@@ -146,7 +146,7 @@ if have sqlite3; then
 	  (SELECT count(*) FROM reg WHERE \"at\" < '2026-11' AND code NOT IN
 	     (SELECT code FROM ev WHERE step = 'resolve' AND \"at\" < '2026-11'));"
 	t_q=$(med 3 sqlite3 "$work/c.db" "$q")
-	line "never archived, 10 years: pm-report / sqlite3 (same numbers)" "$(ratio "$r10" "$t_q")" "<= 0.1"
+	line "never archived, 10 years / sqlite3 (same numbers)" "$(ratio "$r10" "$t_q")" "<= 0.1"
 fi
 echo "   peak memory, 10 years never archived (KiB; goal <= 32768):"
 for c in "pm-report complaints --month 2026-10 --format csv" \

@@ -225,27 +225,27 @@ index_avx512(struct cursor *c, size_t from)
 
 typedef void index_fn_t(struct cursor *, size_t);
 
-/* The markings this processor has, the best last (ledger_scan_level) */
+/* The markings, the best last (ledger_scan_level) */
+static index_fn_t *const index_fns[] = { index_plain,
+#ifdef LINES_AVX2
+	index_avx2, index_avx512,
+#endif
+};
+
+/* The marking of that level (-1: the best the processor has), or NULL */
 static index_fn_t *
 index_level(int level)
 {
-	index_fn_t *fn[] = { index_plain,
-#ifdef LINES_AVX2
-		index_avx2, index_avx512,
-#endif
-		NULL };
-	int i = 0;
+	int have = 0;
 
 #ifdef LINES_AVX2
 	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("avx2"))
-		fn[1] = NULL;
-	else if (!__builtin_cpu_supports("avx512bw"))
-		fn[2] = NULL;
+	if (__builtin_cpu_supports("avx2"))
+		have = __builtin_cpu_supports("avx512bw") ? 2 : 1;
 #endif
-	while (fn[i] != NULL && fn[i + 1] != NULL && (level < 0 || i < level))
-		i++;
-	return level < 0 || i == level ? fn[i] : NULL;
+	if (level < 0)
+		level = have;
+	return level <= have ? index_fns[level] : NULL;
 }
 
 static index_fn_t *index_fn;

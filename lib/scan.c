@@ -545,10 +545,19 @@ count_lines(const char *s, size_t len)
  * never of the header, never for verify or an archive (they keep every
  * row's bytes).
  */
+static int wants_ignored;
+
+void
+ledger_want_ignore(int on)
+{
+	wants_ignored = on;
+}
+
 static raw_want_fn
 passes_over(const struct cursor *c)
 {
-	if (c->l == NULL || !c->header_done || c->want_raw || c->at_mark)
+	if (c->l == NULL || !c->header_done || c->want_raw || c->at_mark ||
+	    wants_ignored)
 		return NULL;
 	return c->l->want;
 }

@@ -188,7 +188,7 @@ fuzz: .analyze-deps-ok
 demo: all
 	@sh data/demo.sh "$(DEMO)"
 
-bench: all tests/histgen
+bench: all tests/histgen tests/maxrss
 	@sh tests/bench.sh
 
 install: all

@@ -1790,8 +1790,9 @@ main(void)
 	msg_init("unit");
 	snprintf(tmpdir, sizeof tmpdir, "%s/tests/tmp/unit",
 	    getenv("PM_TOP") ? getenv("PM_TOP") : ".");
+	/* tests/tmp as tests/run makes it: t-shared's accounts pass through */
 	if (system("rm -rf tests/tmp/unit") != 0 ||
-	    (mkdir("tests/tmp", 0750) != 0 && errno != EEXIST) ||
+	    (mkdir("tests/tmp", 0755) != 0 && errno != EEXIST) ||
 	    mkdir(tmpdir, 0750) != 0) {
 		perror(tmpdir);
 		return 2;

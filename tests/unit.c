@@ -1056,6 +1056,20 @@ test_import(void)
 	    "import: missing file is exit 66");
 }
 
+/* An office of its own under tmpdir/sub for a form's API: ctx on dir. */
+static void
+office_ctx(struct pm_ctx *ctx, char dir[300], const char *sub)
+{
+	struct pm_err e;
+
+	memset(ctx, 0, sizeof *ctx);
+	snprintf(dir, 300, "%s/%s", tmpdir, sub);
+	mkdir(dir, 0750);
+	ctx->data = dir;
+	ctx->user = "tester";
+	conf_load(&ctx->conf, dir, &e);
+}
+
 /* ---- the owner summary of the 5th (forms, through their own API) --------- */
 
 static void
@@ -1069,12 +1083,7 @@ test_owner_summary(void)
 	struct pm_err e;
 	char dir[300], id[32];
 
-	memset(&ctx, 0, sizeof ctx);
-	snprintf(dir, sizeof dir, "%s/office", tmpdir);
-	mkdir(dir, 0750);
-	ctx.data = dir;
-	ctx.user = "tester";
-	conf_load(&ctx.conf, dir, &e);
+	office_ctx(&ctx, dir, "office");
 	clock_parse("2026-10-20 09:00", &ctx.now, NULL);
 	memset(&in, 0, sizeof in);
 	in.unit = "0010100001";
@@ -1217,12 +1226,7 @@ test_duty_day_bytes(void)
 	char dir[300], day[11];
 	int d, ok = 1, rows = 0;
 
-	memset(&ctx, 0, sizeof ctx);
-	snprintf(dir, sizeof dir, "%s/dutybytes", tmpdir);
-	mkdir(dir, 0750);
-	ctx.data = dir;
-	ctx.user = "tester";
-	conf_load(&ctx.conf, dir, &e);
+	office_ctx(&ctx, dir, "dutybytes");
 	clock_parse("2026-10-20 09:00", &ctx.now, NULL);
 	l = ledger_open(&duty_log_def, dir);
 	random_duty_log(l, 99, 3000);
@@ -1291,12 +1295,7 @@ test_complaint_stats(void)
 	struct pm_err e;
 	char dir[300], a[32], b[32], c[32], old[32], r[32], late[32];
 
-	memset(&ctx, 0, sizeof ctx);
-	snprintf(dir, sizeof dir, "%s/stats", tmpdir);
-	mkdir(dir, 0750);
-	ctx.data = dir;
-	ctx.user = "tester";
-	conf_load(&ctx.conf, dir, &e);
+	office_ctx(&ctx, dir, "stats");
 	ctx.conf.households = 10;
 	/* October: one complaint still open at the end of November */
 	stats_add(&ctx, "2026-10-20 09:00", "B", "GC", "complaint", old);

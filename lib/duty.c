@@ -86,26 +86,12 @@ kind_rule(const char *kind)
 
 /* ---- IDs: L000012 for an entry, L000012/2 for its 2nd pending matter ---- */
 
-/* As "L%06ld" writes it, without printf: a day's reader names each row */
+/* A day's reader names each row: without printf */
 static void
 log_id(long seq, char *out)
 {
-	char digits[24];
-	int n = 0, i = 0;
-
-	if (seq < 0) {
-		snprintf(out, DUTY_ID_MAX, "L%06ld", seq);
-		return;
-	}
-	do
-		digits[n++] = (char)('0' + seq % 10);
-	while ((seq /= 10) > 0 && n < DUTY_ID_MAX - 2);
-	while (n < 6)
-		digits[n++] = '0';
-	out[i++] = 'L';
-	while (n > 0)
-		out[i++] = digits[--n];
-	out[i] = '\0';
+	out[0] = 'L';
+	num_format(seq, 6, out + 1);
 }
 
 static int

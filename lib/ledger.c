@@ -152,22 +152,6 @@ row_content(struct buf *b, char *const *f, const size_t *len, int n)
 	b->s[b->len] = '\0';
 }
 
-/* A row's number in decimal, as %ld writes it: its length. */
-static size_t
-seq_format(long seq, char out[24])
-{
-	char digits[24];
-	size_t n = 0, i;
-
-	do
-		digits[n++] = '0' + seq % 10;
-	while ((seq /= 10) > 0);
-	for (i = 0; i < n; i++)
-		out[i] = digits[n - 1 - i];
-	out[n] = '\0';
-	return n;
-}
-
 /* ---- opening ----------------------------------------------------------- */
 
 /* The full column list and header line, with the given common tail. */
@@ -961,7 +945,7 @@ ledger_add(struct ledger_tx *tx, time_t at, const char *by,
 		tx->wt = written_at;
 	}
 	f[n] = seq;
-	len[n++] = seq_format(tx->last_seq + 1, seq);
+	len[n++] = num_format(tx->last_seq + 1, 1, seq);
 	f[n] = ats;
 	len[n++] = 19;
 	for (i = 0; l->def->cols[i]; i++) {

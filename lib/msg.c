@@ -168,6 +168,25 @@ str_set(char *dst, size_t size, const char *src)
 }
 
 size_t
+num_format(long v, int min, char out[24])
+{
+	char digits[24];
+	size_t n = 0, i;
+
+	if (v < 0)
+		return (size_t)snprintf(out, 24, "%0*ld", min, v);
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	while (n < (size_t)min && n < 20)
+		digits[n++] = '0';
+	for (i = 0; i < n; i++)
+		out[i] = digits[n - 1 - i];
+	out[n] = '\0';
+	return n;
+}
+
+size_t
 str_hash(const char *s)
 {
 	size_t h = 5381;

@@ -54,6 +54,9 @@ char *xstrdup(const char *s);
 void str_set(char *dst, size_t size, const char *src);
 /* A string's hash, for the tables that find codes and units (djb2). */
 size_t str_hash(const char *s);
+/* v in decimal, at least min digits (zeros before), as "%0*ld" writes
+ * it without printf (a row's seq, an ID's number): its length. */
+size_t num_format(long v, int min, char out[24]);
 
 /*
  * An error that a caller may report or collect (import lists them per

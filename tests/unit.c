@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,27 @@ read_file(const char *path, size_t *n)
 
 /* The one growable array: doubling, a need beyond double, kept values. */
 /* str_set: snprintf's "%s", cut short to fit, always ended. */
+/* num_format writes what "%0*ld" writes, length and all. */
+static void
+test_num_format(void)
+{
+	static const long v[] = { 0, 7, 12, 999999, 1000000, 1234567890L,
+		-5, LONG_MAX, LONG_MIN };
+	static const int min[] = { 1, 6 };
+	char got[24], want[32];
+	size_t i, k;
+	int ok = 1;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		for (k = 0; k < 2; k++) {
+			size_t n = num_format(v[i], min[k], got);
+
+			snprintf(want, sizeof want, "%0*ld", min[k], v[i]);
+			ok &= strcmp(got, want) == 0 && n == strlen(want);
+		}
+	CHECK(ok, "num_format: as %0*ld writes it, zeros, sign and all");
+}
+
 static void
 test_str_set(void)
 {
@@ -1799,6 +1821,7 @@ main(void)
 	umask(022);
 	test_grow();
 	test_str_set();
+	test_num_format();
 	test_spill();
 	test_clock();
 	test_field();

@@ -286,6 +286,7 @@ parser_main(void *arg)
 
 	/* cancelled only inside read(2), where it holds no lock */
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	pthread_setname_np(pthread_self(), "pm-import");	/* for top -H */
 	do {
 		b = &src->b[k];
 		pthread_mutex_lock(&src->mu);

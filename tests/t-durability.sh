@@ -100,6 +100,18 @@ test_expect_success 'an import killed before its rename leaves the old book' '
 	expect_status 0 pm-duty verify && test "$(temps "$LOG")" = 0 &&
 	expect_status 0 pm-duty import "$T/two.csv" && out_is "2 rows imported, 0 already present"
 '
+test_expect_success 'an import copies the book whole, in the kernel or read and written' '
+	cp "$LOG" "$T/before" && n=$(wc -c <"$LOG") &&
+	printf "at,kind,text\n2026-01-02 10:00,other,丙\n2026-01-02 11:00,other,丁\n" >"$T/two2.csv" &&
+	for how in kernel copy-by-hand; do
+		cp "$T/before" "$LOG" &&
+		PM_NOW="2026-01-03 09:00" PM_TEST_CRASH=$how pm-duty import "$T/two2.csv" >/dev/null &&
+		cp "$LOG" "$T/after.$how" || return 1
+	done &&
+	cmp -s "$T/after.kernel" "$T/after.copy-by-hand" &&
+	head -c "$n" "$T/after.kernel" | cmp -s - "$T/before" &&
+	test "$(rows "$LOG")" = $(($(rows "$T/before") + 2)) && expect_status 0 pm-duty verify
+'
 
 # ---- kill -9 at random moments -----------------------------------------------------------
 test_expect_success '100 single appends killed at random moments' '

@@ -24,6 +24,7 @@
 
 #define IMPORT_CHUNK (64 * 1024)
 #define IMPORT_FIELD_MAX (64 * 1024)
+#define IMPORT_BATCHES 4	/* chunks parsed ahead of the form's writing */
 
 struct qrow {
 	size_t data;		/* where its fields start in the arena */
@@ -36,8 +37,9 @@ struct qrow {
 
 /*
  * One chunk's rows (IMPORT_CHUNK bytes of the file), parsed on a thread
- * of their own while the form checks the chunk before: two of them,
- * handed over in turn.
+ * of their own while the form checks the chunks before: IMPORT_BATCHES
+ * of them, handed over in turn, so that neither side waits on the other
+ * for the odd slow chunk.
  */
 struct batch {
 	struct qrow *q;
@@ -63,7 +65,7 @@ struct import_src {
 	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
 	int nf;
 	long newlines;		/* inside the current record's fields */
-	struct batch b[2], *fillb;	/* fillb: the one being parsed */
+	struct batch b[IMPORT_BATCHES], *fillb;	/* fillb: the one being parsed */
 	int take;		/* the reader's batch; -1: none yet */
 	int threaded, stop;
 	off_t size, nread;	/* a plain file's size (else 0); bytes read */
@@ -301,7 +303,7 @@ parser_main(void *arg)
 		b->full = 1;
 		pthread_cond_broadcast(&src->cv);
 		pthread_mutex_unlock(&src->mu);
-		k = !k;
+		k = (k + 1) % IMPORT_BATCHES;
 	} while (!b->eof && !b->failed);
 	return NULL;
 }
@@ -322,7 +324,7 @@ next_batch(struct import_src *src)
 		src->b[src->take].full = 0;
 		pthread_cond_broadcast(&src->cv);
 	}
-	src->take = src->take < 0 ? 0 : !src->take;
+	src->take = src->take < 0 ? 0 : (src->take + 1) % IMPORT_BATCHES;
 	b = &src->b[src->take];
 	while (!b->full)
 		pthread_cond_wait(&src->cv, &src->mu);
@@ -692,7 +694,7 @@ import_close(struct import_src *src)
 	}
 	pthread_mutex_destroy(&src->mu);
 	pthread_cond_destroy(&src->cv);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < IMPORT_BATCHES; i++) {
 		free(src->b[i].q);
 		buf_free(&src->b[i].arena);
 	}

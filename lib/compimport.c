@@ -51,10 +51,12 @@ enum { I_KIND, I_UNIT, I_NAME, I_PHONE, I_CHANNEL, I_TEXT, I_IMPORTANCE,
 	I_CATEGORY, I_COSIGNERS, I_REQUESTED, I_AT, I_N };
 
 struct import_run {
+	/* read by the parser's thread, as it checks */
 	struct pm_ctx *ctx;
-	struct ledger_tx *tx[2];	/* complaints, requests */
-	struct import_seen seen;
 	int col[I_N];
+	/* written by the writer on every row: a cache line apart (duty.c) */
+	_Alignas(64) struct import_seen seen;
+	struct ledger_tx *tx[2];	/* complaints, requests */
 	long errors, added, dups;
 };
 

@@ -1188,10 +1188,15 @@ static const char *const import_names[NC + 1] = { "at", "kind", "text",
 	"by", NULL };
 
 struct import_run {
+	/* read by the parser's thread, as it checks */
 	struct pm_ctx *ctx;
-	struct ledger_tx *tx;
-	struct import_seen keys;
 	int col[NC];
+	/*
+	 * written by the writer on every row: a cache line of their own,
+	 * or each row's count takes the line from under the parser's reads
+	 */
+	_Alignas(64) struct import_seen keys;
+	struct ledger_tx *tx;
 	long errors, added, dups;
 };
 

@@ -147,18 +147,20 @@ fsync_dir(const char *dir)
 static void
 row_content(struct buf *b, char *const *f, const size_t *len, int n)
 {
+	size_t room = 0;
+	char *p;
 	int i;
 
-	buf_room(b, 0);
+	for (i = 0; i < n; i++)
+		room += CSV_PUT_MAX(len[i]) + 1;
+	p = buf_room(b, room);	/* once for the row, not field by field */
 	for (i = 0; i < n; i++) {
-		if (i > 0) {
-			buf_room(b, 1);
-			b->s[b->len++] = ',';
-		}
-		if (len[i] > 0)
-			csv_field(b, f[i], len[i]);
+		if (i > 0)
+			*p++ = ',';
+		p += csv_put(p, f[i], len[i]);
 	}
-	b->s[b->len] = '\0';
+	*p = '\0';
+	b->len = p - b->s;
 }
 
 /* ---- opening ----------------------------------------------------------- */

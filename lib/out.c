@@ -29,6 +29,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <wchar.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <csv.h>
 #include <xlsxwriter.h>
@@ -114,31 +117,74 @@ out_pad(struct buf *b, const char *s, int width)
 		buf_add(b, " ", 1);
 }
 
+#ifdef __SSE2__
+/* Any of a comma, quote, line end or NUL in the 16 bytes at s. */
+static int
+special16(const char *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)s);
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_setzero_si128()));
+	return _mm_movemask_epi8(m) != 0;
+}
+#endif
+
+/*
+ * Must a field be quoted: a comma, quote, line end or NUL in it, or a
+ * space or tab at either end, which a reader would take away.  Sixteen
+ * bytes compared at once where the processor can (strcspn's set-up
+ * costs more than a short field), the rest looked up a byte at a time.
+ */
+static int
+csv_needs_quotes(const char *s, size_t len)
+{
+	static const unsigned char special[256] = { [','] = 1, ['"'] = 1,
+	    ['\r'] = 1, ['\n'] = 1, ['\0'] = 1 };
+	size_t i = 0;
+
+	if (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' ||
+	    s[len - 1] == '\t')
+		return 1;
+#ifdef __SSE2__
+	if (len >= 16) {	/* the last 16 overlap the ones before */
+		for (; i + 16 <= len; i += 16)
+			if (special16(s + i))
+				return 1;
+		return i < len && special16(s + len - 16);
+	}
+#endif
+	for (; i < len; i++)
+		if (special[(unsigned char)s[i]])
+			return 1;
+	return 0;
+}
+
+size_t
+csv_put(char *dst, const char *s, size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (!csv_needs_quotes(s, len)) {
+		memcpy(dst, s, len);
+		return len;
+	}
+	if (memchr(s, '"', len) == NULL) {	/* quoted, nothing doubled */
+		dst[0] = '"';
+		memcpy(dst + 1, s, len);
+		dst[len + 1] = '"';
+		return len + 2;
+	}
+	return csv_write(dst, CSV_PUT_MAX(len), s, len);
+}
+
 void
 csv_field(struct buf *b, const char *s, size_t len)
 {
-	size_t need;
-	char *q;
-
-	if (len > 0 && strcspn(s, ",\"\r\n") >= len && s[0] != ' ' &&
-	    s[0] != '\t' && s[len - 1] != ' ' && s[len - 1] != '\t') {
-		buf_add(b, s, len);
-		return;
-	}
-	if (len == 0)
-		return;
-	if (memchr(s, '"', len) == NULL) {	/* quoted, nothing doubled */
-		q = buf_room(b, len + 2);
-		q[0] = '"';
-		memcpy(q + 1, s, len);
-		q[len + 1] = '"';
-		b->len += len + 2;
-		b->s[b->len] = '\0';
-		return;
-	}
-	need = 2 * len + 2;
-	q = buf_room(b, need);
-	b->len += csv_write(q, need, s, len);
+	b->len += csv_put(buf_room(b, CSV_PUT_MAX(len)), s, len);
 	b->s[b->len] = '\0';
 }
 

@@ -228,6 +228,9 @@ void out_form_line(struct buf *b, const char *label, const char *value);
 int out_formula_like(const char *s);
 /* One CSV field, quoted when needed (libcsv). */
 void csv_field(struct buf *b, const char *s, size_t len);
+/* The same at dst, which has room for CSV_PUT_MAX(len): its length. */
+#define CSV_PUT_MAX(len) (2 * (len) + 2)
+size_t csv_put(char *dst, const char *s, size_t len);
 /* libcsv's space test, answering no: a space is part of a field */
 int libcsv_no_space(unsigned char c);
 void json_string(struct buf *b, const char *s);

@@ -95,6 +95,57 @@ test_num_format(void)
 	CHECK(ok, "num_format: as %0*ld writes it, zeros, sign and all");
 }
 
+/* A field as RFC 4180 writes it, by the rule spelled out plainly. */
+static void
+csv_by_hand(const char *s, size_t len, struct buf *want)
+{
+	size_t i;
+
+	buf_reset(want);
+	if (len == 0)
+		return;
+	if (strcspn(s, ",\"\r\n") >= len && s[0] != ' ' && s[0] != '\t' &&
+	    s[len - 1] != ' ' && s[len - 1] != '\t') {
+		buf_add(want, s, len);
+		return;
+	}
+	buf_add(want, "\"", 1);
+	for (i = 0; i < len; i++)
+		buf_add(want, s[i] == '"' ? "\"\"" : s + i, 1 + (s[i] == '"'));
+	buf_add(want, "\"", 1);
+}
+
+/*
+ * csv_put against the rule by hand: every length to 70 (16 bytes are
+ * compared at once, the last 16 overlapping), each special byte at each
+ * place, spaces and tabs at the ends, Chinese text around them.
+ */
+static void
+test_csv_put(void)
+{
+	static const char specials[] = ",\"\r\n \tx";
+	char s[80], out[CSV_PUT_MAX(80)];
+	struct buf want = { 0 };
+	size_t len, at, k, n;
+	int ok = 1, cases = 0;
+
+	for (len = 1; len <= 70; len++)
+		for (at = 0; at < len; at++)
+			for (k = 0; k < sizeof specials - 1; k++) {
+				for (n = 0; n < len; n++)	/* 中: e4 b8 ad */
+					s[n] = "\xe4\xb8\xad"[n % 3];
+				s[at] = specials[k];
+				s[len] = '\0';
+				csv_by_hand(s, len, &want);
+				n = csv_put(out, s, len);
+				ok &= n == want.len && memcmp(out, want.s, n) == 0;
+				cases++;
+			}
+	CHECK(ok && cases > 17000, "csv_put: quotes a field as the rule by "
+	    "hand does, at every length and place");
+	buf_free(&want);
+}
+
 static void
 test_str_set(void)
 {
@@ -1822,6 +1873,7 @@ main(void)
 	test_grow();
 	test_str_set();
 	test_num_format();
+	test_csv_put();
 	test_spill();
 	test_clock();
 	test_field();

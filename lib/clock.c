@@ -91,6 +91,35 @@ digits(const char *s, int n)
 	return v;
 }
 
+/*
+ * The minutes and seconds of a time whose hour is the last one parsed
+ * on this thread ("YYYY-MM-DD HH:" the same, a book's or a file's rows
+ * in time order): the hour's start plus them, as make_local adds them.
+ * -1: not that hour, or not the shape.
+ */
+static _Thread_local struct {
+	char hour[14];
+	time_t base;
+} last_hour;
+
+static int
+same_hour(const char *s, size_t n, time_t *t)
+{
+	int mi, sec = 0;
+
+	if ((n != 16 && n != 19) || last_hour.hour[0] == '\0' ||
+	    memcmp(s, last_hour.hour, 14) != 0 ||
+	    !shaped(s + 14, n == 16 ? "dd" : "dd:dd"))
+		return -1;
+	mi = digits(s + 14, 2);
+	if (n == 19)
+		sec = digits(s + 17, 2);
+	if (mi > 59 || sec > 59)
+		return -1;
+	*t = last_hour.base + mi * 60 + sec;
+	return 0;
+}
+
 int
 clock_parse(const char *s, time_t *t, int *has_time)
 {
@@ -100,6 +129,11 @@ clock_parse(const char *s, time_t *t, int *has_time)
 	if (s == NULL)
 		return -1;
 	n = strnlen(s, 20);	/* each shape by its length */
+	if (same_hour(s, n, t) == 0) {
+		if (has_time)
+			*has_time = 1;
+		return 0;
+	}
 	if (n == 10 && shaped(s, "dddd-dd-dd"))
 		timed = 0;
 	else if (n == 19 && (shaped(s, "dddd-dd-dd dd:dd:dd") ||
@@ -122,6 +156,10 @@ clock_parse(const char *s, time_t *t, int *has_time)
 	*t = make_local(y, mo, d, h, mi, sec);
 	if (*t == (time_t)-1)
 		return -1;
+	if (timed) {
+		memcpy(last_hour.hour, s, 14);
+		last_hour.base = *t - mi * 60 - sec;
+	}
 	if (has_time)
 		*has_time = timed;
 	return 0;

@@ -15,8 +15,11 @@ static void
 reg_key(struct buf *k, const char *kind, const char *unit, const char *name,
     const char *text, const char *at)
 {
-	buf_reset(k);
-	buf_addf(k, "%s\x1f%s\x1f%s\x1f%s\x1f%.16s", kind, unit, name, text, at);
+	const char *s[] = { kind, unit, name, text, at };
+	size_t len[] = { strlen(kind), strlen(unit), strlen(name),
+	    strlen(text), strnlen(at, 16) };
+
+	buf_join(k, '\x1f', 5, s, len);
 }
 
 struct seen_fold {

@@ -1154,14 +1154,11 @@ static void
 entry_key(struct seen_key *k, const char *at, const char *kind,
     const char *text, const char *by, unsigned char d[16])
 {
-	buf_reset(&k->b);
-	buf_add(&k->b, at, strnlen(at, 16));
-	buf_add(&k->b, "\x1f", 1);
-	buf_adds(&k->b, kind);
-	buf_add(&k->b, "\x1f", 1);
-	buf_adds(&k->b, text);
-	buf_add(&k->b, "\x1f", 1);
-	buf_adds(&k->b, by);
+	const char *s[] = { at, kind, text, by };
+	size_t len[] = { strnlen(at, 16), strlen(kind), strlen(text),
+	    strlen(by) };
+
+	buf_join(&k->b, '\x1f', 4, s, len);
 	seen_key_sum(k, d);
 }
 

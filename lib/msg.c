@@ -257,6 +257,28 @@ buf_reset(struct buf *b)
 }
 
 void
+buf_join(struct buf *b, char sep, int n, const char *const *s,
+    const size_t *len)
+{
+	size_t room = (size_t)n;
+	char *p;
+	int i;
+
+	for (i = 0; i < n; i++)
+		room += len[i];
+	b->len = 0;
+	p = buf_room(b, room);	/* once, not string by string */
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = sep;
+		memcpy(p, s[i], len[i]);
+		p += len[i];
+	}
+	*p = '\0';
+	b->len = p - b->s;
+}
+
+void
 buf_free(struct buf *b)
 {
 	free(b->s);

@@ -82,6 +82,9 @@ void buf_addf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
+/* b becomes the n strings s[i], each of len[i] bytes, sep between them. */
+void buf_join(struct buf *b, char sep, int n, const char *const *s,
+    const size_t *len);
 
 /*
  * Records given back in order (of their first string) in little memory:

@@ -237,6 +237,54 @@ test_grow(void)
 	free(v);
 }
 
+/*
+ * Times of the same hour one after another, as a file's rows come, and
+ * hours that change: each as mktime makes it, by the test's own tm; in
+ * an hour just parsed, a minute or second out of range still refused.
+ */
+static void
+test_clock_hours(void)
+{
+	static const char *const bad[] = { "2026-10-01 09:60:00",
+		"2026-10-01 09:00:60", "2026-10-01 09:5x", "2026-10-01 09:5",
+		"2026-10-01 09:00:0x", "2026-10-01 09:00:000" };
+	char s[24];
+	struct tm tm;
+	time_t t;
+	unsigned seed = 11;
+	int i, ok = 1, refused = 1, y, mo, d, h, mi, sec;
+
+	for (i = 0; i < 3000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		/* most in the hour before, now and then another, or T */
+		y = 2026;
+		mo = i < 1500 ? 10 : 3;
+		d = 1 + i / 400;
+		h = (i / 37) % 24;
+		mi = (int)(seed >> 8) % 60;
+		sec = (int)(seed >> 16) % 60;
+		snprintf(s, sizeof s, "%04d-%02d-%02d%c%02d:%02d:%02d", y, mo, d,
+		    seed % 7 == 0 ? 'T' : ' ', h, mi, sec);
+		if (seed % 5 == 0)
+			s[16] = '\0';	/* HH:MM */
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = seed % 5 == 0 ? 0 : sec;
+		tm.tm_isdst = -1;
+		ok &= clock_parse(s, &t, NULL) == 0 && t == mktime(&tm);
+	}
+	CHECK(ok, "clock: 3,000 times, hours kept and changed, as mktime has them");
+	for (i = 0; i < (int)(sizeof bad / sizeof bad[0]); i++)
+		refused &= clock_parse("2026-10-01 09:00:00", &t, NULL) == 0 &&
+		    clock_parse(bad[i], &t, NULL) != 0;
+	CHECK(refused, "clock: in the hour just parsed, a bad minute or second "
+	    "is still refused");
+}
+
 static void
 test_clock(void)
 {
@@ -1876,6 +1924,7 @@ main(void)
 	test_csv_put();
 	test_spill();
 	test_clock();
+	test_clock_hours();
 	test_field();
 	test_text_utf8();
 	test_out();

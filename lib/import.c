@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,11 +29,18 @@
 
 struct qrow {
 	size_t data;		/* where its fields start in the arena */
-	size_t off[LEDGER_COLS_MAX], len[LEDGER_COLS_MAX];
 	int n;
-	long line;
 	int checked, bad;	/* by the form's check, as it was parsed */
+	long line;
 	size_t note, err;	/* where its note (or error) is in the arena */
+	/*
+	 * each field's place from data, and length, side by side, after
+	 * the rest: a record of a few fields is read by the other thread
+	 * from one or two cache lines, not nine
+	 */
+	struct {
+		uint32_t off, len;
+	} f[LEDGER_COLS_MAX];
 };
 
 /*
@@ -81,7 +89,12 @@ struct import_src {
 	import_check_fn *check;	/* the form's check, once it is given */
 	void *check_arg;
 	size_t note_size;
-	struct seen_key pkey, mkey;	/* the parser's thread's, the reader's */
+	/*
+	 * Each thread's per-record state on cache lines of its own: written
+	 * on every record, a line shared would cross between the cores.
+	 */
+	_Alignas(64) struct seen_key pkey;	/* the parser's thread's */
+	_Alignas(64) struct seen_key mkey;	/* the reader's, and: */
 	const struct batch *cb;	/* the record import_next gave */
 	const struct qrow *cq;
 	unsigned char *mnote;	/* its note, when the reader checked it */
@@ -140,8 +153,11 @@ qrow_row(const struct import_src *src, const struct batch *b,
 {
 	int i;
 
-	/* field by field, not a memset of the whole row: this is per record */
-	for (i = q->n; i < LEDGER_COLS_MAX; i++) {
+	/*
+	 * the header's columns a short row lacks, not all LEDGER_COLS_MAX:
+	 * this is per record, and a form reads no column past the header
+	 */
+	for (i = q->n; i < (src->ncols > 0 ? src->ncols : LEDGER_COLS_MAX); i++) {
 		r->f[i] = NULL;
 		r->len[i] = 0;
 	}
@@ -150,8 +166,8 @@ qrow_row(const struct import_src *src, const struct batch *b,
 	r->off = 0;
 	r->n = q->n;
 	for (i = 0; i < r->n; i++) {
-		r->f[i] = b->arena.s + q->data + q->off[i];
-		r->len[i] = q->len[i];
+		r->f[i] = b->arena.s + q->data + q->f[i].off;
+		r->len[i] = q->f[i].len;
 		/* '=1+1 from an --excel export (or a spreadsheet) is =1+1 */
 		if (r->len[i] >= 2 && r->f[i][0] == '\'' &&
 		    out_formula_like(r->f[i] + 1)) {
@@ -199,6 +215,7 @@ imp_row(int c, void *data)
 {
 	struct import_src *src = data;
 	struct qrow *r;
+	int i;
 
 	(void)c;
 	GROW(src->fillb->q, src->fillb->qlen + 1, src->fillb->qcap);
@@ -207,8 +224,10 @@ imp_row(int c, void *data)
 	if (src->store.len > 0)
 		buf_add(&src->fillb->arena, src->store.s, src->store.len);
 	r->n = src->nf;
-	memcpy(r->off, src->off, src->nf * sizeof r->off[0]);
-	memcpy(r->len, src->len, src->nf * sizeof r->len[0]);
+	for (i = 0; i < src->nf; i++) {
+		r->f[i].off = (uint32_t)src->off[i];
+		r->f[i].len = (uint32_t)src->len[i];
+	}
 	/* The row ends on the current line; it began its newlines before. */
 	r->line = src->line - src->newlines;
 	r->checked = r->bad = 0;
@@ -241,8 +260,8 @@ line_row(struct import_src *src, char *s, const size_t *off,
 	r->data = b->arena.len;
 	p = buf_room(&b->arena, total);
 	for (i = 0; i < k; i++) {
-		r->off[i] = p - (b->arena.s + r->data);
-		r->len[i] = len[i];
+		r->f[i].off = (uint32_t)(p - (b->arena.s + r->data));
+		r->f[i].len = (uint32_t)len[i];
 		memcpy(p, s + off[i], len[i]);
 		p += len[i];
 		*p++ = '\0';

@@ -234,8 +234,27 @@ clock_now(void)
 	return now;
 }
 
-void
-clock_format(time_t t, char out[20])
+/*
+ * The local hour that began at UTC second h, when it is a whole local
+ * hour at one offset (the zone's offset is whole hours then, and does
+ * not change within it): its "YYYY-MM-DD HH:" in s.  0: it is not.
+ */
+static int
+whole_hour(time_t h, char s[20])
+{
+	struct tm a, b;
+	time_t end = h + 3599;
+
+	if (localtime_r(&h, &a) == NULL || localtime_r(&end, &b) == NULL ||
+	    a.tm_min != 0 || a.tm_sec != 0 || a.tm_gmtoff != b.tm_gmtoff)
+		return 0;
+	strftime(s, 20, "%Y-%m-%d %H:%M:%S", &a);
+	return 1;
+}
+
+/* t as localtime and strftime write it, remembered a minute at a time. */
+static void
+format_minute(time_t t, char out[20])
 {
 	static _Thread_local struct {
 		time_t min;
@@ -245,10 +264,7 @@ clock_format(time_t t, char out[20])
 	struct tm tm;
 	int i;
 
-	/*
-	 * localtime once a minute: rows written together share it.  Two
-	 * minutes remembered, as a row's time and its written_at alternate.
-	 */
+	/* two remembered, as a row's time and its written_at alternate */
 	for (i = 0; i < 2 && seen[i].min != t / 60; i++)
 		;
 	if (i == 2) {
@@ -261,6 +277,49 @@ clock_format(time_t t, char out[20])
 	memcpy(out, seen[i].s, 20);
 	out[17] = '0' + (int)(t % 60) / 10;
 	out[18] = '0' + (int)(t % 60) % 10;
+}
+
+/*
+ * localtime once an hour: rows written together share it, and glibc
+ * reads a zone's rule (with sscanf) on every call past its last
+ * transition.  Two hours remembered, as a row's time and its written_at
+ * alternate; a zone whose hours are not whole is remembered a minute at
+ * a time.
+ */
+void
+clock_format(time_t t, char out[20])
+{
+	static _Thread_local struct {
+		time_t hour;	/* -1: none; else its first second */
+		int whole;
+		char s[20];
+	} seen[2] = { { -1, 0, "" }, { -1, 0, "" } };
+	static _Thread_local int next;
+	time_t h = t - t % 3600;
+	int i, d;
+
+	if (t < 0) {
+		format_minute(t, out);
+		return;
+	}
+	for (i = 0; i < 2 && seen[i].hour != h; i++)
+		;
+	if (i == 2) {
+		i = next;
+		next = !next;
+		seen[i].hour = h;
+		seen[i].whole = whole_hour(h, seen[i].s);
+	}
+	if (!seen[i].whole) {
+		format_minute(t, out);
+		return;
+	}
+	d = (int)(t - h);
+	memcpy(out, seen[i].s, 20);
+	out[14] = '0' + d / 600;
+	out[15] = '0' + d / 60 % 10;
+	out[17] = '0' + d % 60 / 10;
+	out[18] = '0' + d % 10;
 }
 
 void

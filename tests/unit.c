@@ -285,6 +285,53 @@ test_clock_hours(void)
 	    "is still refused");
 }
 
+/*
+ * clock_format against localtime and strftime, second by random second,
+ * in zones of whole hours, of half hours (remembered a minute at a time)
+ * and with summer time, one changing its clocks at half past: the 81
+ * days from 15 February, each zone in another year, as the remembered
+ * hours are the last two formatted.
+ */
+static void
+test_clock_format(void)
+{
+	static const char *const zones[] = { "Asia/Shanghai", "Asia/Kolkata",
+		"America/New_York", "Australia/Lord_Howe", "Europe/London",
+		/* whole hours, changed at half past: an hour split in two */
+		"XST-1XDT-2,M3.5.0/1:30,M10.5.0/3:30" };
+	const char *was = getenv("TZ");
+	char saved[64], got[20], want[20];
+	unsigned seed = 7;
+	size_t z;
+	int i, ok = 1;
+
+	snprintf(saved, sizeof saved, "%s", was ? was : "");
+	for (z = 0; z < sizeof zones / sizeof zones[0]; z++) {
+		/* 15 February on, a year later for each zone: March's changes */
+		time_t t = (time_t)1771113600 + (time_t)z * 31536000;
+
+		setenv("TZ", zones[z], 1);
+		tzset();
+		for (i = 0; i < 20000; i++) {
+			struct tm tm;
+
+			seed = seed * 1103515245u + 12345u;
+			t += (time_t)(seed >> 8) % 700;	/* 81 days in all */
+			localtime_r(&t, &tm);
+			strftime(want, sizeof want, "%Y-%m-%d %H:%M:%S", &tm);
+			clock_format(t, got);
+			ok &= strcmp(got, want) == 0;
+		}
+	}
+	if (was)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	CHECK(ok, "clock: format as localtime and strftime write it, in six "
+	    "zones, summer time and half hours");
+}
+
 static void
 test_clock(void)
 {
@@ -1925,6 +1972,7 @@ main(void)
 	test_spill();
 	test_clock();
 	test_clock_hours();
+	test_clock_format();
 	test_field();
 	test_text_utf8();
 	test_out();

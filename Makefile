@@ -40,7 +40,7 @@ ANALYZE_DEBS = clang clang-tools cppcheck
 
 PLUMBING = lib/msg.o lib/clock.o lib/field.o lib/out.o lib/conf.o lib/cli.o \
            lib/files.o lib/words.o lib/spill.o \
-           lib/scan.o lib/ledger.o lib/sign.o lib/verify.o lib/archive.o lib/import.o
+           lib/disk.o lib/scan.o lib/ledger.o lib/sign.o lib/verify.o lib/archive.o lib/import.o
 FORMS    = lib/duty.o lib/roster.o lib/key.o lib/owner.o lib/complaint.o lib/compstep.o \
            lib/compform.o lib/compstats.o lib/compimport.o lib/check.o lib/visit.o lib/visitlist.o lib/visitform.o lib/desk.o lib/fee.o lib/reno.o lib/renoform.o lib/alert.o \
            lib/report.o lib/group.o lib/layout.o lib/books.o

@@ -7,7 +7,7 @@
  * bytes, seq and hash: the book is the same chain, only spread over
  * files.  Every new file is written and synced under a ".new" name; then
  * a journal listing the renames is put in place (the commit point), the
- * renames are done and the journal removed (journal_replay, ledger.c).
+ * renames are done and the journal removed (journal_replay, disk.c).
  * Whoever next takes the book's lock finishes a journal it finds, so
  * that a crash leaves the old state or the new one, never a mixture.
  *

@@ -7,16 +7,16 @@
  * so that a crash leaves all of them or none (SPEC 6).
  *
  * Sections:
- *   helpers        hashing (one SHA-256 fetched once), syncing, paths
+ *   helpers        crash points, a row's content as it is hashed
  *   opening        a book's columns and header
  *   the tail       where the last whole row ends; a torn row set aside
  *   appending      lock, begin, add, commit, rollback
  *   several books  a group commit through a journal
- *   journals       the one replay of a committed journal (group, archive)
  *   anchors        a book's head recorded outside it
+ *   journals       an archive cut off, finished
  *
- * Reading is scan.c's, checking verify.c's, binding volumes archive.c's
- * (ledger_priv.h).
+ * Reading is scan.c's, checking verify.c's, binding volumes archive.c's,
+ * hashing, copying and the journals' replay disk.c's (ledger_priv.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,84 +63,6 @@ ledger_crash_point(const char *point)
 	const char *want = getenv("PM_TEST_CRASH");
 
 	return want != NULL && strcmp(want, point) == 0;
-}
-
-/*
- * SHA-256 fetched once (OpenSSL 3): EVP_sha256() in every init looks the
- * algorithm up again, behind a lock, on every row.
- */
-const EVP_MD *
-sha256_md(void)
-{
-	static EVP_MD *md;
-
-	/*
-	 * The default provider is all it takes: reading openssl.cnf (and
-	 * what it includes), or naming every legacy cipher and digest for
-	 * lookups by name that pm-tools never makes, would cost each
-	 * command more than its write.
-	 */
-	if (md == NULL && (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
-	    OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
-	    NULL) != 1 || (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL))
-		die(EX_SOFTWARE, "SHA-256 is not available");
-	return md;
-}
-
-/* Each byte's two hex digits, a row of sixteen for each high nibble. */
-#define HEX_ROW(h) { h, '0' }, { h, '1' }, { h, '2' }, { h, '3' }, \
-	{ h, '4' }, { h, '5' }, { h, '6' }, { h, '7' }, { h, '8' }, \
-	{ h, '9' }, { h, 'a' }, { h, 'b' }, { h, 'c' }, { h, 'd' }, \
-	{ h, 'e' }, { h, 'f' }
-static const char hex_pairs[256][2] = {
-	HEX_ROW('0'), HEX_ROW('1'), HEX_ROW('2'), HEX_ROW('3'),
-	HEX_ROW('4'), HEX_ROW('5'), HEX_ROW('6'), HEX_ROW('7'),
-	HEX_ROW('8'), HEX_ROW('9'), HEX_ROW('a'), HEX_ROW('b'),
-	HEX_ROW('c'), HEX_ROW('d'), HEX_ROW('e'), HEX_ROW('f')
-};
-
-void
-sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,
-    size_t blen, char out[HASH_HEX + 1])
-{
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	/* the context keeps its digest: no fetch, no new state per row */
-	if (EVP_DigestInit_ex2(md, EVP_MD_CTX_get0_md(md) == sha256_md() ?
-	    NULL : sha256_md(), NULL) != 1 ||
-	    EVP_DigestUpdate(md, a, alen) != 1 ||
-	    (b != NULL && (EVP_DigestUpdate(md, "\n", 1) != 1 ||
-	    EVP_DigestUpdate(md, b, blen) != 1)) ||
-	    EVP_DigestFinal_ex(md, d, &n) != 1)
-		die(EX_SOFTWARE, "SHA-256 failed");
-	for (i = 0; i < n; i++)
-		memcpy(out + 2 * i, hex_pairs[d[i]], 2);
-	out[2 * n] = '\0';
-}
-
-int
-is_hash(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len != HASH_HEX)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
-}
-
-void
-fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
 }
 
 /* The content of a row before its hash, CSV-encoded, as it is hashed. */
@@ -857,24 +779,6 @@ ledger_tx_head(const struct ledger_tx *tx)
 	return tx->head;
 }
 
-/* 0, or the errno of the write that failed */
-static int
-write_full(int fd, const char *s, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? errno : ENOSPC;
-		s += w;
-		n -= w;
-	}
-	return 0;
-}
-
 static void
 write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
 {
@@ -908,59 +812,20 @@ flush_batch(struct ledger_tx *tx)
 	buf_reset(&tx->rows);
 }
 
-/* What copy_file_range left, from off: read and written by hand. */
-static void
-copy_rest(struct ledger_tx *tx, off_t off)
-{
-	char *chunk;
-	ssize_t n;
-
-	if (off >= tx->good_end)
-		return;
-	chunk = xmalloc(READ_CHUNK);
-	while (off < tx->good_end) {
-		size_t want = tx->good_end - off > READ_CHUNK ? READ_CHUNK :
-		    (size_t)(tx->good_end - off);
-
-		n = pread(tx->fd, chunk, want, off);
-		if (n <= 0) {
-			struct ledger *l = tx->l;
-			int saved = n < 0 ? errno : EIO;
-
-			free(chunk);
-			ledger_rollback(tx);
-			die(EX_IOERR, "%s: %s", l->path, strerror(saved));
-		}
-		write_all(tx, tx->tmpfd, chunk, n);
-		off += n;
-	}
-	free(chunk);
-}
-
-/*
- * The book's whole rows into its copy, inside the kernel where it can
- * (copy_file_range: no pass through this process); else read and written.
- */
+/* The book's whole rows into its copy (disk.c's copy_whole). */
 static void
 copy_book(struct ledger_tx *tx)
 {
-	off_t off = 0;
-	ssize_t n;
+	int saved = copy_whole(tx->fd, tx->tmpfd, tx->good_end,
+	    ledger_crash_point("copy-by-hand"));
 
-	while (off < tx->good_end && !ledger_crash_point("copy-by-hand")) {
-		n = copy_file_range(tx->fd, &off, tx->tmpfd, NULL,
-		    (size_t)(tx->good_end - off), 0);
-		if (n <= 0)
-			break;
-	}
-	if (off < tx->good_end && lseek(tx->tmpfd, off, SEEK_SET) != off) {
+	if (saved != 0) {
 		struct ledger *l = tx->l;
-		int saved = errno;
 
 		ledger_rollback(tx);
-		die(EX_IOERR, "%s: %s", l->path, strerror(saved));
+		die(EX_IOERR, _("cannot write %s: %s; nothing was "
+		    "recorded"), l->path, strerror(saved));
 	}
-	copy_rest(tx, off);
 }
 
 /* Several rows: copy the book to a new file that will replace it. */
@@ -1379,127 +1244,7 @@ anchors_scan(const char *dir, anchor_fn fn, void *arg)
 	return rc;
 }
 
-/* ---- archiving (SPEC 3) ------------------------------------------------ */
-
-/*
- * Archiving binds the closed matters of past months into volumes,
- *   archive/<ledger>/<YYYY>/<ledger>-<YYYY-MM>.csv.gz  and  .manifest,
- * and replaces the live book by the rows left in it.  Rows keep their
- * bytes, seq and hash: the book is the same chain, only spread over
- * files.  Every new file is written and synced under a ".new" name; then
- * a journal listing the renames is put in place (the commit point), the
- * renames are done and the journal removed.  Whoever next takes the
- * book's lock finishes a journal it finds, so that a crash leaves the old
- * state or the new one, never a mixture.
- */
-
-void
-mkdir_p(const char *dir, const char *sub, mode_t mode)
-{
-	struct buf b = { 0 };
-	const char *p = sub;
-
-	for (;;) {
-		const char *slash = strchr(p, '/');
-
-		buf_reset(&b);
-		buf_addf(&b, "%s/%.*s", dir, (int)(slash ? slash - sub :
-		    (long)strlen(sub)), sub);
-		if (files_mkdir(b.s, mode) != 0)
-			die(EX_CANTCREAT, _("cannot create %s: %s"), b.s,
-			    strerror(errno));
-		if (slash == NULL)
-			break;
-		p = slash + 1;
-	}
-	buf_free(&b);
-}
-
-void
-parent_sync(const char *path)
-{
-	char *d = xstrdup(path), *slash = strrchr(d, '/');
-
-	if (slash != NULL) {
-		*slash = '\0';
-		fsync_dir(d);
-	}
-	free(d);
-}
-
 /* ---- journals ---------------------------------------------------------- */
-
-/*
- * A line of a journal: "from<TAB>to", or a group commit's older
- * "BOOK.csv" (meaning BOOK.csv.group -> BOOK.csv).
- */
-static int
-journal_line(char *line, struct buf *from, const char **to)
-{
-	char *tab = strchr(line, '\t');
-
-	buf_reset(from);
-	if (tab != NULL) {
-		*tab = '\0';
-		buf_adds(from, line);
-		*to = tab + 1;
-	} else {
-		buf_addf(from, "%s.group", line);
-		*to = line;
-	}
-	/* names inside dir: a journal never moves a file elsewhere */
-	return *line != '\0' && **to != '\0' && strstr(from->s, "..") ==
-	    NULL && strstr(*to, "..") == NULL && *from->s != '/' && **to != '/';
-}
-
-int
-journal_replay(const char *dir, const char *journal, const char *only,
-    int crash_after)
-{
-	struct buf from = { 0 }, src = { 0 }, dst = { 0 };
-	char *line = NULL;
-	const char *to;
-	size_t cap = 0;
-	ssize_t n;
-	int waiting = 0, done = 0;
-	FILE *fp = fopen(journal, "r");
-
-	if (fp == NULL)
-		return 0;
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (!journal_line(line, &from, &to))
-			continue;
-		buf_reset(&src);
-		buf_reset(&dst);
-		buf_addf(&src, "%s/%s", dir, from.s);
-		buf_addf(&dst, "%s/%s", dir, to);
-		if (access(src.s, F_OK) != 0)
-			continue;	/* done before a crash */
-		if (only != NULL && strcmp(to, only) != 0) {
-			waiting++;
-			continue;
-		}
-		if (rename(src.s, dst.s) != 0)
-			die(EX_IOERR, _("cannot finish writing %s: rename %s: %s"),
-			    dst.s, src.s, strerror(errno));
-		parent_sync(dst.s);
-		if (crash_after && ++done == crash_after)
-			raise(SIGKILL);
-	}
-	fclose(fp);
-	free(line);
-	buf_free(&from);
-	buf_free(&src);
-	buf_free(&dst);
-	if (waiting == 0) {
-		if (unlink(journal) != 0 && errno != ENOENT)
-			die(EX_IOERR, "%s: %s", journal, strerror(errno));
-		parent_sync(journal);
-	}
-	return waiting;
-}
 
 void
 archive_journal_path(struct buf *b, const struct ledger *l)
@@ -1518,35 +1263,4 @@ archive_recover(struct ledger *l)
 	if (access(j.s, F_OK) == 0)
 		journal_replay(l->dir, j.s, NULL, 0);
 	buf_free(&j);
-}
-
-void
-file_sha256(const char *path, char out[HASH_HEX + 1])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-	char *chunk = xmalloc(READ_CHUNK);
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	out[0] = '\0';
-	if (fd < 0 || md == NULL || EVP_DigestInit_ex2(md, sha256_md(), NULL)
-	    != 1)
-		goto out;
-	while ((r = read(fd, chunk, READ_CHUNK)) > 0)
-		EVP_DigestUpdate(md, chunk, r);
-	if (r == 0 && EVP_DigestFinal_ex(md, d, &n) == 1) {
-		for (i = 0; i < n; i++) {
-			out[2 * i] = hex[d[i] >> 4];
-			out[2 * i + 1] = hex[d[i] & 15];
-		}
-		out[2 * n] = '\0';
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	EVP_MD_CTX_free(md);
-	free(chunk);
 }

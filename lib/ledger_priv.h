@@ -1,15 +1,18 @@
 /*
- * ledger_priv.h - what the three files of the ledger layer share and
- * nothing else sees: the book's open state, the reader's cursor, the
- * journal, and the small helpers of hashing and syncing.
+ * ledger_priv.h - what the files of the ledger layer share and nothing
+ * else sees: the book's open state, the reader's cursor, the journal,
+ * and the small helpers of hashing and syncing.
  *
+ *   disk.c     hashing, a write whole, a file copied, directories made
+ *              and synced, the one journal replay      (uses none)
  *   scan.c     rows at disk speed; volumes and the live file merged;
  *              volume names, months and manifests as a reader sees them
- *   ledger.c   open, lock, tail, append, chain, group commit, journal
- *              replay, anchors                          (uses scan.c)
+ *                                                       (uses disk.c)
+ *   ledger.c   open, lock, tail, append, chain, group commit, anchors
+ *                                                (uses scan.c, disk.c)
  *   verify.c   the chain, manifests, anchors, heads and witnesses
- *                                                       (uses both)
- *   archive.c  volumes written, manifests, purge        (uses all three)
+ *                                                (uses all of the above)
+ *   archive.c  volumes written, manifests, purge   (uses all of the above)
  *
  * pm.h stays the public vocabulary; forms never include this file.
  */
@@ -39,6 +42,28 @@ struct ledger {
 	raw_want_fn want;	/* ledger_want: rows passed over unsplit */
 	void *want_arg;
 };
+
+/* ---- disk.c ------------------------------------------------------------ */
+
+void sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,
+    size_t blen, char out[HASH_HEX + 1]);
+void file_sha256(const char *path, char out[HASH_HEX + 1]);
+int is_hash(const char *s, size_t len);
+/* 0, or the errno of the write that failed (ENOSPC for a short one) */
+int write_full(int fd, const char *s, size_t n);
+int copy_whole(int src, int dst, off_t end, int by_hand);
+void fsync_dir(const char *dir);
+void parent_sync(const char *path);
+void mkdir_p(const char *dir, const char *sub, mode_t mode);
+/*
+ * A journal: lines "from<TAB>to" of renames inside dir, put in place by
+ * one rename (the commit point) and replayed by whoever comes next.
+ * only: replay only the renames onto that name, counting the others as
+ * still waiting (a group commit's books are finished each under its own
+ * lock); NULL: all of them.  The journal goes once none waits.
+ */
+int journal_replay(const char *dir, const char *journal, const char *only,
+    int crash_after);
 
 /* ---- scan.c ------------------------------------------------------------ */
 
@@ -133,28 +158,12 @@ struct ledger_tx {
 	char wts[20];		/* and as it is written ("" before any) */
 };
 
-void sha256_hex(EVP_MD_CTX *md, const char *a, size_t alen, const char *b,
-    size_t blen, char out[HASH_HEX + 1]);
-void file_sha256(const char *path, char out[HASH_HEX + 1]);
-int is_hash(const char *s, size_t len);
-void fsync_dir(const char *dir);
-void parent_sync(const char *path);
-void mkdir_p(const char *dir, const char *sub, mode_t mode);
 const char *base_name(const char *path);
 void tx_free(struct ledger_tx *tx);
 void ledger_sweep_idle(struct ledger *l);
 int archived_head(const struct ledger *l, long *seq, char hash[HASH_HEX + 1]);
 void group_paths(const char *dir, struct buf *journal, struct buf *lock);
 
-/*
- * A journal: lines "from<TAB>to" of renames inside dir, put in place by
- * one rename (the commit point) and replayed by whoever comes next.
- * only: replay only the renames onto that name, counting the others as
- * still waiting (a group commit's books are finished each under its own
- * lock); NULL: all of them.  The journal goes once none waits.
- */
-int journal_replay(const char *dir, const char *journal, const char *only,
-    int crash_after);
 void archive_journal_path(struct buf *b, const struct ledger *l);
 
 #endif

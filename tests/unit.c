@@ -167,6 +167,53 @@ test_str_set(void)
  * without runs in a temporary file (a limit of 1 KiB makes dozens), the
  * rest of each record intact.
  */
+/*
+ * copy_whole: a prefix of a file of several read chunks, in the kernel
+ * and by hand, lands byte for byte with the copy's offset at its end
+ * (the rows that follow are written there); a source shorter than the
+ * prefix asked for is an error, not a short copy.
+ */
+static void
+test_copy_whole(void)
+{
+	size_t total = 3 * READ_CHUNK + 12345, i, got;
+	off_t ends[] = { 0, 1, READ_CHUNK, READ_CHUNK + 1, 3 * READ_CHUNK + 12345 };
+	char *data = xmalloc(total), *back, src[300], dst[300];
+	unsigned x = 12345;
+	int by_hand, k, in, out, ok;
+
+	for (i = 0; i < total; i++) {
+		x = x * 1103515245 + 12345;
+		data[i] = (char)(x >> 16);
+	}
+	snprintf(src, sizeof src, "%s/copy-src", tmpdir);
+	snprintf(dst, sizeof dst, "%s/copy-dst", tmpdir);
+	write_file(src, data, total);
+	in = open(src, O_RDONLY);
+	for (by_hand = 0; by_hand <= 1; by_hand++)
+		for (k = 0; k < (int)(sizeof ends / sizeof ends[0]); k++) {
+			out = open(dst, O_RDWR | O_CREAT | O_TRUNC, 0600);
+			ok = copy_whole(in, out, ends[k], by_hand) == 0 &&
+			    lseek(out, 0, SEEK_CUR) == ends[k];
+			close(out);
+			back = read_file(dst, &got);
+			ok = ok && got == (size_t)ends[k] &&
+			    memcmp(back, data, got) == 0;
+			free(back);
+			CHECK(ok, by_hand ? "copy_whole by hand: the prefix, "
+			    "offset at its end" : "copy_whole in the kernel: "
+			    "the prefix, offset at its end");
+		}
+	for (by_hand = 0; by_hand <= 1; by_hand++) {
+		out = open(dst, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		CHECK(copy_whole(in, out, (off_t)total + 10, by_hand) == EIO,
+		    "copy_whole: a source shorter than asked is EIO");
+		close(out);
+	}
+	close(in);
+	free(data);
+}
+
 static void
 test_spill(void)
 {
@@ -1969,6 +2016,7 @@ main(void)
 	test_str_set();
 	test_num_format();
 	test_csv_put();
+	test_copy_whole();
 	test_spill();
 	test_clock();
 	test_clock_hours();

@@ -23,10 +23,20 @@ endif
 PM_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
             -Wno-missing-field-initializers -Ilib \
             -DLOCALEDIR='"$(LOCALEDIR)"' $(SANFLAGS) \
-            $(shell $(PKG_CONFIG) --cflags zlib libcrypto xlsxwriter 2>/dev/null)
-# libcsv ships no .pc file; zlib, libcrypto and libxlsxwriter do.
-PM_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs zlib libcrypto xlsxwriter \
-              2>/dev/null || echo -lz -lcrypto -lxlsxwriter) -pthread
+            $(shell $(PKG_CONFIG) --cflags zlib libcrypto xlsxwriter 2>/dev/null) \
+            $(if $(XLSX_SONAME),-DXLSX_SONAME='"$(XLSX_SONAME)"')
+# Starting a command is most of the time of an add (README, Performance):
+# libcrypto is linked in from its archive (libssl-dev ships it), sparing
+# the shared library's 4,000 symbols bound at every start (CRYPTO=shared
+# links that instead), and libxlsxwriter, which brings the shared
+# libcrypto and libminizip with it, is opened (dlopen) by its soname at
+# the first spreadsheet asked for.  libcsv ships no .pc file.
+CRYPTO    ?= static
+CRYPTO_A  := $(shell $(CC) -print-file-name=libcrypto.a)
+LIBCRYPTO  = $(if $(and $(filter static,$(CRYPTO)),$(wildcard $(CRYPTO_A))),$(CRYPTO_A),-lcrypto)
+XLSX_SONAME := $(shell objdump -p "$$($(CC) -print-file-name=libxlsxwriter.so)" \
+                 2>/dev/null | sed -n 's/^ *SONAME *//p')
+PM_LIBS   = -lcsv $(LIBCRYPTO) -lz -ldl -pthread
 
 # The Debian packages the build and the tests need: the tests open the
 # html reports in headless Chromium and an export in LibreOffice Calc,
@@ -61,10 +71,10 @@ all: .deps-ok $(COMMANDS) $(MOFILES) $(COMPLETIONS)
 
 # As git's GIT-CFLAGS: the commands carry LOCALEDIR, so a change of PREFIX
 # (make install PREFIX=/opt/x after a plain make) rebuilds what uses it.
-BUILD_OPTS = LOCALEDIR=$(LOCALEDIR)
+BUILD_OPTS = LOCALEDIR=$(LOCALEDIR) XLSX_SONAME=$(XLSX_SONAME) LIBCRYPTO=$(LIBCRYPTO)
 .build-opts: FORCE
 	@echo '$(BUILD_OPTS)' | cmp -s - $@ || echo '$(BUILD_OPTS)' >$@
-lib/msg.o: .build-opts
+lib/msg.o lib/out.o: .build-opts
 
 contrib/bash-completion/%: bin/%.c lib/pm.h contrib/mkcompletion.sh
 	@mkdir -p $(dir $@)

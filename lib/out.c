@@ -21,6 +21,7 @@
  * fit is printed as a record instead, a "title  value" line a column,
  * long values wrapped.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -253,6 +254,41 @@ csv_line(struct out *o, const char *const *vals)
 
 /* ---- xlsx: a real spreadsheet (SPEC 5) ----------------------------------- */
 
+/*
+ * libxlsxwriter is opened at the first spreadsheet, not linked: it needs
+ * the shared libcrypto and libminizip, and loading the three was a third
+ * of the time of every add.  The calls made of it, each through a
+ * pointer of the type its header gives.
+ */
+#ifndef XLSX_SONAME
+#define XLSX_SONAME "libxlsxwriter.so"
+#endif
+#define LXW_CALLS(X) X(workbook_new_opt) X(workbook_add_format) \
+	X(workbook_add_worksheet) X(workbook_close) X(format_set_bold) \
+	X(format_set_bg_color) X(format_set_num_format) \
+	X(worksheet_write_string) X(worksheet_write_number) \
+	X(worksheet_write_datetime) X(worksheet_freeze_panes) \
+	X(worksheet_set_column) X(lxw_strerror)
+#define LXW_POINTER(f) __typeof__(f) *f;
+static struct {
+	LXW_CALLS(LXW_POINTER)
+} lxw;
+
+static void
+xlsx_load(void)
+{
+	void *lib = dlopen(XLSX_SONAME, RTLD_NOW | RTLD_LOCAL);
+	const char *missing = NULL;
+
+#define LXW_FIND(f) if (lib != NULL && missing == NULL && \
+	(*(void **)&lxw.f = dlsym(lib, #f)) == NULL) missing = #f;
+	LXW_CALLS(LXW_FIND)
+#undef LXW_FIND
+	if (lib == NULL || missing != NULL)
+		die(EX_CANTCREAT, _("--format xlsx: cannot load %s: %s"),
+		    XLSX_SONAME, lib == NULL ? dlerror() : missing);
+}
+
 static void copy_to_stdout(const char *path);
 
 static struct {
@@ -349,17 +385,17 @@ out_sheet_name(const char *name)
 static void
 xlsx_formats(void)
 {
-	xl.head = workbook_add_format(xl.wb);
-	format_set_bold(xl.head);
-	format_set_bg_color(xl.head, 0xEEEEEE);
-	xl.text = workbook_add_format(xl.wb);
-	format_set_num_format(xl.text, "@");	/* 0011020304 stays text */
-	xl.date = workbook_add_format(xl.wb);
-	format_set_num_format(xl.date, "yyyy-mm-dd");
-	xl.datetime = workbook_add_format(xl.wb);
-	format_set_num_format(xl.datetime, "yyyy-mm-dd hh:mm");
-	xl.pct = workbook_add_format(xl.wb);
-	format_set_num_format(xl.pct, "0.0%");
+	xl.head = lxw.workbook_add_format(xl.wb);
+	lxw.format_set_bold(xl.head);
+	lxw.format_set_bg_color(xl.head, 0xEEEEEE);
+	xl.text = lxw.workbook_add_format(xl.wb);
+	lxw.format_set_num_format(xl.text, "@");	/* 0011020304 stays text */
+	xl.date = lxw.workbook_add_format(xl.wb);
+	lxw.format_set_num_format(xl.date, "yyyy-mm-dd");
+	xl.datetime = lxw.workbook_add_format(xl.wb);
+	lxw.format_set_num_format(xl.datetime, "yyyy-mm-dd hh:mm");
+	xl.pct = lxw.workbook_add_format(xl.wb);
+	lxw.format_set_num_format(xl.pct, "0.0%");
 }
 
 static void
@@ -374,13 +410,14 @@ xlsx_open(struct out *o)
 		 * length in little memory (they are written in order) */
 		lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
 
-		xl.wb = workbook_new_opt(xl.path, &opt);
+		xlsx_load();
+		xl.wb = lxw.workbook_new_opt(xl.path, &opt);
 		if (xl.wb == NULL)
 			die(EX_CANTCREAT, _("--out: cannot create %s"), xl.path);
 		xlsx_formats();
 	}
 	xl.nsheets++;
-	o->ws = workbook_add_worksheet(xl.wb, xl.sheet[0] ? xl.sheet : NULL);
+	o->ws = lxw.workbook_add_worksheet(xl.wb, xl.sheet[0] ? xl.sheet : NULL);
 	xl.sheet[0] = '\0';
 	if (o->ws == NULL)
 		die(EX_SOFTWARE, "xlsx: cannot add worksheet %d", xl.nsheets);
@@ -388,11 +425,11 @@ xlsx_open(struct out *o)
 		const char *zh = words_chinese() ? words_title(o->names[i]) :
 		    NULL;
 
-		worksheet_write_string(o->ws, 0, i, zh ? zh : o->names[i],
+		lxw.worksheet_write_string(o->ws, 0, i, zh ? zh : o->names[i],
 		    xl.head);
 		o->xwidth[i] = out_width(zh ? zh : o->names[i]);
 	}
-	worksheet_freeze_panes(o->ws, 1, 0);
+	lxw.worksheet_freeze_panes(o->ws, 1, 0);
 }
 
 /* "YYYY-MM-DD[ HH:MM[:SS]]" as a spreadsheet date; 0 when it is not one. */
@@ -427,13 +464,13 @@ xlsx_row(struct out *o, const char *const *vals)
 		int timed, w = out_width(v);
 
 		if (*v && *end == '\0' && (strchr(f, 'n') || strchr(f, 'r')))
-			worksheet_write_number(o->ws, r, i, d, strchr(f, 'r') ?
+			lxw.worksheet_write_number(o->ws, r, i, d, strchr(f, 'r') ?
 			    xl.pct : NULL);
 		else if (*v && strchr(f, 'd') && xlsx_date(v, &dt, &timed))
-			worksheet_write_datetime(o->ws, r, i, &dt, timed ?
+			lxw.worksheet_write_datetime(o->ws, r, i, &dt, timed ?
 			    xl.datetime : xl.date);
 		else if (*v)
-			worksheet_write_string(o->ws, r, i, v, xl.text);
+			lxw.worksheet_write_string(o->ws, r, i, v, xl.text);
 		if (w > o->xwidth[i])
 			o->xwidth[i] = w;
 	}
@@ -446,7 +483,7 @@ xlsx_close(struct out *o)
 
 	/* wide enough to read, never wider than a screen */
 	for (i = 0; i < o->ncols; i++)
-		worksheet_set_column(o->ws, i, i, (o->xwidth[i] > 60 ? 60 :
+		lxw.worksheet_set_column(o->ws, i, i, (o->xwidth[i] > 60 ? 60 :
 		    o->xwidth[i]) + 2, NULL);
 }
 
@@ -484,11 +521,11 @@ out_finish(void)
 	}
 	if (xl.wb == NULL)
 		die(EX_USAGE, _("--format xlsx: this command writes no table"));
-	err = workbook_close(xl.wb);
+	err = lxw.workbook_close(xl.wb);
 	xl.wb = NULL;
 	if (err != LXW_NO_ERROR)
 		die(EX_IOERR, _("%s: cannot write the spreadsheet: %s"),
-		    xl.to_stdout ? "stdout" : xl.path, lxw_strerror(err));
+		    xl.to_stdout ? "stdout" : xl.path, lxw.lxw_strerror(err));
 	if (xl.to_stdout)
 		copy_to_stdout(xl.path);
 	xl.finished = 1;

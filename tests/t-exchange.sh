@@ -270,3 +270,27 @@ elif [ "${CI:-}" = true ]; then
 else
 	echo "ok - LibreOffice round trip # SKIP soffice not installed (apt-get install libreoffice-calc-nogui)"
 fi
+
+# ---- libxlsxwriter, opened for a spreadsheet only -----------------------------------------
+# LD_DEBUG=files has the dynamic loader name each library it loads.
+test_expect_success 'an add loads neither libxlsxwriter nor the libminizip it needs' '
+	fresh "$T/lib" &&
+	PM_DATA=$T/lib LD_DEBUG=files pm-duty log --text 一条 >/dev/null 2>"$T/ld" &&
+	grep -q "file=libcsv" "$T/ld" &&
+	! grep -q "xlsxwriter\|minizip" "$T/ld"
+'
+test_expect_success 'a spreadsheet asked for opens libxlsxwriter, and is written' '
+	PM_DATA=$T/lib LD_DEBUG=files pm-duty show --date 2026-11-22 --format xlsx \
+	    --out "$T/lib/day.xlsx" 2>"$T/ld" &&
+	grep -q "file=libxlsxwriter.*dynamically loaded" "$T/ld" &&
+	test "$(head -c 2 "$T/lib/day.xlsx")" = PK
+'
+test_expect_success 'a libxlsxwriter that cannot be loaded: one line naming it, exit 73, no file left' '
+	soname=$(sed -n "s/.*file=\(libxlsxwriter[^ ]*\) .*dynamically loaded.*/\1/p" "$T/ld" | head -1) &&
+	test -n "$soname" && mkdir -p "$T/nolib" && : >"$T/nolib/$soname" &&
+	PM_DATA=$T/lib LD_LIBRARY_PATH=$T/nolib expect_status 73 pm-duty show --date 2026-11-22 \
+	    --format xlsx --out "$T/lib/no.xlsx" &&
+	test "$(wc -l <"$T/err")" = 1 &&
+	grep -q "^pm-duty: --format xlsx: cannot load $soname: " "$T/err" &&
+	test ! -e "$T/lib/no.xlsx"
+'

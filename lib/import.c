@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -749,11 +750,30 @@ seen_slot(unsigned char (*v)[16], size_t cap, const unsigned char *d)
 	return 0;
 }
 
+/*
+ * A table past 2 MiB on huge pages where the kernel gives them (THP,
+ * madvise): each key looks up a slot anywhere in it, and on 4 KiB pages
+ * nearly every lookup missed the TLB as well as the cache.
+ */
+#define HUGE_PAGE (2 * 1024 * 1024)
+static void *
+seen_table(size_t bytes)
+{
+	void *p;
+
+	if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		return xmalloc(bytes);
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);	/* a hint: 4 KiB pages work too */
+#endif
+	return p;
+}
+
 static void
 seen_resize(struct import_seen *s, size_t cap)
 {
 	static const unsigned char zero[16];
-	unsigned char (*v)[16] = xmalloc(cap * 16);
+	unsigned char (*v)[16] = seen_table(cap * 16);
 	size_t i;
 
 	/*

@@ -199,21 +199,6 @@ ledger_want(struct ledger *l, raw_want_fn want, void *arg)
 	l->want_arg = arg;
 }
 
-int
-ledger_col(const struct ledger *l, const char *name)
-{
-	int i;
-
-	/* the forms pass the very strings of their column tables */
-	for (i = 0; i < l->ncols; i++)
-		if (l->cols[i] == name)
-			return i;
-	for (i = 0; i < l->ncols; i++)
-		if (strcmp(l->cols[i], name) == 0)
-			return i;
-	return -1;
-}
-
 const char *
 row_get(const struct ledger *l, const struct row *r, const char *col)
 {
@@ -235,20 +220,6 @@ char *
 row_strdup(const struct ledger *l, const struct row *r, const char *col)
 {
 	return xstrdup(row_get(l, r, col));
-}
-
-/* seq: the leading digits of the first field, as atol reads a seq */
-long
-row_seq(const struct row *r)
-{
-	const char *p;
-	long v = 0;
-
-	if (r->n == 0)
-		return 0;
-	for (p = r->f[0]; *p >= '0' && *p <= '9' && v < LONG_MAX / 10 - 9; p++)
-		v = v * 10 + (*p - '0');
-	return *p == '\0' || (*p >= '0' && *p <= '9') ? v : atol(r->f[0]);
 }
 
 /* Do cols[n - k, n) name the common tail tail[0..k)? */

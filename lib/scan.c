@@ -863,6 +863,36 @@ scan_merge(struct ledger *l, struct cursor *c, int nc, row_fn fn, void *arg)
 
 /* ---- books --------------------------------------------------------------- */
 
+/* A column of a book by name; -1 when it has none. */
+int
+ledger_col(const struct ledger *l, const char *name)
+{
+	int i;
+
+	/* the forms pass the very strings of their column tables */
+	for (i = 0; i < l->ncols; i++)
+		if (l->cols[i] == name)
+			return i;
+	for (i = 0; i < l->ncols; i++)
+		if (strcmp(l->cols[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* seq: the leading digits of the first field, as atol reads a seq */
+long
+row_seq(const struct row *r)
+{
+	const char *p;
+	long v = 0;
+
+	if (r->n == 0)
+		return 0;
+	for (p = r->f[0]; *p >= '0' && *p <= '9' && v < LONG_MAX / 10 - 9; p++)
+		v = v * 10 + (*p - '0');
+	return *p == '\0' || (*p >= '0' && *p <= '9') ? v : atol(r->f[0]);
+}
+
 /* The month of a volume from its name, as year * 12 + month - 1. */
 static long
 volume_month(const char *path)

@@ -750,11 +750,10 @@ ledger_tx_head(const struct ledger_tx *tx)
 	return tx->head;
 }
 
+/* saved: 0, or the errno of a write into the transaction's files */
 static void
-write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
+written_or_die(struct ledger_tx *tx, int saved)
 {
-	int saved = write_full(fd, s, n);
-
 	if (saved != 0) {
 		struct ledger *l = tx->l;
 
@@ -762,6 +761,12 @@ write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
 		die(EX_IOERR, _("cannot write %s: %s; nothing was "
 		    "recorded"), l->path, strerror(saved));
 	}
+}
+
+static void
+write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
+{
+	written_or_die(tx, write_full(fd, s, n));
 }
 
 /*
@@ -787,16 +792,8 @@ flush_batch(struct ledger_tx *tx)
 static void
 copy_book(struct ledger_tx *tx)
 {
-	int saved = copy_whole(tx->fd, tx->tmpfd, tx->good_end,
-	    ledger_crash_point("copy-by-hand"));
-
-	if (saved != 0) {
-		struct ledger *l = tx->l;
-
-		ledger_rollback(tx);
-		die(EX_IOERR, _("cannot write %s: %s; nothing was "
-		    "recorded"), l->path, strerror(saved));
-	}
+	written_or_die(tx, copy_whole(tx->fd, tx->tmpfd, tx->good_end,
+	    ledger_crash_point("copy-by-hand")));
 }
 
 /* Several rows: copy the book to a new file that will replace it. */

@@ -6,10 +6,12 @@
  *
  * Sections:
  *   hashing      SHA-256 fetched once; a row's chain hash; a file's
- *   writing      a write whole; a file copied in the kernel, else by hand
+ *   writing      a write whole; a file copied in the kernel, else by hand;
+ *                a long write's data flushed while it goes on
  *   directories  made with their parents; a rename made durable
  *   journals     the one replay of a committed journal (group, archive)
  */
+#include <aio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -172,6 +174,64 @@ copy_whole(int src, int dst, off_t end, int by_hand)
 	}
 	free(chunk);
 	return err;
+}
+
+/*
+ * A file written for long (an import's copy of its book) is flushed as
+ * it goes, every SYNC_AHEAD bytes, by an fdatasync on libc's AIO thread:
+ * the disk's cache is emptied while the rows are still being made, and
+ * the commit's fsync, the promise, waits for the last stretch instead
+ * of for hundreds of megabytes at once (0.16-0.21 s of a 1M-row import
+ * measured on a virtual disk; 0.01 s so).  A flush that fails is the
+ * commit's failure: its error is not reported to a second fsync.
+ */
+/* 0 when none is under way or it succeeded, else its errno; wait: for it */
+static int
+ahead_done(struct sync_ahead *sa, int wait)
+{
+	const struct aiocb *list[1] = { &sa->cb };
+	int err;
+
+	if (!sa->pending)
+		return 0;
+	while ((err = aio_error(&sa->cb)) == EINPROGRESS) {
+		if (!wait)
+			return EINPROGRESS;
+		aio_suspend(list, 1, NULL);
+	}
+	sa->pending = 0;
+	if (aio_return(&sa->cb) == 0)
+		return 0;
+	return err != 0 ? err : EIO;
+}
+
+int
+sync_ahead(struct sync_ahead *sa, int fd, off_t at, size_t len)
+{
+	int err;
+
+#ifdef SYNC_FILE_RANGE_WRITE
+	sync_file_range(fd, at, (off_t)len, SYNC_FILE_RANGE_WRITE);
+#endif
+	sa->unsynced += len;
+	if (sa->unsynced < SYNC_AHEAD)
+		return 0;
+	if ((err = ahead_done(sa, 0)) != 0)
+		return err == EINPROGRESS ? 0 : err;
+	memset(&sa->cb, 0, sizeof sa->cb);
+	sa->cb.aio_fildes = fd;
+	sa->cb.aio_sigevent.sigev_notify = SIGEV_NONE;
+	if (aio_fsync(O_DSYNC, &sa->cb) == 0) {
+		sa->pending = 1;
+		sa->unsynced = 0;
+	}
+	return 0;	/* not started: the commit's fsync does it all */
+}
+
+int
+sync_ahead_end(struct sync_ahead *sa)
+{
+	return ahead_done(sa, 1);
 }
 
 /* ---- directories ------------------------------------------------------- */

@@ -771,8 +771,8 @@ write_all(struct ledger_tx *tx, int fd, const char *s, size_t n)
 
 /*
  * A batch's rows so far into its copy of the book, and the disk set to
- * work on them now: the commit's fsync then waits for the last few, not
- * for a whole import's hundreds of megabytes at once.
+ * work on them now (disk.c's sync_ahead): the commit's fsync then waits
+ * for the last few, not for a whole import's hundreds of megabytes.
  */
 static void
 flush_batch(struct ledger_tx *tx)
@@ -780,11 +780,9 @@ flush_batch(struct ledger_tx *tx)
 	off_t at = lseek(tx->tmpfd, 0, SEEK_CUR);
 
 	write_all(tx, tx->tmpfd, tx->rows.s, tx->rows.len);
-#ifdef SYNC_FILE_RANGE_WRITE
-	if (at >= 0)	/* a hint: the fsync that follows is the promise */
-		sync_file_range(tx->tmpfd, at, (off_t)tx->rows.len,
-		    SYNC_FILE_RANGE_WRITE);
-#endif
+	if (at >= 0)
+		written_or_die(tx, sync_ahead(&tx->ahead, tx->tmpfd, at,
+		    tx->rows.len));
 	buf_reset(&tx->rows);
 }
 
@@ -794,6 +792,8 @@ copy_book(struct ledger_tx *tx)
 {
 	written_or_die(tx, copy_whole(tx->fd, tx->tmpfd, tx->good_end,
 	    ledger_crash_point("copy-by-hand")));
+	written_or_die(tx, sync_ahead(&tx->ahead, tx->tmpfd, 0,
+	    (size_t)tx->good_end));
 }
 
 /* Several rows: copy the book to a new file that will replace it. */
@@ -909,8 +909,10 @@ tx_free(struct ledger_tx *tx)
 		}
 	if (tx->fd >= 0)
 		close(tx->fd);
-	if (tx->tmpfd >= 0)
+	if (tx->tmpfd >= 0) {
+		sync_ahead_end(&tx->ahead);	/* its fd must outlive it */
 		close(tx->tmpfd);
+	}
 	buf_free(&tx->tmppath);
 	if (tx->lockfd >= 0)
 		close(tx->lockfd);	/* releases the lock */
@@ -926,6 +928,7 @@ ledger_commit(struct ledger_tx *tx)
 
 	if (tx->tmpfd >= 0) {
 		write_all(tx, tx->tmpfd, tx->rows.s, tx->rows.len);
+		written_or_die(tx, sync_ahead_end(&tx->ahead));
 		if (fsync(tx->tmpfd) != 0) {
 			int saved = errno;
 
@@ -1088,6 +1091,8 @@ ledger_commit_group(struct ledger_tx **tx, int n)
 		if (t->tmpfd < 0)
 			begin_batch(t);
 		err = write_full(t->tmpfd, t->rows.s, t->rows.len);
+		if (err == 0)
+			err = sync_ahead_end(&t->ahead);
 		if (err == 0 && fsync(t->tmpfd) != 0)
 			err = errno;
 		buf_reset(&t->rows);

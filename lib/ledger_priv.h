@@ -19,6 +19,7 @@
 #ifndef PM_LEDGER_PRIV_H
 #define PM_LEDGER_PRIV_H
 
+#include <aio.h>
 #include <stdint.h>
 
 #include <csv.h>
@@ -52,6 +53,16 @@ int is_hash(const char *s, size_t len);
 /* 0, or the errno of the write that failed (ENOSPC for a short one) */
 int write_full(int fd, const char *s, size_t n);
 int copy_whole(int src, int dst, off_t end, int by_hand);
+/* a long write flushed as it goes: len bytes at at just written to fd */
+#define SYNC_AHEAD (16 * 1024 * 1024)
+struct sync_ahead {
+	struct aiocb cb;
+	int pending;
+	size_t unsynced;
+};
+int sync_ahead(struct sync_ahead *sa, int fd, off_t at, size_t len);
+/* the flush under way waited for: 0, or the errno it failed with */
+int sync_ahead_end(struct sync_ahead *sa);
 void fsync_dir(const char *dir);
 void parent_sync(const char *path);
 void mkdir_p(const char *dir, const char *sub, mode_t mode);
@@ -145,6 +156,7 @@ struct ledger_tx {
 	struct ledger *l;
 	int lockfd, fd, tmpfd;
 	struct buf tmppath;	/* the copy that replaces the book: tmpfd's */
+	struct sync_ahead ahead;	/* tmpfd flushed as it is written */
 	off_t good_end;		/* where the last whole row ends */
 	long last_seq;
 	char head[HASH_HEX + 1];

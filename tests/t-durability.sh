@@ -113,6 +113,28 @@ test_expect_success 'an import copies the book whole, in the kernel or read and 
 	test "$(rows "$LOG")" = $(($(rows "$T/before") + 2)) && expect_status 0 pm-duty verify
 '
 
+if command -v strace >/dev/null 2>&1; then
+	# 120,000 rows of about 330 bytes: a copy of some 40 MB, past
+	# SYNC_AHEAD (16 MiB) twice over
+	awk "BEGIN { print \"at,kind,text\"; for (i = 1; i <= 120000; i++)
+	    printf \"2026-10-%02d %02d:%02d:%02d,other,长文本%06d%s\\n\", i % 28 + 1,
+	    i % 24, i % 60, i % 59, i, \"$(printf "%0150d" 0)\" }" >"$T/long.csv"
+	test_expect_success 'a long import is flushed to disk while it is written, not all at its commit' '
+		mkdir -p "$T/long" &&
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 PM_DATA=$T/long \
+		    strace -f -e trace=fdatasync,fsync,rename -o "$T/long.st" \
+		    pm-duty import "$T/long.csv" >"$T/out" 2>"$T/err" &&
+		out_is "120000 rows imported, 0 already present" &&
+		size=$(stat -c %s "$T/long/duty_log.csv") && test "$size" -gt $((32 * 1048576)) &&
+		# fdatasyncs of the copy before the rename that commits it
+		ahead=$(awk "/fdatasync\\(/ && / = 0\$/ { n++ } /rename\\(/ { at = n }
+		    END { print at + 0 }" "$T/long.st") &&
+		test "$ahead" -ge 2 && test "$ahead" -le $((size / (16 * 1048576))) &&
+		PM_DATA=$T/long expect_status 0 pm-duty verify &&
+		test "$(rows "$T/long/duty_log.csv")" = 120000
+	'
+fi
+
 # ---- kill -9 at random moments -----------------------------------------------------------
 test_expect_success '100 single appends killed at random moments' '
 	i=1; while [ $i -le 100 ]; do

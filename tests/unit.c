@@ -214,6 +214,40 @@ test_copy_whole(void)
 	free(data);
 }
 
+/*
+ * sync_ahead: no flush below SYNC_AHEAD bytes, one started at it and
+ * waited for; a flush that fails (fdatasync on a pipe: EINVAL) is the
+ * errno sync_ahead_end gives, not lost.
+ */
+static void
+test_sync_ahead(void)
+{
+	struct sync_ahead sa;
+	char path[300];
+	int fd, p[2], ok;
+
+	snprintf(path, sizeof path, "%s/sync-ahead", tmpdir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	memset(&sa, 0, sizeof sa);
+	ok = write(fd, "row\n", 4) == 4 &&
+	    sync_ahead(&sa, fd, 0, SYNC_AHEAD - 1) == 0 && !sa.pending;
+	CHECK(ok, "sync_ahead: nothing flushed below SYNC_AHEAD bytes");
+	ok = sync_ahead(&sa, fd, 0, 1) == 0 && sa.pending && sa.unsynced == 0;
+	CHECK(ok, "sync_ahead: a flush started at SYNC_AHEAD bytes");
+	CHECK(sync_ahead_end(&sa) == 0 && !sa.pending,
+	    "sync_ahead_end: the flush waited for, and it succeeded");
+	CHECK(sync_ahead_end(&sa) == 0, "sync_ahead_end: none under way is 0");
+	close(fd);
+	if (pipe(p) != 0)
+		return;
+	memset(&sa, 0, sizeof sa);
+	ok = sync_ahead(&sa, p[1], 0, SYNC_AHEAD) == 0 && sa.pending;
+	CHECK(ok && sync_ahead_end(&sa) == EINVAL,
+	    "sync_ahead_end: a flush that failed gives its errno");
+	close(p[0]);
+	close(p[1]);
+}
+
 static void
 test_spill(void)
 {
@@ -2017,6 +2051,7 @@ main(void)
 	test_num_format();
 	test_csv_put();
 	test_copy_whole();
+	test_sync_ahead();
 	test_spill();
 	test_clock();
 	test_clock_hours();

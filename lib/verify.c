@@ -372,7 +372,8 @@ chain_step(struct verify *v, long seq, const char *raw, size_t len,
 			v->prev_seq = v->gaps[g].to;
 			g = (size_t)-1;	/* look again from the start */
 		}
-	if (a != NULL && strcmp(a->after, v->prev) == 0)
+	/* both are HASH_HEX + 1 bytes: one compare, not one byte at a time */
+	if (a != NULL && memcmp(a->after, v->prev, sizeof v->prev) == 0)
 		memcpy(hash, a->hash, sizeof hash);	/* the same sum */
 	else
 		sha256_hex(v->md, v->prev, HASH_HEX, raw, len, hash);
